@@ -1,0 +1,5 @@
+"""`python -m gkledger` runs the command line."""
+
+from gkledger.cli import run
+
+run()

@@ -1,0 +1,243 @@
+"""The registry of cross-reference checks run on a loaded ledger.
+
+Each check is a small function `(ledger, index) -> Iterable[Diagnostic]`; `CHECKS` lists them in
+the order they run. Shape problems (types, missing and unknown fields) are found while loading;
+these checks see the whole ledger at once: names, references, ownership and duplicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from gkledger.diagnostics import Diagnostic
+from gkledger.model import Ledger, Record, Selector, Term
+from gkledger.schema import closest
+from gkledger.units import UnitIndex
+
+Check = Callable[[Ledger, UnitIndex], Iterable[Diagnostic]]
+
+
+def unique_task_ids(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
+    first: dict[str, int] = {}
+    for task in ledger.tasks:
+        if task.id in first:
+            yield Diagnostic(
+                task.source,
+                "GK201",
+                f"task id '{task.id}' is used twice (first at line {first[task.id]})",
+                "every task needs its own id (the 序号)",
+            )
+        else:
+            first[task.id] = task.source.line
+
+
+def unique_unit_names(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
+    owner: dict[str, tuple[str, int]] = {}
+    for unit in ledger.units:
+        for name in dict.fromkeys((unit.name, unit.full_name, *unit.aliases)):
+            if name in owner and owner[name][0] != unit.name:
+                other, line = owner[name]
+                yield Diagnostic(
+                    unit.source,
+                    "GK301",
+                    f"'{name}' names both unit '{other}' (line {line}) and unit '{unit.name}'",
+                    "every name and alias must mean exactly one unit",
+                )
+            elif name in owner and name == unit.name:
+                yield Diagnostic(
+                    unit.source,
+                    "GK301",
+                    f"unit '{name}' is listed twice (first at line {owner[name][1]})",
+                )
+            else:
+                owner.setdefault(name, (unit.name, unit.source.line))
+
+
+def parents_exist(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
+    for unit in ledger.units:
+        if unit.parent is not None and index.get(unit.parent) is None:
+            suggestion = closest(unit.parent, index.names)
+            yield Diagnostic(
+                unit.source,
+                "GK302",
+                f"unit '{unit.name}' has parent '{unit.parent}', which is not a unit",
+                f"did you mean '{suggestion}'?" if suggestion else None,
+            )
+
+
+def no_parent_cycles(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
+    reported: set[str] = set()
+    for unit in index.by_name.values():
+        seen = [unit.name]
+        current = unit
+        while current.parent is not None:
+            parent = index.get(current.parent)
+            if parent is None:
+                break
+            if parent.name in seen:
+                cycle = seen[seen.index(parent.name) :]
+                if not reported.intersection(cycle):
+                    reported.update(cycle)
+                    yield Diagnostic(
+                        index.by_name[cycle[0]].source,
+                        "GK303",
+                        "units are their own ancestors: " + " → ".join([*cycle, parent.name]),
+                    )
+                break
+            seen.append(parent.name)
+            current = parent
+
+
+def _terms(selector: Selector) -> Iterator[Term]:
+    for term in selector.terms:
+        yield term
+        inner = term.with_children
+        while inner is not None:
+            yield inner
+            inner = inner.with_children
+
+
+def _selector_references(selector: Selector, index: UnitIndex, where: str) -> Iterator[Diagnostic]:
+    for term in _terms(selector):
+        known: dict[str, Iterable[str]] = {
+            "unit": index.names,
+            "kind": index.kinds,
+            "level": index.levels,
+            "tag": index.tags,
+            "role": index.tags,
+            "group": index.groups,
+        }
+        for key, names in known.items():
+            for name in getattr(term, key):
+                if name in names:
+                    continue
+                suggestion = closest(name, names)
+                yield Diagnostic(
+                    term.source,
+                    "GK304",
+                    f"{where} names {key} '{name}', which no unit has"
+                    if key != "group"
+                    else f"{where} names group '{name}', which is not defined in units.yaml",
+                    f"did you mean '{suggestion}'?" if suggestion else None,
+                )
+
+
+def selectors_resolve(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
+    if not ledger.units:
+        return  # units.yaml did not load; its own diagnostics say why
+    for name, selector in ledger.groups.items():
+        yield from _selector_references(selector, index, f"group '{name}'")
+    for task in ledger.tasks:
+        if not task.owed_by.terms:
+            continue
+        problems = list(_selector_references(task.owed_by, index, f"task {task.id}"))
+        yield from problems
+        if not problems and not index.select(task.owed_by):
+            yield Diagnostic(
+                task.owed_by.source,
+                "GK203",
+                f"task {task.id}: 'owed_by' matches no unit, so nobody owes the task",
+            )
+
+
+def no_group_cycles(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
+    def refs(name: str) -> set[str]:
+        selector = ledger.groups.get(name)
+        return {g for term in _terms(selector) for g in term.group} if selector else set()
+
+    reported: set[str] = set()
+    for start in ledger.groups:
+        path = [start]
+        stack = [(start, iter(sorted(refs(start))))]
+        while stack:
+            _, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                path.pop()
+                continue
+            if child in path:
+                cycle = path[path.index(child) :]
+                if not reported.intersection(cycle):
+                    reported.update(cycle)
+                    yield Diagnostic(
+                        ledger.groups[cycle[0]].source,
+                        "GK305",
+                        "groups refer to each other in a cycle: " + " → ".join([*cycle, child]),
+                    )
+                continue
+            if child in ledger.groups:
+                path.append(child)
+                stack.append((child, iter(sorted(refs(child)))))
+
+
+def records_refer_to_known_things(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
+    tasks = {task.id: task for task in ledger.tasks}
+    first: dict[tuple[str, str], Record] = {}
+    for record in ledger.records:
+        task = tasks.get(record.task)
+        unit = index.get(record.unit)
+        if not tasks or not ledger.units:
+            continue  # tasks.yaml or units.yaml did not load; their own diagnostics say why
+        if task is None:
+            suggestion = closest(record.task, tasks)
+            yield Diagnostic(
+                record.task_source,
+                "GK401",
+                f"task '{record.task}' does not exist",
+                f"did you mean '{suggestion}'?" if suggestion else "task ids are the 序号 in tasks.yaml",
+            )
+        if unit is None:
+            close = index.suggest(record.unit)
+            yield Diagnostic(
+                record.unit_source,
+                "GK402",
+                f"unit '{record.unit}' does not exist",
+                "did you mean " + " or ".join(f"'{n}'" for n in close) + "?" if close else None,
+            )
+        if task is None or unit is None:
+            continue
+        if unit not in index.select(task.owed_by):
+            yield Diagnostic(
+                record.unit_source,
+                "GK403",
+                f"unit '{unit.name}' does not owe task {task.id} (owed by: {task.owners})",
+                "check the task id, or the task's owed_by in tasks.yaml",
+            )
+        key = (task.id, unit.name)
+        if key in first:
+            earlier = first[key].source
+            yield Diagnostic(
+                record.source,
+                "GK404",
+                f"a second record for task {task.id} and unit '{unit.name}' (first at {earlier})",
+                "keep one record per task and unit",
+            )
+        else:
+            first[key] = record
+        signed = ledger.plan.signed if ledger.plan else None
+        if record.done is not None and signed is not None and record.done < signed:
+            yield Diagnostic(
+                record.source,
+                "GK406",
+                f"task {task.id} is recorded done on {record.done}, before the plan was signed on {signed}",
+            )
+
+
+CHECKS: tuple[Check, ...] = (
+    unique_task_ids,
+    unique_unit_names,
+    parents_exist,
+    no_parent_cycles,
+    selectors_resolve,
+    no_group_cycles,
+    records_refer_to_known_things,
+)
+
+
+def run(ledger: Ledger) -> list[Diagnostic]:
+    index = UnitIndex(ledger.units, ledger.groups)
+    found: list[Diagnostic] = []
+    for check in CHECKS:
+        found.extend(check(ledger, index))
+    return found

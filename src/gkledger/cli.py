@@ -1,0 +1,430 @@
+"""The command line: options in, a library call, a renderer out. The one module that imports
+Typer, and the one place that reads the clock and the environment.
+
+Exit codes: 0 ok; 1 problems found (ledger errors, or --fail-on matched); 2 usage error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from gkledger import __version__
+from gkledger.diagnostics import Diagnostic, has_errors
+from gkledger.load import find_data_dir, load
+from gkledger.model import Ledger, Unit
+from gkledger.schema import parse_iso_date
+from gkledger.status import (
+    OPEN,
+    Obligations,
+    Row,
+    row_of,
+    sort_for_attention,
+    summaries_by_unit,
+    summarise,
+)
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+app = typer.Typer(
+    name="gkledger",
+    help=(
+        "A ledger for 政务公开 work-plan task lists (工作台账): check the YAML, see who owes what, "
+        "and what is late.\n\n"
+        "Example: gkledger status --unit 回民区 --today 2021-09-01\n\n"
+        "Exit codes: 0 ok, 1 problems found, 2 usage error."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class DataFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class CheckFormat(StrEnum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+class FailOn(StrEnum):
+    late = "late"
+    due_soon = "due-soon"
+
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data",
+        help="The ledger's data folder. Default: $GKLEDGER_DATA, else ./data or the nearest parent's "
+        "data/ holding tasks.yaml, else the ledger bundled with gkledger.",
+        show_default=False,
+    ),
+]
+TodayOption = Annotated[
+    str | None,
+    typer.Option(
+        "--today",
+        help="The day to compute statuses for (YYYY-MM-DD). Default: $GKLEDGER_TODAY, else the system date.",
+        show_default=False,
+    ),
+]
+UnitOption = Annotated[
+    str | None,
+    typer.Option(
+        "--unit",
+        "-u",
+        help="A unit: canonical name, official full name or alias (财政局, 和林格尔县).",
+        show_default=False,
+    ),
+]
+SoonOption = Annotated[
+    int | None,
+    typer.Option(
+        "--soon",
+        min=0,
+        max=366,
+        help="Days ahead that count as due soon (临期). Default: the ledger's soon_days, else 7.",
+        show_default=False,
+    ),
+]
+FailOnOption = Annotated[
+    FailOn | None,
+    typer.Option(
+        "--fail-on", help="Exit 1 when anything listed has this status (for CI gates).", show_default=False
+    ),
+]
+ListFormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
+
+
+@dataclass
+class Settings:
+    data: Path | None = None
+    today: str | None = None
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    data: DataOption = None,
+    today: TodayOption = None,
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True)
+    ] = False,
+) -> None:
+    if version:
+        typer.echo(f"gkledger {__version__}")
+        raise typer.Exit(EXIT_OK)
+    ctx.obj = Settings(data, today)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers shared by the commands
+# ---------------------------------------------------------------------------------------------
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    typer.echo(f"gkledger: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    return ctx.obj if isinstance(ctx.obj, Settings) else Settings()
+
+
+def _data_dir(ctx: typer.Context, data: Path | None) -> Path:
+    return find_data_dir(data or _settings(ctx).data, os.environ.get("GKLEDGER_DATA"), Path.cwd())
+
+
+def _date_option(value: str, option: str) -> dt.date:
+    parsed = parse_iso_date(value)
+    if parsed is None:
+        _fail(f"{option} '{value}' is not a real date in YYYY-MM-DD form")
+    return parsed
+
+
+def _today(ctx: typer.Context, today: str | None) -> dt.date:
+    value = today or _settings(ctx).today
+    if value:
+        return _date_option(value, "--today")
+    env = os.environ.get("GKLEDGER_TODAY")
+    if env:
+        return _date_option(env, "$GKLEDGER_TODAY")
+    return dt.date.today()
+
+
+def _ledger(ctx: typer.Context, data: Path | None) -> Ledger:
+    """The loaded ledger; a ledger with errors is reported on stderr and ends the command (exit 1)."""
+    from gkledger.render.diagnostics import as_text
+
+    loaded = load(_data_dir(ctx, data))
+    errors = [d for d in loaded.diagnostics if d.severity == "error"]
+    if errors:
+        sys.stderr.write(as_text(errors))
+        _fail("the ledger has errors; fix them first (gkledger check lists them all)", EXIT_PROBLEMS)
+    return loaded.ledger
+
+
+def _unit(obligations: Obligations, name: str) -> Unit:
+    unit = obligations.index.get(name)
+    if unit is None:
+        close = obligations.index.suggest(name)
+        hint = f"; did you mean {' or '.join(close)}?" if close else "; gkledger units lists them"
+        _fail(f"unknown unit '{name}'{hint}")
+    return unit
+
+
+def _emit_rows(rows: list[Row], fmt: ListFormat, render_table: Callable[[], None]) -> None:
+    from gkledger.render.records import ROW_COLUMNS, row_record, to_csv, to_json
+
+    if fmt is ListFormat.json:
+        sys.stdout.write(to_json([row_record(r) for r in rows]))
+    elif fmt is ListFormat.csv:
+        sys.stdout.write(to_csv([row_record(r) for r in rows], ROW_COLUMNS))
+    else:
+        render_table()
+
+
+def _gate(rows: list[Row], fail_on: FailOn | None) -> None:
+    if fail_on is not None and any(row.status == fail_on.value for row in rows):
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Commands
+# ---------------------------------------------------------------------------------------------
+
+
+@app.command()
+def check(
+    ctx: typer.Context,
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
+    data: DataOption = None,
+) -> None:
+    """Validate the ledger: every problem in every file, each with its file:line:column.
+
+    Exit 0 when there are no errors (warnings are listed but pass), 1 when there are.
+
+    Example: gkledger check --format github
+    """
+    from gkledger.render.diagnostics import as_github, as_json, as_text
+
+    diagnostics: list[Diagnostic] = load(_data_dir(ctx, data)).diagnostics
+    render = {CheckFormat.text: as_text, CheckFormat.json: as_json, CheckFormat.github: as_github}[fmt]
+    sys.stdout.write(render(diagnostics))
+    raise typer.Exit(EXIT_PROBLEMS if has_errors(diagnostics) else EXIT_OK)
+
+
+@app.command()
+def tasks(
+    ctx: typer.Context,
+    fmt: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
+    data: DataOption = None,
+) -> None:
+    """List the plan's tasks with their verbatim deadlines and the dates they mean.
+
+    Example: gkledger tasks --format json
+    """
+    ledger = _ledger(ctx, data)
+    if fmt is DataFormat.json:
+        from gkledger.render.records import task_record, to_json
+
+        sys.stdout.write(to_json([task_record(t) for t in ledger.tasks]))
+        return
+    from gkledger.render.console import make_console, tasks_table
+
+    tasks_table(make_console(), ledger.tasks)
+
+
+@app.command()
+def units(
+    ctx: typer.Context,
+    fmt: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
+    data: DataOption = None,
+) -> None:
+    """List the units, with their full names, aliases, kinds and tags.
+
+    Example: gkledger units --format json
+    """
+    ledger = _ledger(ctx, data)
+    if fmt is DataFormat.json:
+        from gkledger.render.records import to_json, unit_record
+
+        sys.stdout.write(to_json([unit_record(u) for u in ledger.units]))
+        return
+    from gkledger.render.console import make_console, units_table
+
+    units_table(make_console(), ledger.units)
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    unit: UnitOption = None,
+    all_: Annotated[
+        bool, typer.Option("--all", "-a", help="With --unit: also list done and waived.")
+    ] = False,
+    soon: SoonOption = None,
+    fmt: ListFormatOption = ListFormat.table,
+    fail_on: FailOnOption = None,
+    today: TodayOption = None,
+    data: DataOption = None,
+) -> None:
+    """What a unit owes and has not finished, late first; without --unit, one row per unit.
+
+    Statuses: late (逾期), due-soon (临期), pending, ongoing (全年持续推进), done, done-late, waived.
+    按期办结率 = done on time ÷ obligations whose due day has passed (waived ones left out).
+
+    Examples: gkledger status --unit 回民区 --today 2021-09-01;  gkledger status --format csv
+    """
+    ledger = _ledger(ctx, data)
+    day = _today(ctx, today)
+    soon_days = ledger.settings.soon_days if soon is None else soon
+    obligations = Obligations(ledger)
+    from gkledger.render import console as out
+
+    if unit is None:
+        summaries = summaries_by_unit(obligations, day, soon_days)
+        if fmt is ListFormat.table:
+            out.units_overview(out.make_console(), summaries, day)
+        else:
+            from gkledger.render.records import summary_record, to_csv, to_json
+
+            records = [summary_record(s) for s in summaries]
+            sys.stdout.write(to_json(records) if fmt is ListFormat.json else to_csv(records))
+        _gate(obligations.rows(day, soon_days), fail_on)
+        return
+    chosen = _unit(obligations, unit)
+    every = obligations.rows(day, soon_days, chosen)
+    shown = sort_for_attention(every if all_ else [r for r in every if r.status in OPEN])
+    _emit_rows(
+        shown,
+        fmt,
+        lambda: out.unit_status(out.make_console(), chosen, shown, summarise(every, day, chosen), day),
+    )
+    _gate(every, fail_on)
+
+
+@app.command()
+def due(
+    ctx: typer.Context,
+    before: Annotated[
+        str,
+        typer.Option("--before", help="Last due day to include (YYYY-MM-DD), inclusive.", show_default=False),
+    ],
+    after: Annotated[
+        str | None,
+        typer.Option("--after", help="First due day to include (YYYY-MM-DD), inclusive.", show_default=False),
+    ] = None,
+    unit: UnitOption = None,
+    soon: SoonOption = None,
+    fmt: ListFormatOption = ListFormat.table,
+    fail_on: FailOnOption = None,
+    today: TodayOption = None,
+    data: DataOption = None,
+) -> None:
+    """Obligations not yet done that fall due on or before a day, late ones included and marked.
+
+    Both ends are inclusive, as "9月30日前完成" includes 30 September in Chinese official usage.
+    Sorted by due date, then unit.
+
+    Example: gkledger due --before 2021-09-30 --unit 回民区
+    """
+    last = _date_option(before, "--before")
+    first = _date_option(after, "--after") if after else None
+    if first is not None and first > last:
+        _fail(f"--after {first} is later than --before {last}")
+    ledger = _ledger(ctx, data)
+    day = _today(ctx, today)
+    soon_days = ledger.settings.soon_days if soon is None else soon
+    obligations = Obligations(ledger)
+    chosen = _unit(obligations, unit) if unit else None
+    order = {u.name: i for i, u in enumerate(obligations.index.units)}
+    rows = [
+        r
+        for r in obligations.rows(day, soon_days, chosen)
+        if r.status in OPEN and r.due <= last and (first is None or r.due >= first)
+    ]
+    rows.sort(key=lambda r: (r.due, order.get(r.unit.name, 0)))
+    span = f"{first:%Y-%m-%d} … {last:%Y-%m-%d}" if first else f"on or before {last:%Y-%m-%d}"
+    title = f"Due {span}" + (f" · {chosen.name}" if chosen else "") + f" · as of {day:%Y-%m-%d}"
+    from gkledger.render import console as out
+
+    _emit_rows(rows, fmt, lambda: out.obligation_list(out.make_console(), title, rows))
+    _gate(rows, fail_on)
+
+
+@app.command()
+def late(
+    ctx: typer.Context,
+    unit: UnitOption = None,
+    fmt: ListFormatOption = ListFormat.table,
+    fail_on: FailOnOption = None,
+    today: TodayOption = None,
+    data: DataOption = None,
+) -> None:
+    """The overdue obligations (逾期): not done, and the due day has passed.
+
+    Example: gkledger late --today 2021-12-01 --fail-on late
+    """
+    ledger = _ledger(ctx, data)
+    day = _today(ctx, today)
+    obligations = Obligations(ledger)
+    chosen = _unit(obligations, unit) if unit else None
+    order = {u.name: i for i, u in enumerate(obligations.index.units)}
+    rows = [r for r in obligations.rows(day, ledger.settings.soon_days, chosen) if r.status == "late"]
+    rows.sort(key=lambda r: (r.due, order.get(r.unit.name, 0)))
+    title = "Late" + (f" · {chosen.name}" if chosen else "") + f" · as of {day:%Y-%m-%d}"
+    from gkledger.render import console as out
+
+    _emit_rows(rows, fmt, lambda: out.obligation_list(out.make_console(), title, rows))
+    _gate(rows, fail_on)
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    task: Annotated[str, typer.Argument(help="The task id (序号).", show_default=False)],
+    soon: SoonOption = None,
+    fmt: ListFormatOption = ListFormat.table,
+    today: TodayOption = None,
+    data: DataOption = None,
+) -> None:
+    """One task in full: its text, the 责任单位 phrase, the units it resolves to, and each one's status.
+
+    Example: gkledger show 14 --today 2021-10-01
+    """
+    ledger = _ledger(ctx, data)
+    day = _today(ctx, today)
+    soon_days = ledger.settings.soon_days if soon is None else soon
+    obligations = Obligations(ledger)
+    found = next((t for t in ledger.tasks if t.id == task.strip()), None)
+    if found is None:
+        ids = ", ".join(t.id for t in ledger.tasks[:30])
+        _fail(f"unknown task '{task}'; task ids are: {ids}")
+    rows = [row_of(o, day, soon_days) for o in obligations.by_task.get(found.id, [])]
+    from gkledger.render import console as out
+
+    _emit_rows(rows, fmt, lambda: out.task_detail(out.make_console(), found, rows, summarise(rows, day)))
+
+
+def run() -> None:  # the console script
+    app()

@@ -1,0 +1,108 @@
+"""The deadline grammar: a 完成时限 text to the date it means. Pure; no guessing.
+
+    YYYY年M月底 / M月底 / M月末          last day of that month
+    YYYY年M月D日[前] / M月D日[前]       that day (deadlines are inclusive: "9月30日前" includes 30 Sept)
+    年底 / 年末 / 年内 / 年底前          31 Dec of the year (the plan year unless written)
+    上半年 / 下半年                      30 Jun / 31 Dec
+    第N季度[末] / N季度末                end of that quarter
+    全年持续推进 / 持续推进 / 长期 / 常态化   ongoing; reviewed at the end of the plan year (31 Dec)
+
+A year may be written before any form (2021年12月底, 2021年底前), months and quarters in Arabic or
+Chinese numerals, digits full width or not; a trailing 前, 完成, 前完成 and final punctuation are
+allowed. Recurring deadlines (每季度末, 每月10日前) are recognised and refused with their own message,
+since the ledger has no model of repeated obligations yet. Anything else is an error, never a guess.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+
+from gkledger.model import Deadline
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+_NUM = r"(\d{1,2}|十[一二]?|[一二三四五六七八九十])"
+_YEAR = r"(?:(\d{4})年)?"
+
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"^{_YEAR}{_NUM}月(?:底|末|份?底)$"), "month_end"),
+    (
+        re.compile(
+            rf"^{_YEAR}{_NUM}月(\d{{1,2}}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]$"
+        ),
+        "day",
+    ),
+    (re.compile(r"^(?:(\d{4})年(?:底|末|内)|年底|年末|年内)$"), "year_end"),
+    (re.compile(rf"^{_YEAR}上半年(?:底|末)?$"), "first_half"),
+    (re.compile(rf"^{_YEAR}下半年(?:底|末)?$"), "second_half"),
+    (re.compile(rf"^{_YEAR}第?([1-4一二三四])季度(?:末|底)?$"), "quarter"),
+]
+
+_ONGOING = re.compile(r"^(?:全年)?(?:持续推进|持续开展|长期坚持|长期|常态化(?:推进|开展)?|持续)$")
+_RECURRING = re.compile(r"^(?:每(?:年|半年|季度|季|月|周)|定期)")
+
+
+class DeadlineError(ValueError):
+    """The text is not in the grammar; the message says why, for a diagnostic."""
+
+
+def _number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if text.startswith("十"):  # 十, 十一, 十二
+        return 10 + (_CN_DIGITS[text[1]] if len(text) > 1 else 0)
+    if "十" in text:  # 二十, 二十一, 三十一
+        tens, _, ones = text.partition("十")
+        return _CN_DIGITS[tens] * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return _CN_DIGITS[text]
+
+
+def _normalise(text: str) -> str:
+    core = unicodedata.normalize("NFKC", text).strip()
+    core = re.sub(r"\s+", "", core)
+    core = core.rstrip("。.;,")  # NFKC has already made full-width ；，into ASCII
+    for suffix in ("前完成", "完成", "前"):
+        if core.endswith(suffix) and len(core) > len(suffix):
+            core = core[: -len(suffix)]
+            break
+    return core
+
+
+def parse_deadline(text: str, plan_year: int) -> Deadline:
+    """The date a deadline text means; raises DeadlineError for text outside the grammar."""
+    core = _normalise(text)
+    if not core:
+        raise DeadlineError("the deadline is empty")
+    if _ONGOING.match(core):
+        return Deadline(text, dt.date(plan_year, 12, 31), ongoing=True)
+    if _RECURRING.match(core):
+        raise DeadlineError(
+            f"'{text}' is a recurring deadline; gkledger does not model repeated obligations yet"
+        )
+    for pattern, form in _PATTERNS:
+        match = pattern.match(core)
+        if match:
+            return Deadline(text, _resolve(form, match, plan_year, text))
+    raise DeadlineError(f"cannot read the deadline '{text}'")
+
+
+def _resolve(form: str, match: re.Match[str], plan_year: int, text: str) -> dt.date:
+    year = int(match.group(1)) if match.group(1) else plan_year
+    try:
+        if form == "month_end":
+            month = _number(match.group(2))
+            return dt.date(year, month, calendar.monthrange(year, month)[1])
+        if form == "day":
+            return dt.date(year, _number(match.group(2)), _number(match.group(3)))
+        if form == "year_end" or form == "second_half":
+            return dt.date(year, 12, 31)
+        if form == "first_half":
+            return dt.date(year, 6, 30)
+        quarter = _number(match.group(2))
+        month = quarter * 3
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
+    except (ValueError, KeyError, calendar.IllegalMonthError) as exc:
+        raise DeadlineError(f"'{text}' is not a real date") from exc

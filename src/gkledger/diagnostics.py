@@ -1,0 +1,71 @@
+"""Diagnostics are values: every stage appends them to one list, and only the CLI turns them into
+an exit code. Each code is stable; `CODES` is the catalogue that README.md documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from gkledger.model import Source
+
+Severity = Literal["error", "warning"]
+
+# code -> (severity, one-line summary). The summary is what README.md lists; messages say more.
+CODES: dict[str, tuple[Severity, str]] = {
+    # Reading files
+    "GK001": ("error", "a required file or folder is missing"),
+    "GK002": ("error", "a file cannot be read"),
+    "GK003": ("error", "a file is not UTF-8 text (GBK from a Windows editor is explained)"),
+    "GK004": ("error", "YAML syntax error"),
+    "GK005": ("error", "a mapping has the same key twice"),
+    "GK006": ("error", "aliases would expand past the limit (an alias bomb)"),
+    "GK007": ("error", "a file, its nesting or its number of entries is over a limit"),
+    "GK008": ("error", "an explicit YAML tag or a merge key, which ledger files do not use"),
+    "GK009": ("error", "a file holds no document or more than one"),
+    "GK010": ("error", "a symbolic link in the data folder points outside it"),
+    # Shape of the data
+    "GK101": ("error", "a value has the wrong type"),
+    "GK102": ("error", "a required field is missing"),
+    "GK103": ("error", "an unknown field (misspelt?)"),
+    "GK104": ("error", "a text field is empty"),
+    "GK105": ("error", "not a real date in YYYY-MM-DD form"),
+    "GK106": ("error", "a value is out of range"),
+    "GK107": ("error", "evidence is not an http(s) URL"),
+    # Tasks
+    "GK201": ("error", "two tasks have the same id"),
+    "GK202": ("error", "a deadline (完成时限) that the grammar cannot read"),
+    "GK203": ("warning", "a selector matches no unit: the task is owed by nobody"),
+    # Units and selectors
+    "GK301": ("error", "a unit name or alias is used twice"),
+    "GK302": ("error", "a parent that is not a unit"),
+    "GK303": ("error", "units are their own ancestors (a parent cycle)"),
+    "GK304": ("error", "a selector names a unit, kind, level, tag or group that does not exist"),
+    "GK305": ("error", "groups that refer to each other in a cycle"),
+    # Progress records
+    "GK401": ("error", "a record names a task that does not exist"),
+    "GK402": ("error", "a record names a unit that does not exist"),
+    "GK403": ("error", "a record for a task that the unit does not owe"),
+    "GK404": ("error", "two records for the same task and unit"),
+    "GK405": ("error", "a record needs exactly one of done and waived"),
+    "GK406": ("warning", "a completion dated before the plan was signed"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    source: Source
+    code: str
+    message: str
+    hint: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return CODES[self.code][0]
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.source.path, self.source.line, self.source.column, self.code)
+
+
+def has_errors(diagnostics: list[Diagnostic]) -> bool:
+    return any(d.severity == "error" for d in diagnostics)

@@ -1,0 +1,429 @@
+"""Files to a `Ledger` plus every diagnostic: read → parse → shape → cross-checks, all collected.
+
+A data folder holds `tasks.yaml`, `units.yaml` and `progress/*.yaml`. Nothing here raises for bad
+input: a file that cannot be read or parsed becomes a diagnostic, and the rest is still checked.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from gkledger import checks
+from gkledger.deadlines import DeadlineError, parse_deadline
+from gkledger.diagnostics import Diagnostic
+from gkledger.model import (
+    FILTER_KEYS,
+    Ledger,
+    Plan,
+    Record,
+    Selector,
+    Settings,
+    Source,
+    Task,
+    Term,
+    Unit,
+)
+from gkledger.schema import Fields, expect_mapping, expect_sequence, source_of, texts_of
+from gkledger.yaml_source import Mapping, Sequence, Value, kind_of, parse
+
+TASKS_FILE = "tasks.yaml"
+UNITS_FILE = "units.yaml"
+PROGRESS_DIR = "progress"
+
+PLAN_FIELDS = ("title", "number", "issuer", "notice", "attachment", "signed", "published", "year", "note")
+TASK_FIELDS = ("id", "section", "item", "text", "owners", "owed_by", "deadline", "remark", "note")
+UNIT_FIELDS = ("name", "full_name", "aliases", "kind", "level", "parent", "tags", "code", "note")
+RECORD_FIELDS = ("task", "unit", "done", "waived", "evidence", "note")
+TERM_FIELDS = (*FILTER_KEYS, "role", "with_children")
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    ledger: Ledger
+    diagnostics: list[Diagnostic]
+
+
+def display_path(path: Path) -> str:
+    """A path as users should see it in diagnostics: relative to the working folder when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def progress_files(root: Path) -> list[Path]:
+    folder = root / PROGRESS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+
+
+def read_value(path: Path, required: bool, out: list[Diagnostic]) -> Value | None:
+    shown = display_path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        if required:
+            out.append(
+                Diagnostic(
+                    Source(shown),
+                    "GK001",
+                    f"{path.name} is missing from the data folder",
+                    "run gkledger in a ledger repository, or point --data at its data folder",
+                )
+            )
+        return None
+    except OSError as exc:
+        out.append(Diagnostic(Source(shown), "GK002", f"cannot read the file: {exc.strerror or exc}"))
+        return None
+    value, problems = parse(shown, data)
+    out.extend(problems)
+    if value is None and not problems and required:
+        out.append(
+            Diagnostic(Source(shown, 1, 1), "GK009", "the file is empty", "see README.md for its layout")
+        )
+    return value
+
+
+def load(root: Path) -> Loaded:
+    """Read and check the ledger in `root`."""
+    out: list[Diagnostic] = []
+    if not root.is_dir():
+        out.append(
+            Diagnostic(
+                Source(display_path(root)),
+                "GK001",
+                "the data folder does not exist",
+                "point --data at the folder holding tasks.yaml and units.yaml",
+            )
+        )
+    units_path = root / UNITS_FILE
+    units, groups = _read_units(display_path(units_path), read_value(units_path, True, out), out)
+    tasks_path = root / TASKS_FILE
+    plan, settings, tasks = _read_tasks(display_path(tasks_path), read_value(tasks_path, True, out), out)
+    records: list[Record] = []
+    for path in progress_files(root):
+        records.extend(_read_records(display_path(path), read_value(path, False, out), out))
+    ledger = Ledger(
+        root=str(root),
+        plan=plan,
+        settings=settings,
+        tasks=tuple(tasks),
+        units=tuple(units),
+        groups=groups,
+        records=tuple(records),
+    )
+    out.extend(checks.run(ledger))
+    out.sort(key=Diagnostic.sort_key)
+    return Loaded(ledger, out)
+
+
+# ---------------------------------------------------------------------------------------------
+# units.yaml
+# ---------------------------------------------------------------------------------------------
+
+
+def _read_units(
+    path: str, value: Value | None, out: list[Diagnostic]
+) -> tuple[list[Unit], dict[str, Selector]]:
+    top = expect_mapping(path, value, "units.yaml", out)
+    if top is None:
+        return [], {}
+    fields = Fields(path, top, ("groups", "units"), "units.yaml", out)
+    groups: dict[str, Selector] = {}
+    group_map = expect_mapping(path, fields.raw("groups"), "'groups'", out)
+    if group_map is not None:
+        for group, (key, node) in group_map.entries.items():
+            selector = read_selector(path, node, f"group '{group}'", out)
+            if selector is not None:
+                groups[group] = Selector(selector.terms, source_of(path, key))
+    units: list[Unit] = []
+    sequence = expect_sequence(path, fields.raw("units", required=True), "'units'", out)
+    for node in sequence.items if sequence else ():
+        item = expect_mapping(path, node, "a unit", out)
+        if item is None:
+            continue
+        unit = Fields(path, item, UNIT_FIELDS, "a unit", out)
+        name = unit.text("name", required=True)
+        if name is None:
+            continue
+        unit.what = f"unit '{name}'"
+        units.append(
+            Unit(
+                name=name,
+                full_name=unit.text("full_name", required=True) or name,
+                aliases=unit.texts("aliases"),
+                kind=unit.text("kind", required=True) or "",
+                level=unit.text("level", required=True) or "",
+                parent=unit.text("parent"),
+                tags=unit.texts("tags"),
+                code=unit.text("code"),
+                note=unit.text("note"),
+                source=unit.source,
+            )
+        )
+    return units, groups
+
+
+def read_selector(path: str, node: Value, what: str, out: list[Diagnostic]) -> Selector | None:
+    """A selector: one term (a mapping) or a list of terms."""
+    nodes = node.items if isinstance(node, Sequence) else [node]
+    terms = []
+    for term_node in nodes:
+        term = _read_term(path, term_node, what, out)
+        if term is not None:
+            terms.append(term)
+    if not terms:
+        if not isinstance(node, Sequence) or not node.items:
+            out.append(
+                Diagnostic(source_of(path, node), "GK101", f"{what} must be a term or a list of terms")
+            )
+        return None
+    return Selector(tuple(terms), source_of(path, node))
+
+
+def _read_term(path: str, node: Value, what: str, out: list[Diagnostic]) -> Term | None:
+    if not isinstance(node, Mapping):
+        out.append(
+            Diagnostic(
+                source_of(path, node),
+                "GK101",
+                f"a term of {what} must be a mapping such as {{group: 旗县区}}, not {kind_of(node)}",
+            )
+        )
+        return None
+    fields = Fields(path, node, TERM_FIELDS, f"a term of {what}", out)
+    values = {}
+    for key in (*FILTER_KEYS, "role"):
+        raw = fields.raw(key)
+        values[key] = texts_of(path, raw, f"'{key}' in {what}", out) if raw is not None else ()
+    children = None
+    raw_children = fields.raw("with_children")
+    if raw_children is not None:
+        children = _read_term(path, raw_children, f"'with_children' in {what}", out)
+    if not any(values[key] for key in FILTER_KEYS):
+        out.append(
+            Diagnostic(
+                source_of(path, node),
+                "GK102",
+                f"a term of {what} names none of: " + ", ".join(FILTER_KEYS),
+            )
+        )
+        return None
+    return Term(
+        unit=values["unit"],
+        kind=values["kind"],
+        level=values["level"],
+        tag=values["tag"],
+        group=values["group"],
+        role=values["role"],
+        with_children=children,
+        source=source_of(path, node),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# tasks.yaml
+# ---------------------------------------------------------------------------------------------
+
+
+def _read_tasks(
+    path: str, value: Value | None, out: list[Diagnostic]
+) -> tuple[Plan | None, Settings, list[Task]]:
+    top = expect_mapping(path, value, "tasks.yaml", out)
+    if top is None:
+        return None, Settings(), []
+    fields = Fields(path, top, ("plan", "settings", "tasks"), "tasks.yaml", out)
+    plan = _read_plan(path, fields.raw("plan", required=True), out)
+    settings = Settings()
+    settings_map = expect_mapping(path, fields.raw("settings"), "'settings'", out)
+    if settings_map is not None:
+        soon = Fields(path, settings_map, ("soon_days",), "'settings'", out).integer("soon_days", 0, 366)
+        if soon is not None:
+            settings = Settings(soon_days=soon)
+    year = plan.year if plan else None
+    tasks: list[Task] = []
+    sequence = expect_sequence(path, fields.raw("tasks", required=True), "'tasks'", out)
+    for node in sequence.items if sequence else ():
+        task = _read_task(path, node, year, out)
+        if task is not None:
+            tasks.append(task)
+    return plan, settings, tasks
+
+
+def _read_plan(path: str, node: Value | None, out: list[Diagnostic]) -> Plan | None:
+    mapping = expect_mapping(path, node, "'plan'", out)
+    if mapping is None:
+        return None
+    fields = Fields(path, mapping, PLAN_FIELDS, "'plan'", out)
+    title = fields.text("title", required=True)
+    year = fields.integer("year", 1949, 2999, required=True)
+    signed = fields.date("signed")
+    published = fields.date("published")
+    fields.text("note")
+    if title is None or year is None:
+        return None
+    return Plan(
+        title=title,
+        number=fields.text("number"),
+        issuer=fields.text("issuer"),
+        notice=fields.text("notice"),
+        attachment=fields.text("attachment"),
+        signed=signed,
+        published=published,
+        year=year,
+        source=fields.source,
+    )
+
+
+def _read_task(path: str, node: Value, year: int | None, out: list[Diagnostic]) -> Task | None:
+    mapping = expect_mapping(path, node, "a task", out)
+    if mapping is None:
+        return None
+    fields = Fields(path, mapping, TASK_FIELDS, "a task", out)
+    task_id = fields.text("id", required=True)
+    if task_id is None:
+        return None
+    fields.what = f"task {task_id}"
+    section = fields.text("section", required=True)
+    text = fields.text("text", required=True)
+    owners = fields.text("owners", required=True)
+    selector_node = fields.raw("owed_by", required=True)
+    selector = (
+        read_selector(path, selector_node, f"'owed_by' of task {task_id}", out)
+        if selector_node is not None
+        else None
+    )
+    deadline_text = fields.text("deadline", required=True)
+    deadline = None
+    if deadline_text is not None and year is not None:
+        try:
+            deadline = parse_deadline(deadline_text, year)
+        except DeadlineError as exc:
+            out.append(
+                Diagnostic(
+                    fields.source_of("deadline"),
+                    "GK202",
+                    f"task {task_id}: {exc}",
+                    "write it as e.g. 2021年12月底, 9月30日前, 年底前, 上半年, 第三季度末 or 全年持续推进",
+                )
+            )
+    return Task(
+        id=task_id,
+        section=section or "",
+        item=fields.text("item"),
+        text=text or "",
+        owners=owners or "",
+        owed_by=selector or Selector(()),
+        deadline=deadline,
+        remark=fields.text("remark"),
+        note=fields.text("note"),
+        source=fields.source,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# progress/*.yaml
+# ---------------------------------------------------------------------------------------------
+
+
+def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list[Record]:
+    if value is None:
+        return []
+    sequence = expect_sequence(path, value, "a progress file", out)
+    if sequence is None:
+        if isinstance(value, Mapping):
+            out[-1] = Diagnostic(
+                out[-1].source,
+                out[-1].code,
+                out[-1].message,
+                "a progress file is a list of records: start each with '- task: …'",
+            )
+        return []
+    records = []
+    for node in sequence.items:
+        mapping = expect_mapping(path, node, "a progress record", out)
+        if mapping is None:
+            continue
+        fields = Fields(path, mapping, RECORD_FIELDS, "a progress record", out)
+        task = fields.text("task", required=True)
+        unit = fields.text("unit", required=True)
+        done = fields.date("done")
+        waived = fields.text("waived")
+        evidence = fields.text("evidence")
+        note = fields.text("note")
+        has_done = fields.raw("done") is not None
+        if has_done == (fields.raw("waived") is not None):
+            out.append(
+                Diagnostic(
+                    fields.source,
+                    "GK405",
+                    "the record has both 'done' and 'waived'"
+                    if has_done
+                    else "the record has neither 'done' (a date) nor 'waived' (a reason)",
+                    "a record is either done on a date or waived with a reason",
+                )
+            )
+            continue
+        if evidence is not None and not _is_http_url(evidence):
+            out.append(
+                Diagnostic(
+                    fields.source_of("evidence"),
+                    "GK107",
+                    f"evidence '{evidence}' is not an http(s) URL",
+                    "give the address of the page where the information was published",
+                )
+            )
+        if task is None or unit is None or (done is None and waived is None):
+            continue
+        records.append(
+            Record(
+                task=task,
+                unit=unit,
+                done=done,
+                waived=waived,
+                evidence=evidence,
+                note=note,
+                source=fields.source,
+                task_source=fields.source_of("task"),
+                unit_source=fields.source_of("unit"),
+            )
+        )
+    return records
+
+
+def _is_http_url(text: str) -> bool:
+    if any(ch.isspace() for ch in text):
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def bundled_ledger() -> Path:
+    """The 2021 ledger shipped inside the package (or, in a source checkout, the repo's data/)."""
+    package = Path(__file__).resolve().parent
+    shipped = package / "ledger"
+    if (shipped / TASKS_FILE).is_file():
+        return shipped
+    return package.parents[1] / "data"
+
+
+def find_data_dir(explicit: Path | None, env: str | None, cwd: Path) -> Path:
+    """--data, else $GKLEDGER_DATA, else ./data or the nearest parent's data/ with tasks.yaml,
+    else the bundled ledger."""
+    if explicit is not None:
+        return explicit
+    if env:
+        return Path(env)
+    for folder in (cwd, *cwd.parents):
+        candidate = folder / "data"
+        if (candidate / TASKS_FILE).is_file():
+            return candidate
+    return bundled_ledger()

@@ -1,0 +1,168 @@
+"""The ledger's immutable domain types.
+
+Every record knows where it came from (`Source`), so that any later stage can point a user at the
+file and line behind a value. Nothing here reads files or the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A place in a data file; line and column are 1-based, as editors show them."""
+
+    path: str
+    line: int = 0
+    column: int = 0
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.path
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Selectors: the structured meaning of a 责任单位 phrase.
+# ---------------------------------------------------------------------------------------------
+
+FILTER_KEYS: tuple[str, ...] = ("unit", "kind", "level", "tag", "group")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One term of a selector: the units matching every filter given (a missing filter matches all).
+
+    `role`: each matched unit is replaced by its child units carrying any of these tags, or stands
+    for itself when it lists none (a county stands for its whole jurisdiction).
+    `with_children`: each matched unit comes with its child units that match this term.
+    """
+
+    unit: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    level: tuple[str, ...] = ()
+    tag: tuple[str, ...] = ()
+    group: tuple[str, ...] = ()
+    role: tuple[str, ...] = ()
+    with_children: Term | None = None
+    source: Source = field(default=Source(""), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    """A union of terms."""
+
+    terms: tuple[Term, ...]
+    source: Source = field(default=Source(""), compare=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Units
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    name: str
+    full_name: str
+    aliases: tuple[str, ...]
+    kind: str
+    level: str
+    parent: str | None
+    tags: tuple[str, ...]
+    code: str | None
+    note: str | None
+    source: Source
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks and deadlines
+# ---------------------------------------------------------------------------------------------
+
+DeadlineKind = Literal["date", "ongoing"]
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """What a 完成时限 text means: a due date, and whether the task is ongoing (全年持续推进)."""
+
+    text: str
+    due: dt.date
+    ongoing: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    id: str
+    section: str
+    item: str | None
+    text: str
+    owners: str
+    owed_by: Selector
+    deadline: Deadline | None  # None when the deadline text could not be read (a diagnostic says why)
+    remark: str | None
+    note: str | None
+    source: Source
+
+    @property
+    def due(self) -> dt.date | None:
+        return self.deadline.due if self.deadline else None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    title: str
+    number: str | None
+    issuer: str | None
+    notice: str | None
+    attachment: str | None
+    signed: dt.date | None
+    published: dt.date | None
+    year: int
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    soon_days: int = 7
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress records
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One completion record: `done` on a date, or `waived` with a reason (exactly one)."""
+
+    task: str
+    unit: str  # as written; resolve with the unit index
+    done: dt.date | None
+    waived: str | None
+    evidence: str | None
+    note: str | None
+    source: Source
+    task_source: Source
+    unit_source: Source
+
+
+# ---------------------------------------------------------------------------------------------
+# The ledger
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """Everything read from one data folder; `records` keep file order."""
+
+    root: str
+    plan: Plan | None
+    settings: Settings
+    tasks: tuple[Task, ...]
+    units: tuple[Unit, ...]
+    groups: dict[str, Selector]
+    records: tuple[Record, ...]

@@ -1,0 +1,318 @@
+"""Terminal tables: the one module that imports rich.
+
+Colours follow the offices' 红黄绿灯: red for late, yellow for due soon, green for on track or done.
+Every light also carries a word, so the tables read the same without colour (NO_COLOR, pipes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich import box
+from rich.cells import cell_len
+from rich.console import Console, Group, JustifyMethod
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from gkledger.model import Task, Unit
+from gkledger.status import LABELS, STATUSES, Row, Status, Summary
+
+STYLES: dict[Status, str] = {
+    "late": "bold red",
+    "due-soon": "bold yellow",
+    "pending": "green",
+    "ongoing": "green",
+    "done": "green",
+    "done-late": "dark_orange",
+    "waived": "dim",
+}
+LIGHTS: dict[Status, str] = {
+    "late": "●",
+    "due-soon": "●",
+    "pending": "○",
+    "ongoing": "○",
+    "done": "✔",
+    "done-late": "✔",
+    "waived": "–",
+}
+GROUPS: tuple[tuple[str, frozenset[Status]], ...] = (
+    ("逾期 Late", frozenset({"late"})),
+    ("临期 Due soon", frozenset({"due-soon"})),
+    ("在办 Open", frozenset({"pending", "ongoing"})),
+    ("已办结 Finished", frozenset({"done", "done-late", "waived"})),
+)
+
+
+def make_console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def status_text(status: Status) -> Text:
+    return Text(f"{LIGHTS[status]} {LABELS[status]}", style=STYLES[status])
+
+
+def days_text(row: Row) -> Text:
+    if row.status in ("done", "done-late", "waived"):
+        return Text("")
+    if row.days_left < 0:
+        return Text(f"逾期{-row.days_left}天", style=STYLES["late"])
+    if row.days_left == 0:
+        return Text("今天到期", style=STYLES["due-soon"])
+    return Text(f"{row.days_left}天", style=STYLES[row.status])
+
+
+def rate_text(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.0%}"
+
+
+def _evidence(row: Row) -> str:
+    record = row.record
+    if record is None:
+        return ""
+    if record.waived is not None:
+        return f"免: {record.waived}"
+    parts = [f"{record.done:%Y-%m-%d}" if record.done else ""]
+    if record.evidence:
+        parts.append(record.evidence)
+    return " ".join(parts)
+
+
+def _title(unit: Unit) -> str:
+    return unit.name if unit.full_name == unit.name else f"{unit.name}（{unit.full_name}）"
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    justify: JustifyMethod = "left"
+    flexible: bool = False  # takes the width left over; its text is cut with an ellipsis
+
+
+Cell = str | Text
+SECTION = None  # in a list of rows: a rule between groups
+
+
+def fitted_table(
+    console: Console, title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[Cell] | None]
+) -> Table:
+    """A table whose fixed columns fit their content and whose flexible column gets the rest.
+
+    Rich shrinks every column alike when a one-line cell is wider than the terminal, which can
+    squeeze short columns such as 序号 to nothing; sizing here keeps them whole.
+    """
+    cells = [
+        [c if isinstance(c, Text) else Text(c) for c in row] if row is not None else None for row in rows
+    ]
+    widths = [cell_len(col.header) for col in columns]
+    for row in cells:
+        for i, cell in enumerate(row or ()):
+            widths[i] = max(widths[i], cell.cell_len)
+    gaps = 3 * (len(columns) - 1)  # padding either side and the box's column separator
+    fixed = sum(w for w, col in zip(widths, columns, strict=True) if not col.flexible)
+    spare = max(12, console.width - fixed - gaps)
+    table = Table(
+        title=Text(title) if title else None,
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        pad_edge=False,
+        show_edge=False,
+    )
+    for col, width in zip(columns, widths, strict=True):
+        table.add_column(
+            col.header,
+            justify=col.justify,
+            no_wrap=True,
+            overflow="ellipsis",
+            width=min(width, spare) if col.flexible else width,
+        )
+    for row in cells:
+        if row is None:
+            table.add_section()
+        else:
+            table.add_row(*row)
+    return table
+
+
+def unit_status(console: Console, unit: Unit, rows: Sequence[Row], summary: Summary, today: dt.date) -> None:
+    """What one unit owes, grouped late / due soon / open / finished, and its summary line."""
+    if not rows:
+        console.print(Text(f"{_title(unit)}: nothing open as of {today:%Y-%m-%d}."))
+        console.print(summary_line(summary))
+        return
+    with_records = any(row.record for row in rows)
+    columns = [
+        Column("序号", "right"),
+        Column("状态 Status"),
+        Column("到期 Due"),
+        Column("剩余 Left", "right"),
+        Column("具体任务 Task", flexible=True),
+    ]
+    if with_records:
+        columns.append(Column("办结 Record"))
+    table_rows: list[list[Cell] | None] = []
+    for _, statuses in GROUPS:
+        group = [row for row in rows if row.status in statuses]
+        for row in group:
+            cells: list[Cell] = [
+                row.task.id,
+                status_text(row.status),
+                f"{row.due:%Y-%m-%d}",
+                days_text(row),
+                row.task.text,
+            ]
+            if with_records:
+                cells.append(_evidence(row))
+            table_rows.append(cells)
+        if group:
+            table_rows.append(SECTION)
+    console.print(fitted_table(console, f"{_title(unit)} · as of {today:%Y-%m-%d}", columns, table_rows[:-1]))
+    console.print(summary_line(summary))
+
+
+def summary_line(summary: Summary) -> Text:
+    counts = summary.counts
+    line = Text()
+    line.append(f"{summary.total} obligations: ")
+    parts: list[tuple[str, Status]] = [(f"{counts[s]} {s}", s) for s in STATUSES if counts[s]]
+    for i, (label, status) in enumerate(parts):
+        if i:
+            line.append(", ")
+        line.append(label, style=STYLES[status])
+    if not parts:
+        line.append("none")
+    rate = rate_text(summary.on_time_rate)
+    line.append(f" · 按期办结率 {rate} ({summary.on_time}/{summary.due_so_far} already due)")
+    return line
+
+
+def _bar(fraction: float, width: int = 10) -> str:
+    filled = round(fraction * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def units_overview(console: Console, summaries: Sequence[Summary], today: dt.date) -> None:
+    """One row per unit, worst first, with its counts and on-time rate."""
+    table = Table(
+        title=f"按单位汇总 By unit · as of {today:%Y-%m-%d}",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    table.add_column("单位 Unit", no_wrap=True)
+    table.add_column("逾期", justify="right", style=STYLES["late"])
+    table.add_column("临期", justify="right", style=STYLES["due-soon"])
+    table.add_column("在办", justify="right")
+    table.add_column("已办结", justify="right")
+    table.add_column("总数", justify="right")
+    table.add_column("按期办结率 On time", no_wrap=True)
+    for summary in summaries:
+        unit = summary.unit
+        counts = summary.counts
+        rate = summary.on_time_rate
+        style = "red" if counts["late"] else ("yellow" if counts["due-soon"] else "green")
+        table.add_row(
+            escape(unit.name if unit else "全部"),
+            str(counts["late"] or ""),
+            str(counts["due-soon"] or ""),
+            str(counts["pending"] + counts["ongoing"] or ""),
+            str(summary.finished or ""),
+            str(summary.total),
+            Text(f"{_bar(rate) if rate is not None else ' ' * 10} {rate_text(rate):>4}", style=style),
+        )
+    console.print(table)
+
+
+def obligation_list(console: Console, title: str, rows: Sequence[Row]) -> None:
+    """Obligations across units (due, late): one row each, in the order given."""
+    if not rows:
+        console.print(Text(f"{title}: none."))
+        return
+    columns = [
+        Column("到期 Due"),
+        Column("剩余 Left", "right"),
+        Column("序号", "right"),
+        Column("单位 Unit"),
+        Column("状态 Status"),
+        Column("具体任务 Task", flexible=True),
+    ]
+    table_rows: list[list[Cell] | None] = [
+        [
+            f"{row.due:%Y-%m-%d}",
+            days_text(row),
+            row.task.id,
+            row.unit.name,
+            status_text(row.status),
+            row.task.text,
+        ]
+        for row in rows
+    ]
+    console.print(fitted_table(console, title, columns, table_rows))
+
+
+def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summary) -> None:
+    """A task's full text, its owners phrase and what it resolves to, and each unit's status."""
+    heading = " ".join(part for part in (task.section, task.item or "") if part)
+    deadline = task.deadline
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="bold", no_wrap=True)
+    facts.add_column()
+    facts.add_row("任务名称", escape(heading))
+    facts.add_row("具体任务", escape(task.text))
+    facts.add_row("责任单位", escape(task.owners))
+    facts.add_row("resolves to", escape("、".join(r.unit.name for r in rows)) + f" ({len(rows)})")
+    if deadline is not None:
+        kind = " (ongoing; reviewed at the end of the plan year)" if deadline.ongoing else ""
+        facts.add_row("完成时限", f"{escape(deadline.text)} → {deadline.due:%Y-%m-%d}{kind}")
+    if task.remark:
+        facts.add_row("备注", escape(task.remark))
+    if task.note:
+        facts.add_row("note", Text(task.note, style="italic"))
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("单位 Unit", no_wrap=True)
+    table.add_column("状态 Status", no_wrap=True)
+    table.add_column("剩余 Left", justify="right", no_wrap=True)
+    table.add_column("办结 Record / evidence", overflow="fold")
+    for row in rows:
+        table.add_row(escape(row.unit.name), status_text(row.status), days_text(row), escape(_evidence(row)))
+    console.print(Panel(facts, title=f"任务 {escape(task.id)}", title_align="left", box=box.ROUNDED))
+    console.print(Group(table, summary_line(summary)))
+
+
+def tasks_table(console: Console, tasks: Sequence[Task]) -> None:
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("序号", justify="right", no_wrap=True)
+    table.add_column("具体任务 Task", overflow="ellipsis", no_wrap=True, max_width=50, ratio=1)
+    table.add_column("责任单位 Owners", overflow="ellipsis", no_wrap=True, max_width=30)
+    table.add_column("完成时限 Deadline", no_wrap=True)
+    table.add_column("到期 Due", no_wrap=True)
+    for task in tasks:
+        due = f"{task.deadline.due:%Y-%m-%d}" if task.deadline else "?"
+        table.add_row(
+            task.id,
+            escape(task.text),
+            escape(task.owners),
+            escape(task.deadline.text if task.deadline else ""),
+            due,
+        )
+    console.print(table)
+
+
+def units_table(console: Console, units: Sequence[Unit]) -> None:
+    table = Table(box=box.SIMPLE_HEAD)
+    table.add_column("单位 Unit", no_wrap=True)
+    table.add_column("全称 Full name", no_wrap=True)
+    table.add_column("类别 Kind", no_wrap=True)
+    table.add_column("别名 Aliases", overflow="ellipsis", no_wrap=True, max_width=30)
+    table.add_column("标签 Tags", overflow="ellipsis", no_wrap=True, max_width=40)
+    for unit in units:
+        table.add_row(
+            escape(unit.name),
+            escape(unit.full_name),
+            escape(unit.kind),
+            escape("、".join(unit.aliases)),
+            escape("、".join(unit.tags)),
+        )
+    console.print(table)

@@ -1,0 +1,61 @@
+"""Diagnostics as text lines, JSON, or GitHub Actions annotations; the only place that writes
+`path:line:col:`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from gkledger.diagnostics import Diagnostic
+from gkledger.render.records import diagnostic_record, to_json
+
+
+def as_text(diagnostics: Sequence[Diagnostic]) -> str:
+    lines = []
+    for d in diagnostics:
+        severity = "" if d.severity == "error" else f" {d.severity}:"
+        lines.append(f"{d.source}: {d.code}{severity} {d.message}")
+        if d.hint:
+            lines.append(f"    hint: {d.hint}")
+    lines.append(count_line(diagnostics))
+    return "\n".join(lines) + "\n"
+
+
+def count_line(diagnostics: Sequence[Diagnostic]) -> str:
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    warnings = len(diagnostics) - errors
+    if not diagnostics:
+        return "ok: no problems found"
+    files = len({d.source.path for d in diagnostics})
+    parts = [f"{errors} error{'s' * (errors != 1)}"]
+    if warnings:
+        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+    return f"{', '.join(parts)} in {files} file{'s' * (files != 1)}"
+
+
+def as_json(diagnostics: Sequence[Diagnostic]) -> str:
+    return to_json([diagnostic_record(d) for d in diagnostics])
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def as_github(diagnostics: Sequence[Diagnostic]) -> str:
+    """Workflow commands that GitHub Actions shows as annotations on the lines named."""
+    lines = []
+    for d in diagnostics:
+        props = [f"file={_escape_property(d.source.path)}"]
+        if d.source.line:
+            props.append(f"line={d.source.line}")
+        if d.source.column:
+            props.append(f"col={d.source.column}")
+        props.append(f"title={_escape_property(d.code)}")
+        message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+        lines.append(f"::{d.severity} {','.join(props)}::{_escape_data(f'{d.code} {message}')}")
+    lines.append(count_line(diagnostics))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,149 @@
+"""Reports as records: plain dicts, and their JSON and CSV text.
+
+The dicts are the JSON contract (README.md, "JSON output"); CSV has the same columns, UTF-8 with a
+BOM so that Excel and WPS show the Chinese, and cells that a spreadsheet would run as a formula are
+neutralised (OWASP's advice on CSV injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from gkledger.diagnostics import Diagnostic
+from gkledger.model import Task, Unit
+from gkledger.status import Row, Summary
+
+Record = dict[str, Any]
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def row_record(row: Row) -> Record:
+    record = row.record
+    return {
+        "task": row.task.id,
+        "unit": row.unit.name,
+        "unit_full_name": row.unit.full_name,
+        "due": row.due.isoformat(),
+        "status": row.status,
+        "days_left": row.days_left,
+        "text": row.task.text,
+        "owners": row.task.owners,
+        "deadline": row.task.deadline.text if row.task.deadline else None,
+        "ongoing": bool(row.task.deadline and row.task.deadline.ongoing),
+        "done": record.done.isoformat() if record and record.done else None,
+        "waived": record.waived if record else None,
+        "evidence": record.evidence if record else None,
+        "note": record.note if record else None,
+        "record": str(record.source) if record else None,
+    }
+
+
+def summary_record(summary: Summary) -> Record:
+    unit = summary.unit
+    rate = summary.on_time_rate
+    late_rate = summary.late_rate
+    return {
+        "unit": unit.name if unit else None,
+        "kind": unit.kind if unit else None,
+        "total": summary.total,
+        **{status: count for status, count in summary.counts.items()},
+        "due_so_far": summary.due_so_far,
+        "on_time": summary.on_time,
+        "on_time_rate": round(rate, 4) if rate is not None else None,
+        "late_rate": round(late_rate, 4) if late_rate is not None else None,
+    }
+
+
+def task_record(task: Task) -> Record:
+    return {
+        "id": task.id,
+        "section": task.section,
+        "item": task.item,
+        "text": task.text,
+        "owners": task.owners,
+        "deadline": task.deadline.text if task.deadline else None,
+        "due": task.deadline.due.isoformat() if task.deadline else None,
+        "ongoing": bool(task.deadline and task.deadline.ongoing),
+        "remark": task.remark,
+        "note": task.note,
+    }
+
+
+def unit_record(unit: Unit) -> Record:
+    return {
+        "name": unit.name,
+        "full_name": unit.full_name,
+        "aliases": list(unit.aliases),
+        "kind": unit.kind,
+        "level": unit.level,
+        "parent": unit.parent,
+        "tags": list(unit.tags),
+        "code": unit.code,
+        "note": unit.note,
+    }
+
+
+def diagnostic_record(diagnostic: Diagnostic) -> Record:
+    source = diagnostic.source
+    return {
+        "path": source.path,
+        "line": source.line or None,
+        "column": source.column or None,
+        "code": diagnostic.code,
+        "severity": diagnostic.severity,
+        "message": diagnostic.message,
+        "hint": diagnostic.hint,
+    }
+
+
+def to_json(records: Any) -> str:
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def safe_cell(value: Any) -> str:
+    """A cell's text, with a leading quote where a spreadsheet would read a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if isinstance(value, str) and text.startswith(_FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def to_csv(records: Sequence[Record], columns: Iterable[str] | None = None) -> str:
+    """CSV text with a BOM; the columns default to the first record's keys."""
+    fields = list(columns) if columns is not None else (list(records[0]) if records else [])
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(fields)
+    for record in records:
+        writer.writerow([safe_cell(record.get(field)) for field in fields])
+    return buffer.getvalue()
+
+
+# The columns of obligation CSV, for a header even when no row matches.
+ROW_COLUMNS = (
+    "task",
+    "unit",
+    "unit_full_name",
+    "due",
+    "status",
+    "days_left",
+    "text",
+    "owners",
+    "deadline",
+    "ongoing",
+    "done",
+    "waived",
+    "evidence",
+    "note",
+    "record",
+)

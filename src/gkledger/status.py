@@ -1,0 +1,183 @@
+"""Who owes what, and each obligation's status as of a day. Pure: `today` is always a parameter.
+
+An obligation is a (task, unit) pair from resolving the task's `owed_by` selector. Its status, with
+`due` the task's due date and the unit's progress record if any:
+
+    waived     the record waives it
+    done       done on or before the due day          done-late  done after it
+    late       no record, and today is after the due day (an item due today is not late)
+    due-soon   no record, and 0 <= due - today <= soon_days
+    ongoing    no record, an ongoing task (全年持续推进) before its due-soon window
+    pending    everything else
+
+按期办结率 (on-time rate) = obligations done on time ÷ obligations already due (due day before
+today), waived ones left out of both; 逾期率 (late rate) = obligations still late ÷ the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from gkledger.model import Ledger, Record, Task, Unit
+from gkledger.units import UnitIndex
+
+Status = Literal["late", "due-soon", "pending", "ongoing", "done", "done-late", "waived"]
+
+STATUSES: tuple[Status, ...] = ("late", "due-soon", "pending", "ongoing", "done", "done-late", "waived")
+OPEN: frozenset[Status] = frozenset({"late", "due-soon", "pending", "ongoing"})
+LABELS: dict[Status, str] = {
+    "late": "逾期 late",
+    "due-soon": "临期 due-soon",
+    "pending": "未到期 pending",
+    "ongoing": "持续 ongoing",
+    "done": "已完成 done",
+    "done-late": "逾期完成 done-late",
+    "waived": "免办 waived",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Obligation:
+    task: Task
+    unit: Unit
+    record: Record | None
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One obligation as of a day: the plain data every view renders."""
+
+    task: Task
+    unit: Unit
+    record: Record | None
+    due: dt.date
+    status: Status
+    days_left: int
+
+
+def status_of(due: dt.date, ongoing: bool, record: Record | None, today: dt.date, soon_days: int) -> Status:
+    if record is not None:
+        if record.waived is not None:
+            return "waived"
+        if record.done is not None:
+            return "done" if record.done <= due else "done-late"
+    days_left = (due - today).days
+    if days_left < 0:
+        return "late"
+    if days_left <= soon_days:
+        return "due-soon"
+    return "ongoing" if ongoing else "pending"
+
+
+class Obligations:
+    """Every obligation of a ledger, indexed by unit and by task."""
+
+    def __init__(self, ledger: Ledger, index: UnitIndex | None = None) -> None:
+        self.ledger = ledger
+        self.index = index or UnitIndex(ledger.units, ledger.groups)
+        records: dict[tuple[str, str], Record] = {}
+        for record in ledger.records:
+            unit = self.index.get(record.unit)
+            if unit is not None:
+                records.setdefault((record.task, unit.name), record)
+        self.by_unit: dict[str, list[Obligation]] = {}
+        self.by_task: dict[str, list[Obligation]] = {}
+        for task in ledger.tasks:
+            if task.deadline is None or task.id in self.by_task:
+                continue  # an unreadable deadline or a duplicate id: `check` reports it
+            owed = self.by_task.setdefault(task.id, [])
+            for unit in self.index.select(task.owed_by):
+                obligation = Obligation(task, unit, records.get((task.id, unit.name)))
+                owed.append(obligation)
+                self.by_unit.setdefault(unit.name, []).append(obligation)
+
+    def all(self) -> Iterable[Obligation]:
+        for owed in self.by_task.values():
+            yield from owed
+
+    def owing_units(self) -> list[Unit]:
+        """Units that owe anything, in units.yaml order."""
+        return [u for u in self.index.by_name.values() if u.name in self.by_unit]
+
+    def rows(self, today: dt.date, soon_days: int, unit: Unit | None = None) -> list[Row]:
+        """Obligations as of `today`, in task order (one unit's only, when given)."""
+        chosen = self.by_unit.get(unit.name, []) if unit is not None else self.all()
+        return [row_of(o, today, soon_days) for o in chosen]
+
+
+def row_of(obligation: Obligation, today: dt.date, soon_days: int) -> Row:
+    deadline = obligation.task.deadline
+    assert deadline is not None  # obligations exist only for readable deadlines
+    return Row(
+        task=obligation.task,
+        unit=obligation.unit,
+        record=obligation.record,
+        due=deadline.due,
+        status=status_of(deadline.due, deadline.ongoing, obligation.record, today, soon_days),
+        days_left=(deadline.due - today).days,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Counts by status for one unit (or all), and the rates offices report."""
+
+    unit: Unit | None
+    counts: dict[Status, int]
+    total: int
+    due_so_far: int
+    on_time: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.due_so_far if self.due_so_far else None
+
+    @property
+    def late_rate(self) -> float | None:
+        return self.counts["late"] / self.due_so_far if self.due_so_far else None
+
+    @property
+    def finished(self) -> int:
+        return self.counts["done"] + self.counts["done-late"] + self.counts["waived"]
+
+
+def summarise(rows: Iterable[Row], today: dt.date, unit: Unit | None = None) -> Summary:
+    counts: dict[Status, int] = dict.fromkeys(STATUSES, 0)
+    total = due_so_far = on_time = 0
+    for row in rows:
+        counts[row.status] += 1
+        total += 1
+        if row.status != "waived" and row.due < today:
+            due_so_far += 1
+            if row.status == "done":
+                on_time += 1
+    return Summary(unit, counts, total, due_so_far, on_time)
+
+
+def summaries_by_unit(obligations: Obligations, today: dt.date, soon_days: int) -> list[Summary]:
+    """One summary per owing unit, worst first: most late, then lowest on-time rate, then name order."""
+    result = [
+        summarise(obligations.rows(today, soon_days, unit), today, unit) for unit in obligations.owing_units()
+    ]
+    order = {u.name: i for i, u in enumerate(obligations.owing_units())}
+
+    def badness(summary: Summary) -> tuple[int, float, int, int]:
+        rate = summary.on_time_rate
+        assert summary.unit is not None
+        return (
+            -summary.counts["late"],
+            rate if rate is not None else 2.0,
+            -summary.counts["due-soon"],
+            order[summary.unit.name],
+        )
+
+    return sorted(result, key=badness)
+
+
+def sort_for_attention(rows: Iterable[Row]) -> list[Row]:
+    """Late first, then due soon, then the rest; within each by due date, then task order."""
+    rank = {status: i for i, status in enumerate(STATUSES)}
+    return sorted(rows, key=lambda r: (rank[r.status], r.due))  # stable: task order is kept

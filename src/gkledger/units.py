@@ -1,0 +1,117 @@
+"""Unit names and selectors: which units a name or a 责任单位 selector means. Pure.
+
+`UnitIndex` looks units up by canonical name, official full name or alias, suggests close names
+for typos, and resolves selectors:
+
+- a term matches the units that pass all of its filters (unit, kind, level, tag, group);
+- `role`: each matched unit is replaced by its child units carrying one of the role's tags, or
+  stands for itself when it lists none — a county stands for its whole jurisdiction until the
+  ledger lists its departments;
+- `with_children`: each matched unit comes with its child units matching that term;
+- a selector is the union of its terms, in the order units are listed in units.yaml.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+from gkledger.model import Selector, Term, Unit
+
+
+class UnitIndex:
+    def __init__(self, units: Iterable[Unit], groups: dict[str, Selector]) -> None:
+        self.units: tuple[Unit, ...] = tuple(units)
+        self.groups = groups
+        self.by_name: dict[str, Unit] = {}
+        self.names: dict[str, str] = {}  # every name, full name and alias -> canonical name
+        self.order: dict[str, int] = {}
+        self.children: dict[str, list[Unit]] = {}
+        for position, unit in enumerate(self.units):
+            if unit.name in self.by_name:
+                continue  # a duplicate; checks report it
+            self.by_name[unit.name] = unit
+            self.order[unit.name] = position
+            for name in (unit.name, unit.full_name, *unit.aliases):
+                self.names.setdefault(name, unit.name)
+        for unit in self.by_name.values():
+            if unit.parent is not None:
+                parent = self.names.get(unit.parent, unit.parent)
+                self.children.setdefault(parent, []).append(unit)
+        self.kinds = frozenset(u.kind for u in self.by_name.values())
+        self.levels = frozenset(u.level for u in self.by_name.values())
+        self.tags = frozenset(t for u in self.by_name.values() for t in u.tags)
+        self._selected: dict[int, tuple[Unit, ...]] = {}
+        self._groups: dict[str, frozenset[str]] = {}
+
+    def get(self, name: str) -> Unit | None:
+        """The unit a canonical name, full name or alias means."""
+        canonical = self.names.get(name.strip())
+        return self.by_name[canonical] if canonical is not None else None
+
+    def suggest(self, name: str, limit: int = 3) -> list[str]:
+        """Canonical names of the units closest to a name that matched none."""
+        name = name.strip()
+        found: list[str] = []
+        if name:
+            found.extend(canonical for text, canonical in self.names.items() if name in text or text in name)
+        for candidate in difflib.get_close_matches(name, list(self.names), n=limit * 2, cutoff=0.6):
+            found.append(self.names[candidate])
+        return list(dict.fromkeys(found))[:limit]
+
+    def select(self, selector: Selector) -> tuple[Unit, ...]:
+        """The units a selector means, in units.yaml order, each once."""
+        key = id(selector)
+        cached = self._selected.get(key)
+        if cached is None:
+            chosen: dict[str, Unit] = {}
+            for term in selector.terms:
+                for unit in self._term(term):
+                    chosen.setdefault(unit.name, unit)
+            cached = tuple(sorted(chosen.values(), key=lambda u: self.order[u.name]))
+            self._selected[key] = cached
+        return cached
+
+    def _term(self, term: Term) -> list[Unit]:
+        matched = [unit for unit in self.by_name.values() if self._matches(unit, term)]
+        if term.role:
+            roles = set(term.role)
+            replaced: list[Unit] = []
+            for unit in matched:
+                holders = [c for c in self.children.get(unit.name, ()) if roles.intersection(c.tags)]
+                replaced.extend(holders or [unit])
+            matched = replaced
+        if term.with_children is not None:
+            inner = term.with_children
+            extended: list[Unit] = []
+            for unit in matched:
+                extended.append(unit)
+                extended.extend(c for c in self.children.get(unit.name, ()) if self._matches(c, inner))
+            matched = extended
+        return matched
+
+    def _matches(self, unit: Unit, term: Term) -> bool:
+        if term.unit and unit.name not in {self.names.get(n, n) for n in term.unit}:
+            return False
+        if term.kind and unit.kind not in term.kind:
+            return False
+        if term.level and unit.level not in term.level:
+            return False
+        if term.tag and not set(term.tag).intersection(unit.tags):
+            return False
+        if term.group:
+            return any(unit.name in self.group_members(name) for name in term.group)
+        return True
+
+    def group_members(self, name: str) -> frozenset[str]:
+        """Canonical names of a group's units; empty for an unknown group or one in a cycle."""
+        members = self._groups.get(name)
+        if members is None:
+            selector = self.groups.get(name)
+            self._groups[name] = frozenset()  # a cycle back to this group finds it empty
+            if selector is not None:
+                members = frozenset(u.name for term in selector.terms for u in self._term(term))
+            else:
+                members = frozenset()
+            self._groups[name] = members
+        return members
