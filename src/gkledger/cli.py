@@ -121,18 +121,22 @@ class Settings:
     today: str | None = None
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"gkledger {__version__}")
+        raise typer.Exit(EXIT_OK)
+
+
 @app.callback()
 def main(
     ctx: typer.Context,
     data: DataOption = None,
     today: TodayOption = None,
     version: Annotated[
-        bool, typer.Option("--version", help="Print the version and exit.", is_eager=True)
+        bool,
+        typer.Option("--version", help="Print the version and exit.", is_eager=True, callback=_print_version),
     ] = False,
 ) -> None:
-    if version:
-        typer.echo(f"gkledger {__version__}")
-        raise typer.Exit(EXIT_OK)
     ctx.obj = Settings(data, today)
 
 

@@ -62,8 +62,18 @@ def progress_files(root: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
 
 
-def read_value(path: Path, required: bool, out: list[Diagnostic]) -> Value | None:
+def read_value(path: Path, required: bool, out: list[Diagnostic], root: Path) -> Value | None:
     shown = display_path(path)
+    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+        out.append(
+            Diagnostic(
+                Source(shown),
+                "GK010",
+                f"{path.name} is a symbolic link to a file outside the data folder",
+                "copy the file into the ledger instead of linking to it",
+            )
+        )
+        return None
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -102,12 +112,14 @@ def load(root: Path) -> Loaded:
             )
         )
     units_path = root / UNITS_FILE
-    units, groups = _read_units(display_path(units_path), read_value(units_path, True, out), out)
+    units, groups = _read_units(display_path(units_path), read_value(units_path, True, out, root), out)
     tasks_path = root / TASKS_FILE
-    plan, settings, tasks = _read_tasks(display_path(tasks_path), read_value(tasks_path, True, out), out)
+    plan, settings, tasks = _read_tasks(
+        display_path(tasks_path), read_value(tasks_path, True, out, root), out
+    )
     records: list[Record] = []
     for path in progress_files(root):
-        records.extend(_read_records(display_path(path), read_value(path, False, out), out))
+        records.extend(_read_records(display_path(path), read_value(path, False, out, root), out))
     ledger = Ledger(
         root=str(root),
         plan=plan,
@@ -378,8 +390,8 @@ def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list
                     "give the address of the page where the information was published",
                 )
             )
-        if task is None or unit is None or (done is None and waived is None):
-            continue
+        if task is None or unit is None:
+            continue  # a record with an unreadable date still has its references checked
         records.append(
             Record(
                 task=task,

@@ -89,7 +89,9 @@ def _title(unit: Unit) -> str:
 class Column:
     header: str
     justify: JustifyMethod = "left"
-    flexible: bool = False  # takes the width left over; its text is cut with an ellipsis
+    flexible: bool = False  # takes the width left over
+    wrap: bool = False  # long text wraps onto more lines instead of ending in an ellipsis
+    max_width: int | None = None
 
 
 Cell = str | Text
@@ -111,6 +113,7 @@ def fitted_table(
     for row in cells:
         for i, cell in enumerate(row or ()):
             widths[i] = max(widths[i], cell.cell_len)
+    widths = [min(w, col.max_width or w) for w, col in zip(widths, columns, strict=True)]
     gaps = 3 * (len(columns) - 1)  # padding either side and the box's column separator
     fixed = sum(w for w, col in zip(widths, columns, strict=True) if not col.flexible)
     spare = max(12, console.width - fixed - gaps)
@@ -125,8 +128,8 @@ def fitted_table(
         table.add_column(
             col.header,
             justify=col.justify,
-            no_wrap=True,
-            overflow="ellipsis",
+            no_wrap=not col.wrap,
+            overflow="fold" if col.wrap else "ellipsis",
             width=min(width, spare) if col.flexible else width,
         )
     for row in cells:
@@ -152,7 +155,7 @@ def unit_status(console: Console, unit: Unit, rows: Sequence[Row], summary: Summ
         Column("具体任务 Task", flexible=True),
     ]
     if with_records:
-        columns.append(Column("办结 Record"))
+        columns.append(Column("办结 Record", wrap=True, max_width=28))
     table_rows: list[list[Cell] | None] = []
     for _, statuses in GROUPS:
         group = [row for row in rows if row.status in statuses]
@@ -270,49 +273,49 @@ def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summ
         facts.add_row("备注", escape(task.remark))
     if task.note:
         facts.add_row("note", Text(task.note, style="italic"))
-    table = Table(box=box.SIMPLE_HEAD)
-    table.add_column("单位 Unit", no_wrap=True)
-    table.add_column("状态 Status", no_wrap=True)
-    table.add_column("剩余 Left", justify="right", no_wrap=True)
-    table.add_column("办结 Record / evidence", overflow="fold")
-    for row in rows:
-        table.add_row(escape(row.unit.name), status_text(row.status), days_text(row), escape(_evidence(row)))
+    columns = [
+        Column("单位 Unit"),
+        Column("状态 Status"),
+        Column("剩余 Left", "right"),
+        Column("办结 Record / evidence", flexible=True, wrap=True),
+    ]
+    table = fitted_table(
+        console,
+        None,
+        columns,
+        [[row.unit.name, status_text(row.status), days_text(row), _evidence(row)] for row in rows],
+    )
     console.print(Panel(facts, title=f"任务 {escape(task.id)}", title_align="left", box=box.ROUNDED))
     console.print(Group(table, summary_line(summary)))
 
 
 def tasks_table(console: Console, tasks: Sequence[Task]) -> None:
-    table = Table(box=box.SIMPLE_HEAD)
-    table.add_column("序号", justify="right", no_wrap=True)
-    table.add_column("具体任务 Task", overflow="ellipsis", no_wrap=True, max_width=50, ratio=1)
-    table.add_column("责任单位 Owners", overflow="ellipsis", no_wrap=True, max_width=30)
-    table.add_column("完成时限 Deadline", no_wrap=True)
-    table.add_column("到期 Due", no_wrap=True)
+    columns = [
+        Column("序号", "right"),
+        Column("到期 Due"),
+        Column("完成时限 Deadline"),
+        Column("具体任务 Task", flexible=True, wrap=True),
+        Column("责任单位 Owners", wrap=True, max_width=20),
+    ]
+    rows: list[list[Cell] | None] = []
     for task in tasks:
         due = f"{task.deadline.due:%Y-%m-%d}" if task.deadline else "?"
-        table.add_row(
-            task.id,
-            escape(task.text),
-            escape(task.owners),
-            escape(task.deadline.text if task.deadline else ""),
-            due,
-        )
-    console.print(table)
+        rows.append([task.id, due, task.deadline.text if task.deadline else "", task.text, task.owners])
+        rows.append(SECTION)
+    console.print(fitted_table(console, None, columns, rows[:-1]))
 
 
 def units_table(console: Console, units: Sequence[Unit]) -> None:
-    table = Table(box=box.SIMPLE_HEAD)
-    table.add_column("单位 Unit", no_wrap=True)
-    table.add_column("全称 Full name", no_wrap=True)
-    table.add_column("类别 Kind", no_wrap=True)
-    table.add_column("别名 Aliases", overflow="ellipsis", no_wrap=True, max_width=30)
-    table.add_column("标签 Tags", overflow="ellipsis", no_wrap=True, max_width=40)
+    columns = [
+        Column("单位 Unit"),
+        Column("类别 Kind"),
+        Column("全称 Full name", wrap=True, max_width=24),
+        Column("别名 Aliases · 标签 Tags", flexible=True, wrap=True),
+    ]
+    rows: list[list[Cell] | None] = []
     for unit in units:
-        table.add_row(
-            escape(unit.name),
-            escape(unit.full_name),
-            escape(unit.kind),
-            escape("、".join(unit.aliases)),
-            escape("、".join(unit.tags)),
-        )
-    console.print(table)
+        names = Text("、".join(unit.aliases))
+        if unit.tags:
+            names.append(("  " if unit.aliases else "") + " ".join(f"#{t}" for t in unit.tags), style="cyan")
+        rows.append([unit.name, unit.kind, unit.full_name, names])
+    console.print(fitted_table(console, None, columns, rows))

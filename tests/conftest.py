@@ -1,0 +1,107 @@
+"""Shared fixtures: the shipped ledger, small inline ledgers in tmp_path, and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from gkledger.cli import app
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+SMALL_UNITS = """\
+groups:
+  县: {kind: 旗县区}
+  县级以上: [{unit: 市政府}, {group: 县}]
+units:
+  - name: 市政府
+    full_name: 某市人民政府
+    kind: 政府
+    level: 市级
+  - name: 财政局
+    full_name: 某市财政局
+    aliases: [市财政局]
+    kind: 委办局
+    level: 市级
+    parent: 市政府
+    tags: [财政]
+  - name: 甲县
+    full_name: 甲县
+    aliases: [甲县人民政府]
+    kind: 旗县区
+    level: 县级
+    parent: 市政府
+"""
+
+SMALL_TASKS = """\
+plan:
+  title: 测试计划
+  year: 2021
+  signed: 2021-06-16
+tasks:
+  - id: "1"
+    section: 一、测试
+    text: 做一件事。
+    owners: 县级以上财政部门。
+    owed_by: [{group: 县级以上, role: 财政}]
+    deadline: 2021年9月30日前
+  - id: "2"
+    section: 一、测试
+    text: 一直做。
+    owners: 县级以上政府。
+    owed_by: [{group: 县级以上}]
+    deadline: 全年持续推进
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    """A three-unit, two-task ledger to mutate in a test."""
+    root = tmp_path / "data"
+    write(root / "units.yaml", SMALL_UNITS)
+    write(root / "tasks.yaml", SMALL_TASKS)
+    (root / "progress").mkdir()
+    return root
+
+
+@pytest.fixture
+def shipped(tmp_path: Path) -> Path:
+    """A private copy of the shipped ledger."""
+    root = tmp_path / "data"
+    shutil.copytree(DATA, root)
+    return root
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run gkledger in-process with a fixed terminal width and no ambient settings."""
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.delenv("GKLEDGER_DATA", raising=False)
+    monkeypatch.delenv("GKLEDGER_TODAY", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
+        return runner.invoke(app, list(args), env=env, catch_exceptions=False)
+
+    return invoke
+
+
+def codes(diagnostics: list) -> list[str]:  # type: ignore[type-arg]
+    return [d.code for d in diagnostics]
+
+
+os.environ.setdefault("NO_COLOR", "1")

@@ -1,0 +1,67 @@
+"""The deadline grammar of domain.md: every form, inclusive days, and errors instead of guesses."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from gkledger.deadlines import DeadlineError, parse_deadline
+
+D = dt.date
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "ongoing"),
+    [
+        ("2021年12月底", D(2021, 12, 31), False),
+        ("2021年6月底", D(2021, 6, 30), False),
+        ("2021年2月底", D(2021, 2, 28), False),
+        ("2024年2月底", D(2024, 2, 29), False),
+        ("6月底", D(2021, 6, 30), False),
+        ("10月末", D(2021, 10, 31), False),
+        ("十二月底", D(2021, 12, 31), False),
+        ("2021年12月底前", D(2021, 12, 31), False),
+        ("2021年9月30日前", D(2021, 9, 30), False),
+        ("9月30日", D(2021, 9, 30), False),
+        ("9月30日前完成", D(2021, 9, 30), False),
+        ("９月３０日前", D(2021, 9, 30), False),
+        ("年底", D(2021, 12, 31), False),
+        ("年末", D(2021, 12, 31), False),
+        ("年内", D(2021, 12, 31), False),
+        ("年底前", D(2021, 12, 31), False),
+        ("2022年底前", D(2022, 12, 31), False),
+        ("上半年", D(2021, 6, 30), False),
+        ("下半年", D(2021, 12, 31), False),
+        ("第一季度", D(2021, 3, 31), False),
+        ("第三季度末", D(2021, 9, 30), False),
+        ("2021年第4季度", D(2021, 12, 31), False),
+        ("全年持续推进", D(2021, 12, 31), True),
+        ("持续推进", D(2021, 12, 31), True),
+        ("长期", D(2021, 12, 31), True),
+        ("常态化", D(2021, 12, 31), True),
+        ("2021年12月底。", D(2021, 12, 31), False),
+    ],
+)
+def test_grammar(text: str, due: dt.date, ongoing: bool) -> None:
+    deadline = parse_deadline(text, 2021)
+    assert (deadline.due, deadline.ongoing, deadline.text) == (due, ongoing, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "尽快", "底", "2021年13月底", "2021年2月30日", "9月31日前", "第五季度", "明年", "2021-09-30"],
+)
+def test_outside_the_grammar_is_an_error(text: str) -> None:
+    with pytest.raises(DeadlineError):
+        parse_deadline(text, 2021)
+
+
+@pytest.mark.parametrize("text", ["每季度末", "每月10日前"])
+def test_recurring_deadlines_are_refused_with_their_own_reason(text: str) -> None:
+    with pytest.raises(DeadlineError, match="recurring"):
+        parse_deadline(text, 2021)
+
+
+def test_the_plan_year_is_the_default_year() -> None:
+    assert parse_deadline("6月底", 2025).due == D(2025, 6, 30)

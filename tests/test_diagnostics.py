@@ -1,0 +1,119 @@
+"""One reproducer per diagnostic code: each names its file and line, and the catalogue is complete."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gkledger.diagnostics import CODES, Diagnostic
+from gkledger.load import load
+
+from .conftest import SMALL_TASKS, SMALL_UNITS, write
+
+Setup = Callable[[Path], None]
+
+
+def progress(text: str) -> Setup:
+    return lambda root: write(root / "progress" / "甲县.yaml", text) and None
+
+
+def units(old: str, new: str) -> Setup:
+    return lambda root: write(root / "units.yaml", SMALL_UNITS.replace(old, new, 1)) and None
+
+
+def tasks(old: str, new: str) -> Setup:
+    assert old in SMALL_TASKS
+    return lambda root: write(root / "tasks.yaml", SMALL_TASKS.replace(old, new, 1)) and None
+
+
+def raw(name: str, data: bytes) -> Setup:
+    return lambda root: (root / name).write_bytes(data) and None
+
+
+def symlink_outside(root: Path) -> None:
+    outside = root.parent / "elsewhere.yaml"
+    outside.write_text("- task: '1'\n  unit: 甲县\n  done: 2021-08-01\n", encoding="utf-8")
+    os.symlink(outside, root / "progress" / "linked.yaml")
+
+
+RECORD = "- task: '1'\n  unit: 甲县\n  done: 2021-08-01\n"
+
+# code -> (how to break the small ledger, file the diagnostic names, its line)
+CASES: dict[str, tuple[Setup, str, int]] = {
+    "GK001": (lambda root: (root / "units.yaml").unlink(), "units.yaml", 0),
+    "GK002": (lambda root: (root / "progress" / "dir.yaml").mkdir(), "progress/dir.yaml", 0),
+    "GK003": (raw("tasks.yaml", SMALL_TASKS.replace("测试计划", "测试").encode("gbk")), "tasks.yaml", 2),
+    "GK004": (progress("- task: '1'\n  unit: [甲县\n"), "progress/甲县.yaml", 3),
+    "GK005": (progress(RECORD + "  unit: 甲县\n"), "progress/甲县.yaml", 4),
+    "GK006": (progress("&a [*a]\n"), "progress/甲县.yaml", 1),
+    "GK007": (progress("[" * 100 + "]" * 100 + "\n"), "progress/甲县.yaml", 1),
+    "GK008": (
+        progress("- task: !!python/object:os.system '1'\n  unit: 甲县\n  done: 2021-08-01\n"),
+        "progress/甲县.yaml",
+        1,
+    ),
+    "GK009": (raw("units.yaml", b"# nothing yet\n"), "units.yaml", 1),
+    "GK010": (symlink_outside, "progress/linked.yaml", 0),
+    "GK101": (tasks("  year: 2021", "  year: [2021]"), "tasks.yaml", 3),
+    "GK102": (tasks("    owners: 县级以上政府。\n", ""), "tasks.yaml", 12),
+    "GK103": (tasks("    deadline: 全年持续推进", "    deadlin: 全年持续推进"), "tasks.yaml", 17),
+    "GK104": (tasks("    text: 做一件事。", "    text: '  '"), "tasks.yaml", 8),
+    "GK105": (progress("- task: '1'\n  unit: 甲县\n  done: 2021-02-30\n"), "progress/甲县.yaml", 3),
+    "GK106": (tasks("tasks:", "settings:\n  soon_days: 400\ntasks:"), "tasks.yaml", 6),
+    "GK107": (progress(RECORD + "  evidence: www.example.gov.cn\n"), "progress/甲县.yaml", 4),
+    "GK201": (tasks('  - id: "2"', '  - id: "1"'), "tasks.yaml", 12),
+    "GK202": (tasks("    deadline: 全年持续推进", "    deadline: 尽快"), "tasks.yaml", 17),
+    "GK203": (
+        tasks("owed_by: [{group: 县级以上}]", "owed_by: [{kind: 旗县区, level: 市级}]"),
+        "tasks.yaml",
+        16,
+    ),
+    "GK301": (units("aliases: [甲县人民政府]", "aliases: [市财政局]"), "units.yaml", 16),
+    "GK302": (units("    parent: 市政府\n    tags", "    parent: 市正府\n    tags"), "units.yaml", 9),
+    "GK303": (units("  - name: 市政府\n", "  - name: 市政府\n    parent: 甲县\n"), "units.yaml", 5),
+    "GK304": (tasks("role: 财政", "role: 财务"), "tasks.yaml", 10),
+    "GK305": (units("  县: {kind: 旗县区}", "  县: {group: 县级以上}"), "units.yaml", 2),
+    "GK401": (progress("- task: '9'\n  unit: 甲县\n  done: 2021-08-01\n"), "progress/甲县.yaml", 1),
+    "GK402": (progress("- task: '1'\n  unit: 乙县\n  done: 2021-08-01\n"), "progress/甲县.yaml", 2),
+    "GK403": (progress("- task: '1'\n  unit: 市政府\n  done: 2021-08-01\n"), "progress/甲县.yaml", 2),
+    "GK404": (progress(RECORD + RECORD), "progress/甲县.yaml", 4),
+    "GK405": (progress("- task: '1'\n  unit: 甲县\n  note: 已办\n"), "progress/甲县.yaml", 1),
+    "GK406": (progress("- task: '1'\n  unit: 甲县\n  done: 2021-01-05\n"), "progress/甲县.yaml", 1),
+}
+
+
+def test_every_code_has_a_reproducer() -> None:
+    assert set(CASES) == set(CODES)
+
+
+@pytest.mark.parametrize("code", sorted(CASES))
+def test_code(code: str, small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    setup, file, line = CASES[code]
+    setup(small)
+    monkeypatch.chdir(small.parent)
+    found = load(Path("data")).diagnostics
+    matching = [d for d in found if d.code == code]
+    assert matching, found
+    d: Diagnostic = matching[0]
+    assert d.source.path == f"data/{file}"
+    assert d.source.line == line, d
+    assert d.severity == CODES[code][0]
+    assert d.message
+
+
+def test_the_small_ledger_is_clean(small: Path) -> None:
+    assert load(small).diagnostics == []
+
+
+def test_all_problems_are_reported_at_once(small: Path) -> None:
+    for code in ("GK105", "GK202", "GK302"):
+        CASES[code][0](small)
+    assert {"GK105", "GK202", "GK302"} <= {d.code for d in load(small).diagnostics}
+
+
+def test_missing_data_folder(tmp_path: Path) -> None:
+    found = load(tmp_path / "nowhere").diagnostics
+    assert [d.code for d in found][:1] == ["GK001"]

@@ -1,0 +1,98 @@
+"""Unit names and selectors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gkledger.load import load
+from gkledger.model import Selector, Term, Unit
+from gkledger.units import UnitIndex
+
+from .conftest import DATA
+
+
+def unit(
+    name: str,
+    kind: str = "委办局",
+    parent: str | None = "市政府",
+    tags: tuple[str, ...] = (),
+    level: str = "市级",
+    aliases: tuple[str, ...] = (),
+) -> Unit:
+    from gkledger.model import Source
+
+    return Unit(name, f"某市{name}", aliases, kind, level, parent, tags, None, None, Source("u.yaml"))
+
+
+def index_of(*units: Unit, groups: dict[str, Selector] | None = None) -> UnitIndex:
+    return UnitIndex(units, groups or {})
+
+
+CITY = unit("市政府", kind="政府", parent=None)
+FIN = unit("财政局", tags=("财政",), aliases=("市财政局",))
+COUNTY = unit("甲县", kind="旗县区", level="县级")
+COUNTY_FIN = unit("甲县财政局", parent="甲县", level="县级", tags=("财政",))
+COUNTY_EDU = unit("甲县教育局", parent="甲县", level="县级")
+
+
+def names(units: tuple[Unit, ...]) -> list[str]:
+    return [u.name for u in units]
+
+
+def test_lookup_by_name_full_name_and_alias() -> None:
+    index = index_of(CITY, FIN)
+    assert index.get("财政局") is FIN
+    assert index.get("某市财政局") is FIN
+    assert index.get("市财政局") is FIN
+    assert index.get(" 财政局 ") is FIN
+    assert index.get("教育局") is None
+
+
+def test_suggestions_put_containing_names_first() -> None:
+    index = index_of(CITY, FIN, COUNTY)
+    assert index.suggest("财政")[0] == "财政局"
+    assert index.suggest("完全无关的名字") == []
+
+
+def test_role_resolves_to_the_county_itself_until_it_lists_departments() -> None:
+    groups = {"县级以上": Selector((Term(unit=("市政府",)), Term(kind=("旗县区",))))}
+    selector = Selector((Term(group=("县级以上",), role=("财政",)),))
+    assert names(index_of(CITY, FIN, COUNTY, groups=groups).select(selector)) == ["财政局", "甲县"]
+    with_departments = index_of(CITY, FIN, COUNTY, COUNTY_FIN, COUNTY_EDU, groups=groups)
+    assert names(with_departments.select(selector)) == ["财政局", "甲县财政局"]
+
+
+def test_with_children_adds_matching_child_units() -> None:
+    selector = Selector((Term(kind=("旗县区",), with_children=Term(kind=("委办局",))),))
+    index = index_of(CITY, FIN, COUNTY, COUNTY_FIN, COUNTY_EDU)
+    assert names(index.select(selector)) == ["甲县", "甲县财政局", "甲县教育局"]
+
+
+def test_filters_in_one_term_all_apply_and_terms_unite() -> None:
+    index = index_of(CITY, FIN, COUNTY, COUNTY_FIN)
+    both = Selector((Term(tag=("财政",), level=("县级",)),))
+    assert names(index.select(both)) == ["甲县财政局"]
+    union = Selector((Term(unit=("市财政局",)), Term(kind=("政府",))))
+    assert names(index.select(union)) == ["市政府", "财政局"]  # in units.yaml order, each once
+
+
+def test_cyclic_groups_resolve_to_nothing_instead_of_looping() -> None:
+    groups = {"a": Selector((Term(group=("b",)),)), "b": Selector((Term(group=("a",)),))}
+    index = index_of(CITY, groups=groups)
+    assert index.select(Selector((Term(group=("a",)),))) == ()
+
+
+def test_every_shipped_name_and_alias_means_one_unit() -> None:
+    ledger = load(DATA).ledger
+    seen: dict[str, str] = {}
+    for u in ledger.units:
+        for name in {u.name, u.full_name, *u.aliases}:
+            assert seen.setdefault(name, u.name) == u.name, name
+    assert len(ledger.units) == 2 + 9 + 35 + 3 + 1
+
+
+def test_helin_county_and_helinger_new_area_are_different_units(tmp_path: Path) -> None:
+    index = UnitIndex(load(DATA).ledger.units, {})
+    county, zone = index.get("和林格尔县"), index.get("和林格尔新区")
+    assert county is not None and zone is not None
+    assert (county.name, zone.name) == ("和林县", "和林格尔新区")
