@@ -307,14 +307,15 @@ def status(
 
     if unit is None:
         summaries = summaries_by_unit(obligations, day, soon_days)
+        every = obligations.rows(day, soon_days)
         if fmt is ListFormat.table:
-            out.units_overview(out.make_console(), summaries, day)
+            out.units_overview(out.make_console(), summaries, summarise(every, day), day)
         else:
             from gkledger.render.records import summary_record, to_csv, to_json
 
             records = [summary_record(s) for s in summaries]
             sys.stdout.write(to_json(records) if fmt is ListFormat.json else to_csv(records))
-        _gate(obligations.rows(day, soon_days), fail_on)
+        _gate(every, fail_on)
         return
     chosen = _unit(obligations, unit)
     every = obligations.rows(day, soon_days, chosen)

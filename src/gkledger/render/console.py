@@ -197,8 +197,10 @@ def _bar(fraction: float, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def units_overview(console: Console, summaries: Sequence[Summary], today: dt.date) -> None:
-    """One row per unit, worst first, with its counts and on-time rate."""
+def units_overview(
+    console: Console, summaries: Sequence[Summary], overall: Summary, today: dt.date
+) -> None:
+    """One row per unit, worst first, with its counts and on-time rate; then the whole ledger's."""
     table = Table(
         title=f"按单位汇总 By unit · as of {today:%Y-%m-%d}",
         box=box.SIMPLE_HEAD,
@@ -226,6 +228,7 @@ def units_overview(console: Console, summaries: Sequence[Summary], today: dt.dat
             Text(f"{_bar(rate) if rate is not None else ' ' * 10} {rate_text(rate):>4}", style=style),
         )
     console.print(table)
+    console.print(Text("全部 All units: ").append_text(summary_line(overall)))
 
 
 def obligation_list(console: Console, title: str, rows: Sequence[Row]) -> None:
