@@ -431,5 +431,123 @@ def show(
     _emit_rows(rows, fmt, lambda: out.task_detail(out.make_console(), found, rows, summarise(rows, day)))
 
 
+ReplaceOption = Annotated[
+    bool,
+    typer.Option("--replace", help="Rewrite the task's existing record for the unit instead of refusing."),
+]
+RequiredUnit = Annotated[
+    str,
+    typer.Option(
+        "--unit", "-u", help="The unit: canonical name, official full name or alias.", show_default=False
+    ),
+]
+
+
+def _record(
+    ctx: typer.Context,
+    data: Path | None,
+    today: str | None,
+    task: str,
+    unit: str,
+    *,
+    done_on: str | None = None,
+    waived: str | None = None,
+    evidence: str | None = None,
+    note: str | None = None,
+    replace: bool = False,
+) -> None:
+    from gkledger.recording import Refused, record_progress
+    from gkledger.render.diagnostics import as_text
+
+    day = _today(ctx, today)
+    done = None if waived is not None else (_date_option(done_on, "--date") if done_on else day)
+    try:
+        result = record_progress(
+            _data_dir(ctx, data),
+            task,
+            unit,
+            today=day,
+            done=done,
+            waived=waived,
+            evidence=evidence,
+            note=note,
+            replace=replace,
+        )
+    except Refused as refused:
+        if refused.diagnostics:
+            sys.stderr.write(as_text(refused.diagnostics))
+        _fail(refused.message, EXIT_USAGE if refused.usage else EXIT_PROBLEMS)
+    from gkledger.load import display_path
+    from gkledger.render import console as out
+
+    what = f"done on {result.record.done}" if result.record.done else f"waived ({result.record.waived})"
+    verb = "Replaced" if result.replaced else "Recorded"
+    rows = Obligations(result.ledger).rows(day, result.ledger.settings.soon_days, result.unit)
+    out.recorded(
+        out.make_console(),
+        f"{verb}: task {result.task.id} for {result.unit.name}, {what} → {display_path(result.path)}",
+        summarise(rows, day, result.unit),
+    )
+
+
+@app.command()
+def done(
+    ctx: typer.Context,
+    task: Annotated[str, typer.Argument(help="The task id (序号).", show_default=False)],
+    unit: RequiredUnit,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="The day it was completed (YYYY-MM-DD). Default: today.", show_default=False
+        ),
+    ] = None,
+    evidence: Annotated[
+        str | None,
+        typer.Option("--evidence", help="The URL where the information was published.", show_default=False),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="A note to keep with the record.", show_default=False)
+    ] = None,
+    replace: ReplaceOption = False,
+    today: TodayOption = None,
+    data: DataOption = None,
+) -> None:
+    """Record that a unit completed a task, in data/progress/<unit>.yaml.
+
+    The file keeps every comment and byte it had; the write is atomic and checked with the whole
+    ledger first. Refused (exit 2): an unknown task or unit, a bad or future date. Refused (exit 1):
+    a task the unit does not owe, a second record without --replace, a ledger with errors.
+
+    Example: gkledger done 5 --unit 回民区 --date 2021-08-20 --evidence https://example.gov.cn/a.html
+    """
+    _record(ctx, data, today, task, unit, done_on=date, evidence=evidence, note=note, replace=replace)
+
+
+@app.command()
+def waive(
+    ctx: typer.Context,
+    task: Annotated[str, typer.Argument(help="The task id (序号).", show_default=False)],
+    unit: RequiredUnit,
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why the unit is exempt (免于办理).", show_default=False)
+    ],
+    note: Annotated[
+        str | None, typer.Option("--note", help="A note to keep with the record.", show_default=False)
+    ] = None,
+    replace: ReplaceOption = False,
+    today: TodayOption = None,
+    data: DataOption = None,
+) -> None:
+    """Record that a unit is exempt from a task, with the reason, in data/progress/<unit>.yaml.
+
+    Same safety as `done`: comments kept, atomic, checked first.
+
+    Example: gkledger waive 19 --unit 回民区 --reason 本级不编印政府公报
+    """
+    if not reason.strip():
+        _fail("--reason must not be empty")
+    _record(ctx, data, today, task, unit, waived=reason, note=note, replace=replace)
+
+
 def run() -> None:  # the console script
     app()

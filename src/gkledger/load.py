@@ -40,6 +40,9 @@ RECORD_FIELDS = ("task", "unit", "done", "waived", "evidence", "note")
 TERM_FIELDS = (*FILTER_KEYS, "role", "with_children")
 
 
+Overlay = dict[Path, bytes]
+
+
 @dataclass(frozen=True, slots=True)
 class Loaded:
     ledger: Ledger
@@ -62,8 +65,14 @@ def progress_files(root: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
 
 
-def read_value(path: Path, required: bool, out: list[Diagnostic], root: Path) -> Value | None:
+def read_value(
+    path: Path, required: bool, out: list[Diagnostic], root: Path, overlay: Overlay | None = None
+) -> Value | None:
     shown = display_path(path)
+    if overlay is not None and path in overlay:
+        value, problems = parse(shown, overlay[path])
+        out.extend(problems)
+        return value
     if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
         out.append(
             Diagnostic(
@@ -99,8 +108,9 @@ def read_value(path: Path, required: bool, out: list[Diagnostic], root: Path) ->
     return value
 
 
-def load(root: Path) -> Loaded:
-    """Read and check the ledger in `root`."""
+def load(root: Path, overlay: Overlay | None = None) -> Loaded:
+    """Read and check the ledger in `root`; `overlay` gives new contents for some files (to check a
+    change before writing it)."""
     out: list[Diagnostic] = []
     if not root.is_dir():
         out.append(
@@ -112,14 +122,19 @@ def load(root: Path) -> Loaded:
             )
         )
     units_path = root / UNITS_FILE
-    units, groups = _read_units(display_path(units_path), read_value(units_path, True, out, root), out)
+    units, groups = _read_units(
+        display_path(units_path), read_value(units_path, True, out, root, overlay), out
+    )
     tasks_path = root / TASKS_FILE
     plan, settings, tasks = _read_tasks(
         display_path(tasks_path), read_value(tasks_path, True, out, root), out
     )
     records: list[Record] = []
-    for path in progress_files(root):
-        records.extend(_read_records(display_path(path), read_value(path, False, out, root), out))
+    paths = progress_files(root)
+    if overlay:
+        paths = sorted(set(paths) | {p for p in overlay if p.parent == root / PROGRESS_DIR})
+    for path in paths:
+        records.extend(_read_records(display_path(path), read_value(path, False, out, root, overlay), out))
     ledger = Ledger(
         root=str(root),
         plan=plan,

@@ -192,14 +192,19 @@ def summary_line(summary: Summary) -> Text:
     return line
 
 
+def recorded(console: Console, message: str, summary: Summary) -> None:
+    """What `done` / `waive` wrote, and the unit's status line now."""
+    console.print(Text(message))
+    unit = summary.unit.name if summary.unit else ""
+    console.print(Text(f"{unit}: ").append_text(summary_line(summary)))
+
+
 def _bar(fraction: float, width: int = 10) -> str:
     filled = round(fraction * width)
     return "█" * filled + "░" * (width - filled)
 
 
-def units_overview(
-    console: Console, summaries: Sequence[Summary], overall: Summary, today: dt.date
-) -> None:
+def units_overview(console: Console, summaries: Sequence[Summary], overall: Summary, today: dt.date) -> None:
     """One row per unit, worst first, with its counts and on-time rate; then the whole ledger's."""
     table = Table(
         title=f"按单位汇总 By unit · as of {today:%Y-%m-%d}",
