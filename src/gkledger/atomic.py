@@ -24,21 +24,27 @@ except ImportError:  # pragma: no cover - Windows
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace `path` with `data` atomically, keeping the old file's permissions."""
     folder = path.parent
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
+    mode = path.stat().st_mode & 0o7777 if path.exists() else _default_mode()
     fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temp_name, mode)
+        os.chmod(temp_name, mode)
         os.replace(temp_name, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
     _sync_folder(folder)
+
+
+def _default_mode() -> int:
+    """What a plainly created file would get: 0o666 less the umask (mkstemp makes 0o600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _sync_folder(folder: Path) -> None:

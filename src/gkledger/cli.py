@@ -44,6 +44,7 @@ app = typer.Typer(
     ),
     no_args_is_help=True,
     add_completion=False,
+    pretty_exceptions_show_locals=False,  # a bug report must not dump the ledger's data
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -547,6 +548,166 @@ def waive(
     if not reason.strip():
         _fail("--reason must not be empty")
     _record(ctx, data, today, task, unit, waived=reason, note=note, replace=replace)
+
+
+class ExportFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+    json = "json"
+    html = "html"
+    ics = "ics"
+
+
+class NoticeFormat(StrEnum):
+    md = "md"
+    txt = "txt"
+
+
+def _write_output(path: Path, data: bytes) -> None:
+    from gkledger.atomic import write_atomic
+
+    if not path.parent.is_dir():
+        _fail(f"the folder {path.parent} does not exist")
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc.strerror or exc}", EXIT_PROBLEMS)
+
+
+def _missing_extra(exc: ImportError) -> NoReturn:
+    _fail(f"this export needs {exc.name}: pip install 'gkledger[export]'")
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="What to produce.", show_default=False)],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The file to write (atomically). Default: standard output, for the text formats.",
+            show_default=False,
+        ),
+    ] = None,
+    unit: UnitOption = None,
+    soon: SoonOption = None,
+    today: TodayOption = None,
+    data: DataOption = None,
+) -> None:
+    """Reports for people who read spreadsheets, pages and calendars, from the same rows as the views.
+
+    xlsx: the 台账 in the notice's layout, the tasks × units matrix with 红黄绿 fills, and per-unit
+    按期办结率 (needs -o). csv / json: one row per obligation (CSV is UTF-8 with a BOM; cells that
+    would run as formulas are neutralised). html: one self-contained page. ics: one all-day event per
+    deadline. xlsx, html and ics need the extra: pip install 'gkledger[export]'.
+
+    Example: gkledger export --format xlsx -o 台账.xlsx --today 2021-09-01
+    """
+    if fmt is ExportFormat.xlsx and output is None:
+        _fail("xlsx is a binary format: give the file to write with -o, e.g. -o 台账.xlsx")
+    ledger = _ledger(ctx, data)
+    day = _today(ctx, today)
+    soon_days = ledger.settings.soon_days if soon is None else soon
+    obligations = Obligations(ledger)
+    chosen = _unit(obligations, unit) if unit else None
+    from gkledger.reports import build
+
+    report = build(obligations, day, soon_days, chosen)
+    payload: bytes
+    try:
+        if fmt is ExportFormat.xlsx:
+            from gkledger.render.xlsx import to_xlsx
+
+            payload = to_xlsx(report)
+        elif fmt is ExportFormat.html:
+            from gkledger.render.html import to_html
+
+            payload = to_html(report).encode("utf-8")
+        elif fmt is ExportFormat.ics:
+            from gkledger.render.ics import to_ics
+
+            payload = to_ics(report)
+        else:
+            from gkledger.render.records import ROW_COLUMNS, row_record, to_csv, to_json
+
+            records = [row_record(r) for r in report.rows]
+            text = to_json(records) if fmt is ExportFormat.json else to_csv(records, ROW_COLUMNS)
+            payload = text.encode("utf-8")
+    except ImportError as exc:
+        _missing_extra(exc)
+    if output is None:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return
+    _write_output(output, payload)
+    typer.echo(
+        f"Wrote {output} ({len(payload):,} bytes, {len(report.rows)} obligations as of {day}).", err=True
+    )
+
+
+@app.command()
+def remind(
+    ctx: typer.Context,
+    unit: UnitOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="A folder to write one notice per unit into. Default: print them.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        NoticeFormat, typer.Option("--format", "-f", help="Markdown or plain text.")
+    ] = NoticeFormat.md,
+    soon: SoonOption = None,
+    today: TodayOption = None,
+    data: DataOption = None,
+) -> None:
+    """催办通知: for each unit with late or due-soon items, a notice listing them with their deadlines.
+
+    Example: gkledger remind --today 2021-09-01 -o 催办/
+    """
+    from gkledger.render.notices import notice
+    from gkledger.reports import build, group_by_unit
+
+    ledger = _ledger(ctx, data)
+    day = _today(ctx, today)
+    soon_days = ledger.settings.soon_days if soon is None else soon
+    obligations = Obligations(ledger)
+    chosen = _unit(obligations, unit) if unit else None
+    report = build(obligations, day, soon_days, chosen)
+    grouped = group_by_unit(report.attention)
+    plan = ledger.plan
+    notices = [
+        (
+            u,
+            notice(
+                u,
+                grouped[u.name],
+                day,
+                plan.title if plan else None,
+                plan.issuer if plan else None,
+                markdown=fmt is NoticeFormat.md,
+            ),
+        )
+        for u in report.units
+        if u.name in grouped
+    ]
+    if not notices:
+        typer.echo(f"Nothing is late or due soon as of {day}.", err=True)
+        return
+    if output is None:
+        typer.echo("\n---\n\n".join(text for _, text in notices), nl=False)
+        return
+    output.mkdir(parents=True, exist_ok=True)
+    for u, text in notices:
+        path = output / f"催办通知-{u.name}-{day:%Y%m%d}.{fmt.value}"
+        _write_output(path, text.encode("utf-8"))
+        typer.echo(f"Wrote {path}", err=True)
 
 
 def run() -> None:  # the console script

@@ -1,0 +1,55 @@
+"""The HTML export: the one module that imports Jinja2 (an optional extra, imported lazily).
+
+One self-contained page (no scripts, no network: a Content-Security-Policy says so) with the
+summary, the late list, the tasks × units matrix and the records; readable on a phone and printable
+on A4. Every piece of data passes through Jinja2's autoescaping.
+"""
+
+from __future__ import annotations
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from gkledger import __version__
+from gkledger.reports import Report
+from gkledger.status import LABELS
+
+SHORT = {status: label.split()[0] for status, label in LABELS.items()}
+
+
+def _rate(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.0%}"
+
+
+def _percent(rate: float | None) -> int:
+    return 0 if rate is None else round(rate * 100)
+
+
+def to_html(report: Report) -> str:
+    environment = Environment(
+        loader=PackageLoader("gkledger", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    template = environment.get_template("report.html.j2")
+    plan = report.plan
+    title = (plan.attachment or plan.title) if plan else "任务台账"
+    return template.render(
+        title=title,
+        plan=plan,
+        unit=report.unit,
+        today=report.today.isoformat(),
+        soon_days=report.soon_days,
+        overall=report.overall,
+        by_unit=report.by_unit,
+        late=report.late,
+        units=report.units,
+        tasks=report.tasks,
+        records=[r for r in report.rows if r.record is not None],
+        status=report.status,
+        labels=LABELS,
+        short=SHORT,
+        rate=_rate,
+        percent=_percent,
+        version=__version__,
+    )

@@ -1,0 +1,69 @@
+"""督办 notices (催办通知): for each unit, its late and due-soon items, ready to paste into a message.
+
+Markdown by default, or plain text. Data is escaped for Markdown so that a note cannot turn into
+links, emphasis or raw HTML where the notice is rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from gkledger.model import Unit
+from gkledger.status import Row
+
+# Characters that would turn data into markup (emphasis, links, code, raw HTML); the rest of
+# Markdown's punctuation is left alone so the notice still reads well where it is pasted as text.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&])")
+
+
+def _md(text: str) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def notice(
+    unit: Unit,
+    rows: Sequence[Row],
+    today: dt.date,
+    plan_title: str | None,
+    issuer: str | None,
+    markdown: bool = True,
+) -> str:
+    """One unit's notice; `rows` are its late and due-soon obligations."""
+    esc = _md if markdown else (lambda text: text)
+    late = [r for r in rows if r.status == "late"]
+    soon = [r for r in rows if r.status == "due-soon"]
+    title = f"催办通知 · {unit.name}"
+    out: list[str] = [f"# {esc(title)}" if markdown else title, ""]
+    plan = f"《{plan_title}》" if plan_title else "工作要点"
+    out.append(
+        f"{esc(unit.full_name)}：截至{_cn_date(today)}，贵单位在{esc(plan)}任务台账中有"
+        f"逾期事项{len(late)}项、临期事项{len(soon)}项，请抓紧办理，并及时反馈办理情况和佐证材料。"
+    )
+    for heading, group in (("逾期事项", late), ("临期事项", soon)):
+        if not group:
+            continue
+        out.append("")
+        out.append(f"## {heading}（{len(group)}项）" if markdown else f"{heading}（{len(group)}项）")
+        out.append("")
+        for number, row in enumerate(group, start=1):
+            deadline = row.task.deadline.text if row.task.deadline else ""
+            when = (
+                f"已逾期{-row.days_left}天"
+                if row.days_left < 0
+                else ("今天到期" if row.days_left == 0 else f"还有{row.days_left}天")
+            )
+            out.append(f"{number}. 【任务{esc(row.task.id)}】{esc(row.task.text)}")
+            indent = "   - " if markdown else "   "
+            out.append(f"{indent}完成时限：{esc(deadline)}（{row.due.isoformat()}，{when}）")
+            out.append(f"{indent}责任单位：{esc(row.task.owners)}")
+    out.append("")
+    if issuer:
+        out.append(esc(issuer))
+    out.append(_cn_date(today))
+    return "\n".join(out) + "\n"

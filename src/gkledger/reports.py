@@ -1,0 +1,94 @@
+"""The whole ledger as of a day, as plain data for the exports (xlsx, html, ics, notices).
+
+One `Report` is computed once from the same rows the terminal views use; each export only renders
+it. Pure: `today` is a parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from gkledger.model import Plan, Task, Unit
+from gkledger.status import OPEN, Obligations, Row, Status, Summary, summaries_by_unit, summarise
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    """One row of the 台账 with how its obligations stand."""
+
+    task: Task
+    rows: tuple[Row, ...]
+    summary: Summary
+
+    @property
+    def owing(self) -> tuple[Row, ...]:
+        """Obligations still open (late first), for calendars and notices."""
+        rank = {"late": 0, "due-soon": 1, "pending": 2, "ongoing": 3}
+        return tuple(sorted((r for r in self.rows if r.status in OPEN), key=lambda r: rank[r.status]))
+
+
+@dataclass(frozen=True)
+class Report:
+    today: dt.date
+    soon_days: int
+    plan: Plan | None
+    unit: Unit | None  # the one unit the report is restricted to, if any
+    tasks: tuple[TaskLine, ...]
+    units: tuple[Unit, ...]  # the owing units, in units.yaml order: the matrix columns
+    by_unit: tuple[Summary, ...]  # worst first
+    overall: Summary
+    rows: tuple[Row, ...]
+
+    cells: dict[tuple[str, str], Status]  # (task id, unit name) -> status
+
+    def status(self, task: Task, unit: Unit) -> Status | None:
+        """The matrix cell: the unit's status for the task, or None when it does not owe it."""
+        return self.cells.get((task.id, unit.name))
+
+    @property
+    def late(self) -> tuple[Row, ...]:
+        return tuple(sorted((r for r in self.rows if r.status == "late"), key=lambda r: (r.due, r.unit.name)))
+
+    @property
+    def attention(self) -> tuple[Row, ...]:
+        """Late and due-soon obligations, by due date: what a 督办 notice lists."""
+        return tuple(sorted((r for r in self.rows if r.status in ("late", "due-soon")), key=lambda r: r.due))
+
+
+def build(obligations: Obligations, today: dt.date, soon_days: int, unit: Unit | None = None) -> Report:
+    ledger = obligations.ledger
+    rows = tuple(obligations.rows(today, soon_days, unit))
+    by_task: dict[str, list[Row]] = {}
+    for row in rows:
+        by_task.setdefault(row.task.id, []).append(row)
+    lines = tuple(
+        TaskLine(task, tuple(by_task.get(task.id, ())), summarise(by_task.get(task.id, ()), today))
+        for task in ledger.tasks
+        if unit is None or task.id in by_task
+    )
+    if unit is not None:
+        units: tuple[Unit, ...] = (unit,)
+        by_unit: tuple[Summary, ...] = (summarise(rows, today, unit),)
+    else:
+        units = tuple(obligations.owing_units())
+        by_unit = tuple(summaries_by_unit(obligations, today, soon_days))
+    return Report(
+        today=today,
+        soon_days=soon_days,
+        plan=ledger.plan,
+        unit=unit,
+        tasks=lines,
+        units=units,
+        by_unit=by_unit,
+        overall=summarise(rows, today, unit),
+        rows=rows,
+        cells={(r.task.id, r.unit.name): r.status for r in rows},
+    )
+
+
+def group_by_unit(rows: tuple[Row, ...]) -> dict[str, list[Row]]:
+    grouped: dict[str, list[Row]] = {}
+    for row in rows:
+        grouped.setdefault(row.unit.name, []).append(row)
+    return grouped
