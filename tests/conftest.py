@@ -87,11 +87,12 @@ def shipped(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
-    """Run gkledger in-process with a fixed terminal width and no ambient settings."""
+def cli(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Result]:
+    """Run gkledger in-process with a fixed terminal width, a private cache and no ambient settings."""
     monkeypatch.setenv("COLUMNS", "120")
-    monkeypatch.delenv("GKLEDGER_DATA", raising=False)
-    monkeypatch.delenv("GKLEDGER_TODAY", raising=False)
+    monkeypatch.setenv("GKLEDGER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    for name in ("GKLEDGER_DATA", "GKLEDGER_TODAY", "GKLEDGER_NO_CACHE"):
+        monkeypatch.delenv(name, raising=False)
     runner = CliRunner()
 
     def invoke(*args: str, env: dict[str, str] | None = None) -> Result:

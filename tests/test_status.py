@@ -73,7 +73,7 @@ def test_every_owners_phrase_resolves_as_the_domain_says(shipped_obligations: Ob
      ("卫生健康委员会", 11), ("呼和浩特市地铁", 0), ("经济技术开发区", 0)],
 )  # fmt: skip
 def test_what_units_owe(shipped_obligations: Obligations, unit: str, count: int) -> None:
-    assert len(shipped_obligations.by_unit.get(unit, [])) == count
+    assert len(shipped_obligations.tasks_of_unit.get(unit, [])) == count
 
 
 def record(done: dt.date | None = None, waived: str | None = None) -> Record:

@@ -21,10 +21,11 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` atomically, keeping the old file's permissions."""
+def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Replace `path` with `data` atomically, keeping the old file's permissions (or `mode`)."""
     folder = path.parent
-    mode = path.stat().st_mode & 0o7777 if path.exists() else _default_mode()
+    if mode is None:
+        mode = path.stat().st_mode & 0o7777 if path.exists() else _default_mode()
     fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:

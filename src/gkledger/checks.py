@@ -197,7 +197,7 @@ def records_refer_to_known_things(ledger: Ledger, index: UnitIndex) -> Iterator[
             )
         if task is None or unit is None:
             continue
-        if unit not in index.select(task.owed_by):
+        if unit.name not in index.owners(task.owed_by):
             yield Diagnostic(
                 record.unit_source,
                 "GK403",

@@ -13,15 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from gkledger import __version__
+from gkledger.dates import parse_iso_date
 from gkledger.diagnostics import Diagnostic, has_errors
-from gkledger.load import find_data_dir, load
-from gkledger.model import Ledger, Unit
-from gkledger.schema import parse_iso_date
+from gkledger.locate import find_data_dir
+from gkledger.model import Unit
 from gkledger.status import (
     OPEN,
     Obligations,
@@ -31,6 +31,9 @@ from gkledger.status import (
     summaries_by_unit,
     summarise,
 )
+
+if TYPE_CHECKING:
+    from gkledger.cache import Snapshot
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -120,6 +123,15 @@ ListFormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="Ou
 class Settings:
     data: Path | None = None
     today: str | None = None
+    no_cache: bool = False
+
+
+NoCacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache", help="Load the ledger afresh instead of from the cache ($GKLEDGER_NO_CACHE=1 too)."
+    ),
+]
 
 
 def _print_version(value: bool) -> None:
@@ -133,12 +145,13 @@ def main(
     ctx: typer.Context,
     data: DataOption = None,
     today: TodayOption = None,
+    no_cache: NoCacheOption = False,
     version: Annotated[
         bool,
         typer.Option("--version", help="Print the version and exit.", is_eager=True, callback=_print_version),
     ] = False,
 ) -> None:
-    ctx.obj = Settings(data, today)
+    ctx.obj = Settings(data, today, no_cache)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,16 +189,23 @@ def _today(ctx: typer.Context, today: str | None) -> dt.date:
     return dt.date.today()
 
 
-def _ledger(ctx: typer.Context, data: Path | None) -> Ledger:
-    """The loaded ledger; a ledger with errors is reported on stderr and ends the command (exit 1)."""
-    from gkledger.render.diagnostics import as_text
+def _snapshot(ctx: typer.Context, data: Path | None, no_cache: bool = False) -> Snapshot:
+    from gkledger.cache import cache_home, load_snapshot
 
-    loaded = load(_data_dir(ctx, data))
-    errors = [d for d in loaded.diagnostics if d.severity == "error"]
+    home = None if (no_cache or _settings(ctx).no_cache) else cache_home(os.environ)
+    return load_snapshot(_data_dir(ctx, data), home)
+
+
+def _obligations(ctx: typer.Context, data: Path | None) -> Obligations:
+    """The ledger's obligations; a ledger with errors is reported on stderr and ends the command (exit 1)."""
+    snapshot = _snapshot(ctx, data)
+    errors = [d for d in snapshot.diagnostics if d.severity == "error"]
     if errors:
+        from gkledger.render.diagnostics import as_text
+
         sys.stderr.write(as_text(errors))
         _fail("the ledger has errors; fix them first (gkledger check lists them all)", EXIT_PROBLEMS)
-    return loaded.ledger
+    return Obligations(snapshot.ledger, owners=snapshot.owners)
 
 
 def _unit(obligations: Obligations, name: str) -> Unit:
@@ -198,14 +218,13 @@ def _unit(obligations: Obligations, name: str) -> Unit:
 
 
 def _emit_rows(rows: list[Row], fmt: ListFormat, render_table: Callable[[], None]) -> None:
+    if fmt is ListFormat.table:
+        render_table()
+        return
     from gkledger.render.records import ROW_COLUMNS, row_record, to_csv, to_json
 
-    if fmt is ListFormat.json:
-        sys.stdout.write(to_json([row_record(r) for r in rows]))
-    elif fmt is ListFormat.csv:
-        sys.stdout.write(to_csv([row_record(r) for r in rows], ROW_COLUMNS))
-    else:
-        render_table()
+    records = [row_record(r) for r in rows]
+    sys.stdout.write(to_json(records) if fmt is ListFormat.json else to_csv(records, ROW_COLUMNS))
 
 
 def _gate(rows: list[Row], fail_on: FailOn | None) -> None:
@@ -222,6 +241,7 @@ def _gate(rows: list[Row], fail_on: FailOn | None) -> None:
 def check(
     ctx: typer.Context,
     fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
+    no_cache: NoCacheOption = False,
     data: DataOption = None,
 ) -> None:
     """Validate the ledger: every problem in every file, each with its file:line:column.
@@ -232,7 +252,7 @@ def check(
     """
     from gkledger.render.diagnostics import as_github, as_json, as_text
 
-    diagnostics: list[Diagnostic] = load(_data_dir(ctx, data)).diagnostics
+    diagnostics: list[Diagnostic] = _snapshot(ctx, data, no_cache).diagnostics
     render = {CheckFormat.text: as_text, CheckFormat.json: as_json, CheckFormat.github: as_github}[fmt]
     sys.stdout.write(render(diagnostics))
     raise typer.Exit(EXIT_PROBLEMS if has_errors(diagnostics) else EXIT_OK)
@@ -248,7 +268,7 @@ def tasks(
 
     Example: gkledger tasks --format json
     """
-    ledger = _ledger(ctx, data)
+    ledger = _obligations(ctx, data).ledger
     if fmt is DataFormat.json:
         from gkledger.render.records import task_record, to_json
 
@@ -269,7 +289,7 @@ def units(
 
     Example: gkledger units --format json
     """
-    ledger = _ledger(ctx, data)
+    ledger = _obligations(ctx, data).ledger
     if fmt is DataFormat.json:
         from gkledger.render.records import to_json, unit_record
 
@@ -300,10 +320,10 @@ def status(
 
     Examples: gkledger status --unit 回民区 --today 2021-09-01;  gkledger status --format csv
     """
-    ledger = _ledger(ctx, data)
+    obligations = _obligations(ctx, data)
+    ledger = obligations.ledger
     day = _today(ctx, today)
     soon_days = ledger.settings.soon_days if soon is None else soon
-    obligations = Obligations(ledger)
     from gkledger.render import console as out
 
     if unit is None:
@@ -358,10 +378,10 @@ def due(
     first = _date_option(after, "--after") if after else None
     if first is not None and first > last:
         _fail(f"--after {first} is later than --before {last}")
-    ledger = _ledger(ctx, data)
+    obligations = _obligations(ctx, data)
+    ledger = obligations.ledger
     day = _today(ctx, today)
     soon_days = ledger.settings.soon_days if soon is None else soon
-    obligations = Obligations(ledger)
     chosen = _unit(obligations, unit) if unit else None
     order = {u.name: i for i, u in enumerate(obligations.index.units)}
     rows = [
@@ -391,9 +411,9 @@ def late(
 
     Example: gkledger late --today 2021-12-01 --fail-on late
     """
-    ledger = _ledger(ctx, data)
+    obligations = _obligations(ctx, data)
+    ledger = obligations.ledger
     day = _today(ctx, today)
-    obligations = Obligations(ledger)
     chosen = _unit(obligations, unit) if unit else None
     order = {u.name: i for i, u in enumerate(obligations.index.units)}
     rows = [r for r in obligations.rows(day, ledger.settings.soon_days, chosen) if r.status == "late"]
@@ -418,10 +438,10 @@ def show(
 
     Example: gkledger show 14 --today 2021-10-01
     """
-    ledger = _ledger(ctx, data)
+    obligations = _obligations(ctx, data)
+    ledger = obligations.ledger
     day = _today(ctx, today)
     soon_days = ledger.settings.soon_days if soon is None else soon
-    obligations = Obligations(ledger)
     found = next((t for t in ledger.tasks if t.id == task.strip()), None)
     if found is None:
         ids = ", ".join(t.id for t in ledger.tasks[:30])
@@ -478,7 +498,7 @@ def _record(
         if refused.diagnostics:
             sys.stderr.write(as_text(refused.diagnostics))
         _fail(refused.message, EXIT_USAGE if refused.usage else EXIT_PROBLEMS)
-    from gkledger.load import display_path
+    from gkledger.locate import display_path
     from gkledger.render import console as out
 
     what = f"done on {result.record.done}" if result.record.done else f"waived ({result.record.waived})"
@@ -607,10 +627,10 @@ def export(
     """
     if fmt is ExportFormat.xlsx and output is None:
         _fail("xlsx is a binary format: give the file to write with -o, e.g. -o 台账.xlsx")
-    ledger = _ledger(ctx, data)
+    obligations = _obligations(ctx, data)
+    ledger = obligations.ledger
     day = _today(ctx, today)
     soon_days = ledger.settings.soon_days if soon is None else soon
-    obligations = Obligations(ledger)
     chosen = _unit(obligations, unit) if unit else None
     from gkledger.reports import build
 
@@ -674,10 +694,10 @@ def remind(
     from gkledger.render.notices import notice
     from gkledger.reports import build, group_by_unit
 
-    ledger = _ledger(ctx, data)
+    obligations = _obligations(ctx, data)
+    ledger = obligations.ledger
     day = _today(ctx, today)
     soon_days = ledger.settings.soon_days if soon is None else soon
-    obligations = Obligations(ledger)
     chosen = _unit(obligations, unit) if unit else None
     report = build(obligations, day, soon_days, chosen)
     grouped = group_by_unit(report.attention)

@@ -6,14 +6,15 @@ input: a file that cannot be read or parsed becomes a diagnostic, and the rest i
 
 from __future__ import annotations
 
-import os
+import gc
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from gkledger import checks
 from gkledger.deadlines import DeadlineError, parse_deadline
 from gkledger.diagnostics import Diagnostic
+from gkledger.locate import PROGRESS_DIR, TASKS_FILE, UNITS_FILE, display_path, progress_files
 from gkledger.model import (
     FILTER_KEYS,
     Ledger,
@@ -29,10 +30,6 @@ from gkledger.model import (
 from gkledger.schema import Fields, expect_mapping, expect_sequence, source_of, texts_of
 from gkledger.yaml_source import Mapping, Sequence, Value, kind_of, parse
 
-TASKS_FILE = "tasks.yaml"
-UNITS_FILE = "units.yaml"
-PROGRESS_DIR = "progress"
-
 PLAN_FIELDS = ("title", "number", "issuer", "notice", "attachment", "signed", "published", "year", "note")
 TASK_FIELDS = ("id", "section", "item", "text", "owners", "owed_by", "deadline", "remark", "note")
 UNIT_FIELDS = ("name", "full_name", "aliases", "kind", "level", "parent", "tags", "code", "note")
@@ -47,22 +44,6 @@ Overlay = dict[Path, bytes]
 class Loaded:
     ledger: Ledger
     diagnostics: list[Diagnostic]
-
-
-def display_path(path: Path) -> str:
-    """A path as users should see it in diagnostics: relative to the working folder when inside it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
-
-
-def progress_files(root: Path) -> list[Path]:
-    folder = root / PROGRESS_DIR
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
 
 
 def read_value(
@@ -111,6 +92,19 @@ def read_value(
 def load(root: Path, overlay: Overlay | None = None) -> Loaded:
     """Read and check the ledger in `root`; `overlay` gives new contents for some files (to check a
     change before writing it)."""
+    # Loading allocates hundreds of thousands of small objects and no cycles: the cyclic garbage
+    # collector would rescan them all again and again (measured: a third of the time on a
+    # province-sized ledger), so it waits until the ledger is built.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(root, overlay)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(root: Path, overlay: Overlay | None) -> Loaded:
     out: list[Diagnostic] = []
     if not root.is_dir():
         out.append(
@@ -423,34 +417,8 @@ def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list
     return records
 
 
+_HTTP_URL = re.compile(r"https?://[^\s/?#@:]+(?::\d+)?(?:[/?#]\S*)?")
+
+
 def _is_http_url(text: str) -> bool:
-    if any(ch.isspace() for ch in text):
-        return False
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
-def bundled_ledger() -> Path:
-    """The 2021 ledger shipped inside the package (or, in a source checkout, the repo's data/)."""
-    package = Path(__file__).resolve().parent
-    shipped = package / "ledger"
-    if (shipped / TASKS_FILE).is_file():
-        return shipped
-    return package.parents[1] / "data"
-
-
-def find_data_dir(explicit: Path | None, env: str | None, cwd: Path) -> Path:
-    """--data, else $GKLEDGER_DATA, else ./data or the nearest parent's data/ with tasks.yaml,
-    else the bundled ledger."""
-    if explicit is not None:
-        return explicit
-    if env:
-        return Path(env)
-    for folder in (cwd, *cwd.parents):
-        candidate = folder / "data"
-        if (candidate / TASKS_FILE).is_file():
-            return candidate
-    return bundled_ledger()
+    return _HTTP_URL.fullmatch(text) is not None

@@ -7,13 +7,17 @@ file and line behind a value. Nothing here reads files or the clock.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
-    """A place in a data file; line and column are 1-based, as editors show them."""
+class Source(NamedTuple):
+    """A place in a data file; line and column are 1-based, as editors show them.
+
+    A NamedTuple rather than a dataclass: a large ledger holds one per record field, and tuples
+    are the cheapest immutable values to build and to load from the cache.
+    """
 
     path: str
     line: int = 0
@@ -135,9 +139,11 @@ class Settings:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Record:
-    """One completion record: `done` on a date, or `waived` with a reason (exactly one)."""
+class Record(NamedTuple):
+    """One completion record: `done` on a date, or `waived` with a reason (exactly one).
+
+    A NamedTuple for the same reason as `Source`: there may be tens of thousands.
+    """
 
     task: str
     unit: str  # as written; resolve with the unit index
@@ -165,4 +171,4 @@ class Ledger:
     tasks: tuple[Task, ...]
     units: tuple[Unit, ...]
     groups: dict[str, Selector]
-    records: tuple[Record, ...]
+    records: Sequence[Record]  # a tuple, or the cache's lazily loaded table (same records, same order)

@@ -15,7 +15,8 @@ from pathlib import Path
 from gkledger import edits
 from gkledger.atomic import locked, write_atomic
 from gkledger.diagnostics import Diagnostic
-from gkledger.load import PROGRESS_DIR, display_path, load, progress_files
+from gkledger.load import load
+from gkledger.locate import PROGRESS_DIR, display_path, progress_files
 from gkledger.model import Ledger, Record, Task, Unit
 from gkledger.status import Obligations
 

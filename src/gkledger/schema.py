@@ -12,11 +12,10 @@ import difflib
 import re
 from collections.abc import Iterable
 
+from gkledger.dates import parse_iso_date
 from gkledger.diagnostics import Diagnostic
 from gkledger.model import Source
 from gkledger.yaml_source import Mapping, Scalar, Sequence, Value, kind_of
-
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def source_of(path: str, node: Value) -> Source:
@@ -26,17 +25,6 @@ def source_of(path: str, node: Value) -> Source:
 def closest(word: str, choices: Iterable[str]) -> str | None:
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return match[0] if match else None
-
-
-def parse_iso_date(text: str) -> dt.date | None:
-    """`YYYY-MM-DD` to a date; None when the form is wrong or the day does not exist."""
-    match = _ISO_DATE.match(text.strip())
-    if not match:
-        return None
-    try:
-        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        return None
 
 
 def expect_mapping(path: str, node: Value | None, what: str, out: list[Diagnostic]) -> Mapping | None:

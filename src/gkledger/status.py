@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol, runtime_checkable
 
 from gkledger.model import Ledger, Record, Task, Unit
 from gkledger.units import UnitIndex
@@ -37,6 +37,13 @@ LABELS: dict[Status, str] = {
     "done-late": "逾期完成 done-late",
     "waived": "免办 waived",
 }
+
+
+@runtime_checkable
+class UnitRecords(Protocol):
+    """A record table that can give one unit's records alone (the cache's)."""
+
+    def for_unit(self, name: str) -> list[Record]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,26 +80,82 @@ def status_of(due: dt.date, ongoing: bool, record: Record | None, today: dt.date
 
 
 class Obligations:
-    """Every obligation of a ledger, indexed by unit and by task."""
+    """Every obligation of a ledger, indexed by unit and by task.
 
-    def __init__(self, ledger: Ledger, index: UnitIndex | None = None) -> None:
+    `owners` (task id -> canonical names of the units owing it, in units.yaml order) is the
+    resolved selectors; pass it in when it is known (the cache keeps it) to skip resolving. One
+    unit's obligations are built from the indexes without walking every task's owners.
+    """
+
+    def __init__(
+        self, ledger: Ledger, index: UnitIndex | None = None, owners: dict[str, tuple[str, ...]] | None = None
+    ) -> None:
         self.ledger = ledger
         self.index = index or UnitIndex(ledger.units, ledger.groups)
-        records: dict[tuple[str, str], Record] = {}
-        for record in ledger.records:
-            unit = self.index.get(record.unit)
-            if unit is not None:
-                records.setdefault((record.task, unit.name), record)
-        self.by_unit: dict[str, list[Obligation]] = {}
-        self.by_task: dict[str, list[Obligation]] = {}
+        self.tasks: dict[str, Task] = {}
         for task in ledger.tasks:
-            if task.deadline is None or task.id in self.by_task:
-                continue  # an unreadable deadline or a duplicate id: `check` reports it
-            owed = self.by_task.setdefault(task.id, [])
-            for unit in self.index.select(task.owed_by):
-                obligation = Obligation(task, unit, records.get((task.id, unit.name)))
-                owed.append(obligation)
-                self.by_unit.setdefault(unit.name, []).append(obligation)
+            if task.deadline is not None and task.id not in self.tasks:
+                self.tasks[task.id] = task  # an unreadable deadline or a duplicate id: `check` reports it
+        self.owners = owners if owners is not None else owners_of(ledger, self.index)
+        self._records: dict[tuple[str, str], Record] | None = None
+        self._tasks_of_unit: dict[str, list[str]] | None = None
+        self._by_task: dict[str, list[Obligation]] | None = None
+
+    @property
+    def records(self) -> dict[tuple[str, str], Record]:
+        """(task id, canonical unit name) -> the first record for it."""
+        if self._records is None:
+            records: dict[tuple[str, str], Record] = {}
+            names = self.index.names
+            for record in self.ledger.records:
+                name = names.get(record.unit.strip())
+                if name is not None:
+                    records.setdefault((record.task, name), record)
+            self._records = records
+        return self._records
+
+    def _unit_records(self, unit: Unit) -> dict[tuple[str, str], Record]:
+        """One unit's records without reading the others', when the ledger keeps them by unit."""
+        table = self.ledger.records
+        if not isinstance(table, UnitRecords):
+            return self.records
+        records: dict[tuple[str, str], Record] = {}
+        for record in table.for_unit(unit.name):
+            records.setdefault((record.task, unit.name), record)
+        return records
+
+    @property
+    def tasks_of_unit(self) -> dict[str, list[str]]:
+        if self._tasks_of_unit is None:
+            inverted: dict[str, list[str]] = {}
+            for task_id, names in self.owners.items():
+                for name in names:
+                    inverted.setdefault(name, []).append(task_id)
+            self._tasks_of_unit = inverted
+        return self._tasks_of_unit
+
+    @property
+    def by_task(self) -> dict[str, list[Obligation]]:
+        if self._by_task is None:
+            by_name = self.index.by_name
+            records = self.records
+            self._by_task = {
+                task_id: [
+                    Obligation(task, by_name[n], records.get((task_id, n))) for n in self.owners[task_id]
+                ]
+                for task_id, task in self.tasks.items()
+            }
+        return self._by_task
+
+    def of_unit(self, unit: Unit) -> list[Obligation]:
+        """One unit's obligations, in task order."""
+        records = self._records
+        if records is None:
+            records = self._unit_records(unit)
+        return [
+            Obligation(self.tasks[task_id], unit, records.get((task_id, unit.name)))
+            for task_id in self.tasks_of_unit.get(unit.name, ())
+        ]
 
     def all(self) -> Iterable[Obligation]:
         for owed in self.by_task.values():
@@ -100,12 +163,22 @@ class Obligations:
 
     def owing_units(self) -> list[Unit]:
         """Units that owe anything, in units.yaml order."""
-        return [u for u in self.index.by_name.values() if u.name in self.by_unit]
+        owing = self.tasks_of_unit
+        return [u for u in self.index.by_name.values() if u.name in owing]
 
     def rows(self, today: dt.date, soon_days: int, unit: Unit | None = None) -> list[Row]:
         """Obligations as of `today`, in task order (one unit's only, when given)."""
-        chosen = self.by_unit.get(unit.name, []) if unit is not None else self.all()
+        chosen = self.of_unit(unit) if unit is not None else self.all()
         return [row_of(o, today, soon_days) for o in chosen]
+
+
+def owners_of(ledger: Ledger, index: UnitIndex) -> dict[str, tuple[str, ...]]:
+    """Each task's owing units (canonical names, units.yaml order): the selectors resolved."""
+    owners: dict[str, tuple[str, ...]] = {}
+    for task in ledger.tasks:
+        if task.deadline is not None and task.id not in owners:
+            owners[task.id] = tuple(u.name for u in index.select(task.owed_by))
+    return owners
 
 
 def row_of(obligation: Obligation, today: dt.date, soon_days: int) -> Row:

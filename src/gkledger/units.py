@@ -13,7 +13,6 @@ for typos, and resolves selectors:
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 from gkledger.model import Selector, Term, Unit
@@ -43,6 +42,7 @@ class UnitIndex:
         self.tags = frozenset(t for u in self.by_name.values() for t in u.tags)
         self._selected: dict[int, tuple[Unit, ...]] = {}
         self._groups: dict[str, frozenset[str]] = {}
+        self._owner_names: dict[int, frozenset[str]] = {}
 
     def get(self, name: str) -> Unit | None:
         """The unit a canonical name, full name or alias means."""
@@ -51,6 +51,8 @@ class UnitIndex:
 
     def suggest(self, name: str, limit: int = 3) -> list[str]:
         """Canonical names of the units closest to a name that matched none."""
+        import difflib  # only when a name matched nothing
+
         name = name.strip()
         found: list[str] = []
         if name:
@@ -71,6 +73,14 @@ class UnitIndex:
             cached = tuple(sorted(chosen.values(), key=lambda u: self.order[u.name]))
             self._selected[key] = cached
         return cached
+
+    def owners(self, selector: Selector) -> frozenset[str]:
+        """The canonical names of the units a selector means, for fast membership tests."""
+        key = id(selector)
+        names = self._owner_names.get(key)
+        if names is None:
+            names = self._owner_names[key] = frozenset(u.name for u in self.select(selector))
+        return names
 
     def _term(self, term: Term) -> list[Unit]:
         matched = [unit for unit in self.by_name.values() if self._matches(unit, term)]

@@ -13,6 +13,8 @@ keys, alias bombs and recursive aliases, and oversized or over-deep documents. L
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import yaml
 from yaml.resolver import BaseResolver
 
@@ -42,9 +44,19 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 class _Composer(_Parser, BaseResolver):
     """Composes nodes without implicit typing: every plain scalar is resolved as text."""
 
+    _DEFAULT_TAGS: ClassVar[dict[type, str]] = {
+        yaml.ScalarNode: BaseResolver.DEFAULT_SCALAR_TAG,
+        yaml.SequenceNode: BaseResolver.DEFAULT_SEQUENCE_TAG,
+        yaml.MappingNode: BaseResolver.DEFAULT_MAPPING_TAG,
+    }
+
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         BaseResolver.__init__(self)
+
+    def resolve(self, kind: type, value: object, implicit: object) -> str:
+        # Called once per node; no implicit types and no path resolvers, so only the default.
+        return self._DEFAULT_TAGS[kind]
 
 
 MAX_FILE_BYTES = 64 * 1024 * 1024

@@ -1,0 +1,158 @@
+"""The ledger cache: the same answers as a cold load, rebuilt when stale or damaged, and never
+loaded from where someone else could have written it."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from gkledger import cache
+from gkledger.load import load
+
+from .conftest import write
+
+Cli = Callable[..., Result]
+
+
+def files_in(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def test_a_warm_load_equals_a_cold_one(shipped: Path, tmp_path: Path) -> None:
+    write(shipped / "progress" / "回民区.yaml", "- task: '5'\n  unit: 回民区\n  done: 2021-08-20\n")
+    home = tmp_path / "cache"
+    cold = cache.load_snapshot(shipped, home)
+    warm = cache.load_snapshot(shipped, home)
+    assert (cold.from_cache, warm.from_cache) == (False, True)
+    assert warm.ledger.tasks == cold.ledger.tasks and warm.ledger.units == cold.ledger.units
+    assert list(warm.ledger.records) == list(cold.ledger.records) == list(load(shipped).ledger.records)
+    assert warm.owners == cold.owners and warm.diagnostics == cold.diagnostics
+
+
+def test_diagnostics_come_back_exactly(cli: Cli, small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(small / "progress" / "甲县.yaml", "- task: '9'\n  unit: 乙县\n  done: 2021-02-30\n")
+    monkeypatch.chdir(small.parent)
+    first = cli("check", "--data", "data")
+    second = cli("check", "--data", "data")
+    uncached = cli("check", "--no-cache", "--data", "data")
+    assert first.stdout == second.stdout == uncached.stdout
+    assert first.exit_code == second.exit_code == 1
+
+
+def test_a_changed_file_is_read_again(shipped: Path, tmp_path: Path) -> None:
+    home = tmp_path / "cache"
+    cache.load_snapshot(shipped, home)
+    write(shipped / "progress" / "回民区.yaml", "- task: '5'\n  unit: 回民区\n  done: 2021-08-20\n")
+    snapshot = cache.load_snapshot(shipped, home)
+    assert not snapshot.from_cache and len(snapshot.ledger.records) == 1
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty"])
+def test_a_damaged_cache_is_ignored_and_rebuilt(shipped: Path, tmp_path: Path, damage: str) -> None:
+    home = tmp_path / "cache"
+    cache.load_snapshot(shipped, home)
+    [slot] = files_in(home)
+    data = slot.read_bytes()
+    damaged = {
+        "truncate": data[: len(data) // 2],
+        "flip": data[:-10] + bytes([data[-10] ^ 0xFF]) + data[-9:],
+        "garbage": b"\x00" * 100,
+        "empty": b"",
+    }[damage]
+    slot.write_bytes(damaged)
+    snapshot = cache.load_snapshot(shipped, home)
+    assert not snapshot.from_cache and len(snapshot.ledger.tasks) == 25
+    assert cache.load_snapshot(shipped, home).from_cache  # rebuilt
+
+
+def test_a_cache_others_can_write_is_never_loaded(shipped: Path, tmp_path: Path) -> None:
+    home = tmp_path / "cache"
+    cache.load_snapshot(shipped, home)
+    [slot] = files_in(home)
+    marker = tmp_path / "pwned"
+
+    class Exploit:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            return (os.system, (f"touch {marker}",))
+
+    data = slot.read_bytes()
+    head = len(cache.MAGIC) + cache.DIGEST
+    payload = pickle.dumps(Exploit())
+    import hashlib
+
+    checksum = hashlib.blake2b(payload, digest_size=cache.DIGEST).digest()
+    slot.write_bytes(data[:head] + checksum + payload)
+    home.chmod(0o777)
+    snapshot = cache.load_snapshot(shipped, home)
+    assert not marker.exists() and not snapshot.from_cache
+    home.chmod(0o700)
+    slot.chmod(0o666)
+    cache.load_snapshot(shipped, home)
+    assert not marker.exists()
+
+
+def test_the_cache_folder_is_private_and_outside_the_ledger(cli: Cli, shipped: Path, tmp_path: Path) -> None:
+    home = tmp_path / "private-cache"
+    before = files_in(shipped)
+    result = cli("status", "--unit", "回民区", "--today", "2021-09-01", "--data", str(shipped),
+                 env={"GKLEDGER_CACHE_DIR": str(home)})  # fmt: skip
+    assert result.exit_code == 0
+    assert files_in(shipped) == before
+    assert home.stat().st_mode & 0o777 == 0o700
+    assert all(p.stat().st_mode & 0o077 == 0 for p in files_in(home))
+
+
+def test_no_cache_writes_nothing(cli: Cli, shipped: Path, tmp_path: Path) -> None:
+    home = tmp_path / "cache"
+    env = {"GKLEDGER_CACHE_DIR": str(home)}
+    assert cli("--no-cache", "status", "--data", str(shipped), "--today", "2021-09-01", env=env).exit_code == 0
+    assert cli("check", "--no-cache", "--data", str(shipped), env=env).exit_code == 0
+    assert cli("check", "--data", str(shipped), env={**env, "GKLEDGER_NO_CACHE": "1"}).exit_code == 0
+    assert not home.exists()
+
+
+def test_cache_home_follows_the_environment(tmp_path: Path) -> None:
+    assert cache.cache_home({"GKLEDGER_NO_CACHE": "1"}) is None
+    assert cache.cache_home({"GKLEDGER_CACHE_DIR": str(tmp_path)}) == tmp_path
+    assert cache.cache_home({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "gkledger"
+
+
+def test_concurrent_commands_share_the_cache_safely(shipped: Path, tmp_path: Path) -> None:
+    home = tmp_path / "cache"
+    results: list[int] = []
+
+    def work() -> None:
+        results.append(len(cache.load_snapshot(shipped, home).ledger.tasks))
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [25] * 6
+    assert cache.load_snapshot(shipped, home).from_cache
+
+
+def test_one_units_view_reads_only_its_records(shipped: Path, tmp_path: Path) -> None:
+    from gkledger.status import Obligations
+
+    write(shipped / "progress" / "回民区.yaml", "- task: '5'\n  unit: 回民区人民政府\n  done: 2021-08-20\n")
+    write(shipped / "progress" / "财政局.yaml", "- task: '8'\n  unit: 市财政局\n  done: 2021-08-20\n")
+    home = tmp_path / "cache"
+    cache.load_snapshot(shipped, home)
+    snapshot = cache.load_snapshot(shipped, home)
+    records = snapshot.ledger.records
+    assert isinstance(records, cache.LazyRecords)
+    obligations = Obligations(snapshot.ledger, owners=snapshot.owners)
+    unit = obligations.index.get("回民区")
+    assert unit is not None
+    rows = obligations.of_unit(unit)
+    assert [o.record.done for o in rows if o.record] == [__import__("datetime").date(2021, 8, 20)]
+    assert records._all is None  # nobody walked the whole table
+    assert [r.unit for r in records] == ["回民区人民政府", "市财政局"]  # file order when walked

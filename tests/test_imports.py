@@ -1,0 +1,37 @@
+"""Start-up stays light: heavy or single-command libraries are imported only by their command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import DATA
+
+HEAVY = ("openpyxl", "jinja2", "icalendar", "playwright")
+
+
+def imported_modules(code: str, env: dict[str, str] | None = None) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"],
+        capture_output=True, check=True, env=env, text=True,
+    )  # fmt: skip
+    return {line.split(".")[0] for line in out.stdout.splitlines()}
+
+
+def test_importing_the_cli_pulls_in_no_export_library_and_no_yaml() -> None:
+    modules = imported_modules("import gkledger.cli")
+    assert not modules & {*HEAVY, "yaml"}
+
+
+def test_a_warm_status_does_not_parse_yaml(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")}
+    env["GKLEDGER_CACHE_DIR"] = str(tmp_path)
+    run = (
+        "import sys\nfrom gkledger.cli import app\n"
+        f"sys.argv = ['gkledger', 'status', '--unit', '回民区', '--today', '2021-09-01', '--data', {str(DATA)!r}]\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass"
+    )
+    assert "yaml" in imported_modules(run, env)  # the first run parses and fills the cache
+    assert "yaml" not in imported_modules(run, env)
