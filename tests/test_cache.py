@@ -111,7 +111,9 @@ def test_the_cache_folder_is_private_and_outside_the_ledger(cli: Cli, shipped: P
 def test_no_cache_writes_nothing(cli: Cli, shipped: Path, tmp_path: Path) -> None:
     home = tmp_path / "cache"
     env = {"GKLEDGER_CACHE_DIR": str(home)}
-    assert cli("--no-cache", "status", "--data", str(shipped), "--today", "2021-09-01", env=env).exit_code == 0
+    assert (
+        cli("--no-cache", "status", "--data", str(shipped), "--today", "2021-09-01", env=env).exit_code == 0
+    )
     assert cli("check", "--no-cache", "--data", str(shipped), env=env).exit_code == 0
     assert cli("check", "--data", str(shipped), env={**env, "GKLEDGER_NO_CACHE": "1"}).exit_code == 0
     assert not home.exists()
