@@ -20,7 +20,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GK004": ("error", "YAML syntax error"),
     "GK005": ("error", "a mapping has the same key twice"),
     "GK006": ("error", "aliases would expand past the limit (an alias bomb)"),
-    "GK007": ("error", "a file is too large or nests too deep"),
+    "GK007": ("error", "a file is too large or nests too deep, or there are too many records"),
     "GK008": ("error", "an explicit YAML tag or a merge key, which ledger files do not use"),
     "GK009": ("error", "a file holds no document or more than one"),
     "GK010": ("error", "a symbolic link in the data folder points outside it"),

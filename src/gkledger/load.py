@@ -30,6 +30,8 @@ from gkledger.model import (
 from gkledger.schema import Fields, expect_mapping, expect_sequence, source_of, texts_of
 from gkledger.yaml_source import Mapping, Sequence, Value, kind_of, parse
 
+MAX_RECORDS = 1_000_000  # twenty times a province's ledger over several years
+
 PLAN_FIELDS = ("title", "number", "issuer", "notice", "attachment", "signed", "published", "year", "note")
 TASK_FIELDS = ("id", "section", "item", "text", "owners", "owed_by", "deadline", "remark", "note")
 UNIT_FIELDS = ("name", "full_name", "aliases", "kind", "level", "parent", "tags", "code", "note")
@@ -54,12 +56,12 @@ def read_value(
         value, problems = parse(shown, overlay[path])
         out.extend(problems)
         return value
-    if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+    if not path.resolve().is_relative_to(root.resolve()):  # the file, or a folder on its way, links out
         out.append(
             Diagnostic(
                 Source(shown),
                 "GK010",
-                f"{path.name} is a symbolic link to a file outside the data folder",
+                f"{path.name} is reached through a symbolic link to outside the data folder",
                 "copy the file into the ledger instead of linking to it",
             )
         )
@@ -129,6 +131,17 @@ def _load(root: Path, overlay: Overlay | None) -> Loaded:
         paths = sorted(set(paths) | {p for p in overlay if p.parent == root / PROGRESS_DIR})
     for path in paths:
         records.extend(_read_records(display_path(path), read_value(path, False, out, root, overlay), out))
+        if len(records) > MAX_RECORDS:
+            out.append(
+                Diagnostic(
+                    Source(display_path(path)),
+                    "GK007",
+                    f"the progress folder holds more than {MAX_RECORDS:,} records; the rest were not read",
+                    "split the ledger by year or by region",
+                )
+            )
+            del records[MAX_RECORDS:]
+            break
     ledger = Ledger(
         root=str(root),
         plan=plan,
