@@ -21,7 +21,7 @@ from gkledger import __version__
 from gkledger.dates import parse_iso_date
 from gkledger.diagnostics import Diagnostic, has_errors
 from gkledger.locate import find_data_dir
-from gkledger.model import Unit
+from gkledger.model import Selector, Unit
 from gkledger.status import (
     OPEN,
     Obligations,
@@ -34,6 +34,7 @@ from gkledger.status import (
 
 if TYPE_CHECKING:
     from gkledger.cache import Snapshot
+    from gkledger.importer import Cell
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -728,6 +729,176 @@ def remind(
         path = output / f"催办通知-{u.name}-{day:%Y%m%d}.{fmt.value}"
         _write_output(path, text.encode("utf-8"))
         typer.echo(f"Wrote {path}", err=True)
+
+
+def _write_files(root: Path, files: dict[str, bytes], force: bool) -> None:
+    existing = [name for name in files if (root / name).exists()]
+    if existing and not force:
+        shown = ", ".join(existing[:3]) + (" …" if len(existing) > 3 else "")
+        _fail(f"{root} already has {shown}; use --force to overwrite")
+    from gkledger.atomic import write_atomic
+
+    for name, data in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, data)
+        typer.echo(f"wrote {path}", err=True)
+
+
+@app.command()
+def schema(
+    name: Annotated[
+        str | None,
+        typer.Argument(help="tasks, units or progress. Default: all three (with -o).", show_default=False),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="A folder to write <name>.schema.json into.", show_default=False),
+    ] = None,
+) -> None:
+    """The JSON Schemas of the ledger files, for editors that check YAML as you type.
+
+    Example: gkledger schema tasks;  gkledger schema -o schema/
+    """
+    from gkledger.schemas import SCHEMAS, render
+
+    names = [name] if name else list(SCHEMAS)
+    unknown = [n for n in names if n not in SCHEMAS]
+    if unknown:
+        _fail(f"unknown schema '{unknown[0]}'; choose from {', '.join(SCHEMAS)}")
+    if output is None:
+        if len(names) > 1:
+            _fail("name one schema to print (tasks, units or progress), or give -o DIR to write all three")
+        sys.stdout.write(render(names[0]))
+        return
+    output.mkdir(parents=True, exist_ok=True)
+    _write_files(output, {f"{n}.schema.json": render(n).encode("utf-8") for n in names}, force=True)
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    folder: Annotated[
+        Path, typer.Argument(help="The new ledger repository (created if missing).", show_default=False)
+    ],
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", min=1949, max=2999, help="The plan year. Default: this year.", show_default=False
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite files that already exist.")] = False,
+    today: TodayOption = None,
+) -> None:
+    """Start a ledger repository: data/ with starter units and an empty plan, schemas, CI and pre-commit.
+
+    The result passes gkledger check. Example: gkledger init 台账-2022 --year 2022
+    """
+    from gkledger.scaffold import files
+
+    plan_year = year if year is not None else _today(ctx, today).year
+    _write_files(folder, files(plan_year), force)
+    typer.echo(f"Next: cd {folder} && git init && pre-commit install && gkledger check", err=True)
+
+
+@app.command(name="import")
+def import_(
+    ctx: typer.Context,
+    table: Annotated[
+        Path,
+        typer.Argument(help="A 任务台账 as .xlsx or .csv, with the notice's columns.", show_default=False),
+    ],
+    year: Annotated[
+        int, typer.Option("--year", min=1949, max=2999, help="The plan year.", show_default=False)
+    ],
+    title: Annotated[
+        str | None,
+        typer.Option(
+            "--title", help="The plan's title. Default: <year>年政务公开工作要点.", show_default=False
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Where to write tasks.yaml. Default: print it.", show_default=False
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
+    data: DataOption = None,
+) -> None:
+    """Read a 任务台账 spreadsheet (序号, 任务名称, 具体任务, 责任单位, 完成时限, 备注) into tasks.yaml.
+
+    Owners phrases known to the bundled or current ledger become selectors; unknown phrases and
+    unreadable deadlines are kept verbatim and listed with their row (exit 1) for review.
+
+    Example: gkledger import 台账.xlsx --year 2022 -o data/tasks.yaml
+    """
+    from gkledger.importer import TableError, read_table, to_yaml
+
+    if output is not None and output.exists() and not force:
+        _fail(f"{output} exists; use --force to overwrite it")
+    try:
+        raw = table.read_bytes()
+    except OSError as exc:
+        _fail(f"cannot read {table}: {exc.strerror or exc}")
+    rows = _table_rows(table, raw)
+    try:
+        imported = read_table(rows, year, title or f"{year}年政务公开工作要点", _known_phrases(ctx, data))
+    except TableError as exc:
+        _fail(f"{table}: {exc}")
+    text = to_yaml(imported, table.name)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        from gkledger.atomic import write_atomic
+
+        write_atomic(output, text.encode("utf-8"))
+    for row, problem in imported.problems:
+        typer.echo(f"{table}:{row}: {problem}", err=True)
+    typer.echo(f"{len(imported.tasks)} tasks, {len(imported.problems)} to review", err=True)
+    raise typer.Exit(EXIT_PROBLEMS if imported.problems else EXIT_OK)
+
+
+def _table_rows(table: Path, raw: bytes) -> list[list[Cell]]:
+    suffix = table.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        try:
+            from gkledger.render.xlsx import read_rows
+        except ImportError as exc:
+            _missing_extra(exc)
+        try:
+            return read_rows(raw)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            _fail(f"{table} is not a readable .xlsx workbook ({type(exc).__name__})")
+    if suffix == ".csv":
+        import csv
+        import io
+
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = raw.decode("gb18030")
+            except UnicodeDecodeError:
+                _fail(f"{table} is neither UTF-8 nor GBK text")
+            typer.echo(f"{table}: read as GBK (GB18030); UTF-8 is preferred", err=True)
+        return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
+    _fail(f"{table}: give a .xlsx or .csv file (.xls from old Excel: save it as .xlsx first)")
+
+
+def _known_phrases(ctx: typer.Context, data: Path | None) -> dict[str, Selector]:
+    """Owners phrase -> selector, from the bundled ledger and the current one (it wins)."""
+    from gkledger.importer import normalise_phrase
+    from gkledger.load import load
+    from gkledger.locate import bundled_ledger
+
+    known: dict[str, Selector] = {}
+    for root in dict.fromkeys([bundled_ledger(), _data_dir(ctx, data)]):
+        loaded = load(root)
+        for task in loaded.ledger.tasks:
+            if task.owed_by.terms:
+                known[normalise_phrase(task.owners)] = task.owed_by
+    return known
 
 
 def run() -> None:  # the console script

@@ -12,6 +12,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from gkledger.locate import PROGRESS_MODELINE
+
 # Plain scalars that any YAML reader takes as the same text: no indicators, no YAML 1.1 specials.
 _SAFE_PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^#]*$")
 _SPECIAL_WORDS = re.compile(
@@ -105,7 +107,8 @@ def render(record: NewRecord, style: Style) -> str:
 
 def header(unit: str, newline: str = "\n") -> str:
     return (
-        f"# Progress records (完成情况) of {unit}: one per task, done on a date or waived with a reason."
+        PROGRESS_MODELINE.replace("\n", newline)
+        + f"# Progress records (完成情况) of {unit}: one per task, done on a date or waived with a reason."
         f"{newline}# Written by gkledger done / waive; hand edits and comments are kept.{newline}"
     )
 

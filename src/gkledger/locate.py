@@ -12,6 +12,11 @@ TASKS_FILE = "tasks.yaml"
 UNITS_FILE = "units.yaml"
 PROGRESS_DIR = "progress"
 
+# First lines that point editors (yaml-language-server) at the JSON Schemas under schema/.
+TASKS_MODELINE = "# yaml-language-server: $schema=../schema/tasks.schema.json\n"
+UNITS_MODELINE = "# yaml-language-server: $schema=../schema/units.schema.json\n"
+PROGRESS_MODELINE = "# yaml-language-server: $schema=../../schema/progress.schema.json\n"
+
 
 def display_path(path: Path) -> str:
     """A path as users should see it in diagnostics: relative to the working folder when inside it."""

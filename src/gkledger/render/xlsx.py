@@ -1,4 +1,5 @@
-"""The Excel export: the one module that imports openpyxl (an optional extra, imported lazily).
+"""Excel: the one module that imports openpyxl (an optional extra, imported lazily) — the export,
+and reading a 台账 workbook for `gkledger import`.
 
 Sheet 1 is the 台账 in the notice's own layout (序号, 任务名称, 具体任务, 责任单位, 完成时限, 备注) with how
 each row stands; sheet 2 the matrix of tasks × units with 红黄绿 fills; sheet 3 the per-unit counts and
@@ -11,6 +12,7 @@ shows as those characters in Excel and WPS.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -21,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gkledger.importer import Cell as TableCell
 from gkledger.reports import Report
 from gkledger.status import LABELS, Status
 
@@ -223,3 +226,27 @@ def to_xlsx(report: Report) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def read_rows(data: bytes) -> list[list[TableCell]]:
+    """The cells of the first sheet that has a 序号 column (else the first sheet), row by row.
+
+    Merged cells read as the value in their first cell and blanks below, as the notice's 任务名称
+    column is laid out.
+    """
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), data_only=True)
+    tables = [
+        [[_plain(value) for value in row] for row in sheet.iter_rows(values_only=True)] for sheet in workbook
+    ]
+    for rows in tables:
+        if any("序号" in [str(cell).strip() for cell in row if cell is not None] for row in rows[:20]):
+            return rows
+    return tables[0] if tables else []
+
+
+def _plain(value: object) -> TableCell:
+    if value is None or isinstance(value, (str, int, float, dt.date)):
+        return value
+    return str(value)

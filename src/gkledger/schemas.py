@@ -1,0 +1,167 @@
+"""JSON Schemas of the ledger files, for editors (yaml-language-server) to flag mistakes as you type.
+
+Built from the same field lists the loader checks (`load.*_FIELDS`), so the two cannot drift;
+`schema/*.schema.json` in the repository are this module's output, kept in sync by a test. Editors
+read YAML 1.2, where `2021-06-16` is a string and `5` a number: the schemas accept what gkledger
+accepts (ids as text or whole numbers, dates as YYYY-MM-DD text).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from gkledger.load import PLAN_FIELDS, RECORD_FIELDS, TASK_FIELDS, TERM_FIELDS, UNIT_FIELDS
+
+Schema = dict[str, Any]
+
+BASE = "https://gkledger.invalid/schema/"  # an identifier, never fetched
+TEXT: Schema = {"type": "string", "minLength": 1, "pattern": r"\S"}
+ID: Schema = {"anyOf": [TEXT, {"type": "integer", "minimum": 0}]}
+DATE: Schema = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "YYYY-MM-DD"}
+URL: Schema = {"type": "string", "pattern": r"^https?://[^\s/?#@:]+"}
+NAMES: Schema = {"anyOf": [TEXT, {"type": "array", "items": TEXT, "minItems": 1}]}
+
+
+def _object(properties: dict[str, Schema], fields: tuple[str, ...], required: tuple[str, ...]) -> Schema:
+    assert set(properties) == set(fields), "the schema must describe exactly the fields the loader reads"
+    return {
+        "type": "object",
+        "properties": {name: properties[name] for name in fields},
+        "required": list(required),
+        "additionalProperties": False,
+    }
+
+
+def _term() -> Schema:
+    properties: dict[str, Schema] = {name: NAMES for name in TERM_FIELDS if name != "with_children"}
+    properties["with_children"] = {"$ref": "#/$defs/term"}
+    term = _object(properties, TERM_FIELDS, ())
+    term["minProperties"] = 1
+    term["description"] = "Units matching every filter given; see README.md, Selectors."
+    return term
+
+
+def _selector_defs() -> Schema:
+    return {
+        "term": _term(),
+        "selector": {
+            "anyOf": [
+                {"$ref": "#/$defs/term"},
+                {"type": "array", "items": {"$ref": "#/$defs/term"}, "minItems": 1},
+            ]
+        },
+    }
+
+
+def tasks_schema() -> Schema:
+    plan = _object(
+        {
+            "title": TEXT,
+            "number": TEXT,
+            "issuer": TEXT,
+            "notice": TEXT,
+            "attachment": TEXT,
+            "signed": DATE,
+            "published": DATE,
+            "year": {"type": "integer", "minimum": 1949, "maximum": 2999},
+            "note": TEXT,
+        },
+        PLAN_FIELDS,
+        ("title", "year"),
+    )
+    task = _object(
+        {
+            "id": ID,
+            "section": TEXT,
+            "item": {"anyOf": [TEXT, {"type": "null"}]},
+            "text": TEXT,
+            "owners": TEXT,
+            "owed_by": {"$ref": "#/$defs/selector"},
+            "deadline": {**TEXT, "description": "完成时限 verbatim: 2021年12月底, 9月30日前, 全年持续推进 …"},
+            "remark": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+            "note": TEXT,
+        },
+        TASK_FIELDS,
+        ("id", "section", "text", "owners", "owed_by", "deadline"),
+    )
+    settings = _object({"soon_days": {"type": "integer", "minimum": 0, "maximum": 366}}, ("soon_days",), ())
+    return _document(
+        "tasks",
+        "gkledger tasks.yaml: a work plan's 任务台账",
+        _object(
+            {"plan": plan, "settings": settings, "tasks": {"type": "array", "items": task}},
+            ("plan", "settings", "tasks"),
+            ("plan", "tasks"),
+        ),
+        _selector_defs(),
+    )
+
+
+def units_schema() -> Schema:
+    unit = _object(
+        {
+            "name": TEXT,
+            "full_name": TEXT,
+            "aliases": NAMES,
+            "kind": TEXT,
+            "level": TEXT,
+            "parent": TEXT,
+            "tags": NAMES,
+            "code": {"anyOf": [TEXT, {"type": "integer"}]},
+            "note": TEXT,
+        },
+        UNIT_FIELDS,
+        ("name", "full_name", "kind", "level"),
+    )
+    groups = {"type": "object", "additionalProperties": {"$ref": "#/$defs/selector"}}
+    return _document(
+        "units",
+        "gkledger units.yaml: the units that owe the tasks",
+        _object(
+            {"groups": groups, "units": {"type": "array", "items": unit}}, ("groups", "units"), ("units",)
+        ),
+        _selector_defs(),
+    )
+
+
+def progress_schema() -> Schema:
+    record = _object(
+        {
+            "task": ID,
+            "unit": TEXT,
+            "done": DATE,
+            "waived": TEXT,
+            "evidence": URL,
+            "note": TEXT,
+        },
+        RECORD_FIELDS,
+        ("task", "unit"),
+    )
+    record["oneOf"] = [{"required": ["done"]}, {"required": ["waived"]}]
+    return _document(
+        "progress",
+        "gkledger progress/*.yaml: completion records, done on a date or waived with a reason",
+        {"anyOf": [{"type": "array", "items": record}, {"type": "null"}]},
+        {},
+    )
+
+
+def _document(name: str, title: str, body: Schema, defs: Schema) -> Schema:
+    document: Schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"{BASE}{name}.schema.json",
+        "title": title,
+        "$comment": f"Generated by `gkledger schema {name}`; do not edit.",
+    }
+    document.update(body)
+    if defs:
+        document["$defs"] = defs
+    return document
+
+
+SCHEMAS = {"tasks": tasks_schema, "units": units_schema, "progress": progress_schema}
+
+
+def render(name: str) -> str:
+    return json.dumps(SCHEMAS[name](), ensure_ascii=False, indent=2) + "\n"
