@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from gkledger.diagnostics import Diagnostic
     from gkledger.model import Ledger, Record
 
-MAGIC = b"gkledger-cache-1"
+MAGIC = b"gkledger-cache-2"  # bump when pickled types change shape
 DIGEST = 32
 
 

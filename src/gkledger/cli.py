@@ -901,5 +901,69 @@ def _known_phrases(ctx: typer.Context, data: Path | None) -> dict[str, Selector]
     return known
 
 
+@app.command()
+def links(
+    ctx: typer.Context,
+    unit: UnitOption = None,
+    fmt: ListFormatOption = ListFormat.table,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, max=300, help="Seconds per request.")
+    ] = 10.0,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64, help="Requests at once.")] = 8,
+    per_host: Annotated[
+        int, typer.Option("--per-host", min=1, max=16, help="Requests at once to one host.")
+    ] = 2,
+    budget: Annotated[
+        float,
+        typer.Option(
+            "--budget", min=1, max=86400, help="Seconds for the whole run; links left are timeouts."
+        ),
+    ] = 300.0,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Ignore results from the last day's runs.")] = False,
+    data: DataOption = None,
+) -> None:
+    """Visit every evidence URL and report broken, redirected and wrong links (断链、错链).
+
+    Broken: 4xx/5xx, DNS failure, refused, timeout, TLS problems, redirect loops, or a page that no
+    longer mentions a record's `expect` terms. Exit 1 when any link is broken. Results are kept for a
+    day in the user's cache folder (--fresh ignores them). Needs: pip install 'gkledger[links]'.
+
+    Example: gkledger links --unit 回民区 --format json
+    """
+    obligations = _obligations(ctx, data)
+    chosen = _unit(obligations, unit) if unit else None
+    try:
+        from gkledger.links import Evidence, Settings, cached_check
+    except ImportError as exc:
+        _fail(f"links needs {exc.name}: pip install 'gkledger[links]'")
+    names = obligations.index.names
+    items = []
+    for r in obligations.ledger.records:
+        owner = names.get(r.unit.strip(), r.unit)
+        if r.evidence and (chosen is None or owner == chosen.name):
+            items.append(Evidence(r.source.path, r.source.line, r.task, owner, r.evidence, r.expect))
+    from gkledger.cache import cache_home
+    from gkledger.render import console as out
+
+    home = None if (fresh or _settings(ctx).no_cache) else cache_home(os.environ)
+    settings = Settings(timeout=timeout, concurrency=concurrency, per_host=per_host, budget=budget)
+    now = dt.datetime.now(dt.UTC)
+    with out.link_progress(len(items)) as tick:
+        results = cached_check(items, settings, home / "links.json" if home else None, now, tick)
+    if fmt is ListFormat.table:
+        if results:
+            out.links_table(out.make_console(), results)
+        else:
+            typer.echo("No evidence links to check.", err=True)
+    else:
+        from gkledger.render.records import link_record, to_csv, to_json
+
+        records = [link_record(r) for r in results]
+        columns = ("path", "line", "task", "unit", "url", "state", "status", "detail", "final_url", "cached")
+        sys.stdout.write(to_json(records) if fmt is ListFormat.json else to_csv(records, columns))
+    if any(r.outcome.state == "broken" for r in results):
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
 def run() -> None:  # the console script
     app()

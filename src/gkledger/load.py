@@ -35,7 +35,7 @@ MAX_RECORDS = 1_000_000  # twenty times a province's ledger over several years
 PLAN_FIELDS = ("title", "number", "issuer", "notice", "attachment", "signed", "published", "year", "note")
 TASK_FIELDS = ("id", "section", "item", "text", "owners", "owed_by", "deadline", "remark", "note")
 UNIT_FIELDS = ("name", "full_name", "aliases", "kind", "level", "parent", "tags", "code", "note")
-RECORD_FIELDS = ("task", "unit", "done", "waived", "evidence", "note")
+RECORD_FIELDS = ("task", "unit", "done", "waived", "evidence", "note", "expect")
 TERM_FIELDS = (*FILTER_KEYS, "role", "with_children")
 
 
@@ -425,6 +425,7 @@ def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list
                 source=fields.source,
                 task_source=fields.source_of("task"),
                 unit_source=fields.source_of("unit"),
+                expect=fields.texts("expect"),
             )
         )
     return records

@@ -154,6 +154,7 @@ class Record(NamedTuple):
     source: Source
     task_source: Source
     unit_source: Source
+    expect: tuple[str, ...] = ()  # terms the evidence page must still mention (gkledger links)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -134,6 +134,7 @@ def progress_schema() -> Schema:
             "waived": TEXT,
             "evidence": URL,
             "note": TEXT,
+            "expect": {**NAMES, "description": "terms the evidence page must still mention (gkledger links)"},
         },
         RECORD_FIELDS,
         ("task", "unit"),

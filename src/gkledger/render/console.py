@@ -6,9 +6,11 @@ Every light also carries a word, so the tables read the same without colour (NO_
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.cells import cell_len
@@ -20,6 +22,9 @@ from rich.text import Text
 
 from gkledger.model import Task, Unit
 from gkledger.status import LABELS, STATUSES, Row, Status, Summary
+
+if TYPE_CHECKING:
+    from gkledger.links import LinkResult
 
 STYLES: dict[Status, str] = {
     "late": "bold red",
@@ -327,3 +332,54 @@ def units_table(console: Console, units: Sequence[Unit]) -> None:
             names.append(("  " if unit.aliases else "") + " ".join(f"#{t}" for t in unit.tags), style="cyan")
         rows.append([unit.name, unit.kind, unit.full_name, names])
     console.print(fitted_table(console, None, columns, rows))
+
+
+LINK_STYLES = {"ok": "green", "redirected": "yellow", "broken": "bold red"}
+
+
+def links_table(console: Console, results: Sequence[LinkResult]) -> None:
+    """One row per evidence link: its state, the record it comes from, and why."""
+    columns = [
+        Column("状态 State"),
+        Column("HTTP", "right"),
+        Column("序号", "right"),
+        Column("单位 Unit"),
+        Column("链接 URL", wrap=True, max_width=48),
+        Column("说明 Detail / record", flexible=True, wrap=True),
+    ]
+    rows: list[list[Cell] | None] = []
+    for result in results:
+        e, o = result.evidence, result.outcome
+        where = f"{e.path}:{e.line}" + (" (cached)" if result.cached else "")
+        rows.append(
+            [
+                Text(o.state, style=LINK_STYLES[o.state]),
+                str(o.status or ""),
+                e.task,
+                e.unit,
+                e.url,
+                Text(o.detail + ("\n" if o.detail else "") + where),
+            ]
+        )
+    console.print(fitted_table(console, None, columns, rows))
+    counts = {state: sum(1 for r in results if r.outcome.state == state) for state in LINK_STYLES}
+    line = Text(f"{len(results)} links: ")
+    for i, (state, count) in enumerate(counts.items()):
+        line.append(("" if i == 0 else ", ") + f"{count} {state}", style=LINK_STYLES[state] if count else "")
+    console.print(line)
+
+
+@contextlib.contextmanager
+def link_progress(total: int) -> Iterator[Callable[[object], None]]:
+    """A progress bar on stderr for long runs (when stderr is a terminal); yields the tick callback."""
+    console = make_console(stderr=True)
+    if total < 10 or not console.is_terminal:
+        yield lambda _result: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("checking links"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    ) as progress:
+        job = progress.add_task("links", total=total)
+        yield lambda _result: progress.advance(job)

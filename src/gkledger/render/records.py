@@ -11,11 +11,14 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gkledger.diagnostics import Diagnostic
 from gkledger.model import Task, Unit
 from gkledger.status import Row, Summary
+
+if TYPE_CHECKING:  # links needs the optional httpx; its results are only rendered here
+    from gkledger.links import LinkResult
 
 Record = dict[str, Any]
 
@@ -85,6 +88,22 @@ def unit_record(unit: Unit) -> Record:
         "tags": list(unit.tags),
         "code": unit.code,
         "note": unit.note,
+    }
+
+
+def link_record(result: LinkResult) -> Record:
+    evidence, outcome = result.evidence, result.outcome
+    return {
+        "path": evidence.path,
+        "line": evidence.line,
+        "task": evidence.task,
+        "unit": evidence.unit,
+        "url": evidence.url,
+        "state": outcome.state,
+        "status": outcome.status,
+        "detail": outcome.detail,
+        "final_url": outcome.final_url,
+        "cached": result.cached,
     }
 
 

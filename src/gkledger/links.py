@@ -1,0 +1,369 @@
+"""Checking evidence links (断链、错链): the one module that imports httpx (an optional extra).
+
+Every `evidence` URL of the progress records is visited, politely: HEAD first with a GET fallback,
+redirects followed by hand (so loops and long chains are named), at most N requests at once and a
+few per host, retries with backoff for transient failures, a time limit per request and one for
+the whole run, and a clear User-Agent. A record may list `expect` terms that the page must still
+mention; then the page is read (at most 2 MiB) and searched. Nothing here reads the clock: callers
+pass `now` for the result cache.
+
+Each link ends in one state: `ok`, `redirected` (it works, but from elsewhere: `detail` says where)
+or `broken` (4xx/5xx, DNS failure, refused connection, timeout, TLS problem, redirect loop, or a
+page that no longer mentions the expected terms).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import email.utils
+import json
+import re
+import socket
+import ssl
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from gkledger import __version__
+
+State = Literal["ok", "redirected", "broken"]
+
+USER_AGENT = f"gkledger/{__version__} (evidence link check of a government openness ledger)"  # ASCII
+MAX_REDIRECTS = 10
+MAX_BODY = 2 * 1024 * 1024
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+TRANSIENT = frozenset({429, 502, 503, 504})
+HEAD_REFUSED = frozenset({400, 403, 405, 501})
+CACHE_HOURS = 24
+BUDGET_DETAIL = "timeout: the run's time budget"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One evidence link to check, with the record it comes from."""
+
+    path: str
+    line: int
+    task: str
+    unit: str
+    url: str
+    expect: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: State
+    status: int | None
+    detail: str
+    final_url: str | None = None
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    evidence: Evidence
+    outcome: Outcome
+    cached: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    timeout: float = 10.0  # seconds per request
+    concurrency: int = 8
+    per_host: int = 2
+    retries: int = 2
+    budget: float = 300.0  # seconds for the whole run
+    backoff: float = 0.5  # seconds before the first retry; doubled after each
+    verify: bool | ssl.SSLContext = True  # tests pass a context that trusts their own CA
+
+
+class _Transient(Exception):
+    def __init__(self, outcome: Outcome, retry_after: float | None = None) -> None:
+        self.outcome = outcome
+        self.retry_after = retry_after
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and everything behind it (causes, contexts, groups), nearest first."""
+    found: list[BaseException] = []
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop(0)
+        if current is None or any(current is seen for seen in found):
+            continue
+        found.append(current)
+        pending.extend(getattr(current, "exceptions", ()) or ())
+        pending += [current.__cause__, current.__context__]
+    return found
+
+
+def describe_error(exc: BaseException) -> str:
+    """A short reason for a failed request, as a user should read it."""
+    causes = _causes(exc)
+    text = " ".join(str(c) for c in causes).lower()
+    if isinstance(exc, httpx.TimeoutException) or any(isinstance(c, TimeoutError) for c in causes):
+        return "timeout"
+    if any(isinstance(c, ssl.SSLError) for c in causes) or "certificate verify failed" in text:
+        reason = re.search(r"certificate verify failed: ([^()\]]+)", text)
+        return f"TLS problem: {reason.group(1).strip() if reason else 'the secure connection failed'}"
+    if any(isinstance(c, socket.gaierror) for c in causes) or re.search(
+        r"name or service not known|nodename nor servname|getaddrinfo|name resolution", text
+    ):
+        return "DNS failure: the host name does not resolve"
+    if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in text:
+        return "connection refused"
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return "not an http(s) URL"
+    return f"connection failed ({type(exc).__name__})"
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    with contextlib.suppress(TypeError, ValueError):
+        when = email.utils.parsedate_to_datetime(value)
+        return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+    return None
+
+
+class Checker:
+    def __init__(self, client: httpx.AsyncClient, settings: Settings) -> None:
+        self.client = client
+        self.settings = settings
+        self.everyone = asyncio.Semaphore(settings.concurrency)
+        self.hosts: dict[str, asyncio.Semaphore] = {}
+
+    def _host_gate(self, url: str) -> asyncio.Semaphore:
+        host = urlsplit(url).netloc.lower()
+        if host not in self.hosts:
+            self.hosts[host] = asyncio.Semaphore(self.settings.per_host)
+        return self.hosts[host]
+
+    async def _send(self, method: str, url: str, read_body: bool) -> tuple[httpx.Response, bytes]:
+        async with self.everyone, self._host_gate(url):
+            request = self.client.build_request(method, url)
+            response = await self.client.send(request, stream=True)
+            try:
+                body = b""
+                if read_body:
+                    async for chunk in response.aiter_bytes():
+                        body += chunk
+                        if len(body) >= MAX_BODY:
+                            break
+                return response, body
+            finally:
+                await response.aclose()
+
+    async def _request(self, url: str, read_body: bool) -> tuple[httpx.Response, bytes]:
+        """One URL, HEAD first unless the body is needed; transient failures raise _Transient."""
+        try:
+            if not read_body:
+                response, body = await self._send("HEAD", url, False)
+                if response.status_code not in HEAD_REFUSED:
+                    self._raise_if_transient(response)
+                    return response, body
+            response, body = await self._send("GET", url, read_body)
+        except httpx.TimeoutException as exc:
+            raise _Transient(Outcome("broken", None, describe_error(exc))) from exc
+        except httpx.RemoteProtocolError as exc:
+            raise _Transient(Outcome("broken", None, "the server closed the connection")) from exc
+        self._raise_if_transient(response)
+        return response, body
+
+    @staticmethod
+    def _raise_if_transient(response: httpx.Response) -> None:
+        if response.status_code in TRANSIENT:
+            outcome = Outcome("broken", response.status_code, f"HTTP {response.status_code}")
+            raise _Transient(outcome, _retry_after(response))
+
+    async def _with_retries(self, url: str, read_body: bool) -> tuple[httpx.Response, bytes]:
+        delay = self.settings.backoff
+        for attempt in range(self.settings.retries + 1):
+            try:
+                return await self._request(url, read_body)
+            except _Transient as transient:
+                if attempt == self.settings.retries:
+                    raise
+                wait = transient.retry_after if transient.retry_after is not None else delay
+                await asyncio.sleep(min(wait, 5.0))
+                delay *= 2
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def probe(self, url: str, expect: tuple[str, ...]) -> Outcome:
+        chain = [url]
+        current = url
+        try:
+            for _ in range(MAX_REDIRECTS + 1):
+                response, body = await self._with_retries(current, read_body=bool(expect))
+                location = response.headers.get("location")
+                if response.status_code in REDIRECTS and location:
+                    following = urljoin(current, location)
+                    if following in chain:
+                        loop = " → ".join([*chain[chain.index(following) :], following])
+                        return Outcome("broken", response.status_code, f"redirect loop: {loop}")
+                    chain.append(following)
+                    current = following
+                    continue
+                return self._judge(response, body, chain, expect)
+            return Outcome("broken", None, f"more than {MAX_REDIRECTS} redirects", current)
+        except _Transient as transient:
+            return transient.outcome
+        except httpx.HTTPError as exc:
+            return Outcome("broken", None, describe_error(exc))
+        except (ssl.SSLError, OSError) as exc:
+            return Outcome("broken", None, describe_error(exc))
+
+    @staticmethod
+    def _judge(response: httpx.Response, body: bytes, chain: list[str], expect: tuple[str, ...]) -> Outcome:
+        status = response.status_code
+        final = chain[-1]
+        moved = len(chain) > 1
+        if status >= 400 or status < 200:
+            detail = f"HTTP {status}" + (f" after redirect to {final}" if moved else "")
+            return Outcome("broken", status, detail, final)
+        if expect:
+            kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            if kind and not (
+                kind.startswith("text/") or kind in ("application/xhtml+xml", "application/xml")
+            ):
+                return Outcome("redirected" if moved else "ok", status,
+                               f"cannot look for {'、'.join(expect)} in {kind}", final)  # fmt: skip
+            text = _decode(body, response)
+            missing = [term for term in expect if term not in text]
+            if missing:
+                return Outcome("broken", status, f"the page no longer mentions {'、'.join(missing)}", final)
+        if moved:
+            return Outcome("redirected", status, final, final)
+        return Outcome("ok", status, "", final)
+
+
+def _decode(body: bytes, response: httpx.Response) -> str:
+    """A page's text: the header's charset, else a <meta> charset, else UTF-8, else GB18030."""
+    charsets = []
+    if response.charset_encoding:
+        charsets.append(response.charset_encoding)
+    meta = re.search(rb"""<meta[^>]+charset=["']?([\w-]+)""", body[:4096], re.IGNORECASE)
+    if meta:
+        charsets.append(meta.group(1).decode("ascii", "replace"))
+    charsets += ["utf-8", "gb18030"]
+    for charset in charsets:
+        with contextlib.suppress(LookupError, UnicodeDecodeError):
+            return body.decode(charset)
+    return body.decode("utf-8", "replace")
+
+
+async def _check_all(
+    items: list[Evidence], settings: Settings, on_result: Callable[[LinkResult], None] | None
+) -> list[LinkResult]:
+    by_key: dict[tuple[str, tuple[str, ...]], list[Evidence]] = {}
+    for evidence in items:
+        by_key.setdefault((evidence.url, evidence.expect), []).append(evidence)
+    outcomes: dict[tuple[str, tuple[str, ...]], Outcome] = {}
+    timeout = httpx.Timeout(settings.timeout)
+    limits = httpx.Limits(max_connections=settings.concurrency)
+    headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    async with httpx.AsyncClient(
+        timeout=timeout, limits=limits, headers=headers, follow_redirects=False, verify=settings.verify
+    ) as client:
+        checker = Checker(client, settings)
+
+        async def one(key: tuple[str, tuple[str, ...]]) -> None:
+            outcomes[key] = await checker.probe(*key)
+            if on_result is not None:
+                for evidence in by_key[key]:
+                    on_result(LinkResult(evidence, outcomes[key]))
+
+        jobs = [asyncio.ensure_future(one(key)) for key in by_key]
+        if jobs:
+            _, pending = await asyncio.wait(jobs, timeout=settings.budget)
+            for job in pending:
+                job.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+    unchecked = Outcome("broken", None, f"{BUDGET_DETAIL} of {settings.budget:g} s ran out")
+    return [LinkResult(e, outcomes.get((e.url, e.expect), unchecked)) for e in items]
+
+
+def check(
+    items: Iterable[Evidence], settings: Settings, on_result: Callable[[LinkResult], None] | None = None
+) -> list[LinkResult]:
+    """Check every link (each distinct URL once) and return one result per item, in order."""
+    return asyncio.run(_check_all(list(items), settings, on_result))
+
+
+# ---------------------------------------------------------------------------------------------
+# A day's cache of results, so repeated runs do not hammer government sites
+# ---------------------------------------------------------------------------------------------
+
+
+def _cache_key(evidence: Evidence) -> str:
+    return evidence.url + ("\n" + "\n".join(evidence.expect) if evidence.expect else "")
+
+
+def read_cache(path: Path, now: dt.datetime) -> dict[str, tuple[Outcome, str]]:
+    """Results younger than a day, with when they were found; anything unreadable is not a hit."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    fresh: dict[str, tuple[Outcome, str]] = {}
+    if not isinstance(raw, dict):
+        return fresh
+    for key, entry in raw.items():
+        try:
+            checked = dt.datetime.fromisoformat(entry["checked"])
+            if dt.timedelta(0) <= now - checked <= dt.timedelta(hours=CACHE_HOURS):
+                outcome = Outcome(entry["state"], entry["status"], entry["detail"], entry.get("final_url"))
+                fresh[key] = (outcome, entry["checked"])
+        except (KeyError, TypeError, ValueError):
+            continue
+    return fresh
+
+
+def cached_check(
+    items: list[Evidence],
+    settings: Settings,
+    cache_file: Path | None,
+    now: dt.datetime,
+    on_result: Callable[[LinkResult], None] | None = None,
+) -> list[LinkResult]:
+    """Like `check`, but answers from results younger than a day where it can, and saves new ones."""
+    known = read_cache(cache_file, now) if cache_file is not None else {}
+    hits = {i: known[_cache_key(e)][0] for i, e in enumerate(items) if _cache_key(e) in known}
+    todo = [e for i, e in enumerate(items) if i not in hits]
+    fresh = iter(check(todo, settings, on_result))
+    results = [LinkResult(e, hits[i], cached=True) if i in hits else next(fresh) for i, e in enumerate(items)]
+    if cache_file is not None and todo:
+        _save(cache_file, results, known, now)
+    return results
+
+
+def _entry(outcome: Outcome, checked: str) -> dict[str, object]:
+    return {
+        "state": outcome.state,
+        "status": outcome.status,
+        "detail": outcome.detail,
+        "final_url": outcome.final_url,
+        "checked": checked,
+    }
+
+
+def _save(
+    path: Path, results: list[LinkResult], known: dict[str, tuple[Outcome, str]], now: dt.datetime
+) -> None:
+    from gkledger.atomic import write_atomic
+
+    entries = {key: _entry(outcome, checked) for key, (outcome, checked) in known.items()}
+    for result in results:
+        if not result.cached and not result.outcome.detail.startswith(BUDGET_DETAIL):
+            entries[_cache_key(result.evidence)] = _entry(result.outcome, now.isoformat())
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        write_atomic(path, json.dumps(entries, ensure_ascii=False, indent=1).encode("utf-8"), mode=0o600)
