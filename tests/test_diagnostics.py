@@ -43,8 +43,8 @@ RECORD = "- task: '1'\n  unit: 甲县\n  done: 2021-08-01\n"
 
 # code -> (how to break the small ledger, file the diagnostic names, its line)
 CASES: dict[str, tuple[Setup, str, int]] = {
-    "GK001": (lambda root: (root / "units.yaml").unlink(), "units.yaml", 0),
-    "GK002": (lambda root: (root / "progress" / "dir.yaml").mkdir(), "progress/dir.yaml", 0),
+    "GK001": (lambda root: (root / "units.yaml").unlink(), "units.yaml", 1),
+    "GK002": (lambda root: (root / "progress" / "dir.yaml").mkdir(), "progress/dir.yaml", 1),
     "GK003": (raw("tasks.yaml", SMALL_TASKS.replace("测试计划", "测试").encode("gbk")), "tasks.yaml", 2),
     "GK004": (progress("- task: '1'\n  unit: [甲县\n"), "progress/甲县.yaml", 3),
     "GK005": (progress(RECORD + "  unit: 甲县\n"), "progress/甲县.yaml", 4),
@@ -56,7 +56,7 @@ CASES: dict[str, tuple[Setup, str, int]] = {
         1,
     ),
     "GK009": (raw("units.yaml", b"# nothing yet\n"), "units.yaml", 1),
-    "GK010": (symlink_outside, "progress/linked.yaml", 0),
+    "GK010": (symlink_outside, "progress/linked.yaml", 1),
     "GK101": (tasks("  year: 2021", "  year: [2021]"), "tasks.yaml", 3),
     "GK102": (tasks("    owners: 县级以上政府。\n", ""), "tasks.yaml", 12),
     "GK103": (tasks("    deadline: 全年持续推进", "    deadlin: 全年持续推进"), "tasks.yaml", 17),

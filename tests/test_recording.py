@@ -220,3 +220,13 @@ def test_killed_at_any_instant_the_file_is_old_or_new(ledger: Path) -> None:
         assert load(ledger).diagnostics == []
     statuses = json.dumps([r.task for r in load(ledger).ledger.records])
     assert '"4"' in statuses  # the hand-kept records are all still there
+
+
+def test_an_unwritable_progress_folder_is_an_error_not_a_traceback(cli: Cli, ledger: Path) -> None:
+    import shutil
+
+    shutil.rmtree(ledger / "progress")
+    (ledger / "progress").write_text("not a folder", encoding="utf-8")
+    result = cli("done", "5", "-u", "回民区", "--today", "2021-09-01", "--data", str(ledger))
+    assert result.exit_code == 1 and "cannot record progress" in result.stderr
+    assert (ledger / "progress").read_text(encoding="utf-8") == "not a folder"

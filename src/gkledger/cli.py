@@ -499,6 +499,11 @@ def _record(
         if refused.diagnostics:
             sys.stderr.write(as_text(refused.diagnostics))
         _fail(refused.message, EXIT_USAGE if refused.usage else EXIT_PROBLEMS)
+    except OSError as exc:  # a read-only or vanished progress folder: nothing was written
+        _fail(
+            f"cannot record progress: {exc.strerror or exc} ({exc.filename or 'the progress folder'})",
+            EXIT_PROBLEMS,
+        )
     from gkledger.locate import display_path
     from gkledger.render import console as out
 
@@ -584,12 +589,15 @@ class NoticeFormat(StrEnum):
     txt = "txt"
 
 
-def _write_output(path: Path, data: bytes) -> None:
+def _write_output(path: Path, data: bytes, make_folders: bool = False) -> None:
+    """Write a file atomically; a folder that is missing (unless made) or unwritable ends the command."""
     from gkledger.atomic import write_atomic
 
-    if not path.parent.is_dir():
-        _fail(f"the folder {path.parent} does not exist")
     try:
+        if make_folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif not path.parent.is_dir():
+            _fail(f"the folder {path.parent} does not exist")
         write_atomic(path, data)
     except OSError as exc:
         _fail(f"cannot write {path}: {exc.strerror or exc}", EXIT_PROBLEMS)
@@ -724,10 +732,9 @@ def remind(
     if output is None:
         typer.echo("\n---\n\n".join(text for _, text in notices), nl=False)
         return
-    output.mkdir(parents=True, exist_ok=True)
     for u, text in notices:
         path = output / f"催办通知-{u.name}-{day:%Y%m%d}.{fmt.value}"
-        _write_output(path, text.encode("utf-8"))
+        _write_output(path, text.encode("utf-8"), make_folders=True)
         typer.echo(f"Wrote {path}", err=True)
 
 
@@ -736,13 +743,10 @@ def _write_files(root: Path, files: dict[str, bytes], force: bool) -> None:
     if existing and not force:
         shown = ", ".join(existing[:3]) + (" …" if len(existing) > 3 else "")
         _fail(f"{root} already has {shown}; use --force to overwrite")
-    from gkledger.atomic import write_atomic
-
     for name, data in files.items():
         path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, data)
-        typer.echo(f"wrote {path}", err=True)
+        _write_output(path, data, make_folders=True)
+        typer.echo(f"Wrote {path}", err=True)
 
 
 @app.command()
@@ -771,7 +775,6 @@ def schema(
             _fail("name one schema to print (tasks, units or progress), or give -o DIR to write all three")
         sys.stdout.write(render(names[0]))
         return
-    output.mkdir(parents=True, exist_ok=True)
     _write_files(output, {f"{n}.schema.json": render(n).encode("utf-8") for n in names}, force=True)
 
 
@@ -850,9 +853,7 @@ def import_(
     if output is None:
         sys.stdout.write(text)
     else:
-        from gkledger.atomic import write_atomic
-
-        write_atomic(output, text.encode("utf-8"))
+        _write_output(output, text.encode("utf-8"))
     for row, problem in imported.problems:
         typer.echo(f"{table}:{row}: {problem}", err=True)
     typer.echo(f"{len(imported.tasks)} tasks, {len(imported.problems)} to review", err=True)

@@ -48,6 +48,10 @@ class Loaded:
     diagnostics: list[Diagnostic]
 
 
+# A problem with a whole file (missing, unreadable, linked from outside) is placed at its line 1,
+# column 1, so that every diagnostic reads path:line:column and editors and CI can point at it.
+
+
 def read_value(
     path: Path, required: bool, out: list[Diagnostic], root: Path, overlay: Overlay | None = None
 ) -> Value | None:
@@ -59,7 +63,7 @@ def read_value(
     if not path.resolve().is_relative_to(root.resolve()):  # the file, or a folder on its way, links out
         out.append(
             Diagnostic(
-                Source(shown),
+                Source(shown, 1, 1),
                 "GK010",
                 f"{path.name} is reached through a symbolic link to outside the data folder",
                 "copy the file into the ledger instead of linking to it",
@@ -72,7 +76,7 @@ def read_value(
         if required:
             out.append(
                 Diagnostic(
-                    Source(shown),
+                    Source(shown, 1, 1),
                     "GK001",
                     f"{path.name} is missing from the data folder",
                     "run gkledger in a ledger repository, or point --data at its data folder",
@@ -80,7 +84,7 @@ def read_value(
             )
         return None
     except OSError as exc:
-        out.append(Diagnostic(Source(shown), "GK002", f"cannot read the file: {exc.strerror or exc}"))
+        out.append(Diagnostic(Source(shown, 1, 1), "GK002", f"cannot read the file: {exc.strerror or exc}"))
         return None
     value, problems = parse(shown, data)
     out.extend(problems)
@@ -109,14 +113,13 @@ def load(root: Path, overlay: Overlay | None = None) -> Loaded:
 def _load(root: Path, overlay: Overlay | None) -> Loaded:
     out: list[Diagnostic] = []
     if not root.is_dir():
-        out.append(
-            Diagnostic(
-                Source(display_path(root)),
-                "GK001",
-                "the data folder does not exist",
-                "point --data at the folder holding tasks.yaml and units.yaml",
-            )
+        missing = Diagnostic(
+            Source(display_path(root), 1, 1),
+            "GK001",
+            "the data folder does not exist" if not root.exists() else "the data path is not a folder",
+            "point --data at the folder holding tasks.yaml and units.yaml",
         )
+        return Loaded(Ledger(str(root), None, Settings(), (), (), {}, ()), [missing])
     units_path = root / UNITS_FILE
     units, groups = _read_units(
         display_path(units_path), read_value(units_path, True, out, root, overlay), out
@@ -134,7 +137,7 @@ def _load(root: Path, overlay: Overlay | None) -> Loaded:
         if len(records) > MAX_RECORDS:
             out.append(
                 Diagnostic(
-                    Source(display_path(path)),
+                    Source(display_path(path), 1, 1),
                     "GK007",
                     f"the progress folder holds more than {MAX_RECORDS:,} records; the rest were not read",
                     "split the ledger by year or by region",
@@ -390,6 +393,7 @@ def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list
         waived = fields.text("waived")
         evidence = fields.text("evidence")
         note = fields.text("note")
+        expect = fields.texts("expect")
         has_done = fields.raw("done") is not None
         if has_done == (fields.raw("waived") is not None):
             out.append(
@@ -425,7 +429,7 @@ def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list
                 source=fields.source,
                 task_source=fields.source_of("task"),
                 unit_source=fields.source_of("unit"),
-                expect=fields.texts("expect"),
+                expect=expect,
             )
         )
     return records

@@ -210,34 +210,37 @@ def _bar(fraction: float, width: int = 10) -> str:
 
 
 def units_overview(console: Console, summaries: Sequence[Summary], overall: Summary, today: dt.date) -> None:
-    """One row per unit, worst first, with its counts and on-time rate; then the whole ledger's."""
-    table = Table(
-        title=f"按单位汇总 By unit · as of {today:%Y-%m-%d}",
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-    )
-    table.add_column("单位 Unit", no_wrap=True)
-    table.add_column("逾期", justify="right", style=STYLES["late"])
-    table.add_column("临期", justify="right", style=STYLES["due-soon"])
-    table.add_column("在办", justify="right")
-    table.add_column("已办结", justify="right")
-    table.add_column("总数", justify="right")
-    table.add_column("按期办结率 On time", no_wrap=True)
+    """One row per unit, worst first: counts, a bar of how much is finished, and the on-time rate."""
+    columns = [
+        Column("单位 Unit"),
+        Column("逾期", "right"),
+        Column("临期", "right"),
+        Column("在办", "right"),
+        Column("已办结", "right"),
+        Column("总数", "right"),
+        Column("办结进度 Finished"),
+        Column("按期办结率", "right"),
+    ]
+    rows: list[list[Cell] | None] = []
     for summary in summaries:
-        unit = summary.unit
         counts = summary.counts
-        rate = summary.on_time_rate
-        style = "red" if counts["late"] else ("yellow" if counts["due-soon"] else "green")
-        table.add_row(
-            escape(unit.name if unit else "全部"),
-            str(counts["late"] or ""),
-            str(counts["due-soon"] or ""),
-            str(counts["pending"] + counts["ongoing"] or ""),
-            str(summary.finished or ""),
-            str(summary.total),
-            Text(f"{_bar(rate) if rate is not None else ' ' * 10} {rate_text(rate):>4}", style=style),
+        style = STYLES["late"] if counts["late"] else (STYLES["due-soon"] if counts["due-soon"] else "green")
+        share = summary.finished / summary.total if summary.total else 0.0
+        rows.append(
+            [
+                summary.unit.name if summary.unit else "全部",
+                Text(str(counts["late"] or ""), style=STYLES["late"]),
+                Text(str(counts["due-soon"] or ""), style=STYLES["due-soon"]),
+                str(counts["pending"] + counts["ongoing"] or ""),
+                str(summary.finished or ""),
+                str(summary.total),
+                Text(f"{_bar(share)} {share:>4.0%}", style=style),
+                rate_text(summary.on_time_rate),
+            ]
         )
-    console.print(table)
+    console.print(
+        fitted_table(console, f"按单位汇总 By unit, worst first · as of {today:%Y-%m-%d}", columns, rows)
+    )
     console.print(Text("全部 All units: ").append_text(summary_line(overall)))
 
 
