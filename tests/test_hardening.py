@@ -113,7 +113,7 @@ def test_repeated_kills_leave_old_or_new_files(shipped: Path, monkeypatch: pytes
     assert killed > 0  # the test did interrupt writers
 
 
-@settings(max_examples=40)
+@settings(max_examples=40, deadline=None)  # each example renders a whole workbook
 @given(
     st.text(alphabet=st.sampled_from(list("=+-@\t<>&\"'/ scriptHYPERLINK()中文;")), min_size=1, max_size=30)
 )

@@ -48,6 +48,12 @@ class Loaded:
     diagnostics: list[Diagnostic]
 
 
+def _links_out(path: Path, root: Path) -> bool:
+    """Whether the file, or the folder it is in below the root, is a link to outside the root."""
+    linked = path.is_symlink() or (path.parent != root and path.parent.is_symlink())
+    return linked and not path.resolve().is_relative_to(root.resolve())
+
+
 # A problem with a whole file (missing, unreadable, linked from outside) is placed at its line 1,
 # column 1, so that every diagnostic reads path:line:column and editors and CI can point at it.
 
@@ -60,7 +66,7 @@ def read_value(
         value, problems = parse(shown, overlay[path])
         out.extend(problems)
         return value
-    if not path.resolve().is_relative_to(root.resolve()):  # the file, or a folder on its way, links out
+    if _links_out(path, root):
         out.append(
             Diagnostic(
                 Source(shown, 1, 1),
