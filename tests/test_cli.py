@@ -111,3 +111,37 @@ def test_every_command_has_help_with_an_example(cli: Cli, command: str) -> None:
     result = cli(command, "--help")
     assert result.exit_code == 0
     assert "Example" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("argv", "name"),
+    [
+        (["status", "--unit", "回民区"], "status"),
+        (["--data", "status", "--today", "2021-09-01", "late"], "late"),  # a folder may be named status
+        (["--no-cache", "check"], "check"),
+        (["--version"], None),
+        ([], None),
+    ],
+)
+def test_the_console_script_finds_the_command(argv: list[str], name: str | None) -> None:
+    from gkledger.cli import _command_named
+
+    assert _command_named(argv) == name
+
+
+def test_the_console_script_answers_as_the_whole_app(cli: Cli, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    args = ["--today", "2021-09-01", "status", "-u", "回民区", "-f", "json", "--data", str(DATA)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")}
+    env["GKLEDGER_CACHE_DIR"] = str(tmp_path)
+    script = subprocess.run(
+        [sys.executable, "-m", "gkledger", *args], capture_output=True, text=True, env=env
+    )
+    assert script.returncode == 0 and script.stdout == cli(*args).stdout
+    typo = subprocess.run(
+        [sys.executable, "-m", "gkledger", "statsu"], capture_output=True, text=True, env=env
+    )
+    assert typo.returncode == 2 and "status" in typo.stderr
