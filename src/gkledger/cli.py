@@ -119,6 +119,10 @@ FailOnOption = Annotated[
     ),
 ]
 ListFormatOption = Annotated[ListFormat, typer.Option("--format", "-f", help="Output format.")]
+TaskArgument = Annotated[str, typer.Argument(help="The task id (序号).", show_default=False)]
+NoteOption = Annotated[
+    str | None, typer.Option("--note", help="A note to keep with the record.", show_default=False)
+]
 
 
 @dataclass
@@ -430,7 +434,7 @@ def late(
 @app.command()
 def show(
     ctx: typer.Context,
-    task: Annotated[str, typer.Argument(help="The task id (序号).", show_default=False)],
+    task: TaskArgument,
     soon: SoonOption = None,
     fmt: ListFormatOption = ListFormat.table,
     today: TodayOption = None,
@@ -521,7 +525,7 @@ def _record(
 @app.command()
 def done(
     ctx: typer.Context,
-    task: Annotated[str, typer.Argument(help="The task id (序号).", show_default=False)],
+    task: TaskArgument,
     unit: RequiredUnit,
     date: Annotated[
         str | None,
@@ -533,9 +537,7 @@ def done(
         str | None,
         typer.Option("--evidence", help="The URL where the information was published.", show_default=False),
     ] = None,
-    note: Annotated[
-        str | None, typer.Option("--note", help="A note to keep with the record.", show_default=False)
-    ] = None,
+    note: NoteOption = None,
     replace: ReplaceOption = False,
     today: TodayOption = None,
     data: DataOption = None,
@@ -554,14 +556,12 @@ def done(
 @app.command()
 def waive(
     ctx: typer.Context,
-    task: Annotated[str, typer.Argument(help="The task id (序号).", show_default=False)],
+    task: TaskArgument,
     unit: RequiredUnit,
     reason: Annotated[
         str, typer.Option("--reason", help="Why the unit is exempt (免于办理).", show_default=False)
     ],
-    note: Annotated[
-        str | None, typer.Option("--note", help="A note to keep with the record.", show_default=False)
-    ] = None,
+    note: NoteOption = None,
     replace: ReplaceOption = False,
     today: TodayOption = None,
     data: DataOption = None,
