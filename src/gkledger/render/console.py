@@ -277,7 +277,7 @@ def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summ
     deadline = task.deadline
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold", no_wrap=True)
-    facts.add_column()
+    facts.add_column(overflow="fold")  # Chinese text has no spaces to wrap at
     facts.add_row("任务名称", escape(heading))
     facts.add_row("具体任务", escape(task.text))
     facts.add_row("责任单位", escape(task.owners))
