@@ -275,3 +275,39 @@ def test_import_refuses_what_is_not_a_table(cli: Cli, tmp_path: Path) -> None:
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really")
     assert cli("import", str(broken), "--year", "2022").exit_code == 2
+
+
+def test_import_a_notice_table_with_任务名称_over_two_columns(cli: Cli, tmp_path: Path) -> None:
+    """As the notice lays it out: 任务名称 heads a section column and an item column, cells merged."""
+    rows = [
+        ["序号", "任务名称", "", "具体任务", "责任单位", "完成时限", "备注"],
+        [
+            "1",
+            "一、继续深化重点工作信息公开",
+            "(一)做好各类规划信息主动公开。",
+            "通过政府门户网站主动公开。",
+            "旗县区人民政府。",
+            "2021年12月底",
+            "",
+        ],
+        ["2", "", "", "主动公开规划环评相关信息。", "各类规划编制和审批机关要", "2021年12月底", ""],
+        [
+            "3",
+            "",
+            "(二)细化市场监管领域信息公开。",
+            "建立知识库。",
+            "旗县区级以上政务服务部门。",
+            "2021年6月底",
+            "",
+        ],
+    ]
+    table = tmp_path / "台账.csv"
+    table.write_text(table_csv(rows), encoding="utf-8")
+    result = cli("import", str(table), "--year", "2021", "--data", str(DATA))
+    assert result.exit_code == 0, result.stderr
+    tasks = yaml.safe_load(result.stdout)["tasks"]
+    assert [(t["section"], t["item"]) for t in tasks] == [
+        ("一、继续深化重点工作信息公开", "(一)做好各类规划信息主动公开。"),
+        ("一、继续深化重点工作信息公开", "(一)做好各类规划信息主动公开。"),
+        ("一、继续深化重点工作信息公开", "(二)细化市场监管领域信息公开。"),
+    ]

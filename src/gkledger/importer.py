@@ -74,11 +74,23 @@ def _text(cell: Cell) -> str:
     return str(cell).strip()
 
 
-def _header(rows: Sequence[Sequence[Cell]]) -> tuple[int, dict[str, int]]:
+def _header(rows: Sequence[Sequence[Cell]]) -> tuple[int, dict[str, list[int]]]:
+    """The header row's number and each column's cells; a header merged over several columns (任务名称
+    split into section and item columns, say) owns the unnamed columns after it."""
     for number, row in enumerate(rows[:20]):
-        names = {re.sub(r"\s+", "", _text(cell)): i for i, cell in enumerate(row)}
-        if all(name in names for name in REQUIRED):
-            return number, {name: names[name] for name in COLUMNS if name in names}
+        names = [re.sub(r"\s+", "", _text(cell)) for cell in row]
+        if not all(name in names for name in REQUIRED):
+            continue
+        columns: dict[str, list[int]] = {}
+        owner: str | None = None
+        for index, name in enumerate(names):
+            if name:
+                owner = name if name in COLUMNS else None
+                if owner is not None:
+                    columns.setdefault(owner, []).append(index)
+            elif owner is not None:
+                columns[owner].append(index)
+        return number, columns
     raise TableError("no header row with 序号, 具体任务, 责任单位 and 完成时限 in the first 20 rows")
 
 
@@ -89,8 +101,8 @@ def read_table(rows: Sequence[Sequence[Cell]], year: int, title: str, known: dic
     tasks: list[ImportedTask] = []
 
     def cell(row: Sequence[Cell], name: str) -> str:
-        index = columns.get(name)
-        return _text(row[index]) if index is not None and index < len(row) else ""
+        parts = (_text(row[i]) for i in columns.get(name, ()) if i < len(row))
+        return "\n".join(part for part in parts if part)
 
     for offset, row in enumerate(rows[header + 1 :], start=header + 2):
         values = {name: cell(row, name) for name in COLUMNS}
