@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 from gkledger.diagnostics import Diagnostic
+from gkledger.fields import closest
 from gkledger.model import Ledger, Record, Selector, Term
-from gkledger.schema import closest
 from gkledger.units import UnitIndex
 
 Check = Callable[[Ledger, UnitIndex], Iterable[Diagnostic]]

@@ -14,6 +14,7 @@ from pathlib import Path
 from gkledger import checks
 from gkledger.deadlines import DeadlineError, parse_deadline
 from gkledger.diagnostics import Diagnostic
+from gkledger.fields import Fields, expect_mapping, expect_sequence, source_of, texts_of
 from gkledger.locate import PROGRESS_DIR, TASKS_FILE, UNITS_FILE, display_path, progress_files
 from gkledger.model import (
     FILTER_KEYS,
@@ -27,7 +28,6 @@ from gkledger.model import (
     Term,
     Unit,
 )
-from gkledger.schema import Fields, expect_mapping, expect_sequence, source_of, texts_of
 from gkledger.yaml_source import Mapping, Sequence, Value, kind_of, parse
 
 MAX_RECORDS = 1_000_000  # twenty times a province's ledger over several years
