@@ -255,3 +255,14 @@ def test_a_ledger_without_evidence_has_nothing_to_check(cli: Cli, shipped: Path)
 def test_check_itself_stays_offline(cli: Cli, shipped: Path) -> None:
     ledger_with_links(shipped, [(f"http://127.0.0.1:{closed_port()}/x", "")])
     assert cli("check", "--data", str(shipped)).exit_code == 0  # a well-formed URL is all check asks
+
+
+def test_retry_after_in_seconds_or_as_a_date_against_the_servers_clock() -> None:
+    def response(**headers: str) -> object:
+        return httpx.Response(503, headers={k.replace("_", "-"): v for k, v in headers.items()})
+
+    assert links._retry_after(response(Retry_After="3")) == 3.0
+    later = response(Retry_After="Wed, 21 Oct 2026 07:28:10 GMT", Date="Wed, 21 Oct 2026 07:28:00 GMT")
+    assert links._retry_after(later) == 10.0
+    assert links._retry_after(response(Retry_After="Wed, 21 Oct 2026 07:28:10 GMT")) is None  # no Date
+    assert links._retry_after(response()) is None

@@ -123,14 +123,15 @@ def describe_error(exc: BaseException) -> str:
 
 
 def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    if not value:
-        return None
+    """Seconds a server asks us to wait: a number, or an HTTP date read against the server's own
+    Date header (so no clock is read here); None when it does not say."""
+    value = response.headers.get("retry-after", "").strip()
     if value.isdigit():
         return float(value)
     with contextlib.suppress(TypeError, ValueError):
         when = email.utils.parsedate_to_datetime(value)
-        return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+        sent = email.utils.parsedate_to_datetime(response.headers.get("date", ""))
+        return max(0.0, (when - sent).total_seconds())
     return None
 
 
