@@ -80,6 +80,7 @@ DataOption = Annotated[
     Path | None,
     typer.Option(
         "--data",
+        metavar="DIR",
         help="The ledger's data folder. Default: $GKLEDGER_DATA, else ./data or the nearest parent's "
         "data/ holding tasks.yaml, else the ledger bundled with gkledger.",
         show_default=False,
@@ -89,6 +90,7 @@ TodayOption = Annotated[
     str | None,
     typer.Option(
         "--today",
+        metavar="DATE",
         help="The day to compute statuses for (YYYY-MM-DD). Default: $GKLEDGER_TODAY, else the system date.",
         show_default=False,
     ),
@@ -98,6 +100,7 @@ UnitOption = Annotated[
     typer.Option(
         "--unit",
         "-u",
+        metavar="UNIT",
         help="A unit: canonical name, official full name or alias (财政局, 和林格尔县).",
         show_default=False,
     ),
@@ -106,6 +109,7 @@ SoonOption = Annotated[
     int | None,
     typer.Option(
         "--soon",
+        metavar="DAYS",
         min=0,
         max=366,
         help="Days ahead that count as due soon (临期). Default: the ledger's soon_days, else 7.",
@@ -360,11 +364,21 @@ def due(
     ctx: typer.Context,
     before: Annotated[
         str,
-        typer.Option("--before", help="Last due day to include (YYYY-MM-DD), inclusive.", show_default=False),
+        typer.Option(
+            "--before",
+            metavar="DATE",
+            help="Last due day to include (YYYY-MM-DD), inclusive.",
+            show_default=False,
+        ),
     ],
     after: Annotated[
         str | None,
-        typer.Option("--after", help="First due day to include (YYYY-MM-DD), inclusive.", show_default=False),
+        typer.Option(
+            "--after",
+            metavar="DATE",
+            help="First due day to include (YYYY-MM-DD), inclusive.",
+            show_default=False,
+        ),
     ] = None,
     unit: UnitOption = None,
     soon: SoonOption = None,
