@@ -81,13 +81,12 @@ def test_a_cache_others_can_write_is_never_loaded(shipped: Path, tmp_path: Path)
         def __reduce__(self) -> tuple[object, tuple[str]]:
             return (os.system, (f"touch {marker}",))
 
-    data = slot.read_bytes()
-    head = len(cache.MAGIC) + cache.DIGEST
-    payload = pickle.dumps(Exploit())
+    exploit = pickle.dumps(Exploit())
+    body = len(exploit).to_bytes(8, "little") + exploit
     import hashlib
 
-    checksum = hashlib.blake2b(payload, digest_size=cache.DIGEST).digest()
-    slot.write_bytes(data[:head] + checksum + payload)
+    checksum = hashlib.blake2b(body, digest_size=cache.DIGEST).digest()
+    slot.write_bytes(cache.MAGIC + checksum + body)  # a well-formed cache file that would run code
     home.chmod(0o777)
     snapshot = cache.load_snapshot(shipped, home)
     assert not marker.exists() and not snapshot.from_cache
@@ -95,6 +94,10 @@ def test_a_cache_others_can_write_is_never_loaded(shipped: Path, tmp_path: Path)
     slot.chmod(0o666)
     cache.load_snapshot(shipped, home)
     assert not marker.exists()
+    slot.write_bytes(cache.MAGIC + checksum + body)  # (the last run replaced it with a good cache)
+    slot.chmod(0o600)  # the control: trusted, the same file is unpickled, so the guard is what kept it out
+    cache.load_snapshot(shipped, home)
+    assert marker.exists()
 
 
 def test_the_cache_folder_is_private_and_outside_the_ledger(cli: Cli, shipped: Path, tmp_path: Path) -> None:
@@ -158,3 +161,38 @@ def test_one_units_view_reads_only_its_records(shipped: Path, tmp_path: Path) ->
     assert [o.record.done for o in rows if o.record] == [__import__("datetime").date(2021, 8, 20)]
     assert records._all is None  # nobody walked the whole table
     assert [r.unit for r in records] == ["回民区人民政府", "市财政局"]  # file order when walked
+
+
+def test_unchanged_files_are_not_read_again_but_edits_are_seen(shipped: Path, tmp_path: Path) -> None:
+    import time
+
+    home = tmp_path / "cache"
+    progress = shipped / "progress" / "回民区.yaml"
+    write(progress, "- task: '5'\n  unit: 回民区\n  done: 2021-08-20\n")
+    old = time.time() - 3600  # edited an hour ago: out of the racy window
+    for path in shipped.rglob("*.yaml"):
+        os.utime(path, (old, old))
+    cache.load_snapshot(shipped, home)
+    slot = cache._open(cache._slot(home, shipped))
+    assert slot is not None
+    _, read = cache._digests(
+        shipped, cache._stats(shipped, cache._data_names(shipped)), slot.files, slot.written_ns
+    )
+    assert read == {}  # every signature matched: nothing was read for the key
+    write(progress, "- task: '5'\n  unit: 回民区\n  done: 2021-08-21\n")  # same size, new content, new mtime
+    snapshot = cache.load_snapshot(shipped, home)
+    assert not snapshot.from_cache and str(snapshot.ledger.records[0].done) == "2021-08-21"
+
+
+def test_an_edit_inside_the_racy_window_is_hashed_again(shipped: Path, tmp_path: Path) -> None:
+    home = tmp_path / "cache"
+    progress = shipped / "progress" / "回民区.yaml"
+    write(progress, "- task: '5'\n  unit: 回民区\n  done: 2021-08-20\n")
+    cache.load_snapshot(shipped, home)
+    before = progress.stat()
+    write(progress, "- task: '5'\n  unit: 回民区\n  done: 2021-08-21\n")
+    os.utime(
+        progress, ns=(before.st_atime_ns, before.st_mtime_ns)
+    )  # same size and mtime: only content differs
+    snapshot = cache.load_snapshot(shipped, home)
+    assert str(snapshot.ledger.records[0].done) == "2021-08-21"
