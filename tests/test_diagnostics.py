@@ -82,6 +82,11 @@ CASES: dict[str, tuple[Setup, str, int]] = {
     "GK404": (progress(RECORD + RECORD), "progress/甲县.yaml", 4),
     "GK405": (progress("- task: '1'\n  unit: 甲县\n  note: 已办\n"), "progress/甲县.yaml", 1),
     "GK406": (progress("- task: '1'\n  unit: 甲县\n  done: 2021-01-05\n"), "progress/甲县.yaml", 1),
+    "GK407": (
+        lambda root: write(root / "progress" / "财政局.yaml", RECORD) and None,
+        "progress/财政局.yaml",
+        2,
+    ),
 }
 
 
@@ -117,3 +122,14 @@ def test_all_problems_are_reported_at_once(small: Path) -> None:
 def test_missing_data_folder(tmp_path: Path) -> None:
     found = load(tmp_path / "nowhere").diagnostics
     assert [d.code for d in found][:1] == ["GK001"]
+
+
+def test_a_countys_own_departments_may_share_its_file(small: Path) -> None:
+    units = (small / "units.yaml").read_text(encoding="utf-8") + (
+        "  - name: 甲县财政局\n    full_name: 甲县财政局\n    kind: 委办局\n    level: 县级\n    parent: 甲县\n    tags: [财政]\n"
+    )
+    write(small / "units.yaml", units)
+    write(small / "progress" / "甲县.yaml", "- task: '1'\n  unit: 甲县财政局\n  done: 2021-08-01\n")
+    assert load(small).diagnostics == []
+    write(small / "progress" / "季度汇总.yaml", "- task: '2'\n  unit: 甲县\n  done: 2021-08-01\n")
+    assert load(small).diagnostics == []  # a file not named after a unit may hold anyone's records

@@ -8,6 +8,7 @@ these checks see the whole ledger at once: names, references, ownership and dupl
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import PurePath
 
 from gkledger.diagnostics import Diagnostic
 from gkledger.fields import closest
@@ -224,6 +225,31 @@ def records_refer_to_known_things(ledger: Ledger, index: UnitIndex) -> Iterator[
             )
 
 
+def records_in_their_units_file(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
+    """progress/回民区.yaml holds 回民区's records (or its own departments'); a record of another unit
+    there is likely pasted into the wrong file. Files not named after a unit are not checked."""
+    for record in ledger.records:
+        owner = index.get(PurePath(record.source.path).stem)
+        unit = index.get(record.unit)
+        if owner is None or unit is None or unit.name == owner.name:
+            continue
+        ancestors = set()
+        current = unit
+        while current.parent is not None and current.parent not in ancestors:
+            ancestors.add(current.parent)
+            parent = index.get(current.parent)
+            if parent is None:
+                break
+            current = parent
+        if owner.name not in {index.names.get(a, a) for a in ancestors}:
+            yield Diagnostic(
+                record.unit_source,
+                "GK407",
+                f"a record of {unit.name} in the progress file of {owner.name}",
+                f"move it to progress/{unit.name}.yaml",
+            )
+
+
 CHECKS: tuple[Check, ...] = (
     unique_task_ids,
     unique_unit_names,
@@ -232,6 +258,7 @@ CHECKS: tuple[Check, ...] = (
     selectors_resolve,
     no_group_cycles,
     records_refer_to_known_things,
+    records_in_their_units_file,
 )
 
 

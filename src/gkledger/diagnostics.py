@@ -49,6 +49,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GK404": ("error", "two records for the same task and unit"),
     "GK405": ("error", "a record needs exactly one of done and waived"),
     "GK406": ("warning", "a completion dated before the plan was signed"),
+    "GK407": ("warning", "a record in the progress file named after another unit"),
 }
 
 
