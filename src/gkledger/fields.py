@@ -37,11 +37,15 @@ def expect_mapping(path: str, node: Value | None, what: str, out: list[Diagnosti
     return None
 
 
-def expect_sequence(path: str, node: Value | None, what: str, out: list[Diagnostic]) -> Sequence | None:
+def expect_sequence(
+    path: str, node: Value | None, what: str, out: list[Diagnostic], hint: str | None = None
+) -> Sequence | None:
     if isinstance(node, Sequence):
         return node
     if node is not None and not (isinstance(node, Scalar) and node.is_null):
-        out.append(Diagnostic(source_of(path, node), "GK101", f"{what} must be a list, not {kind_of(node)}"))
+        out.append(
+            Diagnostic(source_of(path, node), "GK101", f"{what} must be a list, not {kind_of(node)}", hint)
+        )
     return None
 
 

@@ -377,15 +377,9 @@ def _read_task(path: str, node: Value, year: int | None, out: list[Diagnostic]) 
 def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list[Record]:
     if value is None:
         return []
-    sequence = expect_sequence(path, value, "a progress file", out)
+    hint = "a progress file is a list of records: start each with '- task: …'"
+    sequence = expect_sequence(path, value, "a progress file", out, hint)
     if sequence is None:
-        if isinstance(value, Mapping):
-            out[-1] = Diagnostic(
-                out[-1].source,
-                out[-1].code,
-                out[-1].message,
-                "a progress file is a list of records: start each with '- task: …'",
-            )
         return []
     records = []
     for node in sequence.items:
