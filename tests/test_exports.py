@@ -91,6 +91,8 @@ def test_xlsx(cli: Cli, ledger: Path, tmp_path: Path) -> None:
     assert sheet.max_row == 26 and sheet["C13"].value.startswith("政策制定机关要积极解答")
     assert sheet["B2"].value == "一、继续深化重点工作信息公开\n(一)做好各类规划信息主动公开。"
     assert "B2:B3" in {str(r) for r in sheet.merged_cells.ranges}  # merged 任务名称, as in the notice
+    heights = {row: sheet.row_dimensions[row].height for row in range(2, 27)}
+    assert heights[11] >= 6 * 15 > heights[3]  # row 10's long 具体任务 is printed whole, not cut to a line
     for ws in book.worksheets:
         assert ws.freeze_panes is not None and ws.print_title_rows == "$1:$1"
         assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4

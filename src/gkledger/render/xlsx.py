@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterable
 from typing import Any
 
 from openpyxl import Workbook
@@ -123,12 +124,23 @@ def _ledger_sheet(sheet: Worksheet, report: Report) -> None:
             cell = _set(sheet, row, col, value)
             cell.alignment = CENTER if col in (1, 5, 7) else WRAP
         sheet.cell(row=row, column=7).number_format = "yyyy-mm-dd"
+        sheet.row_dimensions[row].height = _height(zip(values[2:4], LEDGER_WIDTHS[2:4], strict=True))
         if line.summary.counts["late"]:
             sheet.cell(row=row, column=8).fill = PatternFill("solid", fgColor=FILLS["late"])
         if name != previous:  # merge the 任务名称 cells of a run, as the notice does
             _merge_run(sheet, run_start, row - 1)
             run_start, previous = row, name
     _merge_run(sheet, run_start, len(report.tasks) + 1)
+
+
+def _height(cells: Iterable[tuple[object, int]]) -> float:
+    """A row height (points) that shows every line of wrapped text, since neither openpyxl nor a
+    printed page sizes rows by themselves: a Chinese character is about two width units."""
+    lines = 1
+    for value, width in cells:
+        units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(value or ""))
+        lines = max(lines, -(-units // max(1, width - 1)))
+    return 15.0 * lines + 2
 
 
 def _merge_run(sheet: Worksheet, first: int, last: int) -> None:
