@@ -154,6 +154,10 @@ def _matrix_sheet(sheet: Worksheet, report: Report) -> None:
     widths = [6, 36, 12, *(max(6, min(14, 2 * len(unit.name) + 1)) for unit in report.units)]
     _header(sheet, headers, widths)
     sheet.freeze_panes = "D2"
+    # Forty-odd unit columns shrunk onto one A4 page are unreadable: print across pages instead,
+    # each repeating the task columns.
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+    sheet.print_title_cols = "A:C"
     for offset, line in enumerate(report.tasks):
         row = offset + 2
         _set(sheet, row, 1, line.task.id).alignment = CENTER
@@ -166,7 +170,7 @@ def _matrix_sheet(sheet: Worksheet, report: Report) -> None:
             cell.alignment = CENTER
             if status:
                 cell.fill = PatternFill("solid", fgColor=FILLS[status])
-        sheet.row_dimensions[row].height = 45
+        sheet.row_dimensions[row].height = _height([(line.task.text, widths[1])])
 
 
 def _summary_sheet(sheet: Worksheet, report: Report) -> None:
