@@ -228,26 +228,39 @@ def records_refer_to_known_things(ledger: Ledger, index: UnitIndex) -> Iterator[
 def records_in_their_units_file(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
     """progress/回民区.yaml holds 回民区's records (or its own departments'); a record of another unit
     there is likely pasted into the wrong file. Files not named after a unit are not checked."""
+    misplaced: dict[tuple[str, str], tuple[str, str] | None] = {}  # one answer per file and unit name
     for record in ledger.records:
-        owner = index.get(PurePath(record.source.path).stem)
-        unit = index.get(record.unit)
-        if owner is None or unit is None or unit.name == owner.name:
-            continue
-        ancestors = set()
-        current = unit
-        while current.parent is not None and current.parent not in ancestors:
-            ancestors.add(current.parent)
-            parent = index.get(current.parent)
-            if parent is None:
-                break
-            current = parent
-        if owner.name not in {index.names.get(a, a) for a in ancestors}:
+        pair = (record.source.path, record.unit)
+        if pair not in misplaced:
+            misplaced[pair] = _foreign(index, *pair)
+        found = misplaced[pair]
+        if found is not None:
+            unit, owner = found
             yield Diagnostic(
                 record.unit_source,
                 "GK407",
-                f"a record of {unit.name} in the progress file of {owner.name}",
-                f"move it to progress/{unit.name}.yaml",
+                f"a record of {unit} in the progress file of {owner}",
+                f"move it to progress/{unit}.yaml",
             )
+
+
+def _foreign(index: UnitIndex, path: str, name: str) -> tuple[str, str] | None:
+    """(unit, file's unit) when the record's unit is neither the file's unit nor one of its own."""
+    owner = index.get(PurePath(path).stem)
+    unit = index.get(name)
+    if owner is None or unit is None:
+        return None
+    seen: set[str] = set()
+    current = unit
+    while current.name not in seen:
+        if current.name == owner.name:
+            return None
+        seen.add(current.name)
+        parent = index.get(current.parent) if current.parent else None
+        if parent is None:
+            break
+        current = parent
+    return unit.name, owner.name
 
 
 CHECKS: tuple[Check, ...] = (
