@@ -83,9 +83,7 @@ def test_a_cache_others_can_write_is_never_loaded(shipped: Path, tmp_path: Path)
 
     exploit = pickle.dumps(Exploit())
     body = len(exploit).to_bytes(8, "little") + exploit
-    import hashlib
-
-    checksum = hashlib.blake2b(body, digest_size=cache.DIGEST).digest()
+    checksum = cache._checksum(body)
     slot.write_bytes(cache.MAGIC + checksum + body)  # a well-formed cache file that would run code
     home.chmod(0o777)
     snapshot = cache.load_snapshot(shipped, home)

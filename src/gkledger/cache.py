@@ -19,6 +19,7 @@ import hashlib
 import os
 import pickle
 import stat
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from gkledger.diagnostics import Diagnostic
     from gkledger.model import Ledger, Record
 
-MAGIC = b"gkledger-cache-3"  # bump when the layout or pickled types change
+MAGIC = b"gkledger-cache-4"  # bump when the layout or pickled types change
 DIGEST = 32
 
 
@@ -213,7 +214,13 @@ class _Slot:
     key: bytes
     files: dict[str, tuple[FileStat, bytes]]
     written_ns: int
-    payload: bytes
+    payload: bytes | memoryview
+
+
+def _checksum(body: bytes | memoryview) -> bytes:
+    """Catches a truncated or damaged file (trust comes from ownership, checked first): CRC-32
+    reads the 6.5 MB cache of a province-sized ledger in about 1 ms, BLAKE2b in 7."""
+    return zlib.crc32(body).to_bytes(4, "little").ljust(DIGEST, b"\0")
 
 
 def _open(path: Path) -> _Slot | None:
@@ -228,8 +235,8 @@ def _open(path: Path) -> _Slot | None:
     if len(data) < head or not data.startswith(MAGIC):
         return None
     checksum = data[len(MAGIC) : len(MAGIC) + DIGEST]
-    body = data[len(MAGIC) + DIGEST :]
-    if hashlib.blake2b(body, digest_size=DIGEST).digest() != checksum:
+    body = memoryview(data)[len(MAGIC) + DIGEST :]  # views, not copies: the file may be megabytes
+    if _checksum(body) != checksum:
         return None
     size = int.from_bytes(body[:8], "little")
     try:
@@ -269,12 +276,14 @@ def _store(
     _write(path, key, files, payload)
 
 
-def _write(path: Path, key: bytes, files: dict[str, tuple[FileStat, bytes]], payload: bytes) -> None:
+def _write(
+    path: Path, key: bytes, files: dict[str, tuple[FileStat, bytes]], payload: bytes | memoryview
+) -> None:
     from gkledger.atomic import write_atomic
 
     index = pickle.dumps((key, files), protocol=pickle.HIGHEST_PROTOCOL)
-    body = len(index).to_bytes(8, "little") + index + payload
-    checksum = hashlib.blake2b(body, digest_size=DIGEST).digest()
+    body = b"".join((len(index).to_bytes(8, "little"), index, payload))
+    checksum = _checksum(body)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not _trusted(path.parent):
         return  # a folder others can write to is no place for code we will load

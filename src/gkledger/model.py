@@ -68,8 +68,10 @@ class Selector:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Unit:
+class Unit(NamedTuple):
+    """A unit that may owe tasks. A NamedTuple, like `Record`: a province has thousands, and the
+    cache loads them on every command."""
+
     name: str
     full_name: str
     aliases: tuple[str, ...]
