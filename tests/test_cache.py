@@ -3,6 +3,7 @@ loaded from where someone else could have written it."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import threading
@@ -13,6 +14,7 @@ import pytest
 from typer.testing import Result
 
 from gkledger import cache
+from gkledger.datafiles import list_files
 from gkledger.load import load
 
 from .conftest import write
@@ -162,24 +164,49 @@ def test_one_units_view_reads_only_its_records(shipped: Path, tmp_path: Path) ->
 
 
 def test_unchanged_files_are_not_read_again_but_edits_are_seen(shipped: Path, tmp_path: Path) -> None:
-    import time
-
     home = tmp_path / "cache"
     progress = shipped / "progress" / "回民区.yaml"
     write(progress, "- task: '5'\n  unit: 回民区\n  done: 2021-08-20\n")
-    old = time.time() - 3600  # edited an hour ago: out of the racy window
-    for path in shipped.rglob("*.yaml"):
-        os.utime(path, (old, old))
     cache.load_snapshot(shipped, home)
     slot = cache._open(cache._slot(home, shipped))
     assert slot is not None
-    _, read = cache._digests(
-        shipped, cache._stats(shipped, cache._data_names(shipped)), slot.files, slot.written_ns
-    )
-    assert read == {}  # every signature matched: nothing was read for the key
+    later = max(cache._changed_at(sig) for sig, _ in slot.files.values()) + cache.RACY_NS + 1
+    _, read, _ = cache._fingerprint(list_files(shipped), slot.files, later)
+    assert read == {}  # every signature matched, out of the racy window: nothing was read for the key
     write(progress, "- task: '5'\n  unit: 回民区\n  done: 2021-08-21\n")  # same size, new content, new mtime
     snapshot = cache.load_snapshot(shipped, home)
     assert not snapshot.from_cache and str(snapshot.ledger.records[0].done) == "2021-08-21"
+
+
+def test_a_racy_edit_hidden_by_touch_is_still_seen(shipped: Path, tmp_path: Path) -> None:
+    """A same-size edit within the second the cache was written, then `touch -d` to an old date: the
+    mtime looks old, but the ctime is when the edit happened, and that decides (as git does)."""
+    progress = shipped / "progress" / "回民区.yaml"
+    write(progress, "- task: '5'\n  unit: 回民区\n  done: 2021-08-20\n")
+    listing = list_files(shipped)
+    old = {f.name: (f.signature, b"old digest") for f in listing.files if f.signature}
+    name = "progress/回民区.yaml"
+    size, _, ctime, inode = old[name][0]  # type: ignore[misc]
+    touched = (size, ctime - 10**12, ctime, inode)  # mtime set back ~17 minutes, ctime the edit's
+    old[name] = (touched, b"old digest")
+    edited = list_files(shipped)
+    edited = dataclasses.replace(
+        edited,
+        files=tuple(dataclasses.replace(f, signature=touched) if f.name == name else f for f in edited.files),
+    )
+    written = ctime  # the cache was written in the same second as the edit
+    _, read, _ = cache._fingerprint(edited, old, written)
+    assert progress in read  # hashed again, because the ctime is inside the racy window
+    _, read, _ = cache._fingerprint(edited, old, written + cache.RACY_NS + 1)
+    assert progress not in read  # a cache written well after the change can trust the signature
+
+
+def test_code_changes_change_the_key(shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "cache"
+    cache.load_snapshot(shipped, home)
+    assert cache.load_snapshot(shipped, home).from_cache
+    monkeypatch.setattr(cache, "_CODE", b"another build of gkledger")
+    assert not cache.load_snapshot(shipped, home).from_cache
 
 
 def test_an_edit_inside_the_racy_window_is_hashed_again(shipped: Path, tmp_path: Path) -> None:

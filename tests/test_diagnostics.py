@@ -7,11 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import Result
 
 from gkledger.diagnostics import CODES, Diagnostic
 from gkledger.load import load
+from gkledger.model import shown_path
 
 from .conftest import SMALL_TASKS, SMALL_UNITS, write
+
+Cli = Callable[..., Result]
 
 Setup = Callable[[Path], None]
 
@@ -71,6 +75,8 @@ CASES: dict[str, tuple[Setup, str, int]] = {
         "tasks.yaml",
         16,
     ),
+    "GK204": (tasks('  - id: "2"', '  - id: "2 "'), "tasks.yaml", 12),
+    "GK306": (units("  - name: 甲县\n", '  - name: "../../evil"\n'), "units.yaml", 16),
     "GK301": (units("aliases: [甲县人民政府]", "aliases: [市财政局]"), "units.yaml", 16),
     "GK302": (units("    parent: 市政府\n    tags", "    parent: 市正府\n    tags"), "units.yaml", 9),
     "GK303": (units("  - name: 市政府\n", "  - name: 市政府\n    parent: 甲县\n"), "units.yaml", 5),
@@ -103,10 +109,74 @@ def test_code(code: str, small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     matching = [d for d in found if d.code == code]
     assert matching, found
     d: Diagnostic = matching[0]
-    assert d.source.path == f"data/{file}"
+    assert shown_path(d.source.path) == f"data/{file}"
+    assert str(d.source).startswith(f"data/{file}:{line}:")
     assert d.source.line == line, d
     assert d.severity == CODES[code][0]
     assert d.message
+
+
+def symlinked_progress_folder(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outside = root.parent / "elsewhere"
+    outside.mkdir()
+    write(outside / "甲县.yaml", RECORD)
+    (root / "progress").rmdir()
+    os.symlink(outside, root / "progress")
+
+
+def fifo(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    os.mkfifo(root / "progress" / "甲县.yaml")
+
+
+def unlistable(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """chmod 000 (and, since root lists anything, a scandir that is refused as it would be)."""
+    write(root / "progress" / "甲县.yaml", RECORD)
+    (root / "progress").chmod(0)
+    real = os.scandir
+
+    def refusing(path: object) -> object:
+        if Path(str(path)).name == "progress":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", refusing)
+
+
+# Read-stage refusals beyond the one reproducer per code.
+READ_CASES: dict[str, Callable[[Path, pytest.MonkeyPatch], None]] = {
+    "symlinked progress folder": symlinked_progress_folder,
+    "fifo": fifo,
+    "unlistable progress folder": unlistable,
+}
+
+
+@pytest.mark.parametrize("case", [*sorted(CASES), *READ_CASES])
+def test_the_cache_answers_as_a_fresh_load(
+    case: str, small: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every reproducer through the cached path, cold and warm, gives what --no-cache gives."""
+    if case in CASES:
+        CASES[case][0](small)
+    else:
+        READ_CASES[case](small, monkeypatch)
+    monkeypatch.chdir(small.parent)
+    try:
+        fresh = cli("check", "--no-cache", "--data", "data")
+        cold = cli("check", "--data", "data")
+        warm = cli("check", "--data", "data")
+        monkeypatch.chdir(small)  # the same cache, read from another folder, spells paths anew
+        elsewhere = cli("check", "--data", ".")
+        elsewhere_fresh = cli("check", "--no-cache", "--data", ".")
+    finally:
+        if (small / "progress").is_dir():
+            (small / "progress").chmod(0o755)
+    assert (cold.stdout, cold.exit_code) == (fresh.stdout, fresh.exit_code)
+    assert (warm.stdout, warm.exit_code) == (fresh.stdout, fresh.exit_code)
+    assert (elsewhere.stdout, elsewhere.exit_code) == (elsewhere_fresh.stdout, elsewhere_fresh.exit_code)
+    if case in CASES:
+        assert CASES[case][0] and case in fresh.stdout
+    else:
+        assert fresh.exit_code == 1 and ("GK010" in fresh.stdout or "GK002" in fresh.stdout)
 
 
 def test_the_small_ledger_is_clean(small: Path) -> None:

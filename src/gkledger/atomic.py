@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,24 +22,79 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 
+class WriteRefused(OSError):
+    """A write that would go where it must not: through a symbolic link, or over a read-only file."""
+
+
+def writable_target(path: Path) -> int | None:
+    """The permissions to keep for `path` (None when it does not exist yet); refuses a link or a
+    read-only file, whose meaning a rename over it would silently undo."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        raise WriteRefused(f"{path} is a symbolic link; gkledger does not write through links")
+    if not stat.S_ISREG(info.st_mode):
+        raise WriteRefused(f"{path} is not a regular file")
+    if not info.st_mode & 0o222:
+        raise WriteRefused(f"{path} is read-only; make it writable (chmod u+w) if it should change")
+    return info.st_mode & 0o7777
+
+
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Replace `path` with `data` atomically, keeping the old file's permissions (or `mode`)."""
-    folder = path.parent
-    if mode is None:
-        mode = path.stat().st_mode & 0o7777 if path.exists() else _default_mode()
-    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    """Replace `path` with `data` atomically, keeping the old file's permissions (or `mode`), then
+    read it back and compare. Never through a symbolic link, never over a read-only file."""
+    commit({path: data}, mode)
+
+
+def commit(changes: dict[Path, bytes], mode: int | None = None) -> None:
+    """Write several files all or nothing, as far as a file system allows: every new content is
+    staged and flushed beside its file first, then each is renamed into place; if a rename fails,
+    the files already replaced get their old bytes back. Each file is read back and compared."""
+    staged: list[tuple[Path, str, bytes | None]] = []
+    try:
+        for path, data in changes.items():
+            kept = writable_target(path)
+            old = path.read_bytes() if kept is not None else None
+            staged.append((path, _stage(path, data, mode if mode is not None else kept), old))
+        done: list[tuple[Path, bytes | None]] = []
+        try:
+            for path, temp_name, old in staged:
+                os.replace(temp_name, path)
+                done.append((path, old))
+        except BaseException:
+            for path, old in reversed(done):
+                with contextlib.suppress(OSError):
+                    if old is None:
+                        os.unlink(path)
+                    else:
+                        commit({path: old})
+            raise
+    finally:
+        for _, temp_name, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp_name)
+    for folder in {path.parent for path in changes}:
+        _sync_folder(folder)
+    for path, data in changes.items():
+        if path.read_bytes() != data:
+            raise OSError(f"{path} does not read back as written")
+
+
+def _stage(path: Path, data: bytes, mode: int | None) -> str:
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp_name, mode)
-        os.replace(temp_name, path)
+        os.chmod(temp_name, mode if mode is not None else _default_mode())
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
-    _sync_folder(folder)
+    return temp_name
 
 
 def _default_mode() -> int:

@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
 from gkledger import __version__
-from gkledger.locate import PROGRESS_DIR, TASKS_FILE, UNITS_FILE
+from gkledger.datafiles import FileStat, Listing, list_files, read_bytes
 
 if TYPE_CHECKING:
     from gkledger.diagnostics import Diagnostic
     from gkledger.model import Ledger, Record
 
-MAGIC = b"gkledger-cache-4"  # bump when the layout or pickled types change
+MAGIC = b"gkledger-cache-5"  # bump when the layout or pickled types change
 DIGEST = 32
 
 
@@ -59,78 +59,79 @@ def cache_home(environ: dict[str, str] | os._Environ[str]) -> Path | None:
     return Path(base) / "gkledger"
 
 
-def _data_names(root: Path) -> list[str]:
-    """The data files' paths below the root, as the loader lists them (os.scandir: 2,000 progress
-    files cost a millisecond this way, several through pathlib)."""
-    names = [UNITS_FILE, TASKS_FILE]
-    try:
-        with os.scandir(root / PROGRESS_DIR) as entries:
-            listed = [
-                e.name for e in entries if e.name.endswith((".yaml", ".yml")) and not e.name.startswith(".")
-            ]
-    except (FileNotFoundError, NotADirectoryError):
-        listed = []
-    return names + [f"{PROGRESS_DIR}/{name}" for name in sorted(listed)]
-
-
-class _Unplain(Exception):
-    """A data file that is a link or cannot be read: the loader, not the cache, must answer."""
-
-
-FileStat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 RACY_NS = 2_000_000_000  # a file changed this close to the cache's writing is hashed again
 
 
-def _stats(root: Path, names: list[str]) -> dict[str, FileStat]:
-    """The stat signature of every data file that exists, by its path below the root."""
-    found: dict[str, FileStat] = {}
-    base = str(root)
-    for name in names:
-        try:
-            info = os.lstat(f"{base}/{name}")
-        except FileNotFoundError:
-            continue
-        except OSError as exc:
-            raise _Unplain from exc
-        if not stat.S_ISREG(info.st_mode):
-            raise _Unplain
-        found[name] = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-    return found
+def _changed_at(signature: FileStat) -> int:
+    """When the file last changed, as far as its times tell: the later of mtime and ctime, since
+    `touch -d` can set mtime back but not ctime (git's racy-index rule)."""
+    return max(signature[1], signature[2])
 
 
-def _digests(
-    root: Path, stats: dict[str, FileStat], known: dict[str, tuple[FileStat, bytes]], written_ns: int
-) -> tuple[dict[str, bytes], dict[Path, bytes]]:
-    """Each file's content digest, and the bytes of the files that had to be read for it.
+def _fingerprint(
+    listing: Listing, known: dict[str, tuple[FileStat, bytes]], written_ns: int
+) -> tuple[dict[str, tuple[FileStat, bytes]], dict[Path, bytes], list[bytes]]:
+    """What the key is made of, file by file, and the bytes of the files that had to be read.
 
     As git does with its index, a file whose size, times and inode match those recorded with the
     cache keeps its recorded digest, unless it changed within RACY_NS of the cache being written
-    (when a same-size edit could hide inside one timestamp); every other file is read and hashed.
+    (when a same-size edit could hide inside one timestamp); every other file goes through the
+    read stage and is hashed. A file that cannot be read enters the key as its diagnostic, so the
+    cache answers for it exactly as the loader would.
     """
-    digests: dict[str, bytes] = {}
+    files: dict[str, tuple[FileStat, bytes]] = {}
     contents: dict[Path, bytes] = {}
-    for name, signature in stats.items():
-        recorded = known.get(name)
-        if recorded is not None and recorded[0] == signature and signature[1] < written_ns - RACY_NS:
-            digests[name] = recorded[1]
-            continue
-        path = root / name
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise _Unplain from exc
-        contents[path] = data
-        digests[name] = hashlib.blake2b(data, digest_size=16).digest()
-    return digests, contents
+    parts = [repr(problem).encode("utf-8", "surrogateescape") for problem in listing.problems]
+    for file in listing.files:
+        signature = file.signature
+        recorded = known.get(file.name)
+        readable = True
+        if (
+            signature is not None
+            and recorded is not None
+            and recorded[0] == signature
+            and _changed_at(signature) < written_ns - RACY_NS
+        ):
+            digest = recorded[1]
+        else:
+            data = read_bytes(file)
+            if isinstance(data, bytes):
+                contents[file.path] = data
+                digest = hashlib.blake2b(data, digest_size=16).digest()
+            else:
+                readable = False
+                digest = repr(data).encode("utf-8", "surrogateescape")
+        if signature is not None and readable:
+            files[file.name] = (signature, digest)
+        digest = (b"+" if readable else b"!") + digest
+        parts.append(file.name.encode("utf-8", "surrogateescape") + b"\0" + digest)
+    return files, contents, parts
 
 
-def _key(root: Path, digests: dict[str, bytes]) -> bytes:
-    """The cache key: gkledger's version, where it runs, and the content of every data file."""
+def _code_digest() -> bytes:
+    """The installed code itself, so that a fix without a version bump is not answered by results
+    of the code before it: every module and template of the package, hashed once per process."""
+    global _CODE
+    if _CODE is None:
+        package = Path(__file__).resolve().parent
+        digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+        for path in sorted(package.rglob("*")):
+            if path.suffix in (".py", ".j2") and path.is_file():
+                digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+        _CODE = digest.digest()
+    return _CODE
+
+
+_CODE: bytes | None = None
+
+
+def _key(root: Path, parts: list[bytes]) -> bytes:
+    """The cache key: gkledger's code, the ledger folder, and each data file's digest or problem."""
     key = hashlib.blake2b(digest_size=DIGEST)
-    for part in (__version__, os.getcwd(), str(root.resolve())):
-        key.update(part.encode("utf-8", "surrogateescape") + b"\0")
-    for name, digest in digests.items():
-        key.update(name.encode("utf-8", "surrogateescape") + b"\0" + digest)
+    key.update(_code_digest())
+    key.update(str(root.resolve()).encode("utf-8", "surrogateescape") + b"\0")
+    for part in parts:
+        key.update(len(part).to_bytes(8, "little") + part)
     return key.digest()
 
 
@@ -148,7 +149,7 @@ def _trusted(path: Path) -> bool:
 
 
 def _slot(home: Path, root: Path) -> Path:
-    place = f"{root.resolve()}\0{os.getcwd()}".encode("utf-8", "surrogateescape")
+    place = str(root.resolve()).encode("utf-8", "surrogateescape")
     return home / f"{hashlib.blake2b(place, digest_size=12).hexdigest()}.pickle"
 
 
@@ -290,44 +291,40 @@ def _write(
     write_atomic(path, MAGIC + checksum + body, mode=0o600)
 
 
-def _build(root: Path, contents: dict[Path, bytes] | None) -> tuple[Snapshot, dict[str, str]]:
+def _build(root: Path, preread: dict[Path, bytes] | None) -> tuple[Snapshot, dict[str, str]]:
     from gkledger.load import load
     from gkledger.status import owners_of
     from gkledger.units import UnitIndex
 
-    loaded = load(root, overlay=contents)
+    loaded = load(root, preread=preread)
     index = UnitIndex(loaded.ledger.units, loaded.ledger.groups)
     return Snapshot(loaded.ledger, loaded.diagnostics, owners_of(loaded.ledger, index)), index.names
 
 
 def load_snapshot(root: Path, home: Path | None) -> Snapshot:
-    """The ledger in `root`, from the cache in `home` when it is current, else loaded (and cached)."""
-    if home is None or not root.is_dir():
+    """The ledger in `root`, from the cache in `home` when it is current, else loaded (and cached).
+
+    Both ways start from the same read stage (`datafiles`): the cache memoises only what comes
+    after it, so it cannot answer differently from a fresh load."""
+    if home is None:
         return _build(root, None)[0]
+    listing = list_files(root)
+    root = listing.root
     path = _slot(home, root)
     slot = _open(path)
-    try:
-        stats = _stats(root, _data_names(root))
-        digests, contents = _digests(root, stats, slot.files if slot else {}, slot.written_ns if slot else 0)
-    except _Unplain:
-        return _build(root, None)[0]
-    key = _key(root, digests)
+    files, contents, parts = _fingerprint(listing, slot.files if slot else {}, slot.written_ns if slot else 0)
+    key = _key(root, parts)
     if slot is not None and slot.key == key:
         cached = _unpack(slot)
         if cached is not None:
             if contents:  # files that stat could not vouch for matched: record their signatures now
-                files = {name: (stats[name], digests[name]) for name in stats}
                 with contextlib.suppress(OSError):
                     _write(path, key, files, slot.payload)
             return cached
-    try:
-        for name in stats:  # the loader gets every file's bytes, also those the digests did not need
-            if root / name not in contents:
-                contents[root / name] = (root / name).read_bytes()
-    except OSError:
-        return _build(root, None)[0]
+    if len(contents) < len(files):  # build from bytes all read now, and key what was built by them
+        files, contents, parts = _fingerprint(listing, {}, 0)
+        key = _key(root, parts)
     snapshot, names = _build(root, contents)
-    files = {name: (stats[name], digests[name]) for name in stats}
     with contextlib.suppress(OSError):  # no cache this time; the answer is the same
         _store(path, key, files, snapshot, names)
     return snapshot

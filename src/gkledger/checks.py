@@ -7,11 +7,13 @@ these checks see the whole ledger at once: names, references, ownership and dupl
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import PurePath
 
 from gkledger.diagnostics import Diagnostic
 from gkledger.fields import closest
+from gkledger.locate import file_name_problem
 from gkledger.model import Ledger, Record, Selector, Term
 from gkledger.units import UnitIndex
 
@@ -30,6 +32,32 @@ def unique_task_ids(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
             )
         else:
             first[task.id] = task.source.line
+
+
+def task_ids_can_be_typed(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
+    """A task id is named on command lines, in records and in file names: one trimmed, printable
+    token (`5`, `3.2`, `A-1`), never with spaces, tabs or invisible characters."""
+    for task in ledger.tasks:
+        if not task.id or any(not c.isprintable() or c.isspace() for c in task.id):
+            yield Diagnostic(
+                task.source,
+                "GK204",
+                f"task id {task.id!r} holds spaces or characters that cannot be typed",
+                'write the 序号 as one token, such as "5" or "3.2"',
+            )
+
+
+def unit_names_are_file_names(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
+    """A unit's records go to progress/<name>.yaml, so its name must be one safe path part."""
+    for unit in ledger.units:
+        problem = file_name_problem(unit.name)
+        if problem is not None:
+            yield Diagnostic(
+                unit.source,
+                "GK306",
+                f"unit name {unit.name!r} cannot name its progress file: {problem}",
+                "use the short name as written on the unit's seal; keep other spellings in aliases",
+            )
 
 
 def unique_unit_names(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
@@ -208,10 +236,15 @@ def records_refer_to_known_things(ledger: Ledger, index: UnitIndex) -> Iterator[
         key = (task.id, unit.name)
         if key in first:
             earlier = first[key].source
+            where = (
+                f"line {earlier.line}"
+                if earlier.path == record.source.path
+                else f"{os.path.basename(earlier.path)}:{earlier.line}"
+            )
             yield Diagnostic(
                 record.source,
                 "GK404",
-                f"a second record for task {task.id} and unit '{unit.name}' (first at {earlier})",
+                f"a second record for task {task.id} and unit '{unit.name}' (first at {where})",
                 "keep one record per task and unit",
             )
         else:
@@ -265,7 +298,9 @@ def _foreign(index: UnitIndex, path: str, name: str) -> tuple[str, str] | None:
 
 CHECKS: tuple[Check, ...] = (
     unique_task_ids,
+    task_ids_can_be_typed,
     unique_unit_names,
+    unit_names_are_file_names,
     parents_exist,
     no_parent_cycles,
     selectors_resolve,

@@ -6,9 +6,11 @@ Exit codes: 0 ok; 1 problems found (ledger errors, or --fail-on matched); 2 usag
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import sys
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,12 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+import typer.core
 
 from gkledger import __version__
 from gkledger.dates import parse_iso_date
 from gkledger.diagnostics import Diagnostic, has_errors
-from gkledger.locate import find_data_dir
-from gkledger.model import Selector, Unit
+from gkledger.locate import PROGRESS_DIR, find_data_dir
+from gkledger.model import Ledger, Selector, Unit, shown_path
 from gkledger.status import (
     OPEN,
     Obligations,
@@ -33,12 +36,69 @@ from gkledger.status import (
 )
 
 if TYPE_CHECKING:
+    from rich.console import Console
+    from typer._click.core import Context as ClickContext  # the Click that Typer carries
+
     from gkledger.cache import Snapshot
     from gkledger.importer import Cell
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
+
+def _refuse_repeats(ctx: ClickContext, params: list[Any], args: list[str], stop_at_word: bool) -> None:
+    """A repeated option is honoured (options that take several values) or refused, never half
+    kept: Click would silently keep the last of `-u 玉泉区 -u 赛罕区`."""
+    takes: dict[str, tuple[Any, bool]] = {}
+    for param in params:
+        if getattr(param, "param_type_name", "") != "option" or getattr(param, "is_eager", False):
+            continue
+        for name in (*param.opts, *param.secondary_opts):
+            takes[name] = (param, not (param.is_flag or param.count))
+    seen: dict[str, list[str]] = {}
+    i = 0
+    while i < len(args):
+        word = args[i]
+        i += 1
+        if word == "--":
+            break
+        if not word.startswith("-") or word == "-":
+            if stop_at_word:
+                break  # the subcommand: what follows is its own
+            continue
+        name, equals, _ = word.partition("=") if word.startswith("--") else (word[:2], "", "")
+        found = takes.get(name)
+        if found is None:
+            continue
+        param, has_value = found
+        if not param.multiple:
+            seen.setdefault(param.name, []).append(name)
+        if has_value and not equals and len(word) == len(name):
+            i += 1  # its value, whatever it looks like
+    for uses in seen.values():
+        if len(uses) > 1:
+            ctx.fail(f"{uses[0]} was given {len(uses)} times; give it once")
+
+
+class _Command(typer.core.TyperCommand):
+    def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
+        _refuse_repeats(ctx, self.get_params(ctx), args, stop_at_word=False)
+        return super().parse_args(ctx, args)
+
+
+class _Group(typer.core.TyperGroup):
+    def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
+        _refuse_repeats(ctx, self.get_params(ctx), args, stop_at_word=True)
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: ClickContext) -> Any:
+        result = super().invoke(ctx)
+        if isinstance(ctx.obj, GlobalOptions) and ctx.obj.degraded:
+            raise typer.Exit(EXIT_PROBLEMS)  # a view shown without some broken progress files
+        return result
+
+
 APP_SETTINGS: dict[str, Any] = {
+    "cls": _Group,
     "name": "gkledger",
     "help": (
         "A ledger for 政务公开 work-plan task lists (工作台账): check the YAML, see who owes what, "
@@ -130,10 +190,14 @@ NoteOption = Annotated[
 
 
 @dataclass
-class Settings:
+class GlobalOptions:
+    """The options given before the command name, and what the command found out for all views."""
+
     data: Path | None = None
     today: str | None = None
     no_cache: bool = False
+    degraded: bool = False  # a view was shown without some broken progress files: exit 1 at the end
+    root: Path | None = None  # the data folder the command read
 
 
 NoCacheOption = Annotated[
@@ -161,7 +225,7 @@ def main(
         typer.Option("--version", help="Print the version and exit.", is_eager=True, callback=_print_version),
     ] = False,
 ) -> None:
-    ctx.obj = Settings(data, today, no_cache)
+    ctx.obj = GlobalOptions(data, today, no_cache)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -174,12 +238,23 @@ def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     raise typer.Exit(code)
 
 
-def _settings(ctx: typer.Context) -> Settings:
-    return ctx.obj if isinstance(ctx.obj, Settings) else Settings()
+def _settings(ctx: typer.Context) -> GlobalOptions:
+    root = ctx.find_root()
+    if not isinstance(root.obj, GlobalOptions):
+        root.obj = GlobalOptions()
+    return root.obj
+
+
+def _once(local: Any, overall: Any, option: str) -> Any:
+    """An option given before the command and again after it: the same value, or a usage error."""
+    if local is not None and overall is not None and local != overall:
+        _fail(f"{option} was given twice, as {overall} and as {local}; give it once")
+    return local if local is not None else overall
 
 
 def _data_dir(ctx: typer.Context, data: Path | None) -> Path:
-    return find_data_dir(data or _settings(ctx).data, os.environ.get("GKLEDGER_DATA"), Path.cwd())
+    chosen = _once(data, _settings(ctx).data, "--data")
+    return find_data_dir(chosen, os.environ.get("GKLEDGER_DATA"), Path.cwd())
 
 
 def _date_option(value: str, option: str) -> dt.date:
@@ -190,8 +265,8 @@ def _date_option(value: str, option: str) -> dt.date:
 
 
 def _today(ctx: typer.Context, today: str | None) -> dt.date:
-    value = today or _settings(ctx).today
-    if value:
+    value = _once(today, _settings(ctx).today, "--today")
+    if value is not None:
         return _date_option(value, "--today")
     env = os.environ.get("GKLEDGER_TODAY")
     if env:
@@ -199,23 +274,59 @@ def _today(ctx: typer.Context, today: str | None) -> dt.date:
     return dt.date.today()
 
 
-def _snapshot(ctx: typer.Context, data: Path | None, no_cache: bool = False) -> Snapshot:
+def _snapshot(ctx: typer.Context, root: Path, no_cache: bool = False) -> Snapshot:
     from gkledger.cache import cache_home, load_snapshot
 
     home = None if (no_cache or _settings(ctx).no_cache) else cache_home(os.environ)
-    return load_snapshot(_data_dir(ctx, data), home)
+    return load_snapshot(root, home)
 
 
 def _obligations(ctx: typer.Context, data: Path | None) -> Obligations:
-    """The ledger's obligations; a ledger with errors is reported on stderr and ends the command (exit 1)."""
-    snapshot = _snapshot(ctx, data)
+    """The ledger's obligations. Errors in units.yaml or tasks.yaml end the command (exit 1); a
+    progress file with errors is left out, with a warning naming it and whose records it holds,
+    and the view is shown with what could be read (exit 1 at the end, so scripts notice)."""
+    root = _data_dir(ctx, data)
+    _settings(ctx).root = root
+    snapshot = _snapshot(ctx, root)
     errors = [d for d in snapshot.diagnostics if d.severity == "error"]
+    ledger = snapshot.ledger
     if errors:
         from gkledger.render.diagnostics import as_text
 
-        sys.stderr.write(as_text(errors))
-        _fail("the ledger has errors; fix them first (gkledger check lists them all)", EXIT_PROBLEMS)
-    return Obligations(snapshot.ledger, owners=snapshot.owners)
+        progress = os.path.join(os.path.abspath(root), PROGRESS_DIR) + os.sep
+        broken = {d.source.path for d in errors}
+        if not all(path.startswith(progress) for path in broken):
+            sys.stderr.write(as_text(errors))
+            _fail("the ledger has errors; fix them first (gkledger check lists them all)", EXIT_PROBLEMS)
+        ledger = dataclasses.replace(
+            ledger, records=tuple(r for r in ledger.records if r.source.path not in broken)
+        )
+        for path in sorted(broken):
+            owner = Path(path).stem
+            typer.echo(
+                f"gkledger: warning: {shown_path(path)} has errors (gkledger check lists them); "
+                f"its records are left out, so the progress of {owner} and of any unit recorded "
+                "there may be missing below",
+                err=True,
+            )
+        _settings(ctx).degraded = True
+    return Obligations(ledger, owners=snapshot.owners)
+
+
+def _view_console(ctx: typer.Context, ledger: Ledger) -> Console:
+    """A console for a table view, whose first line names the ledger shown: its plan, and its folder
+    when that is not ./data, so that nobody takes the bundled example (or another year's) for theirs."""
+    from gkledger.locate import is_bundled
+    from gkledger.render import console as out
+
+    root = _settings(ctx).root
+    folder = None
+    bundled = root is not None and is_bundled(root)
+    if root is not None and not bundled and os.path.abspath(root) != os.path.abspath("data"):
+        folder = shown_path(os.path.abspath(root))
+    console = out.make_console()
+    out.ledger_line(console, ledger.plan.title if ledger.plan else None, folder, bundled)
+    return console
 
 
 def _unit(obligations: Obligations, name: str) -> Unit:
@@ -247,7 +358,7 @@ def _gate(rows: list[Row], fail_on: FailOn | None) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-@app.command()
+@app.command(cls=_Command)
 def check(
     ctx: typer.Context,
     fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="Output format.")] = CheckFormat.text,
@@ -262,13 +373,13 @@ def check(
     """
     from gkledger.render.diagnostics import as_github, as_json, as_text
 
-    diagnostics: list[Diagnostic] = _snapshot(ctx, data, no_cache).diagnostics
+    diagnostics: list[Diagnostic] = _snapshot(ctx, _data_dir(ctx, data), no_cache).diagnostics
     render = {CheckFormat.text: as_text, CheckFormat.json: as_json, CheckFormat.github: as_github}[fmt]
     sys.stdout.write(render(diagnostics))
     raise typer.Exit(EXIT_PROBLEMS if has_errors(diagnostics) else EXIT_OK)
 
 
-@app.command()
+@app.command(cls=_Command)
 def tasks(
     ctx: typer.Context,
     fmt: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
@@ -284,12 +395,12 @@ def tasks(
 
         sys.stdout.write(to_json([task_record(t) for t in ledger.tasks]))
         return
-    from gkledger.render.console import make_console, tasks_table
+    from gkledger.render.console import tasks_table
 
-    tasks_table(make_console(), ledger.tasks)
+    tasks_table(_view_console(ctx, ledger), ledger.tasks)
 
 
-@app.command()
+@app.command(cls=_Command)
 def units(
     ctx: typer.Context,
     fmt: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
@@ -305,12 +416,12 @@ def units(
 
         sys.stdout.write(to_json([unit_record(u) for u in ledger.units]))
         return
-    from gkledger.render.console import make_console, units_table
+    from gkledger.render.console import units_table
 
-    units_table(make_console(), ledger.units)
+    units_table(_view_console(ctx, ledger), ledger.units)
 
 
-@app.command()
+@app.command(cls=_Command)
 def status(
     ctx: typer.Context,
     unit: UnitOption = None,
@@ -340,7 +451,7 @@ def status(
         summaries = summaries_by_unit(obligations, day, soon_days)
         every = obligations.rows(day, soon_days)
         if fmt is ListFormat.table:
-            out.units_overview(out.make_console(), summaries, summarise(every, day), day)
+            out.units_overview(_view_console(ctx, ledger), summaries, summarise(every, day), day)
         else:
             from gkledger.render.records import summary_record, to_csv, to_json
 
@@ -354,12 +465,14 @@ def status(
     _emit_rows(
         shown,
         fmt,
-        lambda: out.unit_status(out.make_console(), chosen, shown, summarise(every, day, chosen), day),
+        lambda: out.unit_status(
+            _view_console(ctx, ledger), chosen, shown, summarise(every, day, chosen), day
+        ),
     )
     _gate(every, fail_on)
 
 
-@app.command()
+@app.command(cls=_Command)
 def due(
     ctx: typer.Context,
     before: Annotated[
@@ -410,15 +523,15 @@ def due(
         if r.status in OPEN and r.due <= last and (first is None or r.due >= first)
     ]
     rows.sort(key=lambda r: (r.due, order.get(r.unit.name, 0)))
-    span = f"{first:%Y-%m-%d} … {last:%Y-%m-%d}" if first else f"on or before {last:%Y-%m-%d}"
-    title = f"Due {span}" + (f" · {chosen.name}" if chosen else "") + f" · as of {day:%Y-%m-%d}"
+    span = f"{first.isoformat()} … {last.isoformat()}" if first else f"on or before {last.isoformat()}"
+    title = f"Due {span}" + (f" · {chosen.name}" if chosen else "") + f" · as of {day.isoformat()}"
     from gkledger.render import console as out
 
-    _emit_rows(rows, fmt, lambda: out.obligation_list(out.make_console(), title, rows))
+    _emit_rows(rows, fmt, lambda: out.obligation_list(_view_console(ctx, ledger), title, rows))
     _gate(rows, fail_on)
 
 
-@app.command()
+@app.command(cls=_Command)
 def late(
     ctx: typer.Context,
     unit: UnitOption = None,
@@ -438,14 +551,14 @@ def late(
     order = {u.name: i for i, u in enumerate(obligations.index.units)}
     rows = [r for r in obligations.rows(day, ledger.settings.soon_days, chosen) if r.status == "late"]
     rows.sort(key=lambda r: (r.due, order.get(r.unit.name, 0)))
-    title = "Late" + (f" · {chosen.name}" if chosen else "") + f" · as of {day:%Y-%m-%d}"
+    title = "Late" + (f" · {chosen.name}" if chosen else "") + f" · as of {day.isoformat()}"
     from gkledger.render import console as out
 
-    _emit_rows(rows, fmt, lambda: out.obligation_list(out.make_console(), title, rows))
+    _emit_rows(rows, fmt, lambda: out.obligation_list(_view_console(ctx, ledger), title, rows))
     _gate(rows, fail_on)
 
 
-@app.command()
+@app.command(cls=_Command)
 def show(
     ctx: typer.Context,
     task: TaskArgument,
@@ -469,27 +582,36 @@ def show(
     rows = [row_of(o, day, soon_days) for o in obligations.by_task.get(found.id, [])]
     from gkledger.render import console as out
 
-    _emit_rows(rows, fmt, lambda: out.task_detail(out.make_console(), found, rows, summarise(rows, day)))
+    _emit_rows(
+        rows, fmt, lambda: out.task_detail(_view_console(ctx, ledger), found, rows, summarise(rows, day))
+    )
 
 
 ReplaceOption = Annotated[
     bool,
     typer.Option("--replace", help="Rewrite the task's existing record for the unit instead of refusing."),
 ]
-RequiredUnit = Annotated[
-    str,
-    typer.Option(
-        "--unit", "-u", help="The unit: canonical name, official full name or alias.", show_default=False
-    ),
-]
+
+
+def text_value(value: str, option: str, lines: bool = False) -> str:
+    """A value typed on the command line, refused (exit 2) when it would not survive as text:
+    bytes that are not UTF-8, or control characters (tabs and line breaks only where `lines`)."""
+    if any("\ud800" <= char <= "\udfff" for char in value):
+        _fail(f"{option} is not valid UTF-8 text; check the terminal's or the script's encoding")
+    allowed = "\t\n" if lines else ""
+    bad = sorted({char for char in value if unicodedata.category(char) == "Cc" and char not in allowed})
+    if bad:
+        shown = ", ".join(f"U+{ord(char):04X}" for char in bad)
+        _fail(f"{option} holds control characters ({shown}); remove them")
+    return value
 
 
 def _record(
     ctx: typer.Context,
     data: Path | None,
     today: str | None,
-    task: str,
-    unit: str,
+    tasks: list[str],
+    units: list[str],
     *,
     done_on: str | None = None,
     waived: str | None = None,
@@ -500,13 +622,18 @@ def _record(
     from gkledger.recording import Refused, record_progress
     from gkledger.render.diagnostics import as_text
 
+    tasks = [text_value(t, "TASK") for t in tasks]
+    units = [text_value(u, "--unit") for u in units]
+    evidence = text_value(evidence, "--evidence") if evidence is not None else None
+    note = text_value(note, "--note", lines=True) if note is not None else None
+    waived = text_value(waived, "--reason", lines=True) if waived is not None else None
     day = _today(ctx, today)
     done = None if waived is not None else (_date_option(done_on, "--date") if done_on else day)
     try:
         result = record_progress(
             _data_dir(ctx, data),
-            task,
-            unit,
+            tasks,
+            units,
             today=day,
             done=done,
             waived=waived,
@@ -526,21 +653,46 @@ def _record(
     from gkledger.locate import display_path
     from gkledger.render import console as out
 
-    what = f"done on {result.record.done}" if result.record.done else f"waived ({result.record.waived})"
-    verb = "Replaced" if result.replaced else "Recorded"
-    rows = Obligations(result.ledger).rows(day, result.ledger.settings.soon_days, result.unit)
-    out.recorded(
-        out.make_console(),
-        f"{verb}: task {result.task.id} for {result.unit.name}, {what} → {display_path(result.path)}",
-        summarise(rows, day, result.unit),
-    )
+    console = out.make_console()
+    obligations = Obligations(result.ledger)
+    for entry in result.entries:
+        what = f"done on {entry.record.done}" if entry.record.done else f"waived ({entry.record.waived})"
+        verb = "Replaced" if entry.replaced else "Recorded"
+        console.print(
+            f"{verb}: task {entry.task.id} for {entry.unit.name}, {what} → {display_path(entry.path)}",
+            markup=False,
+        )
+    for path in result.rewritten:
+        typer.echo(
+            f"gkledger: {display_path(path)} could not be edited in place (its layout), so it was "
+            "rewritten from its records: every value is kept, its comments and layout are not",
+            err=True,
+        )
+    for unit in dict.fromkeys(entry.unit for entry in result.entries):
+        rows = obligations.rows(day, result.ledger.settings.soon_days, unit)
+        out.recorded(console, summarise(rows, day, unit))
 
 
-@app.command()
+TasksArgument = Annotated[
+    list[str], typer.Argument(help="The task ids (序号); several are recorded together.", show_default=False)
+]
+RequiredUnits = Annotated[
+    list[str],
+    typer.Option(
+        "--unit",
+        "-u",
+        metavar="UNIT",
+        help="The unit: canonical name, official full name or alias; repeat it for several units.",
+        show_default=False,
+    ),
+]
+
+
+@app.command(cls=_Command)
 def done(
     ctx: typer.Context,
-    task: TaskArgument,
-    unit: RequiredUnit,
+    task: TasksArgument,
+    unit: RequiredUnits,
     date: Annotated[
         str | None,
         typer.Option(
@@ -556,22 +708,24 @@ def done(
     today: TodayOption = None,
     data: DataOption = None,
 ) -> None:
-    """Record that a unit completed a task, in data/progress/<unit>.yaml.
+    """Record that units completed tasks, in data/progress/<unit>.yaml.
 
-    The file keeps every comment and byte it had; the write is atomic and checked with the whole
-    ledger first. Refused (exit 2): an unknown task or unit, a bad or future date. Refused (exit 1):
-    a task the unit does not owe, a second record without --replace, a ledger with errors.
+    Several tasks and units record every pair, all or nothing. The file keeps every comment and
+    byte it had; the write is checked with the whole ledger first, read back, and atomic. Refused
+    (exit 2): an unknown task or unit, a bad or future date, control characters in a value, the
+    ledger bundled with gkledger. Refused (exit 1): a task the unit does not owe, a second record
+    without --replace, a ledger with errors, a progress file that is a link or read-only.
 
     Example: gkledger done 5 --unit 回民区 --date 2021-08-20 --evidence https://example.gov.cn/a.html
     """
     _record(ctx, data, today, task, unit, done_on=date, evidence=evidence, note=note, replace=replace)
 
 
-@app.command()
+@app.command(cls=_Command)
 def waive(
     ctx: typer.Context,
-    task: TaskArgument,
-    unit: RequiredUnit,
+    task: TasksArgument,
+    unit: RequiredUnits,
     reason: Annotated[
         str, typer.Option("--reason", help="Why the unit is exempt (免于办理).", show_default=False)
     ],
@@ -580,9 +734,9 @@ def waive(
     today: TodayOption = None,
     data: DataOption = None,
 ) -> None:
-    """Record that a unit is exempt from a task, with the reason, in data/progress/<unit>.yaml.
+    """Record that units are exempt from tasks, with the reason, in data/progress/<unit>.yaml.
 
-    Same safety as `done`: comments kept, atomic, checked first.
+    Same safety as `done`: comments kept, all or nothing, atomic, checked first.
 
     Example: gkledger waive 19 --unit 回民区 --reason 本级不编印政府公报
     """
@@ -622,7 +776,7 @@ def _missing_extra(exc: ImportError) -> NoReturn:
     _fail(f"this export needs {exc.name}: pip install 'gkledger[export]'")
 
 
-@app.command()
+@app.command(cls=_Command)
 def export(
     ctx: typer.Context,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="What to produce.", show_default=False)],
@@ -691,7 +845,7 @@ def export(
     )
 
 
-@app.command()
+@app.command(cls=_Command)
 def remind(
     ctx: typer.Context,
     unit: UnitOption = None,
@@ -748,7 +902,7 @@ def remind(
         typer.echo("\n---\n\n".join(text for _, text in notices), nl=False)
         return
     for u, text in notices:
-        path = output / f"催办通知-{u.name}-{day:%Y%m%d}.{fmt.value}"
+        path = output / f"催办通知-{u.name}-{day.isoformat().replace('-', '')}.{fmt.value}"
         _write_output(path, text.encode("utf-8"), make_folders=True)
         typer.echo(f"Wrote {path}", err=True)
 
@@ -764,7 +918,7 @@ def _write_files(root: Path, files: dict[str, bytes], force: bool) -> None:
         typer.echo(f"Wrote {path}", err=True)
 
 
-@app.command()
+@app.command(cls=_Command)
 def schema(
     name: Annotated[
         str | None,
@@ -793,7 +947,7 @@ def schema(
     _write_files(output, {f"{n}.schema.json": render(n).encode("utf-8") for n in names}, force=True)
 
 
-@app.command()
+@app.command(cls=_Command)
 def init(
     ctx: typer.Context,
     folder: Annotated[
@@ -819,7 +973,7 @@ def init(
     typer.echo(f"Next: cd {folder} && git init && pre-commit install && gkledger check", err=True)
 
 
-@app.command(name="import")
+@app.command(name="import", cls=_Command)
 def import_(
     ctx: typer.Context,
     table: Annotated[
@@ -917,7 +1071,7 @@ def _known_phrases(ctx: typer.Context, data: Path | None) -> dict[str, Selector]
     return known
 
 
-@app.command()
+@app.command(cls=_Command)
 def links(
     ctx: typer.Context,
     unit: UnitOption = None,

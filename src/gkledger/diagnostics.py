@@ -36,12 +36,14 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GK201": ("error", "two tasks have the same id"),
     "GK202": ("error", "a deadline (完成时限) that the grammar cannot read"),
     "GK203": ("warning", "a selector matches no unit: the task is owed by nobody"),
+    "GK204": ("error", "a task id that is not one trimmed, printable token"),
     # Units and selectors
     "GK301": ("error", "a unit name or alias is used twice"),
     "GK302": ("error", "a parent that is not a unit"),
     "GK303": ("error", "units are their own ancestors (a parent cycle)"),
     "GK304": ("error", "a selector names a unit, kind, level, tag or group that does not exist"),
     "GK305": ("error", "groups that refer to each other in a cycle"),
+    "GK306": ("error", "a unit name that cannot be the name of its progress file"),
     # Progress records
     "GK401": ("error", "a record names a task that does not exist"),
     "GK402": ("error", "a record names a unit that does not exist"),

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gkledger import checks
+from gkledger.datafiles import DataFile, list_files, read_bytes
 from gkledger.deadlines import DeadlineError, parse_deadline
 from gkledger.diagnostics import Diagnostic
 from gkledger.fields import Fields, expect_mapping, expect_sequence, source_of, texts_of
-from gkledger.locate import PROGRESS_DIR, TASKS_FILE, UNITS_FILE, display_path, progress_files
+from gkledger.locate import PROGRESS_DIR
 from gkledger.model import (
     FILTER_KEYS,
     Ledger,
@@ -48,102 +49,71 @@ class Loaded:
     diagnostics: list[Diagnostic]
 
 
-def _links_out(path: Path, root: Path) -> bool:
-    """Whether the file, or the folder it is in below the root, is a link to outside the root."""
-    linked = path.is_symlink() or (path.parent != root and path.parent.is_symlink())
-    return linked and not path.resolve().is_relative_to(root.resolve())
-
-
-# A problem with a whole file (missing, unreadable, linked from outside) is placed at its line 1,
-# column 1, so that every diagnostic reads path:line:column and editors and CI can point at it.
-
-
-def read_value(
-    path: Path, required: bool, out: list[Diagnostic], root: Path, overlay: Overlay | None = None
+def _read_value(
+    file: DataFile, out: list[Diagnostic], overlay: Overlay | None, preread: Overlay | None
 ) -> Value | None:
-    shown = display_path(path)
-    if overlay is not None and path in overlay:
-        value, problems = parse(shown, overlay[path])
-        out.extend(problems)
-        return value
-    if _links_out(path, root):
-        out.append(
-            Diagnostic(
-                Source(shown, 1, 1),
-                "GK010",
-                f"{path.name} is reached through a symbolic link to outside the data folder",
-                "copy the file into the ledger instead of linking to it",
-            )
-        )
-        return None
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        if required:
-            out.append(
-                Diagnostic(
-                    Source(shown, 1, 1),
-                    "GK001",
-                    f"{path.name} is missing from the data folder",
-                    "run gkledger in a ledger repository, or point --data at its data folder",
-                )
-            )
-        return None
-    except OSError as exc:
-        out.append(Diagnostic(Source(shown, 1, 1), "GK002", f"cannot read the file: {exc.strerror or exc}"))
+    """One file through the read stage (or the bytes given for it) and the parser."""
+    shown = str(file.path)
+    if overlay is not None and file.path in overlay:
+        data: bytes | Diagnostic = overlay[file.path]
+    elif preread is not None and file.path in preread:
+        data = preread[file.path]
+    else:
+        data = read_bytes(file)
+    if isinstance(data, Diagnostic):
+        out.append(data)
         return None
     value, problems = parse(shown, data)
     out.extend(problems)
-    if value is None and not problems and required:
+    if value is None and not problems and file.required:
         out.append(
             Diagnostic(Source(shown, 1, 1), "GK009", "the file is empty", "see README.md for its layout")
         )
     return value
 
 
-def load(root: Path, overlay: Overlay | None = None) -> Loaded:
+def load(root: Path, overlay: Overlay | None = None, preread: Overlay | None = None) -> Loaded:
     """Read and check the ledger in `root`; `overlay` gives new contents for some files (to check a
-    change before writing it)."""
+    change before writing it), `preread` the bytes of files already read through the read stage
+    (by the cache)."""
     # Loading allocates hundreds of thousands of small objects and no cycles: the cyclic garbage
     # collector would rescan them all again and again (measured: a third of the time on a
     # province-sized ledger), so it waits until the ledger is built.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(root, overlay)
+        return _load(root, overlay, preread)
     finally:
         if collecting:
             gc.enable()
 
 
-def _load(root: Path, overlay: Overlay | None) -> Loaded:
-    out: list[Diagnostic] = []
-    if not root.is_dir():
-        missing = Diagnostic(
-            Source(display_path(root), 1, 1),
-            "GK001",
-            "the data folder does not exist" if not root.exists() else "the data path is not a folder",
-            "point --data at the folder holding tasks.yaml and units.yaml",
-        )
-        return Loaded(Ledger(str(root), None, Settings(), (), (), {}, ()), [missing])
-    units_path = root / UNITS_FILE
-    units, groups = _read_units(
-        display_path(units_path), read_value(units_path, True, out, root, overlay), out
-    )
-    tasks_path = root / TASKS_FILE
+def _load(root: Path, overlay: Overlay | None, preread: Overlay | None) -> Loaded:
+    listing = list_files(root)
+    root = listing.root
+    out: list[Diagnostic] = list(listing.problems)
+    if not listing.files:
+        return Loaded(Ledger(str(root), None, Settings(), (), (), {}, ()), out)
+    units_file, tasks_file, *progress = listing.files
+    if overlay:
+        listed = {f.path for f in progress}
+        progress += [
+            DataFile(f"{PROGRESS_DIR}/{p.name}", p, False, (0, 0, 0, 0))
+            for p in sorted(overlay)
+            if p.parent == root / PROGRESS_DIR and p not in listed
+        ]
+        progress.sort(key=lambda f: f.name)
+    units, groups = _read_units(str(units_file.path), _read_value(units_file, out, overlay, preread), out)
     plan, settings, tasks = _read_tasks(
-        display_path(tasks_path), read_value(tasks_path, True, out, root), out
+        str(tasks_file.path), _read_value(tasks_file, out, overlay, preread), out
     )
     records: list[Record] = []
-    paths = progress_files(root)
-    if overlay:
-        paths = sorted(set(paths) | {p for p in overlay if p.parent == root / PROGRESS_DIR})
-    for path in paths:
-        records.extend(_read_records(display_path(path), read_value(path, False, out, root, overlay), out))
+    for file in progress:
+        records.extend(_read_records(str(file.path), _read_value(file, out, overlay, preread), out))
         if len(records) > MAX_RECORDS:
             out.append(
                 Diagnostic(
-                    Source(display_path(path), 1, 1),
+                    Source(str(file.path), 1, 1),
                     "GK007",
                     f"the progress folder holds more than {MAX_RECORDS:,} records; the rest were not read",
                     "split the ledger by year or by region",

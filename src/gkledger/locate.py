@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from gkledger.model import shown_path
+
 TASKS_FILE = "tasks.yaml"
 UNITS_FILE = "units.yaml"
 PROGRESS_DIR = "progress"
@@ -20,11 +22,34 @@ PROGRESS_MODELINE = "# yaml-language-server: $schema=../../schema/progress.schem
 
 def display_path(path: Path) -> str:
     """A path as users should see it in diagnostics: relative to the working folder when inside it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
+    return shown_path(str(path))
+
+
+_NOT_IN_FILE_NAMES = frozenset('/\\:*?"<>|')
+_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+)
+MAX_NAME_BYTES = 200  # with ".yaml", within the 255 bytes that file systems allow for a name
+
+
+def file_name_problem(name: str) -> str | None:
+    """Why a unit's name cannot be the name of its progress file (one safe path part on every
+    system the ledger may be checked out on), or None when it can."""
+    if not name or name != name.strip():
+        return "it is empty or starts or ends with a space"
+    if name.startswith("."):
+        return "it starts with '.', which hides the file (and '..' leaves the folder)"
+    if name.endswith("."):
+        return "it ends with '.', which Windows drops from file names"
+    bad = sorted({c for c in name if c in _NOT_IN_FILE_NAMES or not c.isprintable()})
+    if bad:
+        shown = " ".join(repr(c) for c in bad)
+        return f"it holds {shown}, which a file name cannot (or must not) hold"
+    if name.split(".")[0].upper() in _RESERVED:
+        return "it is a device name on Windows"
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return f"it is longer than {MAX_NAME_BYTES} bytes"
+    return None
 
 
 def progress_files(root: Path) -> list[Path]:
@@ -41,6 +66,11 @@ def bundled_ledger() -> Path:
     if (shipped / TASKS_FILE).is_file():
         return shipped
     return package.parents[1] / "data"
+
+
+def is_bundled(root: Path) -> bool:
+    """Whether `root` is the example ledger that ships inside gkledger (never written to)."""
+    return Path(os.path.abspath(root)).resolve() == bundled_ledger().resolve()
 
 
 def find_data_dir(explicit: Path | None, env: str | None, cwd: Path) -> Path:

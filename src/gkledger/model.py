@@ -7,13 +7,27 @@ file and line behind a value. Nothing here reads files or the clock.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
 
+def shown_path(path: str) -> str:
+    """A path as users should see it: relative to the working folder when inside it. Sources keep
+    the real path, so the same diagnostics read right from any folder (and from the cache)."""
+    if not os.path.isabs(path):
+        return path
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if relative.startswith("..") else relative
+
+
 class Source(NamedTuple):
-    """A place in a data file; line and column are 1-based, as editors show them.
+    """A place in a data file; line and column are 1-based, as editors show them. `path` is the
+    file's absolute path; `str()` shows it relative to the working folder.
 
     A NamedTuple rather than a dataclass: a large ledger holds one per record field, and tuples
     are the cheapest immutable values to build and to load from the cache.
@@ -24,9 +38,10 @@ class Source(NamedTuple):
     column: int = 0
 
     def __str__(self) -> str:
+        shown = shown_path(self.path)
         if self.line <= 0:
-            return self.path
-        return f"{self.path}:{self.line}:{self.column}"
+            return shown
+        return f"{shown}:{self.line}:{self.column}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,22 +1,25 @@
 """Recording progress: `gkledger done` and `gkledger waive` as a library call.
 
-Under a lock on the progress folder: load and check the ledger, refuse what cannot be right (an
-unknown task or unit, a date in the future, a task the unit does not owe, a second record without
-`replace`), edit the unit's progress file as text (every other byte kept), check the whole ledger
-with the new text in place, and only then write it atomically.
+Under a lock on the progress folder: load and check the ledger, refuse what cannot be right (the
+ledger bundled with gkledger, an unknown task or unit, a date in the future, a task the unit does
+not owe, a second record without `replace`, a file that is a link or read-only), edit each progress
+file as text (every other byte kept, the result read back and compared with what was meant), check
+the whole ledger with the new texts in place, and only then write them, all or nothing, atomically.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from gkledger import edits
-from gkledger.atomic import locked, write_atomic
+from gkledger.atomic import WriteRefused, commit, locked, writable_target
+from gkledger.datafiles import absolute
 from gkledger.diagnostics import Diagnostic
 from gkledger.load import load
-from gkledger.locate import PROGRESS_DIR, display_path, progress_files
+from gkledger.locate import PROGRESS_DIR, display_path, file_name_problem, is_bundled
 from gkledger.model import Ledger, Record, Task, Unit
 from gkledger.status import Obligations
 
@@ -34,19 +37,27 @@ class Refused(Exception):
 
 
 @dataclass(frozen=True)
-class Recorded:
+class Entry:
+    """One record written: which task, which unit, into which file."""
+
     path: Path
     task: Task
     unit: Unit
     record: edits.NewRecord
     replaced: bool
+
+
+@dataclass(frozen=True)
+class Recorded:
+    entries: tuple[Entry, ...]
+    rewritten: tuple[Path, ...]  # files rewritten from their values (their comments are gone)
     ledger: Ledger  # the ledger as it is now
 
 
 def record_progress(
     root: Path,
-    task_id: str,
-    unit_name: str,
+    task_ids: Sequence[str],
+    unit_names: Sequence[str],
     *,
     today: dt.date,
     done: dt.date | None = None,
@@ -55,11 +66,27 @@ def record_progress(
     note: str | None = None,
     replace: bool = False,
 ) -> Recorded:
+    """Record every task of `task_ids` for every unit of `unit_names`: all of them, or none."""
     if (done is None) == (waived is None):
         raise ValueError("give exactly one of done and waived")
-    folder = root / PROGRESS_DIR
+    if not task_ids or not unit_names:
+        raise ValueError("name at least one task and one unit")
+    root = absolute(root)
     if not root.is_dir():
         raise Refused(f"the data folder {display_path(root)} does not exist", usage=True)
+    if is_bundled(root):
+        raise Refused(
+            f"{display_path(root)} is the example ledger bundled with gkledger, which is never written to; "
+            "start your own with: gkledger init 台账 --year YYYY (then run gkledger in it)",
+            usage=True,
+        )
+    folder = root / PROGRESS_DIR
+    if folder.is_symlink():
+        raise Refused(f"{display_path(folder)} is a symbolic link; gkledger writes only inside the ledger")
+    if done is not None and done > today:
+        raise Refused(
+            f"the date {done} is after today ({today}); completions cannot be in the future", usage=True
+        )
     folder.mkdir(exist_ok=True)
     with locked(folder):
         loaded = load(root)
@@ -68,54 +95,140 @@ def record_progress(
             raise Refused(
                 "the ledger has errors; fix them first (gkledger check lists them)", diagnostics=errors
             )
-        ledger = loaded.ledger
-        obligations = Obligations(ledger)
-        task = next((t for t in ledger.tasks if t.id == task_id.strip()), None)
-        if task is None:
-            raise Refused(f"unknown task '{task_id}'", usage=True)
-        unit = obligations.index.get(unit_name)
-        if unit is None:
-            close = obligations.index.suggest(unit_name)
-            hint = f"; did you mean {' or '.join(close)}?" if close else ""
-            raise Refused(f"unknown unit '{unit_name}'{hint}", usage=True)
-        owed = next((o for o in obligations.by_task.get(task.id, []) if o.unit.name == unit.name), None)
-        if owed is None:
-            raise Refused(f"{unit.name} does not owe task {task.id} (责任单位: {task.owners})")
-        if done is not None and done > today:
-            raise Refused(
-                f"the date {done} is after today ({today}); completions cannot be in the future", usage=True
-            )
-        new = edits.NewRecord(task.id, unit.name, done, waived, evidence, note)
-        existing = owed.record
-        if existing is not None and not replace:
-            raise Refused(
-                f"task {task.id} already has a record for {unit.name} at {existing.source}; "
-                "use --replace to rewrite it"
-            )
-        if existing is not None:
-            path = _file_of(root, existing)
-            text = _read_text(path)
-            following = [
-                r.source.line
-                for r in ledger.records
-                if r.source.path == existing.source.path and r.source.line > existing.source.line
-            ]
-            bom, body = _split_bom(text)
-            new_text = bom + edits.replace(body, existing.source.line, min(following, default=None), new)
-        else:
-            path = folder / f"{unit.name}.yaml"
-            text = _read_text(path) if path.exists() else ""
-            bom, body = _split_bom(text)
-            new_text = bom + edits.append(body, new, unit.name)
-        data = new_text.encode("utf-8")
-        checked = load(root, overlay={path: data})
+        plan = _plan(loaded.ledger, folder, task_ids, unit_names, done, waived, evidence, note, replace)
+        texts = {path: _read_text(path) for path in plan.files()}
+        edited, rewritten = _edit(texts, plan)
+        overlay = {path: text.encode("utf-8") for path, text in edited.items()}
+        checked = load(root, overlay=overlay)
         problems = [d for d in checked.diagnostics if d.severity == "error"]
         if problems:
             raise Refused(
                 "the new record would make the ledger invalid; nothing was written", diagnostics=problems
             )
-        write_atomic(path, data)
-        return Recorded(path, task, unit, new, existing is not None, checked.ledger)
+        _confirm(checked.ledger, plan.entries)
+        try:
+            commit(overlay)
+        except WriteRefused as refused:
+            raise Refused(str(refused)) from refused
+        return Recorded(tuple(plan.entries), tuple(rewritten), checked.ledger)
+
+
+@dataclass
+class _Plan:
+    entries: list[Entry]
+    replacing: dict[int, Record]  # entry number -> the record it replaces
+
+    def files(self) -> list[Path]:
+        return list(dict.fromkeys(entry.path for entry in self.entries))
+
+
+def _plan(
+    ledger: Ledger,
+    folder: Path,
+    task_ids: Sequence[str],
+    unit_names: Sequence[str],
+    done: dt.date | None,
+    waived: str | None,
+    evidence: str | None,
+    note: str | None,
+    replace: bool,
+) -> _Plan:
+    obligations = Obligations(ledger)
+    tasks = {t.id: t for t in ledger.tasks}
+    chosen_tasks = []
+    for task_id in dict.fromkeys(task_ids):
+        task = tasks.get(task_id)
+        if task is None:
+            raise Refused(f"unknown task '{task_id}'", usage=True)
+        chosen_tasks.append(task)
+    chosen_units = []
+    for name in dict.fromkeys(unit_names):
+        unit = obligations.index.get(name)
+        if unit is None:
+            close = obligations.index.suggest(name)
+            hint = f"; did you mean {' or '.join(close)}?" if close else ""
+            raise Refused(f"unknown unit '{name}'{hint}", usage=True)
+        if unit not in chosen_units:
+            chosen_units.append(unit)
+    plan = _Plan([], {})
+    for unit in chosen_units:
+        for task in chosen_tasks:
+            owed = next((o for o in obligations.by_task.get(task.id, []) if o.unit.name == unit.name), None)
+            if owed is None:
+                raise Refused(f"{unit.name} does not owe task {task.id} (责任单位: {task.owners})")
+            existing = owed.record
+            if existing is not None and not replace:
+                raise Refused(
+                    f"task {task.id} already has a record for {unit.name} at {existing.source}; "
+                    "use --replace to rewrite it"
+                )
+            path = Path(existing.source.path) if existing is not None else _own_file(folder, unit)
+            _check_target(folder, path)
+            new = edits.NewRecord(task.id, unit.name, done, waived, evidence, note)
+            if existing is not None:
+                plan.replacing[len(plan.entries)] = existing
+            plan.entries.append(Entry(path, task, unit, new, existing is not None))
+    return plan
+
+
+def _own_file(folder: Path, unit: Unit) -> Path:
+    problem = file_name_problem(unit.name)
+    if problem is not None:  # check reports it as GK306; a ledger with errors never gets here
+        raise Refused(f"unit name {unit.name!r} cannot name a file: {problem}")
+    return folder / f"{unit.name}.yaml"
+
+
+def _check_target(folder: Path, path: Path) -> None:
+    """Only a file directly in the progress folder, never through a link, never a read-only one."""
+    if path.parent != folder or path.name.startswith("."):
+        raise Refused(f"{display_path(path)} is not a file of {display_path(folder)}; nothing was written")
+    try:
+        writable_target(path)
+    except WriteRefused as refused:
+        raise Refused(f"{refused}; nothing was written") from refused
+
+
+def _edit(texts: dict[Path, str], plan: _Plan) -> tuple[dict[Path, str], list[Path]]:
+    """Each file's new text: replacements first (where the loader found them), then appends."""
+    edited = dict(texts)
+    rewritten: list[Path] = []
+    indexes = {}
+    for number, existing in plan.replacing.items():
+        bom, body = _split_bom(texts[plan.entries[number].path])
+        index = edits.index_at(body, existing.source.line, existing.source.column)
+        if index is None:
+            raise Refused(f"cannot find the record at {existing.source} again; nothing was written")
+        indexes[number] = index
+    order = sorted(range(len(plan.entries)), key=lambda n: n not in plan.replacing)
+    for number in order:
+        entry = plan.entries[number]
+        bom, body = _split_bom(edited[entry.path])
+        try:
+            if number in plan.replacing:
+                result = edits.replace(body, indexes[number], entry.record)
+            else:
+                result = edits.append(body, entry.record, entry.unit.name)
+        except edits.EditError as exc:
+            raise Refused(f"{display_path(entry.path)}: {exc}; nothing was written") from exc
+        edited[entry.path] = bom + result.text
+        if result.rewritten and entry.path not in rewritten:
+            rewritten.append(entry.path)
+    return {path: text for path, text in edited.items() if text != texts[path]}, rewritten
+
+
+def _confirm(ledger: Ledger, entries: Sequence[Entry]) -> None:
+    """The checked ledger holds each record exactly as meant (the edits were checked file by file;
+    this is the whole ledger's word on it)."""
+    for entry in entries:
+        found = [r for r in ledger.records if r.task == entry.task.id and r.unit == entry.unit.name]
+        meant = entry.record
+        if not any(
+            (r.done, r.waived, r.evidence, r.note) == (meant.done, meant.waived, meant.evidence, meant.note)
+            for r in found
+        ):
+            raise Refused(
+                f"task {entry.task.id} for {entry.unit.name} did not read back as meant; nothing was written"
+            )
 
 
 def _split_bom(text: str) -> tuple[str, str]:
@@ -123,11 +236,7 @@ def _split_bom(text: str) -> tuple[str, str]:
 
 
 def _read_text(path: Path) -> str:
-    return path.read_bytes().decode("utf-8")  # the ledger was just checked, so this is UTF-8
-
-
-def _file_of(root: Path, record: Record) -> Path:
-    for path in progress_files(root):
-        if display_path(path) == record.source.path:
-            return path
-    raise Refused(f"cannot find the file of the record at {record.source}")  # pragma: no cover
+    try:
+        return path.read_bytes().decode("utf-8")  # the ledger was just checked, so this is UTF-8
+    except FileNotFoundError:
+        return ""

@@ -18,6 +18,7 @@ from typing import ClassVar
 import yaml
 from yaml.resolver import BaseResolver
 
+from gkledger.datafiles import MAX_FILE_BYTES
 from gkledger.diagnostics import Diagnostic
 from gkledger.model import Source
 
@@ -59,7 +60,6 @@ class _Composer(_Parser, BaseResolver):
         return self._DEFAULT_TAGS[kind]
 
 
-MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 64
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 
@@ -101,12 +101,15 @@ class Mapping(Node):
 
 
 class Sequence(Node):
-    __slots__ = ("items",)
+    """Items in order; `flow` when written in brackets ([a, b]) rather than as '- ' lines."""
 
-    def __init__(self, items: list[Value], line: int, column: int) -> None:
+    __slots__ = ("flow", "items")
+
+    def __init__(self, items: list[Value], line: int, column: int, flow: bool = False) -> None:
         self.items = items
         self.line = line
         self.column = column
+        self.flow = flow
 
 
 Value = Scalar | Mapping | Sequence
@@ -250,7 +253,10 @@ class _Builder:
         try:
             if isinstance(node, yaml.SequenceNode):
                 return Sequence(
-                    [self.build(item, depth + 1) for item in node.value], mark.line + 1, mark.column + 1
+                    [self.build(item, depth + 1) for item in node.value],
+                    mark.line + 1,
+                    mark.column + 1,
+                    bool(node.flow_style),
                 )
             return self._mapping(node, depth)
         finally:

@@ -20,7 +20,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from gkledger.model import Task, Unit
+from gkledger.model import Task, Unit, shown_path
 from gkledger.status import LABELS, STATUSES, Row, Status, Summary
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def _evidence(row: Row) -> str:
         return ""
     if record.waived is not None:
         return f"免: {record.waived}"
-    parts = [f"{record.done:%Y-%m-%d}" if record.done else ""]
+    parts = [f"{record.done.isoformat()}" if record.done else ""]
     if record.evidence:
         parts.append(record.evidence)
     return " ".join(parts)
@@ -148,7 +148,7 @@ def fitted_table(
 def unit_status(console: Console, unit: Unit, rows: Sequence[Row], summary: Summary, today: dt.date) -> None:
     """What one unit owes, grouped late / due soon / open / finished, and its summary line."""
     if not rows:
-        console.print(Text(f"{_title(unit)}: nothing open as of {today:%Y-%m-%d}."))
+        console.print(Text(f"{_title(unit)}: nothing open as of {today.isoformat()}."))
         console.print(summary_line(summary))
         return
     with_records = any(row.record for row in rows)
@@ -168,7 +168,7 @@ def unit_status(console: Console, unit: Unit, rows: Sequence[Row], summary: Summ
             cells: list[Cell] = [
                 row.task.id,
                 status_text(row.status),
-                f"{row.due:%Y-%m-%d}",
+                f"{row.due.isoformat()}",
                 days_text(row),
                 row.task.text,
             ]
@@ -177,7 +177,9 @@ def unit_status(console: Console, unit: Unit, rows: Sequence[Row], summary: Summ
             table_rows.append(cells)
         if group:
             table_rows.append(SECTION)
-    console.print(fitted_table(console, f"{_title(unit)} · as of {today:%Y-%m-%d}", columns, table_rows[:-1]))
+    console.print(
+        fitted_table(console, f"{_title(unit)} · as of {today.isoformat()}", columns, table_rows[:-1])
+    )
     console.print(summary_line(summary))
 
 
@@ -197,9 +199,18 @@ def summary_line(summary: Summary) -> Text:
     return line
 
 
-def recorded(console: Console, message: str, summary: Summary) -> None:
-    """What `done` / `waive` wrote, and the unit's status line now."""
-    console.print(Text(message))
+def ledger_line(console: Console, title: str | None, folder: str | None, bundled: bool) -> None:
+    """Which ledger a view shows."""
+    line = Text("台账: ", style="dim").append(title or "(no plan title)", style="bold")
+    if bundled:
+        line.append(" · bundled example (start yours: gkledger init)", style="dim")
+    elif folder:
+        line.append(f" · {folder}", style="dim")
+    console.print(line)
+
+
+def recorded(console: Console, summary: Summary) -> None:
+    """After `done` / `waive`: the unit's status line now."""
     unit = summary.unit.name if summary.unit else ""
     console.print(Text(f"{unit}: ").append_text(summary_line(summary)))
 
@@ -239,7 +250,7 @@ def units_overview(console: Console, summaries: Sequence[Summary], overall: Summ
             ]
         )
     console.print(
-        fitted_table(console, f"按单位汇总 By unit, worst first · as of {today:%Y-%m-%d}", columns, rows)
+        fitted_table(console, f"按单位汇总 By unit, worst first · as of {today.isoformat()}", columns, rows)
     )
     console.print(Text("全部 All units: ").append_text(summary_line(overall)))
 
@@ -259,7 +270,7 @@ def obligation_list(console: Console, title: str, rows: Sequence[Row]) -> None:
     ]
     table_rows: list[list[Cell] | None] = [
         [
-            f"{row.due:%Y-%m-%d}",
+            f"{row.due.isoformat()}",
             days_text(row),
             row.task.id,
             row.unit.name,
@@ -284,7 +295,7 @@ def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summ
     facts.add_row("resolves to", escape("、".join(r.unit.name for r in rows)) + f" ({len(rows)})")
     if deadline is not None:
         kind = " (ongoing; reviewed at the end of the plan year)" if deadline.ongoing else ""
-        facts.add_row("完成时限", f"{escape(deadline.text)} → {deadline.due:%Y-%m-%d}{kind}")
+        facts.add_row("完成时限", f"{escape(deadline.text)} → {deadline.due.isoformat()}{kind}")
     if task.remark:
         facts.add_row("备注", escape(task.remark))
     if task.note:
@@ -315,7 +326,7 @@ def tasks_table(console: Console, tasks: Sequence[Task]) -> None:
     ]
     rows: list[list[Cell] | None] = []
     for task in tasks:
-        due = f"{task.deadline.due:%Y-%m-%d}" if task.deadline else "?"
+        due = f"{task.deadline.due.isoformat()}" if task.deadline else "?"
         rows.append([task.id, due, task.deadline.text if task.deadline else "", task.text, task.owners])
         rows.append(SECTION)
     console.print(fitted_table(console, None, columns, rows[:-1]))
@@ -353,7 +364,7 @@ def links_table(console: Console, results: Sequence[LinkResult]) -> None:
     rows: list[list[Cell] | None] = []
     for result in results:
         e, o = result.evidence, result.outcome
-        where = f"{e.path}:{e.line}" + (" (cached)" if result.cached else "")
+        where = f"{shown_path(e.path)}:{e.line}" + (" (cached)" if result.cached else "")
         rows.append(
             [
                 Text(o.state, style=LINK_STYLES[o.state]),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gkledger.diagnostics import Diagnostic
+from gkledger.model import shown_path
 from gkledger.render.records import diagnostic_record, to_json
 
 
@@ -49,7 +50,7 @@ def as_github(diagnostics: Sequence[Diagnostic]) -> str:
     """Workflow commands that GitHub Actions shows as annotations on the lines named."""
     lines = []
     for d in diagnostics:
-        props = [f"file={_escape_property(d.source.path)}"]
+        props = [f"file={_escape_property(shown_path(d.source.path))}"]
         if d.source.line:
             props.append(f"line={d.source.line}")
         if d.source.column:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gkledger.diagnostics import Diagnostic
-from gkledger.model import Task, Unit
+from gkledger.model import Task, Unit, shown_path
 from gkledger.status import Row, Summary
 
 if TYPE_CHECKING:  # links needs the optional httpx; its results are only rendered here
@@ -94,7 +94,7 @@ def unit_record(unit: Unit) -> Record:
 def link_record(result: LinkResult) -> Record:
     evidence, outcome = result.evidence, result.outcome
     return {
-        "path": evidence.path,
+        "path": shown_path(evidence.path),
         "line": evidence.line,
         "task": evidence.task,
         "unit": evidence.unit,
@@ -110,7 +110,7 @@ def link_record(result: LinkResult) -> Record:
 def diagnostic_record(diagnostic: Diagnostic) -> Record:
     source = diagnostic.source
     return {
-        "path": source.path,
+        "path": shown_path(source.path),
         "line": source.line or None,
         "column": source.column or None,
         "code": diagnostic.code,

@@ -1,0 +1,231 @@
+"""The write path never loses, invents or misplaces a record: odd-but-valid layouts, hostile values,
+links, read-only files, the bundled ledger and repeated options (each case once lost data)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from gkledger import edits
+from gkledger.load import load
+
+from .conftest import write
+
+Cli = Callable[..., Result]
+TODAY = ("--today", "2021-09-01")
+
+
+def records(root: Path, unit: str = "回民区") -> list[dict[str, object]]:
+    text = (root / "progress" / f"{unit}.yaml").read_text(encoding="utf-8")
+    found = edits.records_of(text)
+    assert found is not None
+    return found
+
+
+def hashes(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def done(cli: Cli, root: Path, *args: str) -> Result:
+    return cli("done", *args, *TODAY, "--data", str(root))
+
+
+def test_replace_in_a_flow_style_file_keeps_the_other_records(cli: Cli, shipped: Path) -> None:
+    write(
+        shipped / "progress" / "回民区.yaml",
+        '[{task: "5", unit: 回民区, done: 2021-08-02}, {task: "6", unit: 回民区, done: 2021-08-01}]\n',
+    )
+    result = done(cli, shipped, "5", "--unit", "回民区", "--date", "2021-08-21", "--replace")
+    assert result.exit_code == 0, result.output
+    assert records(shipped) == [
+        {"task": "5", "unit": "回民区", "done": "2021-08-21"},
+        {"task": "6", "unit": "回民区", "done": "2021-08-01"},
+    ]
+    assert "rewritten" in result.stderr
+    assert load(shipped).diagnostics == []
+
+
+def test_append_after_a_dash_alone_nested_list_and_block_scalar(cli: Cli, shipped: Path) -> None:
+    text = (
+        "-\n"
+        "  task: '4'\n"
+        "  unit: 回民区\n"
+        "  done: 2021-06-28\n"
+        "  expect:\n"
+        "    - 双随机\n"
+        "-\n"
+        "  task: '21'\n"
+        "  unit: 回民区\n"
+        "  done: 2021-07-02\n"
+        "  note: |\n"
+        "    第一行\n"
+    )
+    write(shipped / "progress" / "回民区.yaml", text)
+    result = done(cli, shipped, "5", "--unit", "回民区", "--date", "2021-08-20")
+    assert result.exit_code == 0, result.output
+    after = (shipped / "progress" / "回民区.yaml").read_text(encoding="utf-8")
+    assert after.startswith(text)  # every byte kept: the record was appended, not merged in
+    assert records(shipped)[-1] == {"task": "5", "unit": "回民区", "done": "2021-08-20"}
+    assert records(shipped)[1]["note"] == "第一行\n"
+    status = cli("status", "--unit", "回民区", "--all", "--format", "json", *TODAY, "--data", str(shipped))
+    assert '"task": "5"' in status.stdout and '"status": "done"' in status.stdout
+
+
+def test_a_record_whose_anchor_another_uses_is_replaced_by_a_rewrite(cli: Cli, shipped: Path) -> None:
+    write(
+        shipped / "progress" / "回民区.yaml",
+        "# kept on top\n"
+        "- task: '4'\n  unit: 回民区\n  done: 2021-06-28\n  note: &shared 同一批次\n"
+        "- task: '21'\n  unit: 回民区\n  done: 2021-07-02\n  note: *shared\n",
+    )
+    result = done(cli, shipped, "4", "--unit", "回民区", "--date", "2021-07-01", "--replace")
+    assert result.exit_code == 0, result.output
+    assert records(shipped) == [
+        {"task": "4", "unit": "回民区", "done": "2021-07-01"},
+        {"task": "21", "unit": "回民区", "done": "2021-07-02", "note": "同一批次"},
+    ]
+    assert (shipped / "progress" / "回民区.yaml").read_text(encoding="utf-8").startswith("# kept on top\n")
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "a\u2028  c\u2029  d",
+        "  leading and trailing  ",
+        "第一行\n第二行",
+        "tab\there",
+        "- looks like a list",
+        "'quoted' \"both\" \\ backslash",
+        "null",
+        "\ufeffbom inside",
+        "😀 astral",
+        "zero\u200bwidth",
+    ],
+)
+def test_printable_values_round_trip_exactly(cli: Cli, shipped: Path, note: str) -> None:
+    result = done(cli, shipped, "5", "--unit", "回民区", "--date", "2021-08-20", "--note", note)
+    assert result.exit_code == 0, result.output
+    assert records(shipped)[-1]["note"] == note
+    [record] = [r for r in load(shipped).ledger.records if r.task == "5"]
+    assert record.note == note
+
+
+@pytest.mark.parametrize("bad", ["a\x85b", "del\x7f", "esc\x1b[31m", "c1\x9b", "cr\rhere", "bad\udcff"])
+def test_control_characters_and_bad_bytes_are_refused_naming_the_option(
+    cli: Cli, shipped: Path, bad: str
+) -> None:
+    before = hashes(shipped)
+    result = done(cli, shipped, "5", "--unit", "回民区", "--note", bad)
+    assert result.exit_code == 2
+    assert "--note" in result.stderr
+    assert hashes(shipped) == before
+
+
+def test_non_utf8_argument_bytes_exit_2_without_a_traceback(shipped: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "GKLEDGER_CACHE_DIR": str(tmp_path / "cache"), "LC_ALL": "C.UTF-8"}
+    argv = [b"done", b"5", b"-u", "回民区".encode(), b"--note", b"bad\xff", b"--today", b"2021-09-01"]
+    completed = subprocess.run(
+        [sys.executable.encode(), b"-m", b"gkledger", *argv, b"--data", str(shipped).encode()],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    assert completed.returncode == 2, completed.stderr
+    assert b"Traceback" not in completed.stderr and b"--note" in completed.stderr
+
+
+def test_a_unit_name_that_leaves_the_folder_is_an_error_and_never_a_file(cli: Cli, shipped: Path) -> None:
+    units = (shipped / "units.yaml").read_text(encoding="utf-8")
+    write(shipped / "units.yaml", units.replace("- name: 回民区\n", '- name: "../../evil"\n', 1))
+    check = cli("check", "--data", str(shipped))
+    assert check.exit_code == 1 and "GK306" in check.stdout
+    result = done(cli, shipped, "5", "--unit", "../../evil")
+    assert result.exit_code == 1
+    assert not list(shipped.parent.rglob("evil.yaml"))
+
+
+def test_a_symlinked_progress_file_is_not_replaced(cli: Cli, shipped: Path) -> None:
+    real = shipped / "archive" / "real.yaml"  # inside the ledger, so the link is read; not a progress file
+    write(real, "- task: '5'\n  unit: 回民区\n  done: 2021-08-02\n")
+    os.symlink("../archive/real.yaml", shipped / "progress" / "回民区.yaml")
+    assert cli("check", "--data", str(shipped)).exit_code == 0
+    before = hashes(shipped)
+    result = done(cli, shipped, "6", "--unit", "回民区", "--date", "2021-08-20")
+    assert result.exit_code == 1 and "symbolic link" in result.stderr
+    assert (shipped / "progress" / "回民区.yaml").is_symlink() and hashes(shipped) == before
+
+
+def test_a_read_only_progress_file_is_not_replaced(cli: Cli, shipped: Path) -> None:
+    path = write(shipped / "progress" / "回民区.yaml", "- task: '5'\n  unit: 回民区\n  done: 2021-08-02\n")
+    path.chmod(0o444)
+    before = hashes(shipped)
+    result = done(cli, shipped, "6", "--unit", "回民区", "--date", "2021-08-20")
+    assert result.exit_code == 1 and "read-only" in result.stderr
+    assert hashes(shipped) == before and (path.stat().st_mode & 0o777) == 0o444
+
+
+def test_output_through_a_symlink_is_refused(cli: Cli, shipped: Path, tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.csv"
+    target.write_text("keep me\n", encoding="utf-8")
+    link = tmp_path / "out.csv"
+    os.symlink(target, link)
+    result = cli("export", "--format", "csv", "-o", str(link), *TODAY, "--data", str(shipped))
+    assert result.exit_code == 1 and "symbolic link" in result.stderr
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_the_bundled_ledger_is_never_written(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gkledger.locate import bundled_ledger
+
+    monkeypatch.chdir(tmp_path)  # no ledger here or above: the bundled one is found
+    before = hashes(bundled_ledger())
+    result = cli("done", "5", "-u", "玉泉区", *TODAY)
+    assert result.exit_code == 2 and "gkledger init" in result.stderr
+    assert hashes(bundled_ledger()) == before
+    view = cli("status", "--unit", "玉泉区", *TODAY)
+    assert view.exit_code == 0 and "bundled" in view.stdout  # the view says whose ledger it shows
+
+
+def test_several_tasks_and_units_record_every_pair(cli: Cli, shipped: Path) -> None:
+    result = done(cli, shipped, "14", "17", "-u", "玉泉区", "-u", "赛罕区", "--date", "2021-08-20")
+    assert result.exit_code == 0, result.output
+    pairs = {(r.task, r.unit) for r in load(shipped).ledger.records}
+    assert pairs == {("14", "玉泉区"), ("17", "玉泉区"), ("14", "赛罕区"), ("17", "赛罕区")}
+
+
+def test_several_pairs_are_all_or_nothing(cli: Cli, shipped: Path) -> None:
+    before = hashes(shipped)
+    result = done(cli, shipped, "14", "17", "-u", "玉泉区", "-u", "财政局", "--date", "2021-08-20")
+    assert result.exit_code == 1 and "does not owe" in result.stderr
+    assert hashes(shipped) == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["done", "5", "-u", "回民区", "--date", "2021-08-01", "--date", "2021-08-02"],
+        ["status", "-u", "回民区", "--unit", "玉泉区"],
+        ["status", "--format", "json", "-f", "csv"],
+        ["--today", "2021-09-01", "status", "--today", "2021-09-02"],
+        ["--data", "a", "--data", "b", "status"],
+    ],
+)
+def test_a_repeated_option_is_refused(cli: Cli, shipped: Path, args: list[str]) -> None:
+    before = hashes(shipped)
+    result = cli(*args, env={"GKLEDGER_DATA": str(shipped)})
+    assert result.exit_code == 2, result.output
+    assert hashes(shipped) == before
