@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import signal
 import sys
 import unicodedata
 from collections.abc import Callable
@@ -1149,10 +1150,30 @@ def _command_named(argv: list[str]) -> str | None:
     return None
 
 
+def _prepare_streams() -> None:
+    """A reader that closes the pipe early (`gkledger status | head -1`) ends the command quietly,
+    as SIGPIPE ends other tools (exit 141); a terminal that cannot show Chinese gets escapes and
+    one line saying why, instead of a traceback."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    narrow = []
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding and encoding not in ("utf8", "utf8sig", "gb18030") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+            narrow.append(stream.encoding)
+    if narrow:
+        sys.stderr.write(
+            f"gkledger: the output's encoding ({narrow[0]}) cannot show Chinese, so it is escaped; "
+            "use a UTF-8 locale or set PYTHONIOENCODING=utf-8\n"
+        )
+
+
 def run() -> None:
     """The console script. Typer turns every registered command into a Click command on each start
     (about 0.6 ms each, a twentieth of a warm `status`); an app holding just the command being run
     answers the same. Help, typos and everything else go to the whole app."""
+    _prepare_streams()
     name = _command_named(sys.argv[1:])
     chosen = [c for c in app.registered_commands if (c.name or getattr(c.callback, "__name__", "")) == name]
     if not chosen:

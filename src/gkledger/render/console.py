@@ -202,11 +202,11 @@ def summary_line(summary: Summary) -> Text:
 def ledger_line(console: Console, title: str | None, folder: str | None, bundled: bool) -> None:
     """Which ledger a view shows."""
     line = Text("台账: ", style="dim").append(title or "(no plan title)", style="bold")
-    if bundled:
-        line.append(" · bundled example (start yours: gkledger init)", style="dim")
-    elif folder:
+    if folder and not bundled:
         line.append(f" · {folder}", style="dim")
     console.print(line)
+    if bundled:
+        console.print(Text("(the example bundled with gkledger; start your own: gkledger init)", style="dim"))
 
 
 def recorded(console: Console, summary: Summary) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from gkledger import __version__
+from gkledger.render.text import visible
 from gkledger.reports import Report
 from gkledger.status import LABELS
 
@@ -30,6 +31,7 @@ def to_html(report: Report) -> str:
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=lambda value: visible(value) if isinstance(value, str) else value,
     )
     template = environment.get_template("report.html.j2")
     plan = report.plan

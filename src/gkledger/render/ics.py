@@ -13,6 +13,7 @@ import hashlib
 from icalendar import Calendar, Event
 
 from gkledger import __version__
+from gkledger.render.text import visible
 from gkledger.reports import Report
 from gkledger.status import LABELS
 
@@ -30,7 +31,7 @@ def to_ics(report: Report) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     plan = report.plan
-    calendar.add("x-wr-calname", (plan.attachment or plan.title) if plan else "任务台账")
+    calendar.add("x-wr-calname", visible((plan.attachment or plan.title) if plan else "任务台账"))
     stamp = dt.datetime.combine(report.today, dt.time(0, 0), tzinfo=dt.UTC)
     for line in report.tasks:
         task = line.task
@@ -43,7 +44,7 @@ def to_ics(report: Report) -> bytes:
         event.add("dtstart", task.deadline.due)
         event.add("dtend", task.deadline.due + dt.timedelta(days=1))
         prefix = "【持续】" if task.deadline.ongoing else ""
-        event.add("summary", f"{prefix}任务{task.id}到期：{task.text[:40]}")
+        event.add("summary", visible(f"{prefix}任务{task.id}到期：{task.text[:40]}"))
         lines = [
             f"具体任务：{task.text}",
             f"责任单位：{task.owners}",
@@ -54,7 +55,7 @@ def to_ics(report: Report) -> bytes:
             lines.extend(f"- {row.unit.name}（{LABELS[row.status].split()[0]}）" for row in owing)
         else:
             lines.append("已全部办结。")
-        event.add("description", "\n".join(lines))
+        event.add("description", visible("\n".join(lines)))
         event.add("categories", ["政务公开"])
         if owing:
             event.add("status", "CONFIRMED")

@@ -25,6 +25,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gkledger.importer import Cell as TableCell
+from gkledger.render.text import cell as cell_text
 from gkledger.reports import Report
 from gkledger.status import LABELS, Status
 
@@ -64,6 +65,8 @@ def _set(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
     """Write a value; text is forced to stay text, whatever its first character."""
     cell = sheet.cell(row=row, column=column)
     assert isinstance(cell, Cell)  # cells are written before any merge
+    if isinstance(value, str):
+        value = cell_text(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"

@@ -1,0 +1,36 @@
+"""Text from the ledger made fit for formats that cannot hold every character.
+
+`check` accepts any text YAML can carry, control characters included (a note pasted from a
+terminal may hold an ESC). XML (xlsx), HTML and iCalendar cannot hold them, and a spreadsheet cell
+holds at most 32,767 characters; what a format cannot hold is shown as a visible escape (\\x1b),
+never dropped silently and never a crash. Pure functions, no imports of the format libraries.
+"""
+
+from __future__ import annotations
+
+import re
+
+XLSX_CELL_LIMIT = 32_767
+
+# Controls other than tab and line breaks, DEL and the C1 block, lone surrogates, and the two
+# noncharacters XML forbids.
+_UNFIT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """`text` with every character that XML, HTML or iCalendar cannot hold written as an escape."""
+    return _UNFIT.sub(_escape, text) if _UNFIT.search(text) else text
+
+
+def cell(text: str, limit: int = XLSX_CELL_LIMIT) -> str:
+    """A spreadsheet cell's text: visible, and cut to the limit with a note saying so."""
+    text = visible(text)
+    if len(text) <= limit:
+        return text
+    note = f"…〔已截断：原文{len(text):,}字，单元格最多{limit:,}字，全文见台账〕"
+    return text[: limit - len(note)] + note
