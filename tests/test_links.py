@@ -94,6 +94,18 @@ class Handler(BaseHTTPRequestHandler):
             self._send(503 if HITS[f"{self.command} {path}"] == 1 else 200, PAGE.encode(), Retry_After="0")
         elif path == "/gbk":
             self._send(200, PAGE.replace("utf-8", "gbk").encode("gbk"), kind="text/html; charset=gbk")
+        elif path == "/trickle":  # headers at once, then a byte every 0.2 s: no single wait is long
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            try:
+                for _ in range(100):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:
+                pass
         elif path == "/moved-words":
             self._send(200, "<html><body>本栏目已调整</body></html>".encode())
         else:
@@ -153,6 +165,7 @@ CASES = {  # path -> (state, status, words in detail); a case with expect terms 
     "/ok|关键词一": ("ok", 200, ""),
     "/moved-words|关键词一": ("broken", 200, "no longer mentions 关键词一"),
     "/pdf|关键词一": ("ok", 200, "cannot look for"),
+    "/trickle|关键词一": ("broken", None, "timeout"),  # --timeout bounds the whole request
 }
 OWED = ["1", "2", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19", "20"]
 
@@ -266,3 +279,24 @@ def test_retry_after_in_seconds_or_as_a_date_against_the_servers_clock() -> None
     assert links._retry_after(later) == 10.0
     assert links._retry_after(response(Retry_After="Wed, 21 Oct 2026 07:28:10 GMT")) is None  # no Date
     assert links._retry_after(response()) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "detail"),
+    [("http://127.0.0.1:70000/a", "not a valid URL"), ("http://xn--a.example/", "not a valid URL")],
+)
+def test_urls_no_client_can_request_are_broken_at_once(url: str, detail: str) -> None:
+    item = links.Evidence("progress/x.yaml", 1, "5", "回民区", url)
+    [result] = links.check([item], links.Settings(timeout=1, budget=30))
+    assert result.outcome.state == "broken" and detail in result.outcome.detail
+    assert "budget" not in result.outcome.detail
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:70000/a", "http://xn--a.example/", "https://a..b/"])
+def test_check_refuses_urls_no_client_can_request(cli: Cli, shipped: Path, url: str) -> None:
+    write(
+        shipped / "progress" / "回民区.yaml",
+        f"- task: '5'\n  unit: 回民区\n  done: 2021-08-01\n  evidence: {url}\n",
+    )
+    result = cli("check", "--data", str(shipped))
+    assert result.exit_code == 1 and "GK107" in result.stdout

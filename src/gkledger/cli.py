@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from typer._click.core import Context as ClickContext  # the Click that Typer carries
 
     from gkledger.cache import Snapshot
-    from gkledger.importer import Cell
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -1006,17 +1005,23 @@ def import_(
 
     Example: gkledger import 台账.xlsx --year 2022 -o data/tasks.yaml
     """
-    from gkledger.importer import TableError, read_table, to_yaml
+    from gkledger.importer import tasks_from_rows, to_yaml
+    from gkledger.tables import TableError, read_file, read_table
 
     if output is not None and output.exists() and not force:
         _fail(f"{output} exists; use --force to overwrite it")
     try:
-        raw = table.read_bytes()
-    except OSError as exc:
-        _fail(f"cannot read {table}: {exc.strerror or exc}")
-    rows = _table_rows(table, raw)
+        rows, how = read_table(table, read_file(table))
+    except TableError as exc:
+        _fail(f"{table}: {exc}")
+    except ImportError as exc:
+        _missing_extra(exc)
+    if how:
+        typer.echo(f"{table}: {how}", err=True)
     try:
-        imported = read_table(rows, year, title or f"{year}年政务公开工作要点", _known_phrases(ctx, data))
+        imported = tasks_from_rows(
+            rows, year, title or f"{year}年政务公开工作要点", _known_phrases(ctx, data)
+        )
     except TableError as exc:
         _fail(f"{table}: {exc}")
     text = to_yaml(imported, table.name)
@@ -1028,33 +1033,6 @@ def import_(
         typer.echo(f"{table}:{row}: {problem}", err=True)
     typer.echo(f"{len(imported.tasks)} tasks, {len(imported.problems)} to review", err=True)
     raise typer.Exit(EXIT_PROBLEMS if imported.problems else EXIT_OK)
-
-
-def _table_rows(table: Path, raw: bytes) -> list[list[Cell]]:
-    suffix = table.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        try:
-            from gkledger.render.xlsx import read_rows
-        except ImportError as exc:
-            _missing_extra(exc)
-        try:
-            return read_rows(raw)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            _fail(f"{table} is not a readable .xlsx workbook ({type(exc).__name__})")
-    if suffix == ".csv":
-        import csv
-        import io
-
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = raw.decode("gb18030")
-            except UnicodeDecodeError:
-                _fail(f"{table} is neither UTF-8 nor GBK text")
-            typer.echo(f"{table}: read as GBK (GB18030); UTF-8 is preferred", err=True)
-        return [list(row) for row in csv.reader(io.StringIO(text, newline=""))]
-    _fail(f"{table}: give a .xlsx or .csv file (.xls from old Excel: save it as .xlsx first)")
 
 
 def _known_phrases(ctx: typer.Context, data: Path | None) -> dict[str, Selector]:

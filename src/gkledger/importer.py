@@ -19,17 +19,12 @@ from gkledger.deadlines import DeadlineError, parse_deadline
 from gkledger.edits import scalar
 from gkledger.locate import TASKS_MODELINE
 from gkledger.model import Selector, Term
+from gkledger.tables import Cell, TableError
 
 COLUMNS = ("序号", "任务名称", "具体任务", "责任单位", "完成时限", "备注")
 REQUIRED = ("序号", "具体任务", "责任单位", "完成时限")
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 _ITEM = re.compile(r"^[(（][一二三四五六七八九十]+[)）]")
-
-Cell = str | int | float | dt.date | None
-
-
-class TableError(ValueError):
-    """The table cannot be read as a 任务台账 at all (no header row, say)."""
 
 
 @dataclass
@@ -94,7 +89,9 @@ def _header(rows: Sequence[Sequence[Cell]]) -> tuple[int, dict[str, list[int]]]:
     raise TableError("no header row with 序号, 具体任务, 责任单位 and 完成时限 in the first 20 rows")
 
 
-def read_table(rows: Sequence[Sequence[Cell]], year: int, title: str, known: dict[str, Selector]) -> Imported:
+def tasks_from_rows(
+    rows: Sequence[Sequence[Cell]], year: int, title: str, known: dict[str, Selector]
+) -> Imported:
     """The table's tasks; `known` maps normalised owners phrases to their selectors."""
     header, columns = _header(rows)
     section, item = "", None

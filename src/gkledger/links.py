@@ -149,19 +149,24 @@ class Checker:
         return self.hosts[host]
 
     async def _send(self, method: str, url: str, read_body: bool) -> tuple[httpx.Response, bytes]:
+        """One request, bounded as a whole by the timeout: httpx's own timeouts bound each wait,
+        not a body trickled a byte at a time."""
         async with self.everyone, self._host_gate(url):
-            request = self.client.build_request(method, url)
-            response = await self.client.send(request, stream=True)
-            try:
-                body = b""
-                if read_body:
-                    async for chunk in response.aiter_bytes():
-                        body += chunk
-                        if len(body) >= MAX_BODY:
-                            break
-                return response, body
-            finally:
-                await response.aclose()
+            return await asyncio.wait_for(self._exchange(method, url, read_body), self.settings.timeout)
+
+    async def _exchange(self, method: str, url: str, read_body: bool) -> tuple[httpx.Response, bytes]:
+        request = self.client.build_request(method, url)
+        response = await self.client.send(request, stream=True)
+        try:
+            body = b""
+            if read_body:
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+                    if len(body) >= MAX_BODY:
+                        break
+            return response, body
+        finally:
+            await response.aclose()
 
     async def _request(self, url: str, read_body: bool) -> tuple[httpx.Response, bytes]:
         """One URL, HEAD first unless the body is needed; transient failures raise _Transient."""
@@ -172,8 +177,8 @@ class Checker:
                     self._raise_if_transient(response)
                     return response, body
             response, body = await self._send("GET", url, read_body)
-        except httpx.TimeoutException as exc:
-            raise _Transient(Outcome("broken", None, describe_error(exc))) from exc
+        except (httpx.TimeoutException, TimeoutError) as exc:
+            raise _Transient(Outcome("broken", None, "timeout")) from exc
         except httpx.RemoteProtocolError as exc:
             raise _Transient(Outcome("broken", None, "the server closed the connection")) from exc
         self._raise_if_transient(response)
@@ -199,6 +204,9 @@ class Checker:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def probe(self, url: str, expect: tuple[str, ...]) -> Outcome:
+        invalid = _invalid(url)
+        if invalid is not None:
+            return Outcome("broken", None, f"not a valid URL: {invalid}")
         chain = [url]
         current = url
         try:
@@ -221,6 +229,8 @@ class Checker:
             return Outcome("broken", None, describe_error(exc))
         except (ssl.SSLError, OSError) as exc:
             return Outcome("broken", None, describe_error(exc))
+        except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+            return Outcome("broken", None, f"not a valid URL: {exc}")
 
     @staticmethod
     def _judge(response: httpx.Response, body: bytes, chain: list[str], expect: tuple[str, ...]) -> Outcome:
@@ -244,6 +254,21 @@ class Checker:
         if moved:
             return Outcome("redirected", status, final, final)
         return Outcome("ok", status, "", final)
+
+
+def _invalid(url: str) -> str | None:
+    """Why no client can request `url` (a port past 65535, a host that is not valid IDNA), or None."""
+    try:
+        parsed = httpx.URL(url)
+        port = parsed.port
+        host = parsed.host
+    except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+        return str(exc) or type(exc).__name__
+    if port is not None and not 0 < port <= 65535:
+        return f"port {port} is out of range"
+    if not host:
+        return "no host"
+    return None
 
 
 def _decode(body: bytes, response: httpx.Response) -> str:
@@ -277,7 +302,10 @@ async def _check_all(
         checker = Checker(client, settings)
 
         async def one(key: tuple[str, tuple[str, ...]]) -> None:
-            outcomes[key] = await checker.probe(*key)
+            try:
+                outcomes[key] = await checker.probe(*key)
+            except Exception as exc:  # a failure no rule above names is still this link's result
+                outcomes[key] = Outcome("broken", None, f"check failed ({type(exc).__name__}: {exc})")
             if on_result is not None:
                 for evidence in by_key[key]:
                     on_result(LinkResult(evidence, outcomes[key]))

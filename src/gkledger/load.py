@@ -405,8 +405,24 @@ def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list
     return records
 
 
-_HTTP_URL = re.compile(r"https?://[^\s/?#@:]+(?::\d+)?(?:[/?#]\S*)?")
+_HTTP_URL = re.compile(r"https?://([^\s/?#@:]+)(?::(\d{1,5}))?(?:[/?#]\S*)?")
 
 
 def _is_http_url(text: str) -> bool:
-    return _HTTP_URL.fullmatch(text) is not None
+    """An http(s) URL that a client can actually request: a port up to 65535 and a host name
+    that encodes to ASCII (IDNA) in labels of at most 63 characters."""
+    match = _HTTP_URL.fullmatch(text)
+    if match is None:
+        return False
+    host, port = match.group(1), match.group(2)
+    if port is not None and not 0 < int(port) <= 65535:
+        return False
+    try:
+        ascii_host = host.rstrip(".").encode("idna")
+        for label in ascii_host.split(b"."):
+            if label.lower().startswith(b"xn--"):
+                label.decode("idna")  # punycode that decodes to nothing valid
+    except UnicodeError:
+        return False
+    labels = ascii_host.split(b".")
+    return len(ascii_host) <= 253 and all(0 < len(label) <= 63 for label in labels)

@@ -12,7 +12,6 @@ shows as those characters in Excel and WPS.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from collections.abc import Iterable
 from typing import Any
@@ -24,7 +23,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gkledger.importer import Cell as TableCell
 from gkledger.render.text import cell as cell_text
 from gkledger.reports import Report
 from gkledger.status import LABELS, Status
@@ -245,27 +243,3 @@ def to_xlsx(report: Report) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def read_rows(data: bytes) -> list[list[TableCell]]:
-    """The cells of the first sheet that has a 序号 column (else the first sheet), row by row.
-
-    Merged cells read as the value in their first cell and blanks below, as the notice's 任务名称
-    column is laid out.
-    """
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(data), data_only=True)
-    tables = [
-        [[_plain(value) for value in row] for row in sheet.iter_rows(values_only=True)] for sheet in workbook
-    ]
-    for rows in tables:
-        if any("序号" in [str(cell).strip() for cell in row if cell is not None] for row in rows[:20]):
-            return rows
-    return tables[0] if tables else []
-
-
-def _plain(value: object) -> TableCell:
-    if value is None or isinstance(value, (str, int, float, dt.date)):
-        return value
-    return str(value)
