@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -101,7 +102,12 @@ def test_deadline_parser_answers_or_refuses(text: str) -> None:
         deadline = parse_deadline(text, 2021)
     except DeadlineError:
         return
-    assert dt.date(2021, 1, 1) <= deadline.due or re.search(r"\d{4}", text)
+    assert deadline.text == text  # kept verbatim
+    written = unicodedata.normalize("NFKC", text)
+    if deadline.due.year != 2021:  # another year only when the text names that very year
+        assert f"{deadline.due.year}年" in written, (text, deadline)
+    else:
+        assert deadline.due >= dt.date(2021, 1, 1)
 
 
 NAMES = st.sampled_from(["市", "甲", "乙", "丙", "丁", "戊"])

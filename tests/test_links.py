@@ -212,15 +212,15 @@ def test_every_answer_is_classified(cli: Cli, shipped: Path, site: str) -> None:
 def test_invalid_tls_is_broken_and_valid_tls_ok(tls_site: tuple[str, ssl.SSLContext]) -> None:
     base, trusting = tls_site
     item = links.Evidence("p.yaml", 1, "5", "回民区", base + "/ok")
-    [untrusted] = links.check([item], links.Settings(timeout=2))
+    [untrusted] = links.check([item], links.LinkLimits(timeout=2))
     assert untrusted.outcome.state == "broken" and untrusted.outcome.detail.startswith("TLS problem")
-    [trusted] = links.check([item], links.Settings(timeout=2, verify=trusting))
+    [trusted] = links.check([item], links.LinkLimits(timeout=2, verify=trusting))
     assert trusted.outcome.state == "ok"
 
 
 def test_the_run_is_bounded_by_its_budget(site: str) -> None:
     items = [links.Evidence("p.yaml", i, str(i), "回民区", f"{site}/slow?{i}") for i in range(4)]
-    results = links.check(items, links.Settings(timeout=30, budget=1, concurrency=1, per_host=1))
+    results = links.check(items, links.LinkLimits(timeout=30, budget=1, concurrency=1, per_host=1))
     assert all(r.outcome.state == "broken" for r in results)
     assert any("time budget" in r.outcome.detail for r in results)
 
@@ -287,7 +287,7 @@ def test_retry_after_in_seconds_or_as_a_date_against_the_servers_clock() -> None
 )
 def test_urls_no_client_can_request_are_broken_at_once(url: str, detail: str) -> None:
     item = links.Evidence("progress/x.yaml", 1, "5", "回民区", url)
-    [result] = links.check([item], links.Settings(timeout=1, budget=30))
+    [result] = links.check([item], links.LinkLimits(timeout=1, budget=30))
     assert result.outcome.state == "broken" and detail in result.outcome.detail
     assert "budget" not in result.outcome.detail
 

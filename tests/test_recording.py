@@ -208,18 +208,20 @@ def test_killed_at_any_instant_the_file_is_old_or_new(ledger: Path) -> None:
     path = ledger / "progress" / "回民区.yaml"
     rng = random.Random(49)
     tasks = ["1", "2", "5", "6", "7", "8", "9", "10", "11", "12"]
+    killed = 0
     for task in tasks:
         old = path.read_bytes()
         proc = gk("done", task, "-u", "回民区", "--date", "2021-08-01", "--today", "2021-09-01",
                   "--data", "data", cwd=Path.cwd())  # fmt: skip
         time.sleep(rng.uniform(0.0, 0.6))
         proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        killed += proc.wait() == -signal.SIGKILL
         new = path.read_bytes()
         assert new == old or (new.startswith(old) and f"task: '{task}'".encode() in new[len(old) :])
         assert load(ledger).diagnostics == []
     statuses = json.dumps([r.task for r in load(ledger).ledger.records])
     assert '"4"' in statuses  # the hand-kept records are all still there
+    assert killed > 0  # the kills landed while the commands ran, not after they were done
 
 
 def test_an_unwritable_progress_folder_is_an_error_not_a_traceback(cli: Cli, ledger: Path) -> None:

@@ -26,15 +26,9 @@ from gkledger.dates import parse_iso_date
 from gkledger.diagnostics import Diagnostic, has_errors
 from gkledger.locate import PROGRESS_DIR, find_data_dir
 from gkledger.model import Ledger, Selector, Unit, shown_path
-from gkledger.status import (
-    OPEN,
-    Obligations,
-    Row,
-    row_of,
-    sort_for_attention,
-    summaries_by_unit,
-    summarise,
-)
+from gkledger.query import OPEN_STATUSES, Query, open_rows, select, unit_summaries, worst_first
+from gkledger.query import evidence as evidence_records
+from gkledger.status import Obligations, Row, row_of, summarise
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -448,7 +442,7 @@ def status(
     from gkledger.render import console as out
 
     if unit is None:
-        summaries = summaries_by_unit(obligations, day, soon_days)
+        summaries = unit_summaries(obligations, day, soon_days)
         every = obligations.rows(day, soon_days)
         if fmt is ListFormat.table:
             out.units_overview(_view_console(ctx, ledger), summaries, summarise(every, day), day)
@@ -461,7 +455,7 @@ def status(
         return
     chosen = _unit(obligations, unit)
     every = obligations.rows(day, soon_days, chosen)
-    shown = sort_for_attention(every if all_ else [r for r in every if r.status in OPEN])
+    shown = worst_first(every if all_ else open_rows(every), obligations)
     _emit_rows(
         shown,
         fmt,
@@ -516,13 +510,8 @@ def due(
     day = _today(ctx, today)
     soon_days = ledger.settings.soon_days if soon is None else soon
     chosen = _unit(obligations, unit) if unit else None
-    order = {u.name: i for i, u in enumerate(obligations.index.units)}
-    rows = [
-        r
-        for r in obligations.rows(day, soon_days, chosen)
-        if r.status in OPEN and r.due <= last and (first is None or r.due >= first)
-    ]
-    rows.sort(key=lambda r: (r.due, order.get(r.unit.name, 0)))
+    query = Query(chosen, OPEN_STATUSES, first, last, order="due")
+    rows = select(obligations, day, soon_days, query)
     span = f"{first.isoformat()} … {last.isoformat()}" if first else f"on or before {last.isoformat()}"
     title = f"Due {span}" + (f" · {chosen.name}" if chosen else "") + f" · as of {day.isoformat()}"
     from gkledger.render import console as out
@@ -548,9 +537,8 @@ def late(
     ledger = obligations.ledger
     day = _today(ctx, today)
     chosen = _unit(obligations, unit) if unit else None
-    order = {u.name: i for i, u in enumerate(obligations.index.units)}
-    rows = [r for r in obligations.rows(day, ledger.settings.soon_days, chosen) if r.status == "late"]
-    rows.sort(key=lambda r: (r.due, order.get(r.unit.name, 0)))
+    query = Query(chosen, frozenset({"late"}), order="due")
+    rows = select(obligations, day, ledger.settings.soon_days, query)
     title = "Late" + (f" · {chosen.name}" if chosen else "") + f" · as of {day.isoformat()}"
     from gkledger.render import console as out
 
@@ -869,40 +857,25 @@ def remind(
 
     Example: gkledger remind --today 2021-09-01 -o 催办/
     """
-    from gkledger.render.notices import notice
-    from gkledger.reports import build, group_by_unit
+    from gkledger.render.notices import file_name, notices
+    from gkledger.reports import build
 
     obligations = _obligations(ctx, data)
     ledger = obligations.ledger
     day = _today(ctx, today)
     soon_days = ledger.settings.soon_days if soon is None else soon
     chosen = _unit(obligations, unit) if unit else None
-    report = build(obligations, day, soon_days, chosen)
-    grouped = group_by_unit(report.attention)
-    plan = ledger.plan
-    notices = [
-        (
-            u,
-            notice(
-                u,
-                grouped[u.name],
-                day,
-                plan.title if plan else None,
-                plan.issuer if plan else None,
-                markdown=fmt is NoticeFormat.md,
-            ),
-        )
-        for u in report.units
-        if u.name in grouped
-    ]
-    if not notices:
+    written = notices(build(obligations, day, soon_days, chosen), markdown=fmt is NoticeFormat.md)
+    if not written:
         typer.echo(f"Nothing is late or due soon as of {day}.", err=True)
         return
     if output is None:
-        typer.echo("\n---\n\n".join(text for _, text in notices), nl=False)
+        typer.echo("\n---\n\n".join(text for _, text in written), nl=False)
         return
-    for u, text in notices:
-        path = output / f"催办通知-{u.name}-{day.isoformat().replace('-', '')}.{fmt.value}"
+    for u, text in written:
+        path = output / file_name(u, day, fmt.value)
+        if path.parent != output:  # pragma: no cover - file_name makes one path part
+            _fail(f"refusing to write {path} outside {output}")
         _write_output(path, text.encode("utf-8"), make_folders=True)
         typer.echo(f"Wrote {path}", err=True)
 
@@ -1082,23 +1055,21 @@ def links(
     obligations = _obligations(ctx, data)
     chosen = _unit(obligations, unit) if unit else None
     try:
-        from gkledger.links import Evidence, Settings, cached_check
+        from gkledger.links import Evidence, LinkLimits, cached_check
     except ImportError as exc:
         _fail(f"links needs {exc.name}: pip install 'gkledger[links]'")
-    names = obligations.index.names
-    items = []
-    for r in obligations.ledger.records:
-        owner = names.get(r.unit.strip(), r.unit)
-        if r.evidence and (chosen is None or owner == chosen.name):
-            items.append(Evidence(r.source.path, r.source.line, r.task, owner, r.evidence, r.expect))
+    items = [
+        Evidence(r.source.path, r.source.line, r.task, owner, r.evidence or "", r.expect)
+        for r, owner in evidence_records(obligations, chosen)
+    ]
     from gkledger.cache import cache_home
     from gkledger.render import console as out
 
     home = None if (fresh or _settings(ctx).no_cache) else cache_home(os.environ)
-    settings = Settings(timeout=timeout, concurrency=concurrency, per_host=per_host, budget=budget)
+    limits = LinkLimits(timeout=timeout, concurrency=concurrency, per_host=per_host, budget=budget)
     now = dt.datetime.now(dt.UTC)
     with out.link_progress(len(items)) as tick:
-        results = cached_check(items, settings, home / "links.json" if home else None, now, tick)
+        results = cached_check(items, limits, home / "links.json" if home else None, now, tick)
     if fmt is ListFormat.table:
         if results:
             out.links_table(out.make_console(), results)

@@ -72,7 +72,7 @@ class LinkResult:
 
 
 @dataclass(frozen=True)
-class Settings:
+class LinkLimits:
     timeout: float = 10.0  # seconds per request
     concurrency: int = 8
     per_host: int = 2
@@ -136,23 +136,23 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 class Checker:
-    def __init__(self, client: httpx.AsyncClient, settings: Settings) -> None:
+    def __init__(self, client: httpx.AsyncClient, limits: LinkLimits) -> None:
         self.client = client
-        self.settings = settings
-        self.everyone = asyncio.Semaphore(settings.concurrency)
+        self.limits = limits
+        self.everyone = asyncio.Semaphore(limits.concurrency)
         self.hosts: dict[str, asyncio.Semaphore] = {}
 
     def _host_gate(self, url: str) -> asyncio.Semaphore:
         host = urlsplit(url).netloc.lower()
         if host not in self.hosts:
-            self.hosts[host] = asyncio.Semaphore(self.settings.per_host)
+            self.hosts[host] = asyncio.Semaphore(self.limits.per_host)
         return self.hosts[host]
 
     async def _send(self, method: str, url: str, read_body: bool) -> tuple[httpx.Response, bytes]:
         """One request, bounded as a whole by the timeout: httpx's own timeouts bound each wait,
         not a body trickled a byte at a time."""
         async with self.everyone, self._host_gate(url):
-            return await asyncio.wait_for(self._exchange(method, url, read_body), self.settings.timeout)
+            return await asyncio.wait_for(self._exchange(method, url, read_body), self.limits.timeout)
 
     async def _exchange(self, method: str, url: str, read_body: bool) -> tuple[httpx.Response, bytes]:
         request = self.client.build_request(method, url)
@@ -191,12 +191,12 @@ class Checker:
             raise _Transient(outcome, _retry_after(response))
 
     async def _with_retries(self, url: str, read_body: bool) -> tuple[httpx.Response, bytes]:
-        delay = self.settings.backoff
-        for attempt in range(self.settings.retries + 1):
+        delay = self.limits.backoff
+        for attempt in range(self.limits.retries + 1):
             try:
                 return await self._request(url, read_body)
             except _Transient as transient:
-                if attempt == self.settings.retries:
+                if attempt == self.limits.retries:
                     raise
                 wait = transient.retry_after if transient.retry_after is not None else delay
                 await asyncio.sleep(min(wait, 5.0))
@@ -287,19 +287,19 @@ def _decode(body: bytes, response: httpx.Response) -> str:
 
 
 async def _check_all(
-    items: list[Evidence], settings: Settings, on_result: Callable[[LinkResult], None] | None
+    items: list[Evidence], limits: LinkLimits, on_result: Callable[[LinkResult], None] | None
 ) -> list[LinkResult]:
     by_key: dict[tuple[str, tuple[str, ...]], list[Evidence]] = {}
     for evidence in items:
         by_key.setdefault((evidence.url, evidence.expect), []).append(evidence)
     outcomes: dict[tuple[str, tuple[str, ...]], Outcome] = {}
-    timeout = httpx.Timeout(settings.timeout)
-    limits = httpx.Limits(max_connections=settings.concurrency)
+    timeout = httpx.Timeout(limits.timeout)
+    pool = httpx.Limits(max_connections=limits.concurrency)
     headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
     async with httpx.AsyncClient(
-        timeout=timeout, limits=limits, headers=headers, follow_redirects=False, verify=settings.verify
+        timeout=timeout, limits=pool, headers=headers, follow_redirects=False, verify=limits.verify
     ) as client:
-        checker = Checker(client, settings)
+        checker = Checker(client, limits)
 
         async def one(key: tuple[str, tuple[str, ...]]) -> None:
             try:
@@ -312,19 +312,19 @@ async def _check_all(
 
         jobs = [asyncio.ensure_future(one(key)) for key in by_key]
         if jobs:
-            _, pending = await asyncio.wait(jobs, timeout=settings.budget)
+            _, pending = await asyncio.wait(jobs, timeout=limits.budget)
             for job in pending:
                 job.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-    unchecked = Outcome("broken", None, f"{BUDGET_DETAIL} of {settings.budget:g} s ran out")
+    unchecked = Outcome("broken", None, f"{BUDGET_DETAIL} of {limits.budget:g} s ran out")
     return [LinkResult(e, outcomes.get((e.url, e.expect), unchecked)) for e in items]
 
 
 def check(
-    items: Iterable[Evidence], settings: Settings, on_result: Callable[[LinkResult], None] | None = None
+    items: Iterable[Evidence], limits: LinkLimits, on_result: Callable[[LinkResult], None] | None = None
 ) -> list[LinkResult]:
     """Check every link (each distinct URL once) and return one result per item, in order."""
-    return asyncio.run(_check_all(list(items), settings, on_result))
+    return asyncio.run(_check_all(list(items), limits, on_result))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -358,7 +358,7 @@ def read_cache(path: Path, now: dt.datetime) -> dict[str, tuple[Outcome, str]]:
 
 def cached_check(
     items: list[Evidence],
-    settings: Settings,
+    limits: LinkLimits,
     cache_file: Path | None,
     now: dt.datetime,
     on_result: Callable[[LinkResult], None] | None = None,
@@ -367,7 +367,7 @@ def cached_check(
     known = read_cache(cache_file, now) if cache_file is not None else {}
     hits = {i: known[_cache_key(e)][0] for i, e in enumerate(items) if _cache_key(e) in known}
     todo = [e for i, e in enumerate(items) if i not in hits]
-    fresh = iter(check(todo, settings, on_result))
+    fresh = iter(check(todo, limits, on_result))
     results = [LinkResult(e, hits[i], cached=True) if i in hits else next(fresh) for i, e in enumerate(items)]
     if cache_file is not None and todo:
         _save(cache_file, results, known, now)

@@ -10,7 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from gkledger.model import Plan, Task, Unit
-from gkledger.status import OPEN, Obligations, Row, Status, Summary, summaries_by_unit, summarise
+from gkledger.query import by_due, open_rows, unit_summaries, worst_first
+from gkledger.status import Obligations, Row, Status, Summary, summarise
 
 
 @dataclass(frozen=True)
@@ -20,12 +21,7 @@ class TaskLine:
     task: Task
     rows: tuple[Row, ...]
     summary: Summary
-
-    @property
-    def owing(self) -> tuple[Row, ...]:
-        """Obligations still open (late first), for calendars and notices."""
-        rank = {"late": 0, "due-soon": 1, "pending": 2, "ongoing": 3}
-        return tuple(sorted((r for r in self.rows if r.status in OPEN), key=lambda r: rank[r.status]))
+    owing: tuple[Row, ...]  # obligations still open, worst first: for calendars and notices
 
 
 @dataclass(frozen=True)
@@ -40,20 +36,13 @@ class Report:
     overall: Summary
     rows: tuple[Row, ...]
 
+    late: tuple[Row, ...]  # by due day
+    attention: tuple[Row, ...]  # late and due soon, by due day: what a 督办 notice lists
     cells: dict[tuple[str, str], Status]  # (task id, unit name) -> status
 
     def status(self, task: Task, unit: Unit) -> Status | None:
         """The matrix cell: the unit's status for the task, or None when it does not owe it."""
         return self.cells.get((task.id, unit.name))
-
-    @property
-    def late(self) -> tuple[Row, ...]:
-        return tuple(sorted((r for r in self.rows if r.status == "late"), key=lambda r: (r.due, r.unit.name)))
-
-    @property
-    def attention(self) -> tuple[Row, ...]:
-        """Late and due-soon obligations, by due date: what a 督办 notice lists."""
-        return tuple(sorted((r for r in self.rows if r.status in ("late", "due-soon")), key=lambda r: r.due))
 
 
 def build(obligations: Obligations, today: dt.date, soon_days: int, unit: Unit | None = None) -> Report:
@@ -63,7 +52,12 @@ def build(obligations: Obligations, today: dt.date, soon_days: int, unit: Unit |
     for row in rows:
         by_task.setdefault(row.task.id, []).append(row)
     lines = tuple(
-        TaskLine(task, tuple(by_task.get(task.id, ())), summarise(by_task.get(task.id, ()), today))
+        TaskLine(
+            task,
+            tuple(by_task.get(task.id, ())),
+            summarise(by_task.get(task.id, ()), today),
+            tuple(worst_first(open_rows(by_task.get(task.id, ())), obligations)),
+        )
         for task in ledger.tasks
         if unit is None or task.id in by_task
     )
@@ -72,7 +66,7 @@ def build(obligations: Obligations, today: dt.date, soon_days: int, unit: Unit |
         by_unit: tuple[Summary, ...] = (summarise(rows, today, unit),)
     else:
         units = tuple(obligations.owing_units())
-        by_unit = tuple(summaries_by_unit(obligations, today, soon_days))
+        by_unit = tuple(unit_summaries(obligations, today, soon_days))
     return Report(
         today=today,
         soon_days=soon_days,
@@ -83,6 +77,8 @@ def build(obligations: Obligations, today: dt.date, soon_days: int, unit: Unit |
         by_unit=by_unit,
         overall=summarise(rows, today, unit),
         rows=rows,
+        late=tuple(by_due((r for r in rows if r.status == "late"), obligations)),
+        attention=tuple(by_due((r for r in rows if r.status in ("late", "due-soon")), obligations)),
         cells={(r.task.id, r.unit.name): r.status for r in rows},
     )
 

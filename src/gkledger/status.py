@@ -28,15 +28,6 @@ Status = Literal["late", "due-soon", "pending", "ongoing", "done", "done-late", 
 
 STATUSES: tuple[Status, ...] = ("late", "due-soon", "pending", "ongoing", "done", "done-late", "waived")
 OPEN: frozenset[Status] = frozenset({"late", "due-soon", "pending", "ongoing"})
-LABELS: dict[Status, str] = {
-    "late": "逾期 late",
-    "due-soon": "临期 due-soon",
-    "pending": "未到期 pending",
-    "ongoing": "持续 ongoing",
-    "done": "已完成 done",
-    "done-late": "逾期完成 done-late",
-    "waived": "免办 waived",
-}
 
 
 @runtime_checkable
@@ -228,29 +219,3 @@ def summarise(rows: Iterable[Row], today: dt.date, unit: Unit | None = None) -> 
             if row.status == "done":
                 on_time += 1
     return Summary(unit, counts, total, due_so_far, on_time)
-
-
-def summaries_by_unit(obligations: Obligations, today: dt.date, soon_days: int) -> list[Summary]:
-    """One summary per owing unit, worst first: most late, then lowest on-time rate, then name order."""
-    result = [
-        summarise(obligations.rows(today, soon_days, unit), today, unit) for unit in obligations.owing_units()
-    ]
-    order = {u.name: i for i, u in enumerate(obligations.owing_units())}
-
-    def badness(summary: Summary) -> tuple[int, float, int, int]:
-        rate = summary.on_time_rate
-        assert summary.unit is not None
-        return (
-            -summary.counts["late"],
-            rate if rate is not None else 2.0,
-            -summary.counts["due-soon"],
-            order[summary.unit.name],
-        )
-
-    return sorted(result, key=badness)
-
-
-def sort_for_attention(rows: Iterable[Row]) -> list[Row]:
-    """Late first, then due soon, then the rest; within each by due date, then task order."""
-    rank = {status: i for i, status in enumerate(STATUSES)}
-    return sorted(rows, key=lambda r: (rank[r.status], r.due))  # stable: task order is kept

@@ -21,7 +21,8 @@ from rich.table import Table
 from rich.text import Text
 
 from gkledger.model import Task, Unit, shown_path
-from gkledger.status import LABELS, STATUSES, Row, Status, Summary
+from gkledger.render.labels import both
+from gkledger.status import STATUSES, Row, Status, Summary
 
 if TYPE_CHECKING:
     from gkledger.links import LinkResult
@@ -57,7 +58,7 @@ def make_console(stderr: bool = False) -> Console:
 
 
 def status_text(status: Status) -> Text:
-    return Text(f"{LIGHTS[status]} {LABELS[status]}", style=STYLES[status])
+    return Text(f"{LIGHTS[status]} {both(status)}", style=STYLES[status])
 
 
 def days_text(row: Row) -> Text:

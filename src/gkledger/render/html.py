@@ -10,11 +10,9 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from gkledger import __version__
+from gkledger.render.labels import ZH, both
 from gkledger.render.text import visible
 from gkledger.reports import Report
-from gkledger.status import LABELS
-
-SHORT = {status: label.split()[0] for status, label in LABELS.items()}
 
 
 def _rate(rate: float | None) -> str:
@@ -49,8 +47,8 @@ def to_html(report: Report) -> str:
         tasks=report.tasks,
         records=[r for r in report.rows if r.record is not None],
         status=report.status,
-        labels=LABELS,
-        short=SHORT,
+        labels={status: both(status) for status in ZH},
+        short=ZH,
         rate=_rate,
         percent=_percent,
         version=__version__,

@@ -13,9 +13,9 @@ import hashlib
 from icalendar import Calendar, Event
 
 from gkledger import __version__
+from gkledger.render.labels import ZH
 from gkledger.render.text import visible
 from gkledger.reports import Report
-from gkledger.status import LABELS
 
 
 def _uid(report: Report, task_id: str) -> str:
@@ -52,7 +52,7 @@ def to_ics(report: Report) -> bytes:
         ]
         if owing:
             lines.append(f"尚未办结（{len(owing)}）：")
-            lines.extend(f"- {row.unit.name}（{LABELS[row.status].split()[0]}）" for row in owing)
+            lines.extend(f"- {row.unit.name}（{ZH[row.status]}）" for row in owing)
         else:
             lines.append("已全部办结。")
         event.add("description", visible("\n".join(lines)))

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from gkledger.model import Unit
+from gkledger.reports import Report
 from gkledger.status import Row
 
 # Characters that would turn data into markup (emphasis, links, code, raw HTML); the rest of
@@ -67,3 +68,32 @@ def notice(
         out.append(esc(issuer))
     out.append(_cn_date(today))
     return "\n".join(out) + "\n"
+
+
+def notices(report: Report, markdown: bool = True) -> list[tuple[Unit, str]]:
+    """One notice per unit with late or due-soon items, in the report's unit order."""
+    grouped: dict[str, list[Row]] = {}
+    for row in report.attention:
+        grouped.setdefault(row.unit.name, []).append(row)
+    plan = report.plan
+    return [
+        (
+            unit,
+            notice(
+                unit,
+                grouped[unit.name],
+                report.today,
+                plan.title if plan else None,
+                plan.issuer if plan else None,
+                markdown=markdown,
+            ),
+        )
+        for unit in report.units
+        if unit.name in grouped
+    ]
+
+
+def file_name(unit: Unit, today: dt.date, suffix: str) -> str:
+    """A notice's file name: one path part, whatever the unit is called."""
+    safe = "".join("_" if c in '/\\:*?"<>|' or not c.isprintable() else c for c in unit.name).lstrip(".")
+    return f"催办通知-{safe or 'unit'}-{today.isoformat().replace('-', '')}.{suffix}"

@@ -20,12 +20,12 @@ from gkledger.status import Row, Summary
 if TYPE_CHECKING:  # links needs the optional httpx; its results are only rendered here
     from gkledger.links import LinkResult
 
-Record = dict[str, Any]
+JsonObject = dict[str, Any]  # one object of the JSON contract (a CSV row likewise)
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def row_record(row: Row) -> Record:
+def row_record(row: Row) -> JsonObject:
     record = row.record
     return {
         "task": row.task.id,
@@ -46,7 +46,7 @@ def row_record(row: Row) -> Record:
     }
 
 
-def summary_record(summary: Summary) -> Record:
+def summary_record(summary: Summary) -> JsonObject:
     unit = summary.unit
     rate = summary.on_time_rate
     late_rate = summary.late_rate
@@ -62,7 +62,7 @@ def summary_record(summary: Summary) -> Record:
     }
 
 
-def task_record(task: Task) -> Record:
+def task_record(task: Task) -> JsonObject:
     return {
         "id": task.id,
         "section": task.section,
@@ -77,7 +77,7 @@ def task_record(task: Task) -> Record:
     }
 
 
-def unit_record(unit: Unit) -> Record:
+def unit_record(unit: Unit) -> JsonObject:
     return {
         "name": unit.name,
         "full_name": unit.full_name,
@@ -91,7 +91,7 @@ def unit_record(unit: Unit) -> Record:
     }
 
 
-def link_record(result: LinkResult) -> Record:
+def link_record(result: LinkResult) -> JsonObject:
     evidence, outcome = result.evidence, result.outcome
     return {
         "path": shown_path(evidence.path),
@@ -107,7 +107,7 @@ def link_record(result: LinkResult) -> Record:
     }
 
 
-def diagnostic_record(diagnostic: Diagnostic) -> Record:
+def diagnostic_record(diagnostic: Diagnostic) -> JsonObject:
     source = diagnostic.source
     return {
         "path": shown_path(source.path),
@@ -136,7 +136,7 @@ def safe_cell(value: Any) -> str:
     return text
 
 
-def to_csv(records: Sequence[Record], columns: Iterable[str] | None = None) -> str:
+def to_csv(records: Sequence[JsonObject], columns: Iterable[str] | None = None) -> str:
     """CSV text with a BOM; the columns default to the first record's keys."""
     fields = list(columns) if columns is not None else (list(records[0]) if records else [])
     buffer = io.StringIO()

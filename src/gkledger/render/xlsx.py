@@ -23,9 +23,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gkledger.render.labels import ZH
 from gkledger.render.text import cell as cell_text
 from gkledger.reports import Report
-from gkledger.status import LABELS, Status
+from gkledger.status import Status
 
 FILLS: dict[Status, str] = {
     "late": "F8CBAD",
@@ -96,7 +97,7 @@ def _header(
 
 def _standing(line_summary: Any) -> str:
     counts = line_summary.counts
-    parts = [f"{LABELS[s].split()[0]} {counts[s]}" for s in ("late", "due-soon") if counts[s]]
+    parts = [f"{ZH[s]} {counts[s]}" for s in ("late", "due-soon") if counts[s]]
     finished = counts["done"] + counts["done-late"] + counts["waived"]
     parts.append(f"已办结 {finished}/{line_summary.total}")
     return "，".join(parts)
@@ -167,7 +168,7 @@ def _matrix_sheet(sheet: Worksheet, report: Report) -> None:
         _set(sheet, row, 3, deadline).alignment = CENTER
         for col, unit in enumerate(report.units, start=4):
             status = report.status(line.task, unit)
-            cell = _set(sheet, row, col, LABELS[status].split()[0] if status else "")
+            cell = _set(sheet, row, col, ZH[status] if status else "")
             cell.alignment = CENTER
             if status:
                 cell.fill = PatternFill("solid", fgColor=FILLS[status])
@@ -217,7 +218,7 @@ def _records_sheet(sheet: Worksheet, report: Report) -> None:
         values = (
             obligation.task.id,
             obligation.unit.name,
-            LABELS[obligation.status].split()[0],
+            ZH[obligation.status],
             record.done,
             record.waived or "",
             record.evidence or "",
