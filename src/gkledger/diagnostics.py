@@ -15,7 +15,10 @@ Severity = Literal["error", "warning"]
 CODES: dict[str, tuple[Severity, str]] = {
     # Reading files
     "GK001": ("error", "a required file or folder is missing"),
-    "GK002": ("error", "a file cannot be read"),
+    "GK002": (
+        "error",
+        "a file or the progress folder cannot be read, or is not a regular file (a FIFO, a device)",
+    ),
     "GK003": ("error", "a file is not UTF-8 text (GBK from a Windows editor is explained)"),
     "GK004": ("error", "YAML syntax error"),
     "GK005": ("error", "a mapping has the same key twice"),
@@ -31,7 +34,10 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GK104": ("error", "a text field is empty"),
     "GK105": ("error", "not a real date in YYYY-MM-DD form"),
     "GK106": ("error", "a value is out of range"),
-    "GK107": ("error", "evidence is not an http(s) URL"),
+    "GK107": (
+        "error",
+        "evidence is not an http(s) URL a client can request (a port up to 65535, a valid IDNA host)",
+    ),
     # Tasks
     "GK201": ("error", "two tasks have the same id"),
     "GK202": ("error", "a deadline (完成时限) that the grammar cannot read"),
