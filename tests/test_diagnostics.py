@@ -45,6 +45,13 @@ def symlink_outside(root: Path) -> None:
 
 RECORD = "- task: '1'\n  unit: 甲县\n  done: 2021-08-01\n"
 
+
+def unmaintained_records(root: Path) -> None:
+    """财政局 has maintainers, so the ledger names them; 甲县 records progress without any."""
+    units("    tags: [财政]\n", "    tags: [财政]\n    maintainers: ['@czj']\n")(root)
+    progress(RECORD)(root)
+
+
 # code -> (how to break the small ledger, file the diagnostic names, its line)
 CASES: dict[str, tuple[Setup, str, int]] = {
     "GK001": (lambda root: (root / "units.yaml").unlink(), "units.yaml", 1),
@@ -68,6 +75,11 @@ CASES: dict[str, tuple[Setup, str, int]] = {
     "GK105": (progress("- task: '1'\n  unit: 甲县\n  done: 2021-02-30\n"), "progress/甲县.yaml", 3),
     "GK106": (tasks("tasks:", "settings:\n  soon_days: 400\ntasks:"), "tasks.yaml", 6),
     "GK107": (progress(RECORD + "  evidence: www.example.gov.cn\n"), "progress/甲县.yaml", 4),
+    "GK108": (
+        units("    tags: [财政]\n", "    tags: [财政]\n    maintainers: [财政局的人]\n"),
+        "units.yaml",
+        16,
+    ),
     "GK201": (tasks('  - id: "2"', '  - id: "1"'), "tasks.yaml", 12),
     "GK202": (tasks("    deadline: 全年持续推进", "    deadline: 尽快"), "tasks.yaml", 17),
     "GK203": (
@@ -88,6 +100,7 @@ CASES: dict[str, tuple[Setup, str, int]] = {
     "GK404": (progress(RECORD + RECORD), "progress/甲县.yaml", 4),
     "GK405": (progress("- task: '1'\n  unit: 甲县\n  note: 已办\n"), "progress/甲县.yaml", 1),
     "GK406": (progress("- task: '1'\n  unit: 甲县\n  done: 2021-01-05\n"), "progress/甲县.yaml", 1),
+    "GK408": (unmaintained_records, "units.yaml", 17),
     "GK407": (
         lambda root: write(root / "progress" / "财政局.yaml", RECORD) and None,
         "progress/财政局.yaml",

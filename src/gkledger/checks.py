@@ -274,7 +274,27 @@ def records_in_their_units_file(ledger: Ledger, index: UnitIndex) -> Iterator[Di
                 "GK407",
                 f"a record of {unit} in the progress file of {owner}",
                 f"move it to progress/{unit}.yaml",
+                "error" if ledger.settings.strict_owner_files else None,
             )
+
+
+def recording_units_have_maintainers(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
+    """Where a ledger names maintainers at all, a unit with records should have its own, so that
+    CODEOWNERS gives its file to someone (else the office reviews it)."""
+    if not ledger.maintainers and not any(unit.maintainers for unit in ledger.units):
+        return
+    warned: set[str] = set()
+    for record in ledger.records:
+        unit = index.get(record.unit)
+        if unit is None or unit.maintainers or unit.name in warned:
+            continue
+        warned.add(unit.name)
+        yield Diagnostic(
+            unit.source,
+            "GK408",
+            f"unit '{unit.name}' has progress records but no maintainers",
+            "add maintainers: [@handle] to it in units.yaml, so its progress file has a reviewer",
+        )
 
 
 def _foreign(index: UnitIndex, path: str, name: str) -> tuple[str, str] | None:
@@ -307,6 +327,7 @@ CHECKS: tuple[Check, ...] = (
     no_group_cycles,
     records_refer_to_known_things,
     records_in_their_units_file,
+    recording_units_have_maintainers,
 )
 
 

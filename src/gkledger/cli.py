@@ -425,6 +425,12 @@ def status(
     soon: SoonOption = None,
     fmt: ListFormatOption = ListFormat.table,
     fail_on: FailOnOption = None,
+    show_entry: Annotated[
+        bool,
+        typer.Option(
+            "--show-entry", help="With --unit: each record's commit day (登记) from the git history."
+        ),
+    ] = False,
     today: TodayOption = None,
     data: DataOption = None,
 ) -> None:
@@ -456,14 +462,48 @@ def status(
     chosen = _unit(obligations, unit)
     every = obligations.rows(day, soon_days, chosen)
     shown = worst_first(every if all_ else open_rows(every), obligations)
-    _emit_rows(
-        shown,
-        fmt,
-        lambda: out.unit_status(
-            _view_console(ctx, ledger), chosen, shown, summarise(every, day, chosen), day
-        ),
-    )
+    entered = _entry_dates(ctx, obligations.ledger) if show_entry else None
+    if entered is not None and fmt is not ListFormat.table:
+        from gkledger.render.records import ROW_COLUMNS, row_record, to_csv, to_json
+
+        records = [{**row_record(r), "entered": _iso(entered.get((r.task.id, r.unit.name)))} for r in shown]
+        columns = (*ROW_COLUMNS, "entered")
+        sys.stdout.write(to_json(records) if fmt is ListFormat.json else to_csv(records, columns))
+    else:
+        _emit_rows(
+            shown,
+            fmt,
+            lambda: out.unit_status(
+                _view_console(ctx, ledger), chosen, shown, summarise(every, day, chosen), day, entered
+            ),
+        )
     _gate(every, fail_on)
+
+
+def _entry_dates_if_git(ctx: typer.Context, ledger: Ledger) -> dict[tuple[str, str], dt.date] | None:
+    """Entry dates for the xlsx records sheet when the ledger is in a git repository, else None."""
+    from gkledger.audit import AuditError, entry_dates, trail
+
+    root = _settings(ctx).root
+    try:
+        return entry_dates(trail(ledger, root if root is not None else Path("data")))
+    except AuditError:
+        return None
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _entry_dates(ctx: typer.Context, ledger: Ledger) -> dict[tuple[str, str], dt.date]:
+    """When each record was committed, from the ledger's git history (--show-entry)."""
+    from gkledger.audit import AuditError, entry_dates, trail
+
+    root = _settings(ctx).root
+    try:
+        return entry_dates(trail(ledger, root if root is not None else Path("data")))
+    except AuditError as exc:
+        _fail(f"--show-entry reads the git history: {exc}")
 
 
 @app.command(cls=_Command)
@@ -806,7 +846,7 @@ def export(
         if fmt is ExportFormat.xlsx:
             from gkledger.render.xlsx import to_xlsx
 
-            payload = to_xlsx(report)
+            payload = to_xlsx(report, _entry_dates_if_git(ctx, ledger))
         elif fmt is ExportFormat.html:
             from gkledger.render.html import to_html
 
@@ -1082,6 +1122,121 @@ def links(
         columns = ("path", "line", "task", "unit", "url", "state", "status", "detail", "final_url", "cached")
         sys.stdout.write(to_json(records) if fmt is ListFormat.json else to_csv(records, columns))
     if any(r.outcome.state == "broken" for r in results):
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+class Forge(StrEnum):
+    github = "github"
+    gitlab = "gitlab"
+
+
+@app.command(cls=_Command)
+def codeowners(
+    ctx: typer.Context,
+    forge: Annotated[Forge, typer.Option("--forge", help="Which forge reads the file.")] = Forge.github,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Where to write it (.github/CODEOWNERS, .gitlab/CODEOWNERS). Default: print it.",
+            show_default=False,
+        ),
+    ] = None,
+    data: DataOption = None,
+) -> None:
+    """A CODEOWNERS file: each unit's progress file to its maintainers, the plan to the office.
+
+    Maintainers come from units.yaml (maintainers: [@handle, name@example.gov.cn] per unit, and at
+    its top for the office). With branch protection, the forge then asks them to review each change.
+
+    Example: gkledger codeowners --forge gitlab -o .gitlab/CODEOWNERS
+    """
+    from gkledger.codeowners import render
+
+    root = _data_dir(ctx, data)
+    ledger = _obligations(ctx, root).ledger
+    try:
+        from gkledger.audit import AuditError, repository_of
+
+        _, inside = repository_of(root)
+    except AuditError:
+        inside = Path(os.path.relpath(os.path.abspath(root))).as_posix()
+        typer.echo(f"gkledger: not in a git repository; paths are written relative to {Path.cwd()}", err=True)
+    text = render(ledger, inside, forge.value)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    _write_output(output, text.encode("utf-8"), make_folders=True)
+    typer.echo(f"Wrote {output}", err=True)
+
+
+@app.command(cls=_Command)
+def audit(
+    ctx: typer.Context,
+    revs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Revisions to read, as git log takes them (v1..HEAD). Default: HEAD.", show_default=False
+        ),
+    ] = None,
+    max_lag: Annotated[
+        int | None,
+        typer.Option(
+            "--max-lag",
+            metavar="DAYS",
+            min=0,
+            max=3660,
+            help="Days from a 完成日期 to its commit before it is a late entry. Default: the ledger's "
+            "max_entry_lag, else 15.",
+            show_default=False,
+        ),
+    ] = None,
+    unit: UnitOption = None,
+    fmt: ListFormatOption = ListFormat.table,
+    data: DataOption = None,
+) -> None:
+    """Who recorded each completion and when, from the ledger's git history (倒签、补录 flagged).
+
+    Flags: late-entry (committed more than --max-lag days after its 完成日期), redated (完成日期
+    changed later), removed, not-maintainer (author not among the unit's maintainers),
+    cross-unit (one commit touched several units' files), history-cut (shallow clone). One pass
+    over the history; no network. Exit 1 when anything is flagged.
+
+    Example: gkledger audit --max-lag 30 --format json
+    """
+    from gkledger.audit import AuditError, trail
+
+    root = _data_dir(ctx, data)
+    obligations = _obligations(ctx, root)
+    chosen = _unit(obligations, unit) if unit else None
+    for rev in revs or []:
+        text_value(rev, "REVS")
+        if rev.startswith("-"):
+            _fail(f"'{rev}' is not a revision; give revisions such as HEAD~10..HEAD")
+    try:
+        found = trail(obligations.ledger, root, revs or [], max_lag)
+    except AuditError as exc:
+        _fail(str(exc))
+    entries = [e for e in found.entries if chosen is None or e.unit == chosen.name]
+    limit = obligations.ledger.settings.max_entry_lag if max_lag is None else max_lag
+    if found.shallow:
+        typer.echo(
+            "gkledger: this is a shallow clone; records first seen at its edge are flagged history-cut "
+            "(git fetch --unshallow shows when they were added)",
+            err=True,
+        )
+    if fmt is ListFormat.table:
+        from gkledger.render import console as out
+
+        out.audit_table(_view_console(ctx, obligations.ledger), entries, limit, found.shallow)
+    else:
+        from gkledger.render.records import AUDIT_COLUMNS, audit_record, to_csv, to_json
+
+        records = [audit_record(e) for e in entries]
+        sys.stdout.write(to_json(records) if fmt is ListFormat.json else to_csv(records, AUDIT_COLUMNS))
+    if any(e.flags for e in entries):
         raise typer.Exit(EXIT_PROBLEMS)
 
 

@@ -34,6 +34,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GK104": ("error", "a text field is empty"),
     "GK105": ("error", "not a real date in YYYY-MM-DD form"),
     "GK106": ("error", "a value is out of range"),
+    "GK108": ("error", "a maintainer that is neither a forge handle (@name) nor an e-mail address"),
     "GK107": (
         "error",
         "evidence is not an http(s) URL a client can request (a port up to 65535, a valid IDNA host)",
@@ -57,7 +58,11 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GK404": ("error", "two records for the same task and unit"),
     "GK405": ("error", "a record needs exactly one of done and waived"),
     "GK406": ("warning", "a completion dated before the plan was signed"),
-    "GK407": ("warning", "a record in the progress file named after another unit"),
+    "GK407": (
+        "warning",
+        "a record in the progress file named after another unit (an error with strict_owner_files)",
+    ),
+    "GK408": ("warning", "a unit with records but no maintainers, in a ledger that names maintainers"),
 }
 
 
@@ -67,10 +72,11 @@ class Diagnostic:
     code: str
     message: str
     hint: str | None = None
+    level: Severity | None = None  # where a setting makes a warning an error (strict_owner_files)
 
     @property
     def severity(self) -> Severity:
-        return CODES[self.code][0]
+        return self.level or CODES[self.code][0]
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.source.path, self.source.line, self.source.column, self.code)

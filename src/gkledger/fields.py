@@ -138,6 +138,16 @@ class Fields:
             )
         return parsed
 
+    def boolean(self, name: str) -> bool | None:
+        """true or false (YAML 1.2's words; yes/no/on/off are not booleans here)."""
+        value = self.raw(name)
+        if value is None:
+            return None
+        if isinstance(value, Scalar) and value.plain and value.value in ("true", "false"):
+            return value.value == "true"
+        self._wrong(value, name, "true or false")
+        return None
+
     def integer(self, name: str, low: int, high: int, required: bool = False) -> int | None:
         value = self.raw(name, required)
         if value is None:

@@ -35,7 +35,19 @@ MAX_RECORDS = 1_000_000  # twenty times a province's ledger over several years
 
 PLAN_FIELDS = ("title", "number", "issuer", "notice", "attachment", "signed", "published", "year", "note")
 TASK_FIELDS = ("id", "section", "item", "text", "owners", "owed_by", "deadline", "remark", "note")
-UNIT_FIELDS = ("name", "full_name", "aliases", "kind", "level", "parent", "tags", "code", "note")
+UNIT_FIELDS = (
+    "name",
+    "full_name",
+    "aliases",
+    "kind",
+    "level",
+    "parent",
+    "tags",
+    "code",
+    "note",
+    "maintainers",
+)
+SETTINGS_FIELDS = ("soon_days", "strict_owner_files", "max_entry_lag")
 RECORD_FIELDS = ("task", "unit", "done", "waived", "evidence", "note", "expect")
 TERM_FIELDS = (*FILTER_KEYS, "role", "with_children")
 
@@ -103,7 +115,9 @@ def _load(root: Path, overlay: Overlay | None, preread: Overlay | None) -> Loade
             if p.parent == root / PROGRESS_DIR and p not in listed
         ]
         progress.sort(key=lambda f: f.name)
-    units, groups = _read_units(str(units_file.path), _read_value(units_file, out, overlay, preread), out)
+    units, groups, maintainers = _read_units(
+        str(units_file.path), _read_value(units_file, out, overlay, preread), out
+    )
     plan, settings, tasks = _read_tasks(
         str(tasks_file.path), _read_value(tasks_file, out, overlay, preread), out
     )
@@ -129,6 +143,7 @@ def _load(root: Path, overlay: Overlay | None, preread: Overlay | None) -> Loade
         units=tuple(units),
         groups=groups,
         records=tuple(records),
+        maintainers=maintainers,
     )
     out.extend(checks.run(ledger))
     out.sort(key=Diagnostic.sort_key)
@@ -142,11 +157,12 @@ def _load(root: Path, overlay: Overlay | None, preread: Overlay | None) -> Loade
 
 def _read_units(
     path: str, value: Value | None, out: list[Diagnostic]
-) -> tuple[list[Unit], dict[str, Selector]]:
+) -> tuple[list[Unit], dict[str, Selector], tuple[str, ...]]:
     top = expect_mapping(path, value, "units.yaml", out)
     if top is None:
-        return [], {}
-    fields = Fields(path, top, ("groups", "units"), "units.yaml", out)
+        return [], {}, ()
+    fields = Fields(path, top, ("maintainers", "groups", "units"), "units.yaml", out)
+    office = _maintainers(fields, out)
     groups: dict[str, Selector] = {}
     group_map = expect_mapping(path, fields.raw("groups"), "'groups'", out)
     if group_map is not None:
@@ -177,9 +193,31 @@ def _read_units(
                 code=unit.text("code"),
                 note=unit.text("note"),
                 source=unit.source,
+                maintainers=_maintainers(unit, out),
             )
         )
-    return units, groups
+    return units, groups, office
+
+
+_MAINTAINER = re.compile(
+    r"@[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?(?:/[A-Za-z0-9_.-]+)*|[^@\s]+@[^@\s]+\.[^@\s]+"
+)
+
+
+def _maintainers(fields: Fields, out: list[Diagnostic]) -> tuple[str, ...]:
+    """Forge handles (@name, @org/team) or e-mail addresses, as CODEOWNERS files name owners."""
+    found = fields.texts("maintainers")
+    for name in found:
+        if not _MAINTAINER.fullmatch(name):
+            out.append(
+                Diagnostic(
+                    fields.source_of("maintainers"),
+                    "GK108",
+                    f"maintainer '{name}' of {fields.what} is neither a forge handle (@name) nor an e-mail",
+                    "write @hm-gongkai, @org/team or name@example.gov.cn",
+                )
+            )
+    return tuple(name for name in found if _MAINTAINER.fullmatch(name))
 
 
 def read_selector(path: str, node: Value, what: str, out: list[Diagnostic]) -> Selector | None:
@@ -255,9 +293,15 @@ def _read_tasks(
     settings = Settings()
     settings_map = expect_mapping(path, fields.raw("settings"), "'settings'", out)
     if settings_map is not None:
-        soon = Fields(path, settings_map, ("soon_days",), "'settings'", out).integer("soon_days", 0, 366)
-        if soon is not None:
-            settings = Settings(soon_days=soon)
+        given = Fields(path, settings_map, SETTINGS_FIELDS, "'settings'", out)
+        soon = given.integer("soon_days", 0, 366)
+        strict = given.boolean("strict_owner_files")
+        lag = given.integer("max_entry_lag", 0, 3660)
+        settings = Settings(
+            soon_days=settings.soon_days if soon is None else soon,
+            strict_owner_files=bool(strict),
+            max_entry_lag=settings.max_entry_lag if lag is None else lag,
+        )
     year = plan.year if plan else None
     tasks: list[Task] = []
     sequence = expect_sequence(path, fields.raw("tasks", required=True), "'tasks'", out)

@@ -97,6 +97,7 @@ class Unit(NamedTuple):
     code: str | None
     note: str | None
     source: Source
+    maintainers: tuple[str, ...] = ()  # forge handles (@hm-gongkai) or e-mail addresses
 
 
 # ---------------------------------------------------------------------------------------------
@@ -148,7 +149,11 @@ class Plan:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """A plan's settings (tasks.yaml `settings:`)."""
+
     soon_days: int = 7
+    strict_owner_files: bool = False  # a record in another unit's progress file is an error (GK407)
+    max_entry_lag: int = 15  # days from a completion to its commit before `audit` flags it
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,3 +195,4 @@ class Ledger:
     units: tuple[Unit, ...]
     groups: dict[str, Selector]
     records: Sequence[Record]  # a tuple, or the cache's lazily loaded table (same records, same order)
+    maintainers: tuple[str, ...] = ()  # the office's: who reviews tasks.yaml and units.yaml

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from gkledger.load import PLAN_FIELDS, RECORD_FIELDS, TASK_FIELDS, TERM_FIELDS, UNIT_FIELDS
+from gkledger.load import PLAN_FIELDS, RECORD_FIELDS, SETTINGS_FIELDS, TASK_FIELDS, TERM_FIELDS, UNIT_FIELDS
 
 Schema = dict[str, Any]
 
@@ -21,6 +21,15 @@ ID: Schema = {"anyOf": [TEXT, {"type": "integer", "minimum": 0}]}
 DATE: Schema = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "description": "YYYY-MM-DD"}
 URL: Schema = {"type": "string", "pattern": r"^https?://[^\s/?#@:]+"}
 NAMES: Schema = {"anyOf": [TEXT, {"type": "array", "items": TEXT, "minItems": 1}]}
+
+
+MAINTAINERS: Schema = {
+    "description": "forge handles (@name, @org/team) or e-mail addresses, as CODEOWNERS names owners",
+    "anyOf": [
+        {"type": "string", "pattern": "^(@|[^@\\s]+@)"},
+        {"type": "array", "items": {"type": "string", "pattern": "^(@|[^@\\s]+@)"}},
+    ],
+}
 
 
 def _object(properties: dict[str, Schema], fields: tuple[str, ...], required: tuple[str, ...]) -> Schema:
@@ -85,7 +94,15 @@ def tasks_schema() -> Schema:
         TASK_FIELDS,
         ("id", "section", "text", "owners", "owed_by", "deadline"),
     )
-    settings = _object({"soon_days": {"type": "integer", "minimum": 0, "maximum": 366}}, ("soon_days",), ())
+    settings = _object(
+        {
+            "soon_days": {"type": "integer", "minimum": 0, "maximum": 366},
+            "strict_owner_files": {"type": "boolean"},
+            "max_entry_lag": {"type": "integer", "minimum": 0, "maximum": 3660},
+        },
+        SETTINGS_FIELDS,
+        (),
+    )
     return _document(
         "tasks",
         "gkledger tasks.yaml: a work plan's 任务台账",
@@ -110,6 +127,7 @@ def units_schema() -> Schema:
             "tags": NAMES,
             "code": {"anyOf": [TEXT, {"type": "integer"}]},
             "note": TEXT,
+            "maintainers": MAINTAINERS,
         },
         UNIT_FIELDS,
         ("name", "full_name", "kind", "level"),
@@ -119,7 +137,9 @@ def units_schema() -> Schema:
         "units",
         "gkledger units.yaml: the units that owe the tasks",
         _object(
-            {"groups": groups, "units": {"type": "array", "items": unit}}, ("groups", "units"), ("units",)
+            {"maintainers": MAINTAINERS, "groups": groups, "units": {"type": "array", "items": unit}},
+            ("maintainers", "groups", "units"),
+            ("units",),
         ),
         _selector_defs(),
     )

@@ -25,6 +25,7 @@ from gkledger.render.labels import both
 from gkledger.status import STATUSES, Row, Status, Summary
 
 if TYPE_CHECKING:
+    from gkledger.audit import Entry
     from gkledger.links import LinkResult
 
 STYLES: dict[Status, str] = {
@@ -75,13 +76,16 @@ def rate_text(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:.0%}"
 
 
-def _evidence(row: Row) -> str:
+def _evidence(row: Row, entered: dict[tuple[str, str], dt.date] | None = None) -> str:
     record = row.record
     if record is None:
         return ""
     if record.waived is not None:
         return f"免: {record.waived}"
     parts = [f"{record.done.isoformat()}" if record.done else ""]
+    if entered is not None:
+        day = entered.get((row.task.id, row.unit.name))
+        parts.append(f"(登记 {day.isoformat()})" if day else "(未提交)")
     if record.evidence:
         parts.append(record.evidence)
     return " ".join(parts)
@@ -146,8 +150,16 @@ def fitted_table(
     return table
 
 
-def unit_status(console: Console, unit: Unit, rows: Sequence[Row], summary: Summary, today: dt.date) -> None:
-    """What one unit owes, grouped late / due soon / open / finished, and its summary line."""
+def unit_status(
+    console: Console,
+    unit: Unit,
+    rows: Sequence[Row],
+    summary: Summary,
+    today: dt.date,
+    entered: dict[tuple[str, str], dt.date] | None = None,
+) -> None:
+    """What one unit owes, grouped late / due soon / open / finished, and its summary line; with
+    `entered`, each record's commit day (登记) beside its 完成日期."""
     if not rows:
         console.print(Text(f"{_title(unit)}: nothing open as of {today.isoformat()}."))
         console.print(summary_line(summary))
@@ -174,7 +186,7 @@ def unit_status(console: Console, unit: Unit, rows: Sequence[Row], summary: Summ
                 row.task.text,
             ]
             if with_records:
-                cells.append(_evidence(row))
+                cells.append(_evidence(row, entered))
             table_rows.append(cells)
         if group:
             table_rows.append(SECTION)
@@ -350,6 +362,48 @@ def units_table(console: Console, units: Sequence[Unit]) -> None:
 
 
 LINK_STYLES = {"ok": "green", "redirected": "yellow", "broken": "bold red"}
+
+
+def audit_table(console: Console, entries: Sequence[Entry], max_lag: int, shallow: bool) -> None:
+    """One row per record: when it was committed, by whom, how long after its 完成日期, and flags."""
+    columns = [
+        Column("序号", "right"),
+        Column("单位 Unit"),
+        Column("完成 Done"),
+        Column("登记 Entered"),
+        Column("滞后 Lag", "right"),
+        Column("提交人 By", flexible=True, wrap=True),
+        Column("标记 Flags", flexible=True, wrap=True),
+    ]
+    rows: list[list[Cell] | None] = []
+    for entry in entries:
+        added = entry.added
+        flags = Text()
+        for i, (flag, sha) in enumerate(entry.flags.items()):
+            flags.append(
+                ("\n" if i else "") + f"{flag} {sha[:10]}", style="red" if flag != "cross-unit" else "yellow"
+            )
+        rows.append(
+            [
+                entry.task,
+                entry.unit,
+                entry.done.isoformat() if entry.done else "",
+                added.authored.date().isoformat() if added else ("未提交" if entry.present else ""),
+                "" if entry.lag_days is None else f"{entry.lag_days}天",
+                added.author if added else "",
+                flags,
+            ]
+        )
+    console.print(fitted_table(console, f"登记审计 Audit · late-entry after {max_lag} days", columns, rows))
+    flagged = sum(1 for e in entries if e.flags)
+    console.print(Text(f"{len(entries)} records, {flagged} flagged"))
+    if shallow:
+        console.print(
+            Text(
+                "history is cut (a shallow clone): records flagged history-cut were added earlier",
+                style="yellow",
+            )
+        )
 
 
 def links_table(console: Console, results: Sequence[LinkResult]) -> None:

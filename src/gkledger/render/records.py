@@ -18,6 +18,7 @@ from gkledger.model import Task, Unit, shown_path
 from gkledger.status import Row, Summary
 
 if TYPE_CHECKING:  # links needs the optional httpx; its results are only rendered here
+    from gkledger.audit import Entry
     from gkledger.links import LinkResult
 
 JsonObject = dict[str, Any]  # one object of the JSON contract (a CSV row likewise)
@@ -107,6 +108,29 @@ def link_record(result: LinkResult) -> JsonObject:
     }
 
 
+FLAGS = ("late-entry", "redated", "removed", "not-maintainer", "cross-unit", "history-cut")  # audit.FLAGS
+AUDIT_COLUMNS = (
+    "task", "unit", "period", "done", "added_commit", "added_by", "added_at", "lag_days",
+    "flags", "flag_commits",
+)  # fmt: skip
+
+
+def audit_record(entry: Entry) -> JsonObject:
+    added = entry.added
+    return {
+        "task": entry.task,
+        "unit": entry.unit,
+        "period": None,
+        "done": entry.done.isoformat() if entry.done else None,
+        "added_commit": added.sha if added else None,
+        "added_by": f"{added.author} <{added.email}>" if added else None,
+        "added_at": added.authored.isoformat() if added else None,
+        "lag_days": entry.lag_days,
+        "flags": [flag for flag in FLAGS if flag in entry.flags],
+        "flag_commits": {flag: entry.flags[flag] for flag in FLAGS if flag in entry.flags},
+    }
+
+
 def diagnostic_record(diagnostic: Diagnostic) -> JsonObject:
     source = diagnostic.source
     return {
@@ -130,6 +154,10 @@ def safe_cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list):
+        return safe_cell(" ".join(str(v) for v in value))
+    if isinstance(value, dict):
+        return safe_cell(" ".join(f"{k}={v}" for k, v in value.items()))
     text = str(value)
     if isinstance(value, str) and text.startswith(_FORMULA_STARTS):
         return "'" + text

@@ -12,6 +12,7 @@ shows as those characters in Excel and WPS.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable
 from typing import Any
@@ -206,16 +207,17 @@ def _summary_sheet(sheet: Worksheet, report: Report) -> None:
 RECORD_HEADERS = ("序号", "单位", "状态", "完成日期", "免办理由", "证据 Evidence", "备注 Note", "记录位置")
 
 
-def _records_sheet(sheet: Worksheet, report: Report) -> None:
+def _records_sheet(sheet: Worksheet, report: Report, entered: dict[tuple[str, str], dt.date] | None) -> None:
     sheet.title = "办结记录"
-    _header(sheet, RECORD_HEADERS, (6, 20, 12, 12, 20, 40, 30, 30))
+    headers = RECORD_HEADERS if entered is None else (*RECORD_HEADERS, "登记日期")
+    _header(sheet, headers, (6, 20, 12, 12, 20, 40, 30, 30, 12)[: len(headers)])
     row = 1
     for obligation in report.rows:
         record = obligation.record
         if record is None:
             continue
         row += 1
-        values = (
+        values: list[object] = [
             obligation.task.id,
             obligation.unit.name,
             ZH[obligation.status],
@@ -224,20 +226,25 @@ def _records_sheet(sheet: Worksheet, report: Report) -> None:
             record.evidence or "",
             record.note or "",
             str(record.source),
-        )
+        ]
+        if entered is not None:
+            values.append(entered.get((obligation.task.id, obligation.unit.name), "未提交"))
         for col, value in enumerate(values, start=1):
             _set(sheet, row, col, value).alignment = WRAP
         sheet.cell(row=row, column=4).number_format = "yyyy-mm-dd"
+        if entered is not None:
+            sheet.cell(row=row, column=9).number_format = "yyyy-mm-dd"
 
 
-def to_xlsx(report: Report) -> bytes:
+def to_xlsx(report: Report, entered: dict[tuple[str, str], dt.date] | None = None) -> bytes:
+    """The workbook; with `entered` (a ledger in git), the records sheet gains 登记日期."""
     workbook = Workbook()
     first = workbook.active
     assert isinstance(first, Worksheet)
     _ledger_sheet(first, report)
     _matrix_sheet(workbook.create_sheet(), report)
     _summary_sheet(workbook.create_sheet(), report)
-    _records_sheet(workbook.create_sheet(), report)
+    _records_sheet(workbook.create_sheet(), report, entered)
     plan = report.plan
     workbook.properties.title = (plan.attachment or plan.title) if plan else "任务台账"
     workbook.properties.creator = "gkledger"
