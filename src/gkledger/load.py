@@ -421,7 +421,7 @@ def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list
                 )
             )
             continue
-        if evidence is not None and not _is_http_url(evidence):
+        if evidence is not None and not is_http_url(evidence):
             out.append(
                 Diagnostic(
                     fields.source_of("evidence"),
@@ -452,7 +452,7 @@ def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list
 _HTTP_URL = re.compile(r"https?://([^\s/?#@:]+)(?::(\d{1,5}))?(?:[/?#]\S*)?")
 
 
-def _is_http_url(text: str) -> bool:
+def is_http_url(text: str) -> bool:
     """An http(s) URL that a client can actually request: a port up to 65535 and a host name
     that encodes to ASCII (IDNA) in labels of at most 63 characters."""
     match = _HTTP_URL.fullmatch(text)

@@ -48,10 +48,23 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class Wanted:
+    """One record asked for: a task and a unit (as the user names them), and its values."""
+
+    task: str
+    unit: str
+    done: dt.date | None = None
+    waived: str | None = None
+    evidence: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class Recorded:
     entries: tuple[Entry, ...]
     rewritten: tuple[Path, ...]  # files rewritten from their values (their comments are gone)
     ledger: Ledger  # the ledger as it is now
+    unchanged: tuple[Entry, ...] = ()  # asked for, and already recorded with exactly these values
 
 
 def record_progress(
@@ -67,10 +80,28 @@ def record_progress(
     replace: bool = False,
 ) -> Recorded:
     """Record every task of `task_ids` for every unit of `unit_names`: all of them, or none."""
-    if (done is None) == (waived is None):
-        raise ValueError("give exactly one of done and waived")
     if not task_ids or not unit_names:
         raise ValueError("name at least one task and one unit")
+    wanted = [
+        Wanted(task, unit, done, waived, evidence, note)
+        for unit in dict.fromkeys(unit_names)
+        for task in dict.fromkeys(task_ids)
+    ]
+    return record(root, wanted, today=today, replace=replace)
+
+
+def record(
+    root: Path,
+    wanted: Sequence[Wanted],
+    *,
+    today: dt.date,
+    replace: bool = False,
+    keep_identical: bool = False,
+) -> Recorded:
+    """Write every record of `wanted`, all or none. With `keep_identical`, a record already there
+    with exactly the same values is left as it is (and listed as unchanged) instead of refused."""
+    if any((w.done is None) == (w.waived is None) for w in wanted):
+        raise ValueError("give exactly one of done and waived")
     root = absolute(root)
     if not root.is_dir():
         raise Refused(f"the data folder {display_path(root)} does not exist", usage=True)
@@ -83,10 +114,11 @@ def record_progress(
     folder = root / PROGRESS_DIR
     if folder.is_symlink():
         raise Refused(f"{display_path(folder)} is a symbolic link; gkledger writes only inside the ledger")
-    if done is not None and done > today:
-        raise Refused(
-            f"the date {done} is after today ({today}); completions cannot be in the future", usage=True
-        )
+    for w in wanted:
+        if w.done is not None and w.done > today:
+            raise Refused(
+                f"the date {w.done} is after today ({today}); completions cannot be in the future", usage=True
+            )
     folder.mkdir(exist_ok=True)
     with locked(folder):
         loaded = load(root)
@@ -95,7 +127,9 @@ def record_progress(
             raise Refused(
                 "the ledger has errors; fix them first (gkledger check lists them)", diagnostics=errors
             )
-        plan = _plan(loaded.ledger, folder, task_ids, unit_names, done, waived, evidence, note, replace)
+        plan = _plan(loaded.ledger, folder, wanted, replace, keep_identical)
+        if not plan.entries:
+            return Recorded((), (), loaded.ledger, tuple(plan.unchanged))
         texts = {path: _read_text(path) for path in plan.files()}
         edited, rewritten = _edit(texts, plan)
         overlay = {path: text.encode("utf-8") for path, text in edited.items()}
@@ -110,65 +144,66 @@ def record_progress(
             commit(overlay)
         except WriteRefused as refused:
             raise Refused(str(refused)) from refused
-        return Recorded(tuple(plan.entries), tuple(rewritten), checked.ledger)
+        return Recorded(tuple(plan.entries), tuple(rewritten), checked.ledger, tuple(plan.unchanged))
 
 
 @dataclass
 class _Plan:
     entries: list[Entry]
     replacing: dict[int, Record]  # entry number -> the record it replaces
+    unchanged: list[Entry]
 
     def files(self) -> list[Path]:
         return list(dict.fromkeys(entry.path for entry in self.entries))
 
 
 def _plan(
-    ledger: Ledger,
-    folder: Path,
-    task_ids: Sequence[str],
-    unit_names: Sequence[str],
-    done: dt.date | None,
-    waived: str | None,
-    evidence: str | None,
-    note: str | None,
-    replace: bool,
+    ledger: Ledger, folder: Path, wanted: Sequence[Wanted], replace: bool, keep_identical: bool
 ) -> _Plan:
     obligations = Obligations(ledger)
     tasks = {t.id: t for t in ledger.tasks}
-    chosen_tasks = []
-    for task_id in dict.fromkeys(task_ids):
-        task = tasks.get(task_id)
+    plan = _Plan([], {}, [])
+    seen: set[tuple[str, str]] = set()
+    for w in wanted:
+        task = tasks.get(w.task)
         if task is None:
-            raise Refused(f"unknown task '{task_id}'", usage=True)
-        chosen_tasks.append(task)
-    chosen_units = []
-    for name in dict.fromkeys(unit_names):
-        unit = obligations.index.get(name)
+            raise Refused(f"unknown task '{w.task}'", usage=True)
+        unit = obligations.index.get(w.unit)
         if unit is None:
-            close = obligations.index.suggest(name)
+            close = obligations.index.suggest(w.unit)
             hint = f"; did you mean {' or '.join(close)}?" if close else ""
-            raise Refused(f"unknown unit '{name}'{hint}", usage=True)
-        if unit not in chosen_units:
-            chosen_units.append(unit)
-    plan = _Plan([], {})
-    for unit in chosen_units:
-        for task in chosen_tasks:
-            owed = next((o for o in obligations.by_task.get(task.id, []) if o.unit.name == unit.name), None)
-            if owed is None:
-                raise Refused(f"{unit.name} does not owe task {task.id} (责任单位: {task.owners})")
-            existing = owed.record
-            if existing is not None and not replace:
-                raise Refused(
-                    f"task {task.id} already has a record for {unit.name} at {existing.source}; "
-                    "use --replace to rewrite it"
-                )
-            path = Path(existing.source.path) if existing is not None else _own_file(folder, unit)
-            _check_target(folder, path)
-            new = edits.NewRecord(task.id, unit.name, done, waived, evidence, note)
-            if existing is not None:
-                plan.replacing[len(plan.entries)] = existing
-            plan.entries.append(Entry(path, task, unit, new, existing is not None))
+            raise Refused(f"unknown unit '{w.unit}'{hint}", usage=True)
+        if (task.id, unit.name) in seen:
+            raise Refused(f"task {task.id} for {unit.name} is asked for twice", usage=True)
+        seen.add((task.id, unit.name))
+        owed = next((o for o in obligations.by_task.get(task.id, []) if o.unit.name == unit.name), None)
+        if owed is None:
+            raise Refused(f"{unit.name} does not owe task {task.id} (责任单位: {task.owners})")
+        new = edits.NewRecord(task.id, unit.name, w.done, w.waived, w.evidence, w.note)
+        existing = owed.record
+        if existing is not None and keep_identical and _same(existing, new):
+            plan.unchanged.append(Entry(Path(existing.source.path), task, unit, new, False))
+            continue
+        if existing is not None and not replace:
+            raise Refused(
+                f"task {task.id} already has a record for {unit.name} at {existing.source}; "
+                "use --replace to rewrite it"
+            )
+        path = Path(existing.source.path) if existing is not None else _own_file(folder, unit)
+        _check_target(folder, path)
+        if existing is not None:
+            plan.replacing[len(plan.entries)] = existing
+        plan.entries.append(Entry(path, task, unit, new, existing is not None))
     return plan
+
+
+def _same(existing: Record, new: edits.NewRecord) -> bool:
+    return (existing.done, existing.waived, existing.evidence, existing.note) == (
+        new.done,
+        new.waived,
+        new.evidence,
+        new.note,
+    )
 
 
 def _own_file(folder: Path, unit: Unit) -> Path:
@@ -221,11 +256,7 @@ def _confirm(ledger: Ledger, entries: Sequence[Entry]) -> None:
     this is the whole ledger's word on it)."""
     for entry in entries:
         found = [r for r in ledger.records if r.task == entry.task.id and r.unit == entry.unit.name]
-        meant = entry.record
-        if not any(
-            (r.done, r.waived, r.evidence, r.note) == (meant.done, meant.waived, meant.evidence, meant.note)
-            for r in found
-        ):
+        if not any(_same(r, entry.record) for r in found):
             raise Refused(
                 f"task {entry.task.id} for {entry.unit.name} did not read back as meant; nothing was written"
             )

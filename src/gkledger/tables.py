@@ -15,6 +15,7 @@ import os
 import stat
 import zipfile
 from pathlib import Path
+from typing import Any
 
 Cell = str | int | float | dt.date | None
 
@@ -119,6 +120,18 @@ def read_xlsx(data: bytes, header_word: str = "序号") -> list[list[Cell]]:
         return first or []
     finally:
         workbook.close()
+
+
+def read_xlsx_book(data: bytes) -> Any:
+    """A workbook to read values from (read-only, so merged ranges are never expanded), after the
+    same zip bounds as `read_xlsx`."""
+    _check_zip(data)
+    from openpyxl import load_workbook
+
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise TableError(f"not a readable .xlsx workbook ({type(exc).__name__})") from None
 
 
 def _check_zip(data: bytes) -> None:

@@ -26,6 +26,7 @@ from gkledger.status import STATUSES, Row, Status, Summary
 
 if TYPE_CHECKING:
     from gkledger.audit import Entry
+    from gkledger.collect import RowResult
     from gkledger.links import LinkResult
 
 STYLES: dict[Status, str] = {
@@ -362,6 +363,38 @@ def units_table(console: Console, units: Sequence[Unit]) -> None:
 
 
 LINK_STYLES = {"ok": "green", "redirected": "yellow", "broken": "bold red"}
+
+
+COLLECT_STYLES = {"recorded": "green", "replaced": "green", "unchanged": "dim", "refused": "red"}
+
+
+def collected_table(console: Console, results: Sequence[RowResult], dry_run: bool) -> None:
+    """What collect did with each row: recorded, replaced, unchanged or refused, and why."""
+    columns = [
+        Column("文件 File", wrap=True, max_width=30),
+        Column("行 Row", "right"),
+        Column("单位 Unit"),
+        Column("序号", "right"),
+        Column("结果 Result"),
+        Column("说明 Detail", flexible=True, wrap=True),
+    ]
+    rows: list[list[Cell] | None] = [
+        [
+            r.file,
+            str(r.line or ""),
+            r.unit or "",
+            r.task or "",
+            Text(r.state, style=COLLECT_STYLES[r.state]),
+            r.detail,
+        ]
+        for r in results
+    ]
+    title = "收集 Collect" + (" · dry run: nothing was written" if dry_run else "")
+    console.print(fitted_table(console, title, columns, rows))
+    counts = {
+        state: sum(1 for r in results if r.state == state and r.line is not None) for state in COLLECT_STYLES
+    }
+    console.print(Text(", ".join(f"{n} {state}" for state, n in counts.items())))
 
 
 def audit_table(console: Console, entries: Sequence[Entry], max_lag: int, shallow: bool) -> None:

@@ -19,6 +19,7 @@ from gkledger.status import Row, Summary
 
 if TYPE_CHECKING:  # links needs the optional httpx; its results are only rendered here
     from gkledger.audit import Entry
+    from gkledger.collect import RowResult
     from gkledger.links import LinkResult
 
 JsonObject = dict[str, Any]  # one object of the JSON contract (a CSV row likewise)
@@ -128,6 +129,17 @@ def audit_record(entry: Entry) -> JsonObject:
         "lag_days": entry.lag_days,
         "flags": [flag for flag in FLAGS if flag in entry.flags],
         "flag_commits": {flag: entry.flags[flag] for flag in FLAGS if flag in entry.flags},
+    }
+
+
+def collected_record(result: RowResult) -> JsonObject:
+    return {
+        "file": result.file,
+        "unit": result.unit,
+        "row": result.line,
+        "task": result.task,
+        "state": result.state,
+        "detail": result.detail,
     }
 
 

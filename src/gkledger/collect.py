@@ -1,0 +1,249 @@
+"""`gkledger collect`: filled-in forms back into the ledger, without a hand-copied cell.
+
+Every row of every file is read and judged before anything is written:
+
+- a file that is not a form of this plan, names no known unit, or has a row that does not belong
+  to it (a 序号 edited, a row pasted from another unit's form, a task the unit does not owe, an
+  unreadable date or link) is refused whole, each problem with its file, sheet, row and column;
+- in the other files, a row with a 完成日期 becomes a done record (佐证链接 its evidence, 说明 its
+  note), a row with a 免办理由 a waiver; a row identical to a record already there is left alone,
+  one that differs is refused unless `replace`.
+
+Then all records go through `recording.record`, all or none, one atomic write per progress file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from gkledger.forms import SHEET_TITLE, FilledRow, digest, plan_key, read_date, read_form, token
+from gkledger.load import is_http_url, load
+from gkledger.locate import display_path
+from gkledger.model import Ledger, Record
+from gkledger.recording import Recorded, Refused, Wanted, record
+from gkledger.status import Obligations
+from gkledger.tables import TableError, read_file
+
+State = Literal["recorded", "replaced", "unchanged", "refused"]
+
+
+@dataclass(frozen=True)
+class RowResult:
+    file: str
+    unit: str | None
+    line: int | None  # the sheet's row; None for the whole file
+    task: str | None
+    state: State
+    detail: str
+
+
+@dataclass(frozen=True)
+class Collected:
+    results: list[RowResult]
+    written: Recorded | None  # None on a dry run or when nothing was new
+    notes: list[str]  # about files taken (an older issue, say)
+
+    @property
+    def refused(self) -> bool:
+        return any(r.state == "refused" for r in self.results)
+
+
+def form_files(paths: Sequence[Path]) -> list[Path]:
+    """The .xlsx files named, and those directly in the folders named (Excel's ~$ lock files and
+    hidden files left out)."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if p.suffix.lower() == ".xlsx" and not p.name.startswith(("~$", "."))
+                )
+            )
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def collect(root: Path, paths: Sequence[Path], *, today: dt.date, replace: bool, dry_run: bool) -> Collected:
+    loaded = load(root)
+    errors = [d for d in loaded.diagnostics if d.severity == "error"]
+    if errors:
+        raise Refused("the ledger has errors; fix them first (gkledger check lists them)", diagnostics=errors)
+    ledger = loaded.ledger
+    obligations = Obligations(ledger)
+    results: list[RowResult] = []
+    notes: list[str] = []
+    wanted: list[tuple[Wanted, RowResult]] = []
+    asked: set[tuple[str, str]] = set()
+    for path in form_files(paths):
+        taken, file_results, note = _judge_file(path, ledger, obligations, today)
+        results.extend(file_results)
+        notes.extend(note)
+        for want, result in taken:
+            key = (want.task, want.unit)
+            if key in asked:
+                results.append(_refuse(result, "the same task for the same unit is in another form too"))
+                continue
+            asked.add(key)
+            existing = _existing(obligations, want)
+            if existing is None:
+                wanted.append((want, result))
+            elif _same(existing, want):
+                results.append(_with(result, "unchanged", "already recorded with exactly these values"))
+            elif not replace:
+                results.append(
+                    _refuse(result, f"differs from the record at {existing.source}; use --replace")
+                )
+            else:
+                wanted.append((want, _with(result, "replaced", result.detail)))
+    if dry_run or not wanted:
+        results.extend(r for _, r in wanted)
+        return Collected(_ordered(results), None, notes)
+    written = record(root, [w for w, _ in wanted], today=today, replace=replace, keep_identical=True)
+    results.extend(r for _, r in wanted)
+    return Collected(_ordered(results), written, notes)
+
+
+def _ordered(results: list[RowResult]) -> list[RowResult]:
+    return sorted(results, key=lambda r: (r.file, r.line or 0))
+
+
+def _existing(obligations: Obligations, want: Wanted) -> Record | None:
+    unit = obligations.index.get(want.unit)
+    for owed in obligations.by_task.get(want.task, []):
+        if unit is not None and owed.unit.name == unit.name:
+            return owed.record
+    return None
+
+
+def _same(existing: Record, want: Wanted) -> bool:
+    return (existing.done, existing.waived, existing.evidence, existing.note) == (
+        want.done,
+        want.waived,
+        want.evidence,
+        want.note,
+    )
+
+
+def _refuse(result: RowResult, detail: str) -> RowResult:
+    return _with(result, "refused", detail)
+
+
+def _with(result: RowResult, state: State, detail: str) -> RowResult:
+    return RowResult(result.file, result.unit, result.line, result.task, state, detail)
+
+
+Judged = tuple[list[tuple[Wanted, RowResult]], list[RowResult], list[str]]
+
+
+def _judge_file(path: Path, ledger: Ledger, obligations: Obligations, today: dt.date) -> Judged:
+    """The records a file asks for, or its refusal with every problem found."""
+    shown = display_path(path)
+
+    def whole(detail: str) -> Judged:
+        return [], [RowResult(shown, None, None, None, "refused", detail)], []
+
+    try:
+        form = read_form(read_file(path))
+    except TableError as exc:
+        return whole(str(exc))
+    if form.problems:
+        return whole("; ".join(form.problems))
+    key = plan_key(ledger.plan)
+    if form.plan != key:
+        return whole(f"a form of another plan ({form.plan or 'none'}), not of {key}")
+    unit = obligations.index.get(form.unit or "")
+    if unit is None:
+        return whole(f"a form of unit '{form.unit}', which is not in units.yaml")
+    owed = {o.task.id: o for o in obligations.of_unit(unit)}
+    # Each row carries its token in a hidden column. A row whose token is not one of this form's was
+    # pasted in from another unit's or plan's form; the token is not checked against the row's own
+    # 序号, since a sort that left the hidden column behind would pair them differently.
+    tokens = {token(key, unit.name, task) for task in owed}
+    notes = []
+    current = digest([(o.task.id, o.task.due.isoformat()) for o in obligations.of_unit(unit) if o.task.due])
+    if form.rows_digest and form.rows_digest != current:
+        notes.append(
+            f"{shown}: an earlier issue of {unit.name}'s form (issued {form.issued}); "
+            "each row is checked against the ledger as it is now"
+        )
+    year = ledger.plan.year if ledger.plan else today.year
+    problems: list[RowResult] = []
+    taken: list[tuple[Wanted, RowResult]] = []
+    seen: set[str] = set()
+    for row in form.rows:
+        where = RowResult(shown, unit.name, row.line, row.task or None, "refused", "")
+
+        def bad(column: str, detail: str, row: FilledRow = row, where: RowResult = where) -> None:
+            cell = f"{row.columns.get(column, '?')}{row.line}"
+            problems.append(_refuse(where, f"{SHEET_TITLE}!{cell} ({column}): {detail}"))
+
+        if row.token not in tokens:
+            bad(
+                "序号",
+                f"the row of 序号 '{row.task}' is not a row of {unit.name}'s form (pasted from another?)",
+            )
+            continue
+        if row.task not in owed:
+            bad("序号", f"{unit.name} does not owe task '{row.task}' (序号 edited?)")
+            continue
+        if row.task in seen:
+            bad("序号", f"task {row.task} appears twice")
+            continue
+        seen.add(row.task)
+        filled = row.done not in (None, "") or row.waived
+        if not filled:
+            if row.evidence or row.note:
+                bad("完成日期", "佐证链接 or 说明 without a 完成日期 or a 免办理由")
+            continue
+        if row.done not in (None, "") and row.waived:
+            bad("免办理由", "both a 完成日期 and a 免办理由: a task is either done or waived")
+            continue
+        done = None
+        if row.done not in (None, ""):
+            done = read_date(row.done, year)
+            if done is None:
+                bad("完成日期", f"'{row.done}' is not a date (write 2021-08-20, 2021/8/20 or 2021年8月20日)")
+                continue
+            if done > today:
+                bad("完成日期", f"{done} is after today ({today})")
+                continue
+        if row.evidence is not None and not is_http_url(row.evidence):
+            bad("佐证链接", f"'{row.evidence}' is not an http(s) link")
+            continue
+        texts = {"免办理由": row.waived, "说明": row.note, "佐证链接": row.evidence}
+        controls = [name for name, text in texts.items() if text and _has_controls(text)]
+        if controls:
+            bad(controls[0], "holds control characters")
+            continue
+        detail = f"done on {done}" if done else f"waived ({row.waived})"
+        taken.append(
+            (
+                Wanted(
+                    row.task, unit.name, done, row.waived if done is None else None, row.evidence, row.note
+                ),
+                RowResult(shown, unit.name, row.line, row.task, "recorded", detail),
+            )
+        )
+    if problems:
+        summary = RowResult(
+            shown,
+            unit.name,
+            None,
+            None,
+            "refused",
+            f"{len(problems)} problem(s); nothing from it was written",
+        )
+        return [], [summary, *problems], notes
+    return taken, [], notes
+
+
+def _has_controls(text: str) -> bool:
+    return any(unicodedata.category(c) == "Cc" and c not in "\t\n" for c in text)
