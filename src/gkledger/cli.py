@@ -784,6 +784,7 @@ class ExportFormat(StrEnum):
 class NoticeFormat(StrEnum):
     md = "md"
     txt = "txt"
+    docx = "docx"
 
 
 def _write_output(path: Path, data: bytes, make_folders: bool = False) -> None:
@@ -882,42 +883,145 @@ def remind(
         typer.Option(
             "--output",
             "-o",
-            help="A folder to write one notice per unit into. Default: print them.",
+            metavar="DIR",
+            help="A folder to write one notice per unit into. Default: print them (md and txt).",
             show_default=False,
         ),
     ] = None,
     fmt: Annotated[
-        NoticeFormat, typer.Option("--format", "-f", help="Markdown or plain text.")
+        NoticeFormat, typer.Option("--format", "-f", help="Markdown, plain text, or Word (docx, needs -o).")
     ] = NoticeFormat.md,
+    reply_by: Annotated[
+        str | None,
+        typer.Option(
+            "--reply-by",
+            metavar="DATE",
+            help="The day by which units should reply (docx). Default: a week after --today.",
+            show_default=False,
+        ),
+    ] = None,
     soon: SoonOption = None,
     today: TodayOption = None,
     data: DataOption = None,
 ) -> None:
     """催办通知: for each unit with late or due-soon items, a notice listing them with their deadlines.
 
-    Example: gkledger remind --today 2021-09-01 -o 催办/
+    --format docx writes each as a Word 公文 (GB/T 9704 layout: 主送 the unit, a table of its
+    items, a reply deadline, 落款 the office and date); the office, 文号 prefix, 联系人 and 联系电话
+    come from settings in tasks.yaml (office, number_prefix, contact, phone).
+
+    Examples: gkledger remind --today 2021-09-01 -o 催办/;  gkledger remind --format docx -o 催办/
     """
     from gkledger.render.notices import file_name, notices
     from gkledger.reports import build
 
+    if fmt is NoticeFormat.docx and output is None:
+        _fail("docx is a binary format: give the folder to write the notices into with -o DIR")
     obligations = _obligations(ctx, data)
     ledger = obligations.ledger
     day = _today(ctx, today)
+    reply = _date_option(reply_by, "--reply-by") if reply_by else day + dt.timedelta(days=7)
     soon_days = ledger.settings.soon_days if soon is None else soon
     chosen = _unit(obligations, unit) if unit else None
-    written = notices(build(obligations, day, soon_days, chosen), markdown=fmt is NoticeFormat.md)
+    report = build(obligations, day, soon_days, chosen)
+    written = notices(report, markdown=fmt is NoticeFormat.md)
     if not written:
         typer.echo(f"Nothing is late or due soon as of {day}.", err=True)
         return
     if output is None:
         typer.echo("\n---\n\n".join(text for _, text in written), nl=False)
         return
+    if fmt is NoticeFormat.docx:
+        try:
+            from gkledger.render.docx import notice_docx
+        except ImportError as exc:
+            _missing_extra(exc)
+        attention: dict[str, list[Row]] = {}
+        for row in report.attention:
+            attention.setdefault(row.unit.name, []).append(row)
     for u, text in written:
         path = output / file_name(u, day, fmt.value)
         if path.parent != output:  # pragma: no cover - file_name makes one path part
             _fail(f"refusing to write {path} outside {output}")
-        _write_output(path, text.encode("utf-8"), make_folders=True)
+        if fmt is NoticeFormat.docx:
+            data_bytes = notice_docx(u, attention[u.name], day, ledger.plan, ledger.settings, reply)
+        else:
+            data_bytes = text.encode("utf-8")
+        _write_output(path, data_bytes, make_folders=True)
         typer.echo(f"Wrote {path}", err=True)
+
+
+class BulletinFormat(StrEnum):
+    docx = "docx"
+    md = "md"
+    html = "html"
+
+
+@app.command(cls=_Command)
+def bulletin(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            metavar="DATE",
+            help="Also list what was completed, and what became late, after this day.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        BulletinFormat, typer.Option("--format", "-f", help="Word (needs -o), Markdown or HTML.")
+    ] = BulletinFormat.md,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="The file to write. Default: print it.", show_default=False
+        ),
+    ] = None,
+    soon: SoonOption = None,
+    today: TodayOption = None,
+    data: DataOption = None,
+) -> None:
+    """通报: the whole ledger as of today, for everyone, ready to print on A4.
+
+    Units ranked by 按期办结率 with their counts, the units with nothing late, what was completed
+    and what became late since --since, and the tasks late at the most units. Sections with
+    nothing to say are left out.
+
+    Example: gkledger bulletin --since 2021-08-01 --format docx -o 通报.docx
+    """
+    from gkledger.reports import build_bulletin
+
+    if fmt is BulletinFormat.docx and output is None:
+        _fail("docx is a binary format: give the file to write with -o, e.g. -o 通报.docx")
+    obligations = _obligations(ctx, data)
+    ledger = obligations.ledger
+    day = _today(ctx, today)
+    first = _date_option(since, "--since") if since else None
+    soon_days = ledger.settings.soon_days if soon is None else soon
+    made = build_bulletin(obligations, day, soon_days, first)
+    try:
+        if fmt is BulletinFormat.docx:
+            from gkledger.render.docx import bulletin_docx
+
+            payload = bulletin_docx(made, ledger.settings)
+        elif fmt is BulletinFormat.html:
+            from gkledger.render.html import bulletin_html
+
+            payload = bulletin_html(made, ledger.settings).encode("utf-8")
+        else:
+            from gkledger.render.bulletin import to_markdown
+
+            office = ledger.settings.office or (ledger.plan.issuer if ledger.plan else None)
+            payload = to_markdown(made, office).encode("utf-8")
+    except ImportError as exc:
+        _missing_extra(exc)
+    if output is None:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return
+    _write_output(output, payload)
+    typer.echo(f"Wrote {output}", err=True)
 
 
 def _write_files(root: Path, files: dict[str, bytes], force: bool) -> None:

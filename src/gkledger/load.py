@@ -47,7 +47,15 @@ UNIT_FIELDS = (
     "note",
     "maintainers",
 )
-SETTINGS_FIELDS = ("soon_days", "strict_owner_files", "max_entry_lag")
+SETTINGS_FIELDS = (
+    "soon_days",
+    "strict_owner_files",
+    "max_entry_lag",
+    "office",
+    "number_prefix",
+    "contact",
+    "phone",
+)
 RECORD_FIELDS = ("task", "unit", "done", "waived", "evidence", "note", "expect")
 TERM_FIELDS = (*FILTER_KEYS, "role", "with_children")
 
@@ -301,6 +309,10 @@ def _read_tasks(
             soon_days=settings.soon_days if soon is None else soon,
             strict_owner_files=bool(strict),
             max_entry_lag=settings.max_entry_lag if lag is None else lag,
+            office=given.text("office"),
+            number_prefix=given.text("number_prefix"),
+            contact=given.text("contact"),
+            phone=given.text("phone"),
         )
     year = plan.year if plan else None
     tasks: list[Task] = []

@@ -154,6 +154,10 @@ class Settings:
     soon_days: int = 7
     strict_owner_files: bool = False  # a record in another unit's progress file is an error (GK407)
     max_entry_lag: int = 15  # days from a completion to its commit before `audit` flags it
+    office: str | None = None  # the issuing office of 催办通知 and 通报 (else the plan's issuer)
+    number_prefix: str | None = None  # 文号 prefix, such as 呼政办督
+    contact: str | None = None  # 联系人
+    phone: str | None = None  # 联系电话
 
 
 # ---------------------------------------------------------------------------------------------

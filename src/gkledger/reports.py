@@ -88,3 +88,75 @@ def group_by_unit(rows: tuple[Row, ...]) -> dict[str, list[Row]]:
     for row in rows:
         grouped.setdefault(row.unit.name, []).append(row)
     return grouped
+
+
+# ---------------------------------------------------------------------------------------------
+# 通报: the whole ledger as of a day, for everyone
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskLateness:
+    task: Task
+    late: tuple[Unit, ...]
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    """What a 通报 says: the ranking by 按期办结率, the units with nothing late, what was done and
+    what became late since a day, and the tasks late at most units."""
+
+    today: dt.date
+    since: dt.date | None
+    plan: Plan | None
+    overall: Summary
+    ranking: tuple[Summary, ...]  # best first: highest on-time rate, then fewest late
+    spotless: tuple[Unit, ...]  # units with no late item
+    done_since: tuple[Row, ...]  # records whose 完成日期 falls after `since`
+    late_since: tuple[Row, ...]  # late now, and due on or after `since`
+    worst_tasks: tuple[TaskLateness, ...]  # tasks late at the most units, most first
+
+
+def build_bulletin(
+    obligations: Obligations, today: dt.date, soon_days: int, since: dt.date | None, top: int = 5
+) -> Bulletin:
+    rows = obligations.rows(today, soon_days)
+    summaries = unit_summaries(obligations, today, soon_days)
+
+    def standing(summary: Summary) -> tuple[float, int, int]:
+        rate = summary.on_time_rate
+        return (-(rate if rate is not None else -1.0), summary.counts["late"], -summary.finished)
+
+    ranking = tuple(sorted(summaries, key=standing))  # stable: ledger order among equals
+    spotless = tuple(s.unit for s in ranking if s.unit is not None and not s.counts["late"])
+    done_since = (
+        tuple(
+            by_due(
+                (r for r in rows if r.record and r.record.done and (since is None or r.record.done > since)),
+                obligations,
+            )
+        )
+        if since is not None
+        else ()
+    )
+    late_since = tuple(
+        by_due((r for r in rows if r.status == "late" and since is not None and r.due >= since), obligations)
+    )
+    late_by_task: dict[str, list[Unit]] = {}
+    for r in rows:
+        if r.status == "late":
+            late_by_task.setdefault(r.task.id, []).append(r.unit)
+    tasks = {t.id: t for t in obligations.ledger.tasks}
+    order = {t.id: i for i, t in enumerate(obligations.ledger.tasks)}
+    worst = sorted(late_by_task.items(), key=lambda item: (-len(item[1]), order[item[0]]))[:top]
+    return Bulletin(
+        today=today,
+        since=since,
+        plan=obligations.ledger.plan,
+        overall=summarise(rows, today),
+        ranking=ranking,
+        spotless=spotless,
+        done_since=done_since,
+        late_since=late_since,
+        worst_tasks=tuple(TaskLateness(tasks[task_id], tuple(units)) for task_id, units in worst),
+    )

@@ -10,9 +10,11 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from gkledger import __version__
+from gkledger.model import Settings
+from gkledger.render.bulletin import bulletin_intro, bulletin_sections, bulletin_title, cn_date
 from gkledger.render.labels import ZH, both
 from gkledger.render.text import visible
-from gkledger.reports import Report
+from gkledger.reports import Bulletin, Report
 
 
 def _rate(rate: float | None) -> str:
@@ -23,15 +25,45 @@ def _percent(rate: float | None) -> int:
     return 0 if rate is None else round(rate * 100)
 
 
-def to_html(report: Report) -> str:
-    environment = Environment(
+def _environment() -> Environment:
+    return Environment(
         loader=PackageLoader("gkledger", "templates"),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
         finalize=lambda value: visible(value) if isinstance(value, str) else value,
     )
-    template = environment.get_template("report.html.j2")
+
+
+def bulletin_html(bulletin: Bulletin, settings: Settings) -> str:
+    """The 通报 as one printable page (A4 margins of GB/T 9704), with no scripts."""
+    plan = bulletin.plan
+    contact = "，".join(
+        part
+        for part in (
+            f"联系人：{settings.contact}" if settings.contact else "",
+            f"联系电话：{settings.phone}" if settings.phone else "",
+        )
+        if part
+    )
+    return (
+        _environment()
+        .get_template("bulletin.html.j2")
+        .render(
+            title=bulletin_title(bulletin),
+            number=f"{settings.number_prefix}〔{bulletin.today.year}〕　号" if settings.number_prefix else "",
+            intro=bulletin_intro(bulletin),
+            sections=bulletin_sections(bulletin),
+            contact=contact,
+            office=settings.office or (plan.issuer if plan else None),
+            date=cn_date(bulletin.today),
+            version=__version__,
+        )
+    )
+
+
+def to_html(report: Report) -> str:
+    template = _environment().get_template("report.html.j2")
     plan = report.plan
     title = (plan.attachment or plan.title) if plan else "任务台账"
     return template.render(

@@ -42,9 +42,10 @@ def notice(
     title = f"催办通知 · {unit.name}"
     out: list[str] = [f"# {esc(title)}" if markdown else title, ""]
     plan = f"《{plan_title}》" if plan_title else "工作要点"
+    out.extend([f"{esc(unit.full_name)}：", ""])
     out.append(
-        f"{esc(unit.full_name)}：截至{_cn_date(today)}，贵单位在{esc(plan)}任务台账中有"
-        f"逾期事项{len(late)}项、临期事项{len(soon)}项，请抓紧办理，并及时反馈办理情况和佐证材料。"
+        f"截至{_cn_date(today)}，你单位在{esc(plan)}任务台账中有{counts_phrase(len(late), len(soon))}，"
+        "请抓紧办理，并及时反馈办理情况和佐证材料。"
     )
     for heading, group in (("逾期事项", late), ("临期事项", soon)):
         if not group:
@@ -68,6 +69,16 @@ def notice(
         out.append(esc(issuer))
     out.append(_cn_date(today))
     return "\n".join(out) + "\n"
+
+
+def counts_phrase(late: int, soon: int) -> str:
+    """逾期事项2项、临期事项1项, leaving out what there is none of."""
+    parts = [f"{name}{count}项" for name, count in (("逾期事项", late), ("临期事项", soon)) if count]
+    return "、".join(parts) or "无逾期和临期事项"
+
+
+def cn_date(day: dt.date) -> str:
+    return _cn_date(day)
 
 
 def notices(report: Report, markdown: bool = True) -> list[tuple[Unit, str]]:
