@@ -8,13 +8,13 @@ these checks see the whole ledger at once: names, references, ownership and dupl
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import PurePath
 
 from gkledger.diagnostics import Diagnostic
 from gkledger.fields import closest
 from gkledger.locate import file_name_problem
-from gkledger.model import Ledger, Record, Selector, Term
+from gkledger.model import Ledger, Record, Selector, Source, Term
 from gkledger.units import UnitIndex
 
 Check = Callable[[Ledger, UnitIndex], Iterable[Diagnostic]]
@@ -200,14 +200,18 @@ def no_group_cycles(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
                 stack.append((child, iter(sorted(refs(child)))))
 
 
-def records_refer_to_known_things(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
+def records_refer_to_known_things(
+    ledger: Ledger, index: UnitIndex, records: Iterable[Record]
+) -> Iterator[Diagnostic]:
+    """Each record on its own: its task and unit exist, the unit owes the task, the date is not
+    before the plan was signed (GK401, GK402, GK403, GK406)."""
     tasks = {task.id: task for task in ledger.tasks}
-    first: dict[tuple[str, str], Record] = {}
-    for record in ledger.records:
+    if not tasks or not ledger.units:
+        return  # tasks.yaml or units.yaml did not load; their own diagnostics say why
+    signed = ledger.plan.signed if ledger.plan else None
+    for record in records:
         task = tasks.get(record.task)
         unit = index.get(record.unit)
-        if not tasks or not ledger.units:
-            continue  # tasks.yaml or units.yaml did not load; their own diagnostics say why
         if task is None:
             suggestion = closest(record.task, tasks)
             yield Diagnostic(
@@ -233,23 +237,6 @@ def records_refer_to_known_things(ledger: Ledger, index: UnitIndex) -> Iterator[
                 f"unit '{unit.name}' does not owe task {task.id} (owed by: {task.owners})",
                 "check the task id, or the task's owed_by in tasks.yaml",
             )
-        key = (task.id, unit.name)
-        if key in first:
-            earlier = first[key].source
-            where = (
-                f"line {earlier.line}"
-                if earlier.path == record.source.path
-                else f"{os.path.basename(earlier.path)}:{earlier.line}"
-            )
-            yield Diagnostic(
-                record.source,
-                "GK404",
-                f"a second record for task {task.id} and unit '{unit.name}' (first at {where})",
-                "keep one record per task and unit",
-            )
-        else:
-            first[key] = record
-        signed = ledger.plan.signed if ledger.plan else None
         if record.done is not None and signed is not None and record.done < signed:
             yield Diagnostic(
                 record.source,
@@ -258,11 +245,52 @@ def records_refer_to_known_things(ledger: Ledger, index: UnitIndex) -> Iterator[
             )
 
 
-def records_in_their_units_file(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
+Key = tuple[str | None, str, Source]  # (task id if the task exists, canonical unit, the record's place)
+
+
+def record_keys(ledger: Ledger, index: UnitIndex, records: Iterable[Record]) -> list[Key]:
+    """What the checks across files need of each record whose unit exists: little, so that a cache
+    can keep it for every file and check a whole ledger without its records."""
+    tasks = {task.id for task in ledger.tasks}
+    keys = []
+    for record in records:
+        unit = index.get(record.unit)
+        if unit is not None:
+            keys.append((record.task if record.task in tasks else None, unit.name, record.source))
+    return keys
+
+
+def no_second_records(ledger: Ledger, index: UnitIndex, keys: Iterable[Key]) -> Iterator[Diagnostic]:
+    """One record per task and unit, across all files, in file order (GK404)."""
+    if not ledger.tasks or not ledger.units:
+        return
+    first: dict[tuple[str, str], Source] = {}
+    for task, unit, source in keys:
+        if task is None:
+            continue
+        earlier = first.setdefault((task, unit), source)
+        if earlier is source:
+            continue
+        where = (
+            f"line {earlier.line}"
+            if earlier.path == source.path
+            else f"{os.path.basename(earlier.path)}:{earlier.line}"
+        )
+        yield Diagnostic(
+            source,
+            "GK404",
+            f"a second record for task {task} and unit '{unit}' (first at {where})",
+            "keep one record per task and unit",
+        )
+
+
+def records_in_their_units_file(
+    ledger: Ledger, index: UnitIndex, records: Iterable[Record]
+) -> Iterator[Diagnostic]:
     """progress/回民区.yaml holds 回民区's records (or its own departments'); a record of another unit
     there is likely pasted into the wrong file. Files not named after a unit are not checked."""
     misplaced: dict[tuple[str, str], tuple[str, str] | None] = {}  # one answer per file and unit name
-    for record in ledger.records:
+    for record in records:
         pair = (record.source.path, record.unit)
         if pair not in misplaced:
             misplaced[pair] = _foreign(index, *pair)
@@ -278,21 +306,23 @@ def records_in_their_units_file(ledger: Ledger, index: UnitIndex) -> Iterator[Di
             )
 
 
-def recording_units_have_maintainers(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
+def recording_units_have_maintainers(
+    ledger: Ledger, index: UnitIndex, keys: Iterable[Key]
+) -> Iterator[Diagnostic]:
     """Where a ledger names maintainers at all, a unit with records should have its own, so that
-    CODEOWNERS gives its file to someone (else the office reviews it)."""
+    CODEOWNERS gives its file to someone (else the office reviews it) (GK408)."""
     if not ledger.maintainers and not any(unit.maintainers for unit in ledger.units):
         return
     warned: set[str] = set()
-    for record in ledger.records:
-        unit = index.get(record.unit)
-        if unit is None or unit.maintainers or unit.name in warned:
+    for _, name, _ in keys:
+        unit = index.by_name[name]
+        if unit.maintainers or name in warned:
             continue
-        warned.add(unit.name)
+        warned.add(name)
         yield Diagnostic(
             unit.source,
             "GK408",
-            f"unit '{unit.name}' has progress records but no maintainers",
+            f"unit '{name}' has progress records but no maintainers",
             "add maintainers: [@handle] to it in units.yaml, so its progress file has a reviewer",
         )
 
@@ -316,7 +346,8 @@ def _foreign(index: UnitIndex, path: str, name: str) -> tuple[str, str] | None:
     return unit.name, owner.name
 
 
-CHECKS: tuple[Check, ...] = (
+# Checks of tasks.yaml and units.yaml together, which no progress record changes.
+CORE_CHECKS: tuple[Check, ...] = (
     unique_task_ids,
     task_ids_can_be_typed,
     unique_unit_names,
@@ -325,15 +356,33 @@ CHECKS: tuple[Check, ...] = (
     no_parent_cycles,
     selectors_resolve,
     no_group_cycles,
-    records_refer_to_known_things,
-    records_in_their_units_file,
-    recording_units_have_maintainers,
 )
+# Checks of each record on its own (given the core), so a file's results hold while it and the core do.
+RecordCheck = Callable[[Ledger, UnitIndex, Iterable[Record]], Iterable[Diagnostic]]
+RECORD_CHECKS: tuple[RecordCheck, ...] = (records_refer_to_known_things, records_in_their_units_file)
+# Checks across files, which need only each record's key.
+KeyCheck = Callable[[Ledger, UnitIndex, Iterable[Key]], Iterable[Diagnostic]]
+CROSS_CHECKS: tuple[KeyCheck, ...] = (no_second_records, recording_units_have_maintainers)
+
+
+def core(ledger: Ledger, index: UnitIndex) -> list[Diagnostic]:
+    return [d for check in CORE_CHECKS for d in check(ledger, index)]
+
+
+def of_records(ledger: Ledger, index: UnitIndex, records: Sequence[Record]) -> list[Diagnostic]:
+    return [d for check in RECORD_CHECKS for d in check(ledger, index, records)]
+
+
+def across(ledger: Ledger, index: UnitIndex, keys: Sequence[Key]) -> list[Diagnostic]:
+    return [d for check in CROSS_CHECKS for d in check(ledger, index, keys)]
 
 
 def run(ledger: Ledger) -> list[Diagnostic]:
+    """Every check of a whole ledger: the core, each record, and across files."""
     index = UnitIndex(ledger.units, ledger.groups)
-    found: list[Diagnostic] = []
-    for check in CHECKS:
-        found.extend(check(ledger, index))
-    return found
+    records = list(ledger.records)
+    return [
+        *core(ledger, index),
+        *of_records(ledger, index, records),
+        *across(ledger, index, record_keys(ledger, index, records)),
+    ]

@@ -6,13 +6,15 @@ input: a file that cannot be read or parsed becomes a diagnostic, and the rest i
 
 from __future__ import annotations
 
+import collections.abc
+import dataclasses
 import gc
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from gkledger import checks
-from gkledger.datafiles import DataFile, list_files, read_bytes
+from gkledger.datafiles import DataFile, Listing, list_files, read_bytes
 from gkledger.deadlines import DeadlineError, parse_deadline
 from gkledger.diagnostics import Diagnostic
 from gkledger.fields import Fields, expect_mapping, expect_sequence, source_of, texts_of
@@ -29,6 +31,7 @@ from gkledger.model import (
     Term,
     Unit,
 )
+from gkledger.units import UnitIndex
 from gkledger.yaml_source import Mapping, Sequence, Value, kind_of, parse
 
 MAX_RECORDS = 1_000_000  # twenty times a province's ledger over several years
@@ -69,20 +72,15 @@ class Loaded:
     diagnostics: list[Diagnostic]
 
 
-def _read_value(
-    file: DataFile, out: list[Diagnostic], overlay: Overlay | None, preread: Overlay | None
-) -> Value | None:
-    """One file through the read stage (or the bytes given for it) and the parser."""
-    shown = str(file.path)
-    if overlay is not None and file.path in overlay:
-        data: bytes | Diagnostic = overlay[file.path]
-    elif preread is not None and file.path in preread:
-        data = preread[file.path]
-    else:
-        data = read_bytes(file)
+Data = bytes | Diagnostic  # a file's bytes, or why the read stage could not have them
+
+
+def _value(file: DataFile, data: Data, out: list[Diagnostic]) -> Value | None:
+    """One file's bytes through the parser (or the read stage's diagnostic for it)."""
     if isinstance(data, Diagnostic):
         out.append(data)
         return None
+    shown = str(file.path)
     value, problems = parse(shown, data)
     out.extend(problems)
     if value is None and not problems and file.required:
@@ -92,70 +90,118 @@ def _read_value(
     return value
 
 
+@dataclass(frozen=True, slots=True)
+class Core:
+    """What units.yaml and tasks.yaml say, with every diagnostic about them (reading, shape and
+    the checks of the two together): everything but the progress records."""
+
+    plan: Plan | None
+    settings: Settings
+    tasks: tuple[Task, ...]
+    units: tuple[Unit, ...]
+    groups: dict[str, Selector]
+    maintainers: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    def ledger(self, root: Path, records: collections.abc.Sequence[Record]) -> Ledger:
+        return Ledger(
+            root=str(root),
+            plan=self.plan,
+            settings=self.settings,
+            tasks=self.tasks,
+            units=self.units,
+            groups=self.groups,
+            records=records,
+            maintainers=self.maintainers,
+        )
+
+
+def read_core(units_file: DataFile, units_data: Data, tasks_file: DataFile, tasks_data: Data) -> Core:
+    out: list[Diagnostic] = []
+    units, groups, maintainers = _read_units(str(units_file.path), _value(units_file, units_data, out), out)
+    plan, settings, tasks = _read_tasks(str(tasks_file.path), _value(tasks_file, tasks_data, out), out)
+    core = Core(plan, settings, tuple(tasks), tuple(units), groups, maintainers, ())
+    found = checks.core(core.ledger(Path(), ()), UnitIndex(core.units, core.groups))
+    return dataclasses.replace(core, diagnostics=(*out, *found))
+
+
+def read_progress(file: DataFile, data: Data) -> tuple[list[Record], list[Diagnostic]]:
+    """One progress file's records and the diagnostics of reading and shape (not yet the checks)."""
+    out: list[Diagnostic] = []
+    records = _read_records(str(file.path), _value(file, data, out), out)
+    return records, out
+
+
+def too_many(file: DataFile) -> Diagnostic:
+    return Diagnostic(
+        Source(str(file.path), 1, 1),
+        "GK007",
+        f"the progress folder holds more than {MAX_RECORDS:,} records; the rest were not read",
+        "split the ledger by year or by region",
+    )
+
+
+def with_overlay(listing: Listing, overlay: Overlay | None) -> list[DataFile]:
+    """The progress files, with those an overlay adds (a new unit's first record) in name order."""
+    progress = list(listing.files[2:])
+    if overlay:
+        listed = {f.path for f in progress}
+        folder = listing.root / PROGRESS_DIR
+        progress += [
+            DataFile(f"{PROGRESS_DIR}/{p.name}", p, False, (0, 0, 0, 0))
+            for p in sorted(overlay)
+            if p.parent == folder and p not in listed
+        ]
+        progress.sort(key=lambda f: f.name)
+    return progress
+
+
 def load(root: Path, overlay: Overlay | None = None, preread: Overlay | None = None) -> Loaded:
     """Read and check the ledger in `root`; `overlay` gives new contents for some files (to check a
-    change before writing it), `preread` the bytes of files already read through the read stage
-    (by the cache)."""
+    change before writing it), `preread` the bytes of files already read through the read stage."""
     # Loading allocates hundreds of thousands of small objects and no cycles: the cyclic garbage
     # collector would rescan them all again and again (measured: a third of the time on a
     # province-sized ledger), so it waits until the ledger is built.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(root, overlay, preread)
+        return _load(root, overlay or {}, preread or {})
     finally:
         if collecting:
             gc.enable()
 
 
-def _load(root: Path, overlay: Overlay | None, preread: Overlay | None) -> Loaded:
+def _load(root: Path, overlay: Overlay, preread: Overlay) -> Loaded:
     listing = list_files(root)
     root = listing.root
     out: list[Diagnostic] = list(listing.problems)
     if not listing.files:
         return Loaded(Ledger(str(root), None, Settings(), (), (), {}, ()), out)
-    units_file, tasks_file, *progress = listing.files
-    if overlay:
-        listed = {f.path for f in progress}
-        progress += [
-            DataFile(f"{PROGRESS_DIR}/{p.name}", p, False, (0, 0, 0, 0))
-            for p in sorted(overlay)
-            if p.parent == root / PROGRESS_DIR and p not in listed
-        ]
-        progress.sort(key=lambda f: f.name)
-    units, groups, maintainers = _read_units(
-        str(units_file.path), _read_value(units_file, out, overlay, preread), out
-    )
-    plan, settings, tasks = _read_tasks(
-        str(tasks_file.path), _read_value(tasks_file, out, overlay, preread), out
-    )
+
+    def data(file: DataFile) -> Data:
+        found = overlay.get(file.path, preread.get(file.path))
+        return found if found is not None else read_bytes(file)
+
+    units_file, tasks_file = listing.files[:2]
+    core = read_core(units_file, data(units_file), tasks_file, data(tasks_file))
+    out.extend(core.diagnostics)
+    bare = core.ledger(root, ())
+    index = UnitIndex(core.units, core.groups)
     records: list[Record] = []
-    for file in progress:
-        records.extend(_read_records(str(file.path), _read_value(file, out, overlay, preread), out))
-        if len(records) > MAX_RECORDS:
-            out.append(
-                Diagnostic(
-                    Source(str(file.path), 1, 1),
-                    "GK007",
-                    f"the progress folder holds more than {MAX_RECORDS:,} records; the rest were not read",
-                    "split the ledger by year or by region",
-                )
-            )
-            del records[MAX_RECORDS:]
+    for file in with_overlay(listing, overlay):
+        found, problems = read_progress(file, data(file))
+        out.extend(problems)
+        if len(records) + len(found) > MAX_RECORDS:
+            del found[MAX_RECORDS - len(records) :]
+            out.append(too_many(file))
+            records.extend(found)
+            out.extend(checks.of_records(bare, index, found))
             break
-    ledger = Ledger(
-        root=str(root),
-        plan=plan,
-        settings=settings,
-        tasks=tuple(tasks),
-        units=tuple(units),
-        groups=groups,
-        records=tuple(records),
-        maintainers=maintainers,
-    )
-    out.extend(checks.run(ledger))
+        records.extend(found)
+        out.extend(checks.of_records(bare, index, found))
+    out.extend(checks.across(bare, index, checks.record_keys(bare, index, records)))
     out.sort(key=Diagnostic.sort_key)
-    return Loaded(ledger, out)
+    return Loaded(core.ledger(root, tuple(records)), out)
 
 
 # ---------------------------------------------------------------------------------------------
