@@ -42,13 +42,15 @@ def writable_target(path: Path) -> int | None:
     return info.st_mode & 0o7777
 
 
-def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
+def write_atomic(path: Path, data: bytes, mode: int | None = None, durable: bool = True) -> None:
     """Replace `path` with `data` atomically, keeping the old file's permissions (or `mode`), then
-    read it back and compare. Never through a symbolic link, never over a read-only file."""
-    commit({path: data}, mode)
+    read it back and compare. Never through a symbolic link, never over a read-only file.
+    `durable=False` skips flushing to disk and reading back, for files that check themselves (the
+    cache, whose checksum catches a torn file): still never half written, only maybe not kept."""
+    commit({path: data}, mode, durable)
 
 
-def commit(changes: dict[Path, bytes], mode: int | None = None) -> None:
+def commit(changes: dict[Path, bytes], mode: int | None = None, durable: bool = True) -> None:
     """Write several files all or nothing, as far as a file system allows: every new content is
     staged and flushed beside its file first, then each is renamed into place; if a rename fails,
     the files already replaced get their old bytes back. Each file is read back and compared."""
@@ -57,7 +59,7 @@ def commit(changes: dict[Path, bytes], mode: int | None = None) -> None:
         for path, data in changes.items():
             kept = writable_target(path)
             old = path.read_bytes() if kept is not None else None
-            staged.append((path, _stage(path, data, mode if mode is not None else kept), old))
+            staged.append((path, _stage(path, data, mode if mode is not None else kept, durable), old))
         done: list[tuple[Path, bytes | None]] = []
         try:
             for path, temp_name, old in staged:
@@ -75,6 +77,8 @@ def commit(changes: dict[Path, bytes], mode: int | None = None) -> None:
         for _, temp_name, _ in staged:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp_name)
+    if not durable:
+        return
     for folder in {path.parent for path in changes}:
         _sync_folder(folder)
     for path, data in changes.items():
@@ -82,13 +86,14 @@ def commit(changes: dict[Path, bytes], mode: int | None = None) -> None:
             raise OSError(f"{path} does not read back as written")
 
 
-def _stage(path: Path, data: bytes, mode: int | None) -> str:
+def _stage(path: Path, data: bytes, mode: int | None, durable: bool = True) -> str:
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(temp_name, mode if mode is not None else _default_mode())
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

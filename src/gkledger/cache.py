@@ -1,19 +1,26 @@
-"""A cache of the loaded, checked ledger, so that a command typed fifty times a day parses no YAML
-when nothing has changed (beancount's pickle cache is the model).
+"""A cache of the loaded, checked ledger, one entry per file, as git's index keeps one per path: a
+command typed fifty times a day parses no YAML when nothing changed, and after an edit parses only
+the files that changed (beancount's pickle cache is the model for the rest).
 
-The key is the gkledger version, the working folder (diagnostics show paths relative to it), the
-ledger folder and the bytes of every data file, hashed with BLAKE2b; the value is the loaded ledger,
-its diagnostics and every task's resolved owners. It lives in the user's cache folder
-(`$GKLEDGER_CACHE_DIR`, else `$XDG_CACHE_HOME/gkledger`, else `~/.cache/gkledger`), never in the
-ledger. Unpickling can run code, so a cache file is read only when it and its folder belong to the
-user and nobody else can write to them; a truncated, corrupt or stale file fails its checksum or key
-and is rebuilt, and writes are atomic, so concurrent commands at worst both rebuild.
+Every run starts from the read stage (`datafiles`), exactly as a fresh load does. Each data file's
+entry holds its stat signature, the BLAKE2b of its bytes, and what loading it gave: for units.yaml
+and tasks.yaml together the core (plan, tasks, units, their diagnostics, every task's owners); for
+each progress file its records, its diagnostics (reading, shape and each record's own checks) and
+a small key per record for the checks across files. A file whose signature matches, outside the
+racy window, keeps its digest; a file whose digest matches keeps its entry; any other is read and
+parsed again. When the core changes, every file's own checks run again on its cached records.
+The checks across files (GK404, GK408) run on the keys whenever anything changed.
+
+The key of the whole is gkledger's installed code and the ledger folder. It lives in the user's
+cache folder (`$GKLEDGER_CACHE_DIR`, else `$XDG_CACHE_HOME/gkledger`, else `~/.cache/gkledger`), never
+in the ledger. Unpickling can run code, so a cache file is read only when it and its folder belong
+to the user and nobody else can write them; a truncated or damaged file fails its checksum and is
+rebuilt, and writes are atomic, so concurrent commands at worst both rebuild.
 """
 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import hashlib
 import os
@@ -21,29 +28,32 @@ import pickle
 import stat
 import zlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from gkledger import __version__
-from gkledger.datafiles import FileStat, Listing, list_files, read_bytes
+from gkledger.datafiles import MAX_RECORDS, DataFile, FileStat, Listing, list_files, read_bytes, with_overlay
 
 if TYPE_CHECKING:
     from gkledger.diagnostics import Diagnostic
-    from gkledger.model import Ledger, Record
+    from gkledger.model import Core, Record
 
-MAGIC = b"gkledger-cache-5"  # bump when the layout or pickled types change
+MAGIC = b"gkledger-cache-6"  # bump when the layout or pickled types change
 DIGEST = 32
+RACY_NS = 2_000_000_000  # a file changed this close to the cache's writing is hashed again
+Overlay = dict[Path, bytes]
 
 
 @dataclass(frozen=True)
 class Snapshot:
     """A loaded ledger with its diagnostics and each task's owners (see `status.Obligations`)."""
 
-    ledger: Ledger
+    ledger: Any  # gkledger.model.Ledger
     diagnostics: list[Diagnostic]
     owners: dict[str, tuple[str, ...]]
     from_cache: bool = False
+    parsed: int = 0  # how many files were parsed this time (the rest came from the cache)
 
 
 def cache_home(environ: dict[str, str] | os._Environ[str]) -> Path | None:
@@ -59,53 +69,10 @@ def cache_home(environ: dict[str, str] | os._Environ[str]) -> Path | None:
     return Path(base) / "gkledger"
 
 
-RACY_NS = 2_000_000_000  # a file changed this close to the cache's writing is hashed again
-
-
 def _changed_at(signature: FileStat) -> int:
     """When the file last changed, as far as its times tell: the later of mtime and ctime, since
     `touch -d` can set mtime back but not ctime (git's racy-index rule)."""
     return max(signature[1], signature[2])
-
-
-def _fingerprint(
-    listing: Listing, known: dict[str, tuple[FileStat, bytes]], written_ns: int
-) -> tuple[dict[str, tuple[FileStat, bytes]], dict[Path, bytes], list[bytes]]:
-    """What the key is made of, file by file, and the bytes of the files that had to be read.
-
-    As git does with its index, a file whose size, times and inode match those recorded with the
-    cache keeps its recorded digest, unless it changed within RACY_NS of the cache being written
-    (when a same-size edit could hide inside one timestamp); every other file goes through the
-    read stage and is hashed. A file that cannot be read enters the key as its diagnostic, so the
-    cache answers for it exactly as the loader would.
-    """
-    files: dict[str, tuple[FileStat, bytes]] = {}
-    contents: dict[Path, bytes] = {}
-    parts = [repr(problem).encode("utf-8", "surrogateescape") for problem in listing.problems]
-    for file in listing.files:
-        signature = file.signature
-        recorded = known.get(file.name)
-        readable = True
-        if (
-            signature is not None
-            and recorded is not None
-            and recorded[0] == signature
-            and _changed_at(signature) < written_ns - RACY_NS
-        ):
-            digest = recorded[1]
-        else:
-            data = read_bytes(file)
-            if isinstance(data, bytes):
-                contents[file.path] = data
-                digest = hashlib.blake2b(data, digest_size=16).digest()
-            else:
-                readable = False
-                digest = repr(data).encode("utf-8", "surrogateescape")
-        if signature is not None and readable:
-            files[file.name] = (signature, digest)
-        digest = (b"+" if readable else b"!") + digest
-        parts.append(file.name.encode("utf-8", "surrogateescape") + b"\0" + digest)
-    return files, contents, parts
 
 
 def _code_digest() -> bytes:
@@ -123,16 +90,6 @@ def _code_digest() -> bytes:
 
 
 _CODE: bytes | None = None
-
-
-def _key(root: Path, parts: list[bytes]) -> bytes:
-    """The cache key: gkledger's code, the ledger folder, and each data file's digest or problem."""
-    key = hashlib.blake2b(digest_size=DIGEST)
-    key.update(_code_digest())
-    key.update(str(root.resolve()).encode("utf-8", "surrogateescape") + b"\0")
-    for part in parts:
-        key.update(len(part).to_bytes(8, "little") + part)
-    return key.digest()
 
 
 def _trusted(path: Path) -> bool:
@@ -153,27 +110,136 @@ def _slot(home: Path, root: Path) -> Path:
     return home / f"{hashlib.blake2b(place, digest_size=12).hexdigest()}.pickle"
 
 
-class LazyRecords(Sequence["Record"]):
-    """A ledger's records as the cache keeps them: pickled per unit, unpickled when first needed.
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """As in load(): many small objects and no cycles, which the collector would only rescan."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
-    One unit's view reads only that unit's records (`for_unit`); anything that walks them all gets
-    every record, in file order, exactly as the loader produced them.
+
+# ---------------------------------------------------------------------------------------------
+# Entries
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FileEntry:
+    """One progress file as loading it gave, under its signature and digest."""
+
+    signature: FileStat | None
+    digest: bytes
+    core: bytes  # the core's digest its checks were made against
+    count: int  # records
+    problems: tuple[Diagnostic, ...]  # reading and shape, which only the bytes decide
+    own: tuple[Diagnostic, ...]  # each record's own checks, which the core decides too
+    units: tuple[str, ...]  # canonical units with records here
+    keys: bytes  # pickled list[Key], for the checks across files
+    records: bytes  # pickled list[Record]
+
+
+@dataclass
+class Index:
+    code: bytes
+    root: str
+    core_files: tuple[tuple[FileStat | None, bytes], tuple[FileStat | None, bytes]]
+    core_digest: bytes
+    core: bytes  # pickled (Core, owners)
+    files: dict[str, FileEntry] = field(default_factory=dict)
+    across: tuple[Diagnostic, ...] = ()  # the checks across files, for the files as they are
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _checksum(body: bytes | memoryview) -> bytes:
+    """Catches a truncated or damaged file (trust comes from ownership, checked first): CRC-32
+    reads the cache of a province-sized ledger in about 1 ms, BLAKE2b in 7."""
+    return zlib.crc32(body).to_bytes(4, "little").ljust(DIGEST, b"\0")
+
+
+_OPENED: dict[Path, tuple[tuple[int, int, int], tuple[Index, int]]] = {}  # what this process read or wrote
+
+
+def _open(path: Path) -> tuple[Index, int] | None:
+    """The cache file's index and when it was written, if it is ours, whole and of this code."""
+    if not (_trusted(path.parent) and _trusted(path)):
+        return None
+    with contextlib.suppress(OSError):
+        info = path.stat()
+        seen = _OPENED.get(path)
+        same = seen is not None and seen[0] == (info.st_mtime_ns, info.st_size, info.st_ino)
+        if seen is not None and same and seen[1][0].code == _code_digest():
+            return seen[1]  # `done` loads twice: the second time, the index this process has
+    try:
+        data = path.read_bytes()
+        written_ns = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + DIGEST:
+        return None
+    body = memoryview(data)[len(MAGIC) + DIGEST :]
+    if _checksum(body) != data[len(MAGIC) : len(MAGIC) + DIGEST]:
+        return None
+    try:
+        with _no_gc():
+            index = pickle.loads(body)
+    except Exception:  # a file that passed its checksum but not unpickling: rebuild
+        return None
+    if not isinstance(index, Index) or index.code != _code_digest():
+        return None
+    with contextlib.suppress(OSError):
+        info = path.stat()
+        _OPENED[path] = ((info.st_mtime_ns, info.st_size, info.st_ino), (index, written_ns))
+    return index, written_ns
+
+
+def _write(path: Path, index: Index) -> None:
+    from gkledger.atomic import write_atomic
+
+    body = pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not _trusted(path.parent):
+        return  # a folder others can write to is no place for code we will load
+    write_atomic(path, MAGIC + _checksum(body) + body, mode=0o600, durable=False)
+    with contextlib.suppress(OSError):
+        info = path.stat()
+        _OPENED[path] = ((info.st_mtime_ns, info.st_size, info.st_ino), (index, info.st_mtime_ns))
+
+
+# ---------------------------------------------------------------------------------------------
+# Records kept per file, unpickled when first needed
+# ---------------------------------------------------------------------------------------------
+
+
+class LazyRecords(Sequence["Record"]):
+    """A ledger's records as the cache keeps them: pickled per file, unpickled when first needed.
+
+    One unit's view reads only the files holding that unit's records (`for_unit`); anything that
+    walks them all gets every record, in file order, exactly as the loader produced them.
     """
 
-    def __init__(self, blobs: dict[str, bytes], count: int) -> None:
-        self._blobs = blobs  # canonical unit name ("" for names that match no unit) -> pickled records
+    def __init__(self, files: list[tuple[tuple[str, ...], bytes]], count: int, names: dict[str, str]) -> None:
+        self._files = files  # (canonical units with records there, pickled records), in file order
         self._count = count
+        self._names = names  # every spelling of a unit -> its canonical name
         self._all: list[Record] | None = None
 
     def for_unit(self, name: str) -> list[Record]:
-        blob = self._blobs.get(name)
-        return [record for _, record in _unpickled(blob)] if blob else []
+        found: list[Record] = []
+        for units, blob in self._files:
+            if name in units:
+                found.extend(r for r in _unpickled(blob) if self._names.get(r.unit.strip()) == name)
+        return found
 
     def _materialise(self) -> list[Record]:
         if self._all is None:
-            numbered = [item for blob in self._blobs.values() for item in _unpickled(blob)]
-            numbered.sort(key=lambda item: item[0])
-            self._all = [record for _, record in numbered]
+            self._all = [record for _, blob in self._files for record in _unpickled(blob)]
         return self._all
 
     def __len__(self) -> int:
@@ -190,141 +256,243 @@ class LazyRecords(Sequence["Record"]):
         return iter(self._materialise())
 
 
-def _unpickled(blob: bytes) -> list[tuple[int, Record]]:
+def _unpickled(blob: bytes) -> list[Record]:
     with _no_gc():
-        items: list[tuple[int, Record]] = pickle.loads(blob)
-    return items
+        records: list[Record] = pickle.loads(blob)
+    return records
 
 
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """As in load(): many small objects and no cycles, which the collector would only rescan."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
+# ---------------------------------------------------------------------------------------------
+# Loading through the cache
+# ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Slot:
-    """A cache file whose checksum holds: its key, the files' signatures, and the pickled ledger."""
-
-    key: bytes
-    files: dict[str, tuple[FileStat, bytes]]
-    written_ns: int
-    payload: bytes | memoryview
+def _dumps(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _checksum(body: bytes | memoryview) -> bytes:
-    """Catches a truncated or damaged file (trust comes from ownership, checked first): CRC-32
-    reads the 6.5 MB cache of a province-sized ledger in about 1 ms, BLAKE2b in 7."""
-    return zlib.crc32(body).to_bytes(4, "little").ljust(DIGEST, b"\0")
+class _Reader:
+    """The bytes and digest of each file, trusting recorded signatures outside the racy window."""
+
+    def __init__(self, overlay: Overlay, written_ns: int) -> None:
+        self.overlay = overlay
+        self.written_ns = written_ns
+        self.read: dict[Path, bytes | Diagnostic] = {}
+
+    def trusted(self, file: DataFile, signature: FileStat | None) -> bool:
+        return (
+            file.path not in self.overlay
+            and file.signature is not None
+            and signature == file.signature
+            and _changed_at(file.signature) < self.written_ns - RACY_NS
+        )
+
+    def data(self, file: DataFile) -> bytes | Diagnostic:
+        if file.path in self.overlay:
+            return self.overlay[file.path]
+        if file.path not in self.read:
+            self.read[file.path] = read_bytes(file)
+        return self.read[file.path]
+
+    def digest(self, file: DataFile) -> bytes | None:
+        data = self.data(file)
+        return _digest(data) if isinstance(data, bytes) else None
 
 
-def _open(path: Path) -> _Slot | None:
-    if not (_trusted(path.parent) and _trusted(path)):
-        return None
-    try:
-        data = path.read_bytes()
-        written_ns = path.stat().st_mtime_ns
-    except OSError:
-        return None
-    head = len(MAGIC) + DIGEST + 8
-    if len(data) < head or not data.startswith(MAGIC):
-        return None
-    checksum = data[len(MAGIC) : len(MAGIC) + DIGEST]
-    body = memoryview(data)[len(MAGIC) + DIGEST :]  # views, not copies: the file may be megabytes
-    if _checksum(body) != checksum:
-        return None
-    size = int.from_bytes(body[:8], "little")
-    try:
-        key, files = pickle.loads(body[8 : 8 + size])
-    except Exception:  # a file that passed its checksum but not unpickling: rebuild
-        return None
-    return _Slot(key, files, written_ns, body[8 + size :])
+def load_snapshot(root: Path, home: Path | None, overlay: Overlay | None = None) -> Snapshot:
+    """The ledger in `root`, from the cache in `home` where its entries are current, else loaded
+    (and cached). `overlay` gives new bytes for some files, to check a change before it is
+    written: those files are parsed, the rest come from the cache, and the cache is not written."""
+    if home is None:
+        return _fresh(root, overlay)
+    with _no_gc():
+        return _through_cache(root, home, overlay or {})
 
 
-def _unpack(slot: _Slot) -> Snapshot | None:
-    try:
-        with _no_gc():
-            ledger, diagnostics, owners, blobs, count = pickle.loads(slot.payload)
-        ledger = dataclasses.replace(ledger, records=LazyRecords(blobs, count))
-    except Exception:  # a file that passed its checksum but not unpickling: rebuild
-        return None
-    return Snapshot(ledger, diagnostics, owners, from_cache=True)
-
-
-def _store(
-    path: Path,
-    key: bytes,
-    files: dict[str, tuple[FileStat, bytes]],
-    snapshot: Snapshot,
-    unit_of: dict[str, str],
-) -> None:
-    ledger = snapshot.ledger
-    grouped: dict[str, list[tuple[int, Record]]] = {}
-    for position, record in enumerate(ledger.records):
-        grouped.setdefault(unit_of.get(record.unit.strip(), ""), []).append((position, record))
-    blobs = {name: pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL) for name, items in grouped.items()}
-    core = dataclasses.replace(ledger, records=())
-    payload = pickle.dumps(
-        (core, snapshot.diagnostics, snapshot.owners, blobs, len(ledger.records)),
-        protocol=pickle.HIGHEST_PROTOCOL,
-    )
-    _write(path, key, files, payload)
-
-
-def _write(
-    path: Path, key: bytes, files: dict[str, tuple[FileStat, bytes]], payload: bytes | memoryview
-) -> None:
-    from gkledger.atomic import write_atomic
-
-    index = pickle.dumps((key, files), protocol=pickle.HIGHEST_PROTOCOL)
-    body = b"".join((len(index).to_bytes(8, "little"), index, payload))
-    checksum = _checksum(body)
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not _trusted(path.parent):
-        return  # a folder others can write to is no place for code we will load
-    write_atomic(path, MAGIC + checksum + body, mode=0o600)
-
-
-def _build(root: Path, preread: dict[Path, bytes] | None) -> tuple[Snapshot, dict[str, str]]:
+def _fresh(root: Path, overlay: Overlay | None) -> Snapshot:
     from gkledger.load import load
     from gkledger.status import owners_of
     from gkledger.units import UnitIndex
 
-    loaded = load(root, preread=preread)
+    loaded = load(root, overlay=overlay)
     index = UnitIndex(loaded.ledger.units, loaded.ledger.groups)
-    return Snapshot(loaded.ledger, loaded.diagnostics, owners_of(loaded.ledger, index)), index.names
+    return Snapshot(loaded.ledger, loaded.diagnostics, owners_of(loaded.ledger, index))
 
 
-def load_snapshot(root: Path, home: Path | None) -> Snapshot:
-    """The ledger in `root`, from the cache in `home` when it is current, else loaded (and cached).
+def _through_cache(root: Path, home: Path, overlay: Overlay) -> Snapshot:
+    from gkledger.units import UnitIndex
 
-    Both ways start from the same read stage (`datafiles`): the cache memoises only what comes
-    after it, so it cannot answer differently from a fresh load."""
-    if home is None:
-        return _build(root, None)[0]
-    listing = list_files(root)
+    listing: Listing = list_files(root)
     root = listing.root
+    if not listing.files:
+        return _fresh(root, overlay)
     path = _slot(home, root)
-    slot = _open(path)
-    files, contents, parts = _fingerprint(listing, slot.files if slot else {}, slot.written_ns if slot else 0)
-    key = _key(root, parts)
-    if slot is not None and slot.key == key:
-        cached = _unpack(slot)
-        if cached is not None:
-            if contents:  # files that stat could not vouch for matched: record their signatures now
-                with contextlib.suppress(OSError):
-                    _write(path, key, files, slot.payload)
-            return cached
-    if len(contents) < len(files):  # build from bytes all read now, and key what was built by them
-        files, contents, parts = _fingerprint(listing, {}, 0)
-        key = _key(root, parts)
-    snapshot, names = _build(root, contents)
-    with contextlib.suppress(OSError):  # no cache this time; the answer is the same
-        _store(path, key, files, snapshot, names)
-    return snapshot
+    opened = _open(path)
+    old: Index | None = opened[0] if opened and opened[0].root == str(root) else None
+    reader = _Reader(overlay, opened[1] if opened else 0)
+    units_file, tasks_file = listing.files[:2]
+    changed = False  # anything the answer depends on
+    resigned = False  # only signatures to record anew
+    parsed = 0
+
+    # The core: units.yaml and tasks.yaml together.
+    core_files = []
+    for number, file in enumerate((units_file, tasks_file)):
+        recorded = old.core_files[number] if old else (None, b"")
+        if reader.trusted(file, recorded[0]):
+            core_files.append((file.signature, recorded[1]))
+        else:
+            core_files.append(
+                (file.signature if file.path not in overlay else None, reader.digest(file) or b"")
+            )
+    core_digest = _digest(
+        b"".join(d for _, d in core_files)
+        + b"|"
+        + b"".join(repr(f.problem).encode() for f in (units_file, tasks_file))
+    )
+    if old is not None and old.core_digest == core_digest and all(core_files[i][1] for i in range(2)):
+        core, owners = _core_of(old)
+        resigned = resigned or [f for f, _ in core_files] != [f for f, _ in old.core_files]
+    else:
+        from gkledger.load import read_core  # parsing: the YAML stack is imported only now
+        from gkledger.status import owners_of
+
+        core = read_core(units_file, reader.data(units_file), tasks_file, reader.data(tasks_file))
+        owners = owners_of(core.ledger(root, ()), UnitIndex(core.units, core.groups))
+        changed = True
+        parsed += 2
+    bare = core.ledger(root, ())
+    unit_index = UnitIndex(core.units, core.groups)
+    tasks = {task.id: task for task in core.tasks}
+    for task_id, names in owners.items():  # resolved once, with the core
+        unit_index.know_owners(tasks[task_id].owed_by, names)
+
+    # Each progress file.
+    files: dict[str, FileEntry] = {}
+    read_problems: list[Diagnostic] = []
+    total = 0
+    for file in with_overlay(listing, overlay):
+        entry = old.files.get(file.name) if old else None
+        if file.problem is not None and file.path not in overlay:
+            read_problems.append(file.problem)
+            changed = changed or entry is not None
+            continue
+        found: bytes | None
+        if entry is not None and reader.trusted(file, entry.signature):
+            found = entry.digest
+        else:
+            found = reader.digest(file)
+        if found is None:  # the read stage refused it after all (a race, or an overlay of nothing)
+            data = reader.data(file)
+            assert not isinstance(data, bytes)
+            read_problems.append(data)
+            continue
+        digest = found
+        if entry is not None and entry.digest == digest:
+            if entry.core != core_digest:
+                entry = _recheck(entry, bare, unit_index, core_digest)
+                changed = True
+            if file.signature != entry.signature and file.path not in overlay:
+                entry.signature = file.signature
+                resigned = True
+        else:
+            from gkledger.load import read_progress
+
+            records, problems = read_progress(file, reader.data(file))
+            entry = _entry(file, digest, core_digest, records, problems, bare, unit_index)
+            changed = True
+            parsed += 1
+        if file.path in overlay:
+            entry.signature = None  # not on disk yet: never trusted by signature
+        files[file.name] = entry
+        total += entry.count
+    if total > MAX_RECORDS:
+        return _fresh(root, overlay)  # what the loader cuts off, and how, is the loader's to say
+    if old is not None and set(old.files) != set(files):
+        changed = True
+
+    # The checks across files.
+    if changed or old is None:
+        from gkledger import checks
+
+        keys: list[checks.Key] = []
+        for entry in files.values():
+            keys.extend(pickle.loads(entry.keys))
+        across = tuple(checks.across(bare, unit_index, keys))
+    else:
+        across = old.across
+
+    diagnostics = [
+        *listing.problems,
+        *read_problems,
+        *core.diagnostics,
+        *(d for entry in files.values() for d in (*entry.problems, *entry.own)),
+        *across,
+    ]
+    diagnostics.sort(key=lambda d: d.sort_key())
+    lazy = LazyRecords([(e.units, e.records) for e in files.values()], total, unit_index.names)
+    ledger = core.ledger(root, lazy)
+    if changed or resigned or old is None:  # with an overlay too: its entries are keyed by digest
+        index = Index(
+            _code_digest(),
+            str(root),
+            (core_files[0], core_files[1]),
+            core_digest,
+            _dumps((core, owners)),
+            files,
+            across,
+        )
+        with contextlib.suppress(OSError):  # no cache this time; the answer is the same
+            _write(path, index)
+    return Snapshot(ledger, diagnostics, owners, from_cache=not changed and old is not None, parsed=parsed)
+
+
+def _core_of(index: Index) -> tuple[Core, dict[str, tuple[str, ...]]]:
+    core, owners = pickle.loads(index.core)
+    return core, owners
+
+
+def _entry(
+    file: DataFile,
+    digest: bytes,
+    core_digest: bytes,
+    records: list[Record],
+    problems: list[Diagnostic],
+    bare: Any,
+    unit_index: Any,
+) -> FileEntry:
+    from gkledger import checks
+
+    own = checks.of_records(bare, unit_index, records)
+    keys = checks.record_keys(bare, unit_index, records)
+    return FileEntry(
+        signature=file.signature,
+        digest=digest,
+        core=core_digest,
+        count=len(records),
+        problems=tuple(problems),
+        own=tuple(own),
+        units=tuple(dict.fromkeys(key[1] for key in keys)),
+        keys=_dumps(keys),
+        records=_dumps(records),
+    )
+
+
+def _recheck(entry: FileEntry, bare: Any, unit_index: Any, core_digest: bytes) -> FileEntry:
+    """A file whose bytes are as cached, under a new core: its records' own checks run again."""
+    from gkledger import checks
+
+    records = _unpickled(entry.records)
+    own = checks.of_records(bare, unit_index, records)
+    keys = checks.record_keys(bare, unit_index, records)
+    return FileEntry(
+        entry.signature,
+        entry.digest,
+        core_digest,
+        entry.count,
+        entry.problems,
+        tuple(own),
+        tuple(dict.fromkeys(key[1] for key in keys)),
+        _dumps(keys),
+        entry.records,
+    )

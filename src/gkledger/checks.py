@@ -245,7 +245,9 @@ def records_refer_to_known_things(
             )
 
 
-Key = tuple[str | None, str, Source]  # (task id if the task exists, canonical unit, the record's place)
+# (task id if the task exists, canonical unit, the record's file, line, column): plain values, so
+# that a cache keeps them cheaply and checks across files build a Source only for what they report.
+Key = tuple[str | None, str, str, int, int]
 
 
 def record_keys(ledger: Ledger, index: UnitIndex, records: Iterable[Record]) -> list[Key]:
@@ -256,7 +258,8 @@ def record_keys(ledger: Ledger, index: UnitIndex, records: Iterable[Record]) -> 
     for record in records:
         unit = index.get(record.unit)
         if unit is not None:
-            keys.append((record.task if record.task in tasks else None, unit.name, record.source))
+            path, line, column = record.source
+            keys.append((record.task if record.task in tasks else None, unit.name, path, line, column))
     return keys
 
 
@@ -264,20 +267,16 @@ def no_second_records(ledger: Ledger, index: UnitIndex, keys: Iterable[Key]) -> 
     """One record per task and unit, across all files, in file order (GK404)."""
     if not ledger.tasks or not ledger.units:
         return
-    first: dict[tuple[str, str], Source] = {}
-    for task, unit, source in keys:
+    first: dict[tuple[str, str], tuple[str, int, int]] = {}
+    for task, unit, path, line, column in keys:
         if task is None:
             continue
-        earlier = first.setdefault((task, unit), source)
-        if earlier is source:
+        earlier = first.setdefault((task, unit), (path, line, column))
+        if earlier == (path, line, column):
             continue
-        where = (
-            f"line {earlier.line}"
-            if earlier.path == source.path
-            else f"{os.path.basename(earlier.path)}:{earlier.line}"
-        )
+        where = f"line {earlier[1]}" if earlier[0] == path else f"{os.path.basename(earlier[0])}:{earlier[1]}"
         yield Diagnostic(
-            source,
+            Source(path, line, column),
             "GK404",
             f"a second record for task {task} and unit '{unit}' (first at {where})",
             "keep one record per task and unit",
@@ -314,7 +313,7 @@ def recording_units_have_maintainers(
     if not ledger.maintainers and not any(unit.maintainers for unit in ledger.units):
         return
     warned: set[str] = set()
-    for _, name, _ in keys:
+    for _, name, *_ in keys:
         unit = index.by_name[name]
         if unit.maintainers or name in warned:
             continue

@@ -268,11 +268,16 @@ def _today(ctx: typer.Context, today: str | None) -> dt.date:
     return dt.date.today()
 
 
-def _snapshot(ctx: typer.Context, root: Path, no_cache: bool = False) -> Snapshot:
-    from gkledger.cache import cache_home, load_snapshot
+def _cache_folder(ctx: typer.Context, no_cache: bool = False) -> Path | None:
+    from gkledger.cache import cache_home
 
-    home = None if (no_cache or _settings(ctx).no_cache) else cache_home(os.environ)
-    return load_snapshot(root, home)
+    return None if (no_cache or _settings(ctx).no_cache) else cache_home(os.environ)
+
+
+def _snapshot(ctx: typer.Context, root: Path, no_cache: bool = False) -> Snapshot:
+    from gkledger.cache import load_snapshot
+
+    return load_snapshot(root, _cache_folder(ctx, no_cache))
 
 
 def _obligations(ctx: typer.Context, data: Path | None) -> Obligations:
@@ -668,6 +673,7 @@ def _record(
             evidence=evidence,
             note=note,
             replace=replace,
+            cache=_cache_folder(ctx),
         )
     except Refused as refused:
         if refused.diagnostics:
@@ -682,7 +688,7 @@ def _record(
     from gkledger.render import console as out
 
     console = out.make_console()
-    obligations = Obligations(result.ledger)
+    obligations = Obligations(result.ledger, owners=result.owners)
     for entry in result.entries:
         what = f"done on {entry.record.done}" if entry.record.done else f"waived ({entry.record.waived})"
         verb = "Replaced" if entry.replaced else "Recorded"
@@ -1329,7 +1335,9 @@ def collect(
     root = _data_dir(ctx, data)
     day = _today(ctx, today)
     try:
-        result = collect_forms(root, paths, today=day, replace=replace, dry_run=dry_run)
+        result = collect_forms(
+            root, paths, today=day, replace=replace, dry_run=dry_run, cache=_cache_folder(ctx)
+        )
     except ImportError as exc:
         _missing_extra(exc)
     except Refused as refused:

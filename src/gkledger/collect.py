@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from gkledger.cache import load_snapshot
 from gkledger.forms import SHEET_TITLE, FilledRow, digest, plan_key, read_date, read_form, token
-from gkledger.load import is_http_url, load
+from gkledger.load import is_http_url
 from gkledger.locate import display_path
 from gkledger.model import Ledger, Record
 from gkledger.recording import Recorded, Refused, Wanted, record
@@ -71,13 +72,21 @@ def form_files(paths: Sequence[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def collect(root: Path, paths: Sequence[Path], *, today: dt.date, replace: bool, dry_run: bool) -> Collected:
-    loaded = load(root)
+def collect(
+    root: Path,
+    paths: Sequence[Path],
+    *,
+    today: dt.date,
+    replace: bool,
+    dry_run: bool,
+    cache: Path | None = None,
+) -> Collected:
+    loaded = load_snapshot(root, cache)
     errors = [d for d in loaded.diagnostics if d.severity == "error"]
     if errors:
         raise Refused("the ledger has errors; fix them first (gkledger check lists them)", diagnostics=errors)
     ledger = loaded.ledger
-    obligations = Obligations(ledger)
+    obligations = Obligations(ledger, owners=loaded.owners)
     results: list[RowResult] = []
     notes: list[str] = []
     wanted: list[tuple[Wanted, RowResult]] = []
@@ -106,7 +115,9 @@ def collect(root: Path, paths: Sequence[Path], *, today: dt.date, replace: bool,
     if dry_run or not wanted:
         results.extend(r for _, r in wanted)
         return Collected(_ordered(results), None, notes)
-    written = record(root, [w for w, _ in wanted], today=today, replace=replace, keep_identical=True)
+    written = record(
+        root, [w for w, _ in wanted], today=today, replace=replace, keep_identical=True, cache=cache
+    )
     results.extend(r for _, r in wanted)
     return Collected(_ordered(results), written, notes)
 
@@ -117,10 +128,8 @@ def _ordered(results: list[RowResult]) -> list[RowResult]:
 
 def _existing(obligations: Obligations, want: Wanted) -> Record | None:
     unit = obligations.index.get(want.unit)
-    for owed in obligations.by_task.get(want.task, []):
-        if unit is not None and owed.unit.name == unit.name:
-            return owed.record
-    return None
+    owed = obligations.obligation(want.task, unit) if unit is not None else None
+    return owed.record if owed is not None else None
 
 
 def _same(existing: Record, want: Wanted) -> bool:

@@ -21,6 +21,7 @@ from gkledger.locate import PROGRESS_DIR, TASKS_FILE, UNITS_FILE
 from gkledger.model import Source
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_RECORDS = 1_000_000  # twenty times a province's ledger over several years
 
 FileStat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
@@ -204,3 +205,18 @@ def read_bytes(file: DataFile) -> bytes | Diagnostic:
     if len(data) > MAX_FILE_BYTES:
         return _too_large(file.path, len(data))
     return data
+
+
+def with_overlay(listing: Listing, overlay: dict[Path, bytes] | None) -> list[DataFile]:
+    """The progress files, with those an overlay adds (a new unit's first record) in name order."""
+    progress = list(listing.files[2:])
+    if overlay:
+        listed = {f.path for f in progress}
+        folder = listing.root / PROGRESS_DIR
+        progress += [
+            DataFile(f"{PROGRESS_DIR}/{p.name}", p, False, (0, 0, 0, 0))
+            for p in sorted(overlay)
+            if p.parent == folder and p not in listed
+        ]
+        progress.sort(key=lambda f: f.name)
+    return progress

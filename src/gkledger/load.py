@@ -6,7 +6,6 @@ input: a file that cannot be read or parsed becomes a diagnostic, and the rest i
 
 from __future__ import annotations
 
-import collections.abc
 import dataclasses
 import gc
 import re
@@ -14,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gkledger import checks
-from gkledger.datafiles import DataFile, Listing, list_files, read_bytes
+from gkledger.datafiles import MAX_RECORDS, DataFile, list_files, read_bytes, with_overlay
 from gkledger.deadlines import DeadlineError, parse_deadline
 from gkledger.diagnostics import Diagnostic
 from gkledger.fields import Fields, expect_mapping, expect_sequence, source_of, texts_of
-from gkledger.locate import PROGRESS_DIR
 from gkledger.model import (
     FILTER_KEYS,
+    Core,
     Ledger,
     Plan,
     Record,
@@ -33,8 +32,6 @@ from gkledger.model import (
 )
 from gkledger.units import UnitIndex
 from gkledger.yaml_source import Mapping, Sequence, Value, kind_of, parse
-
-MAX_RECORDS = 1_000_000  # twenty times a province's ledger over several years
 
 PLAN_FIELDS = ("title", "number", "issuer", "notice", "attachment", "signed", "published", "year", "note")
 TASK_FIELDS = ("id", "section", "item", "text", "owners", "owed_by", "deadline", "remark", "note")
@@ -90,32 +87,6 @@ def _value(file: DataFile, data: Data, out: list[Diagnostic]) -> Value | None:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class Core:
-    """What units.yaml and tasks.yaml say, with every diagnostic about them (reading, shape and
-    the checks of the two together): everything but the progress records."""
-
-    plan: Plan | None
-    settings: Settings
-    tasks: tuple[Task, ...]
-    units: tuple[Unit, ...]
-    groups: dict[str, Selector]
-    maintainers: tuple[str, ...]
-    diagnostics: tuple[Diagnostic, ...]
-
-    def ledger(self, root: Path, records: collections.abc.Sequence[Record]) -> Ledger:
-        return Ledger(
-            root=str(root),
-            plan=self.plan,
-            settings=self.settings,
-            tasks=self.tasks,
-            units=self.units,
-            groups=self.groups,
-            records=records,
-            maintainers=self.maintainers,
-        )
-
-
 def read_core(units_file: DataFile, units_data: Data, tasks_file: DataFile, tasks_data: Data) -> Core:
     out: list[Diagnostic] = []
     units, groups, maintainers = _read_units(str(units_file.path), _value(units_file, units_data, out), out)
@@ -139,21 +110,6 @@ def too_many(file: DataFile) -> Diagnostic:
         f"the progress folder holds more than {MAX_RECORDS:,} records; the rest were not read",
         "split the ledger by year or by region",
     )
-
-
-def with_overlay(listing: Listing, overlay: Overlay | None) -> list[DataFile]:
-    """The progress files, with those an overlay adds (a new unit's first record) in name order."""
-    progress = list(listing.files[2:])
-    if overlay:
-        listed = {f.path for f in progress}
-        folder = listing.root / PROGRESS_DIR
-        progress += [
-            DataFile(f"{PROGRESS_DIR}/{p.name}", p, False, (0, 0, 0, 0))
-            for p in sorted(overlay)
-            if p.parent == folder and p not in listed
-        ]
-        progress.sort(key=lambda f: f.name)
-    return progress
 
 
 def load(root: Path, overlay: Overlay | None = None, preread: Overlay | None = None) -> Loaded:

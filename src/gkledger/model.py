@@ -10,7 +10,11 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+if TYPE_CHECKING:
+    from gkledger.diagnostics import Diagnostic
 
 
 def shown_path(path: str) -> str:
@@ -200,3 +204,29 @@ class Ledger:
     groups: dict[str, Selector]
     records: Sequence[Record]  # a tuple, or the cache's lazily loaded table (same records, same order)
     maintainers: tuple[str, ...] = ()  # the office's: who reviews tasks.yaml and units.yaml
+
+
+@dataclass(frozen=True, slots=True)
+class Core:
+    """What units.yaml and tasks.yaml say, with every diagnostic about them (reading, shape and
+    the checks of the two together): everything but the progress records."""
+
+    plan: Plan | None
+    settings: Settings
+    tasks: tuple[Task, ...]
+    units: tuple[Unit, ...]
+    groups: dict[str, Selector]
+    maintainers: tuple[str, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    def ledger(self, root: Path, records: Sequence[Record]) -> Ledger:
+        return Ledger(
+            root=str(root),
+            plan=self.plan,
+            settings=self.settings,
+            tasks=self.tasks,
+            units=self.units,
+            groups=self.groups,
+            records=records,
+            maintainers=self.maintainers,
+        )

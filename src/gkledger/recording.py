@@ -16,9 +16,9 @@ from pathlib import Path
 
 from gkledger import edits
 from gkledger.atomic import WriteRefused, commit, locked, writable_target
+from gkledger.cache import load_snapshot
 from gkledger.datafiles import absolute
 from gkledger.diagnostics import Diagnostic
-from gkledger.load import load
 from gkledger.locate import PROGRESS_DIR, display_path, file_name_problem, is_bundled
 from gkledger.model import Ledger, Record, Task, Unit
 from gkledger.status import Obligations
@@ -65,6 +65,7 @@ class Recorded:
     rewritten: tuple[Path, ...]  # files rewritten from their values (their comments are gone)
     ledger: Ledger  # the ledger as it is now
     unchanged: tuple[Entry, ...] = ()  # asked for, and already recorded with exactly these values
+    owners: dict[str, tuple[str, ...]] | None = None  # each task's owing units, as resolved
 
 
 def record_progress(
@@ -78,6 +79,7 @@ def record_progress(
     evidence: str | None = None,
     note: str | None = None,
     replace: bool = False,
+    cache: Path | None = None,
 ) -> Recorded:
     """Record every task of `task_ids` for every unit of `unit_names`: all of them, or none."""
     if not task_ids or not unit_names:
@@ -87,7 +89,7 @@ def record_progress(
         for unit in dict.fromkeys(unit_names)
         for task in dict.fromkeys(task_ids)
     ]
-    return record(root, wanted, today=today, replace=replace)
+    return record(root, wanted, today=today, replace=replace, cache=cache)
 
 
 def record(
@@ -97,9 +99,12 @@ def record(
     today: dt.date,
     replace: bool = False,
     keep_identical: bool = False,
+    cache: Path | None = None,
 ) -> Recorded:
     """Write every record of `wanted`, all or none. With `keep_identical`, a record already there
-    with exactly the same values is left as it is (and listed as unchanged) instead of refused."""
+    with exactly the same values is left as it is (and listed as unchanged) instead of refused.
+    With `cache` (the cache folder), the ledger comes from the cache and the new texts are checked
+    by parsing only the files they change."""
     if any((w.done is None) == (w.waived is None) for w in wanted):
         raise ValueError("give exactly one of done and waived")
     root = absolute(root)
@@ -121,30 +126,34 @@ def record(
             )
     folder.mkdir(exist_ok=True)
     with locked(folder):
-        loaded = load(root)
+        loaded = load_snapshot(root, cache)
         errors = [d for d in loaded.diagnostics if d.severity == "error"]
         if errors:
             raise Refused(
                 "the ledger has errors; fix them first (gkledger check lists them)", diagnostics=errors
             )
-        plan = _plan(loaded.ledger, folder, wanted, replace, keep_identical)
+        plan = _plan(
+            Obligations(loaded.ledger, owners=loaded.owners), folder, wanted, replace, keep_identical
+        )
         if not plan.entries:
-            return Recorded((), (), loaded.ledger, tuple(plan.unchanged))
+            return Recorded((), (), loaded.ledger, tuple(plan.unchanged), loaded.owners)
         texts = {path: _read_text(path) for path in plan.files()}
         edited, rewritten = _edit(texts, plan)
         overlay = {path: text.encode("utf-8") for path, text in edited.items()}
-        checked = load(root, overlay=overlay)
+        checked = load_snapshot(root, cache, overlay)
         problems = [d for d in checked.diagnostics if d.severity == "error"]
         if problems:
             raise Refused(
                 "the new record would make the ledger invalid; nothing was written", diagnostics=problems
             )
-        _confirm(checked.ledger, plan.entries)
+        _confirm(Obligations(checked.ledger, owners=checked.owners), plan.entries)
         try:
             commit(overlay)
         except WriteRefused as refused:
             raise Refused(str(refused)) from refused
-        return Recorded(tuple(plan.entries), tuple(rewritten), checked.ledger, tuple(plan.unchanged))
+        return Recorded(
+            tuple(plan.entries), tuple(rewritten), checked.ledger, tuple(plan.unchanged), checked.owners
+        )
 
 
 @dataclass
@@ -158,10 +167,9 @@ class _Plan:
 
 
 def _plan(
-    ledger: Ledger, folder: Path, wanted: Sequence[Wanted], replace: bool, keep_identical: bool
+    obligations: Obligations, folder: Path, wanted: Sequence[Wanted], replace: bool, keep_identical: bool
 ) -> _Plan:
-    obligations = Obligations(ledger)
-    tasks = {t.id: t for t in ledger.tasks}
+    tasks = {t.id: t for t in obligations.ledger.tasks}
     plan = _Plan([], {}, [])
     seen: set[tuple[str, str]] = set()
     for w in wanted:
@@ -176,7 +184,7 @@ def _plan(
         if (task.id, unit.name) in seen:
             raise Refused(f"task {task.id} for {unit.name} is asked for twice", usage=True)
         seen.add((task.id, unit.name))
-        owed = next((o for o in obligations.by_task.get(task.id, []) if o.unit.name == unit.name), None)
+        owed = obligations.obligation(task.id, unit)
         if owed is None:
             raise Refused(f"{unit.name} does not owe task {task.id} (责任单位: {task.owners})")
         new = edits.NewRecord(task.id, unit.name, w.done, w.waived, w.evidence, w.note)
@@ -251,12 +259,12 @@ def _edit(texts: dict[Path, str], plan: _Plan) -> tuple[dict[Path, str], list[Pa
     return {path: text for path, text in edited.items() if text != texts[path]}, rewritten
 
 
-def _confirm(ledger: Ledger, entries: Sequence[Entry]) -> None:
+def _confirm(obligations: Obligations, entries: Sequence[Entry]) -> None:
     """The checked ledger holds each record exactly as meant (the edits were checked file by file;
     this is the whole ledger's word on it)."""
     for entry in entries:
-        found = [r for r in ledger.records if r.task == entry.task.id and r.unit == entry.unit.name]
-        if not any(_same(r, entry.record) for r in found):
+        owed = obligations.obligation(entry.task.id, entry.unit)
+        if owed is None or owed.record is None or not _same(owed.record, entry.record):
             raise Refused(
                 f"task {entry.task.id} for {entry.unit.name} did not read back as meant; nothing was written"
             )

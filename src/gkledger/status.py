@@ -148,6 +148,14 @@ class Obligations:
             for task_id in self.tasks_of_unit.get(unit.name, ())
         ]
 
+    def obligation(self, task_id: str, unit: Unit) -> Obligation | None:
+        """What `unit` owes for one task (with its record), or None when it does not owe it;
+        reads only that unit's records when the ledger keeps them by unit."""
+        if task_id not in self.tasks or unit.name not in self.owners.get(task_id, ()):
+            return None
+        records = self._records if self._records is not None else self._unit_records(unit)
+        return Obligation(self.tasks[task_id], unit, records.get((task_id, unit.name)))
+
     def all(self) -> Iterable[Obligation]:
         for owed in self.by_task.values():
             yield from owed

@@ -74,6 +74,10 @@ class UnitIndex:
             self._selected[key] = cached
         return cached
 
+    def know_owners(self, selector: Selector, names: Iterable[str]) -> None:
+        """Take a selector's owners as already resolved (by an earlier run, from the cache)."""
+        self._owner_names[id(selector)] = frozenset(names)
+
     def owners(self, selector: Selector) -> frozenset[str]:
         """The canonical names of the units a selector means, for fast membership tests."""
         key = id(selector)
