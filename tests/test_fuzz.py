@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from gkledger.deadlines import DeadlineError, parse_deadline
 from gkledger.load import load
-from gkledger.model import Record, Selector, Source, Term, Unit
+from gkledger.model import Selector, Source, Term, Unit, make_record
 from gkledger.status import STATUSES, status_of
 from gkledger.units import UnitIndex
 from gkledger.yaml_source import parse
@@ -169,9 +169,9 @@ def test_status_invariants(due: dt.date, today: dt.date, done: object, ongoing: 
     source = Source("p.yaml", 1, 1)
     record = None
     if done == "waived":
-        record = Record("1", "甲", None, "理由", None, None, source, source, source)
+        record = make_record("1", "甲", None, "理由", None, None, source)
     elif isinstance(done, dt.date):
-        record = Record("1", "甲", done, None, None, None, source, source, source)
+        record = make_record("1", "甲", done, None, None, None, source)
     status = status_of(due, ongoing, record, today, soon)
     assert status in STATUSES
     if status == "late":

@@ -118,7 +118,7 @@ def test_repeated_kills_leave_old_or_new_files(shipped: Path, monkeypatch: pytes
     st.text(alphabet=st.sampled_from(list("=+-@\t<>&\"'/ scriptHYPERLINK()中文;")), min_size=1, max_size=30)
 )
 def test_no_note_becomes_a_formula_or_markup(tmp_path_factory: pytest.TempPathFactory, note: str) -> None:
-    from gkledger.model import Record, Source
+    from gkledger.model import Source, make_record
     from gkledger.render.html import to_html
     from gkledger.render.xlsx import to_xlsx
     from gkledger.reports import build
@@ -128,7 +128,7 @@ def test_no_note_becomes_a_formula_or_markup(tmp_path_factory: pytest.TempPathFa
 
     base = load(DATA).ledger
     source = Source("data/progress/回民区.yaml", 1, 3)
-    record = Record("5", "回民区", dt.date(2021, 8, 20), None, None, note, source, source, source)
+    record = make_record("5", "回民区", dt.date(2021, 8, 20), None, None, note, source)
     ledger = type(base)(base.root, base.plan, base.settings, base.tasks, base.units, base.groups, (record,))
     report = build(Obligations(ledger), dt.date(2021, 9, 1), 7)
     page = to_html(report)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gkledger.load import load
-from gkledger.model import Record, Source
+from gkledger.model import Record, Source, make_record
 from gkledger.status import Obligations, status_of, summarise
 
 from .conftest import DATA, write
@@ -78,7 +78,7 @@ def test_what_units_owe(shipped_obligations: Obligations, unit: str, count: int)
 
 def record(done: dt.date | None = None, waived: str | None = None) -> Record:
     src = Source("p.yaml", 1, 1)
-    return Record("1", "甲县", done, waived, None, None, src, src, src)
+    return make_record("1", "甲县", done, waived, None, None, src)
 
 
 DUE = D(2021, 9, 30)

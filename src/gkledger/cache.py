@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from gkledger.diagnostics import Diagnostic
     from gkledger.model import Core, Record
 
-MAGIC = b"gkledger-cache-6"  # bump when the layout or pickled types change
+MAGIC = b"gkledger-cache-8"  # bump when the layout or pickled types change
 DIGEST = 32
 RACY_NS = 2_000_000_000  # a file changed this close to the cache's writing is hashed again
 Overlay = dict[Path, bytes]
@@ -229,17 +229,29 @@ class LazyRecords(Sequence["Record"]):
         self._count = count
         self._names = names  # every spelling of a unit -> its canonical name
         self._all: list[Record] | None = None
+        self._where: dict[str, list[int]] | None = None  # canonical unit -> its files' numbers
+        self._open: dict[int, list[Record]] = {}
+
+    def _file(self, number: int) -> list[Record]:
+        if number not in self._open:
+            self._open[number] = _unpickled(self._files[number][1])
+        return self._open[number]
 
     def for_unit(self, name: str) -> list[Record]:
+        if self._where is None:
+            self._where = {}
+            for number, (units, _) in enumerate(self._files):
+                for unit in units:
+                    self._where.setdefault(unit, []).append(number)
         found: list[Record] = []
-        for units, blob in self._files:
-            if name in units:
-                found.extend(r for r in _unpickled(blob) if self._names.get(r.unit.strip()) == name)
+        for number in self._where.get(name, ()):
+            found.extend(r for r in self._file(number) if self._names.get(r.unit.strip()) == name)
         return found
 
     def _materialise(self) -> list[Record]:
         if self._all is None:
-            self._all = [record for _, blob in self._files for record in _unpickled(blob)]
+            with _no_gc():
+                self._all = [record for number in range(len(self._files)) for record in self._file(number)]
         return self._all
 
     def __len__(self) -> int:

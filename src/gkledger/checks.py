@@ -253,14 +253,27 @@ Key = tuple[str | None, str, str, int, int]
 def record_keys(ledger: Ledger, index: UnitIndex, records: Iterable[Record]) -> list[Key]:
     """What the checks across files need of each record whose unit exists: little, so that a cache
     can keep it for every file and check a whole ledger without its records."""
+    return list(_keys(ledger, index, records))
+
+
+def _keys(ledger: Ledger, index: UnitIndex, records: Iterable[Record]) -> Iterator[Key]:
     tasks = {task.id for task in ledger.tasks}
-    keys = []
     for record in records:
         unit = index.get(record.unit)
         if unit is not None:
             path, line, column = record.source
-            keys.append((record.task if record.task in tasks else None, unit.name, path, line, column))
-    return keys
+            yield (record.task if record.task in tasks else None, unit.name, path, line, column)
+
+
+class KeysOf:
+    """The keys of a whole ledger's records, made as they are walked and never all kept at once
+    (a million records' keys would double a load's peak memory)."""
+
+    def __init__(self, ledger: Ledger, index: UnitIndex, records: Sequence[Record]) -> None:
+        self.ledger, self.index, self.records = ledger, index, records
+
+    def __iter__(self) -> Iterator[Key]:
+        return _keys(self.ledger, self.index, self.records)
 
 
 def no_second_records(ledger: Ledger, index: UnitIndex, keys: Iterable[Key]) -> Iterator[Diagnostic]:
@@ -372,7 +385,7 @@ def of_records(ledger: Ledger, index: UnitIndex, records: Sequence[Record]) -> l
     return [d for check in RECORD_CHECKS for d in check(ledger, index, records)]
 
 
-def across(ledger: Ledger, index: UnitIndex, keys: Sequence[Key]) -> list[Diagnostic]:
+def across(ledger: Ledger, index: UnitIndex, keys: Iterable[Key]) -> list[Diagnostic]:
     return [d for check in CROSS_CHECKS for d in check(ledger, index, keys)]
 
 
@@ -383,5 +396,5 @@ def run(ledger: Ledger) -> list[Diagnostic]:
     return [
         *core(ledger, index),
         *of_records(ledger, index, records),
-        *across(ledger, index, record_keys(ledger, index, records)),
+        *across(ledger, index, KeysOf(ledger, index, records)),
     ]

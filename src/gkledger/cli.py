@@ -341,10 +341,9 @@ def _emit_rows(rows: list[Row], fmt: ListFormat, render_table: Callable[[], None
     if fmt is ListFormat.table:
         render_table()
         return
-    from gkledger.render.records import ROW_COLUMNS, row_record, to_csv, to_json
+    from gkledger.render.records import row_record, rows_csv, to_json
 
-    records = [row_record(r) for r in rows]
-    sys.stdout.write(to_json(records) if fmt is ListFormat.json else to_csv(records, ROW_COLUMNS))
+    sys.stdout.write(to_json([row_record(r) for r in rows]) if fmt is ListFormat.json else rows_csv(rows))
 
 
 def _gate(rows: list[Row], fail_on: FailOn | None) -> None:
@@ -430,6 +429,10 @@ def status(
     soon: SoonOption = None,
     fmt: ListFormatOption = ListFormat.table,
     fail_on: FailOnOption = None,
+    all_units: Annotated[
+        bool,
+        typer.Option("--all-units", help="Without --unit: list every unit, not only the 100 worst."),
+    ] = False,
     show_entry: Annotated[
         bool,
         typer.Option(
@@ -453,10 +456,11 @@ def status(
     from gkledger.render import console as out
 
     if unit is None:
-        summaries = unit_summaries(obligations, day, soon_days)
         every = obligations.rows(day, soon_days)
+        summaries = unit_summaries(obligations, day, soon_days, every)
         if fmt is ListFormat.table:
-            out.units_overview(_view_console(ctx, ledger), summaries, summarise(every, day), day)
+            limit = None if all_units else out.OVERVIEW_ROWS
+            out.units_overview(_view_console(ctx, ledger), summaries, summarise(every, day), day, limit)
         else:
             from gkledger.render.records import summary_record, to_csv, to_json
 
@@ -847,6 +851,13 @@ def export(
     chosen = _unit(obligations, unit) if unit else None
     from gkledger.reports import build
 
+    if fmt in (ExportFormat.csv, ExportFormat.json):  # one row per obligation: no report to build
+        from gkledger.render.records import row_record, rows_csv, to_json
+
+        rows = obligations.rows(day, soon_days, chosen)
+        text = to_json([row_record(r) for r in rows]) if fmt is ExportFormat.json else rows_csv(rows)
+        _deliver(output, text.encode("utf-8"), f"{len(rows)} obligations as of {day}")
+        return
     report = build(obligations, day, soon_days, chosen)
     payload: bytes
     try:
@@ -858,26 +869,23 @@ def export(
             from gkledger.render.html import to_html
 
             payload = to_html(report).encode("utf-8")
-        elif fmt is ExportFormat.ics:
+        else:
             from gkledger.render.ics import to_ics
 
             payload = to_ics(report)
-        else:
-            from gkledger.render.records import ROW_COLUMNS, row_record, to_csv, to_json
-
-            records = [row_record(r) for r in report.rows]
-            text = to_json(records) if fmt is ExportFormat.json else to_csv(records, ROW_COLUMNS)
-            payload = text.encode("utf-8")
     except ImportError as exc:
         _missing_extra(exc)
+    _deliver(output, payload, f"{len(report.rows)} obligations as of {day}")
+
+
+def _deliver(output: Path | None, payload: bytes, what: str) -> None:
+    """An export to its file (atomically) or to standard output."""
     if output is None:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
         return
     _write_output(output, payload)
-    typer.echo(
-        f"Wrote {output} ({len(payload):,} bytes, {len(report.rows)} obligations as of {day}).", err=True
-    )
+    typer.echo(f"Wrote {output} ({len(payload):,} bytes, {what}).", err=True)
 
 
 @app.command(cls=_Command)

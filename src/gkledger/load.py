@@ -7,10 +7,12 @@ input: a file that cannot be read or parsed becomes a diagnostic, and the rest i
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import gc
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from sys import intern
 
 from gkledger import checks
 from gkledger.datafiles import MAX_RECORDS, DataFile, list_files, read_bytes, with_overlay
@@ -29,6 +31,7 @@ from gkledger.model import (
     Task,
     Term,
     Unit,
+    pack_places,
 )
 from gkledger.units import UnitIndex
 from gkledger.yaml_source import Mapping, Sequence, Value, kind_of, parse
@@ -155,7 +158,7 @@ def _load(root: Path, overlay: Overlay, preread: Overlay) -> Loaded:
             break
         records.extend(found)
         out.extend(checks.of_records(bare, index, found))
-    out.extend(checks.across(bare, index, checks.record_keys(bare, index, records)))
+    out.extend(checks.across(bare, index, checks.KeysOf(bare, index, records)))
     out.sort(key=Diagnostic.sort_key)
     return Loaded(core.ledger(root, tuple(records)), out)
 
@@ -402,6 +405,9 @@ def _read_task(path: str, node: Value, year: int | None, out: list[Diagnostic]) 
 # ---------------------------------------------------------------------------------------------
 
 
+_DATES: dict[dt.date, dt.date] = {}  # one object per day, not one per record (a few hundred days)
+
+
 def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list[Record]:
     if value is None:
         return []
@@ -448,15 +454,14 @@ def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list
             continue  # a record with an unreadable date still has its references checked
         records.append(
             Record(
-                task=task,
-                unit=unit,
-                done=done,
+                task=intern(task),  # thousands of records name the same few tasks and units
+                unit=intern(unit),
+                done=_DATES.setdefault(done, done) if done is not None else None,
                 waived=waived,
                 evidence=evidence,
                 note=note,
-                source=fields.source,
-                task_source=fields.source_of("task"),
-                unit_source=fields.source_of("unit"),
+                path=path,
+                places=pack_places(fields.source, fields.source_of("task"), fields.source_of("unit")),
                 expect=expect,
             )
         )

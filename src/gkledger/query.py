@@ -83,11 +83,15 @@ def worst_units(summaries: Iterable[Summary], obligations: Obligations) -> list[
     return sorted(summaries, key=badness)
 
 
-def unit_summaries(obligations: Obligations, today: dt.date, soon_days: int) -> list[Summary]:
-    """One summary per owing unit, worst first."""
-    summaries = [
-        summarise(obligations.rows(today, soon_days, unit), today, unit) for unit in obligations.owing_units()
-    ]
+def unit_summaries(
+    obligations: Obligations, today: dt.date, soon_days: int, rows: Iterable[Row] | None = None
+) -> list[Summary]:
+    """One summary per owing unit, worst first; from `rows` (every obligation's, as of `today`)
+    when the caller has them already."""
+    by_unit: dict[str, list[Row]] = {}
+    for row in rows if rows is not None else obligations.rows(today, soon_days):
+        by_unit.setdefault(row.unit.name, []).append(row)
+    summaries = [summarise(by_unit.get(unit.name, ()), today, unit) for unit in obligations.owing_units()]
     return worst_units(summaries, obligations)
 
 

@@ -66,7 +66,7 @@ def build(obligations: Obligations, today: dt.date, soon_days: int, unit: Unit |
         by_unit: tuple[Summary, ...] = (summarise(rows, today, unit),)
     else:
         units = tuple(obligations.owing_units())
-        by_unit = tuple(unit_summaries(obligations, today, soon_days))
+        by_unit = tuple(unit_summaries(obligations, today, soon_days, rows))
     return Report(
         today=today,
         soon_days=soon_days,
@@ -121,7 +121,7 @@ def build_bulletin(
     obligations: Obligations, today: dt.date, soon_days: int, since: dt.date | None, top: int = 5
 ) -> Bulletin:
     rows = obligations.rows(today, soon_days)
-    summaries = unit_summaries(obligations, today, soon_days)
+    summaries = unit_summaries(obligations, today, soon_days, rows)
 
     def standing(summary: Summary) -> tuple[float, int, int]:
         rate = summary.on_time_rate

@@ -109,6 +109,40 @@ Cell = str | Text
 SECTION = None  # in a list of rows: a rule between groups
 
 
+def plain_table(title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[Cell] | None]) -> Text:
+    """A long table laid out line by line, as `fitted_table` would lay it out when nothing needs
+    wrapping: rich's Table measures and wraps every cell, which takes seconds for 2,000 rows."""
+    cells = [[c if isinstance(c, Text) else Text(c) for c in row] for row in rows if row is not None]
+    widths = [cell_len(col.header) for col in columns]
+    for row in cells:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], cell.cell_len)
+    out = Text()
+    if title:
+        out.append(title + "\n")
+
+    def line(row: Sequence[Text]) -> None:
+        for i, (cell, col, width) in enumerate(zip(row, columns, widths, strict=True)):
+            pad = " " * (width - cell.cell_len)
+            if i:
+                out.append("   ")
+            if col.justify == "right":
+                out.append(pad)
+                out.append_text(cell)
+            else:
+                out.append_text(cell)
+                if i < len(columns) - 1:
+                    out.append(pad)
+        out.append("\n")
+
+    line([Text(col.header, style="bold") for col in columns])
+    out.append("─" * (sum(widths) + 3 * (len(columns) - 1)) + "\n")
+    for row in cells:
+        line(row)
+    out.rstrip()
+    return out
+
+
 def fitted_table(
     console: Console, title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[Cell] | None]
 ) -> Table:
@@ -234,8 +268,22 @@ def _bar(fraction: float, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def units_overview(console: Console, summaries: Sequence[Summary], overall: Summary, today: dt.date) -> None:
-    """One row per unit, worst first: counts, a bar of how much is finished, and the on-time rate."""
+OVERVIEW_ROWS = 100  # units shown by default; --all-units shows every one
+LONG_TABLE = 200  # rows past which a table is laid out line by line instead of by rich's Table
+
+
+def units_overview(
+    console: Console,
+    summaries: Sequence[Summary],
+    overall: Summary,
+    today: dt.date,
+    limit: int | None = OVERVIEW_ROWS,
+) -> None:
+    """One row per unit, worst first: counts, a bar of how much is finished, and the on-time rate;
+    the `limit` worst when there are more (the output says how many are left out)."""
+    hidden = len(summaries) - limit if limit is not None and len(summaries) > limit else 0
+    if hidden:
+        summaries = summaries[:limit]
     columns = [
         Column("单位 Unit"),
         Column("逾期", "right"),
@@ -263,9 +311,18 @@ def units_overview(console: Console, summaries: Sequence[Summary], overall: Summ
                 rate_text(summary.on_time_rate),
             ]
         )
-    console.print(
-        fitted_table(console, f"按单位汇总 By unit, worst first · as of {today.isoformat()}", columns, rows)
-    )
+    title = f"按单位汇总 By unit, worst first · as of {today.isoformat()}"
+    if len(rows) > LONG_TABLE:
+        console.print(plain_table(title, columns, rows), crop=False, overflow="ignore")
+    else:
+        console.print(fitted_table(console, title, columns, rows))
+    if hidden:
+        console.print(
+            Text(
+                f"… 另有{hidden:,}个单位未列出 ({hidden:,} more units; --all-units lists every one)",
+                style="dim",
+            )
+        )
     console.print(Text("全部 All units: ").append_text(summary_line(overall)))
 
 
