@@ -219,3 +219,52 @@ def test_an_edit_inside_the_racy_window_is_hashed_again(shipped: Path, tmp_path:
     )  # same size and mtime: only content differs
     snapshot = cache.load_snapshot(shipped, home)
     assert str(snapshot.ledger.records[0].done) == "2021-08-21"
+
+
+def check_output(cli: Cli, root: Path, *flags: str) -> tuple[str, int]:
+    result = cli("check", "--format", "json", *flags, "--data", str(root))
+    return result.stdout, result.exit_code
+
+
+STEPS = [
+    ("a record", "progress/回民区.yaml", "- task: '5'\n  unit: 回民区\n  done: 2021-08-20\n"),
+    ("a second record in another file (GK404 across files)", "progress/其他.yaml",
+     "- task: '5'\n  unit: 回民区人民政府\n  done: 2021-08-21\n"),
+    ("a broken file", "progress/玉泉区.yaml", "- task: '5'\n  unit: [玉泉区\n"),
+    ("the broken file mended", "progress/玉泉区.yaml", "- task: '5'\n  unit: 玉泉区\n  done: 2021-08-22\n"),
+    ("the duplicate removed", "progress/其他.yaml", "[]\n"),
+]  # fmt: skip
+
+
+def test_every_edit_answers_as_a_fresh_load(cli: Cli, shipped: Path) -> None:
+    """Edit by edit, the per-file cache gives exactly what --no-cache gives."""
+    assert check_output(cli, shipped) == check_output(cli, shipped, "--no-cache")
+    for _, name, text in STEPS:
+        write(shipped / name, text)
+        assert check_output(cli, shipped) == check_output(cli, shipped, "--no-cache"), name
+        assert check_output(cli, shipped) == check_output(cli, shipped, "--no-cache"), name  # warm again
+
+
+def test_a_change_of_units_rechecks_cached_files(cli: Cli, shipped: Path) -> None:
+    write(shipped / "progress" / "回民区.yaml", "- task: '5'\n  unit: 回民区\n  done: 2021-08-20\n")
+    assert check_output(cli, shipped)[1] == 0
+    units = (shipped / "units.yaml").read_text(encoding="utf-8")
+    block = "aliases: [回民区人民政府, 呼和浩特市回民区]\n    kind: 旗县区\n"
+    assert block in units
+    write(shipped / "units.yaml", units.replace(block, block.replace("旗县区\n", "开发区\n"), 1))
+    cached = check_output(cli, shipped)  # 回民区 is no county now: it owes task 5 no more
+    assert cached == check_output(cli, shipped, "--no-cache")
+    assert cached[1] == 1 and "GK403" in cached[0]
+
+
+def test_done_through_the_cache_then_views_agree_with_a_fresh_load(cli: Cli, shipped: Path) -> None:
+    args = ("--today", "2021-09-01", "--data", str(shipped))
+    assert cli("status", "--unit", "回民区", *args).exit_code == 0  # fill the cache
+    assert cli("done", "5", "-u", "回民区", "--date", "2021-08-20", *args).exit_code == 0
+    assert cli("done", "5", "-u", "回民区", "--date", "2021-08-21", "--replace", *args).exit_code == 0
+    refused = cli("done", "3", "-u", "回民区", "--date", "2021-08-21", *args)  # not owed: nothing written
+    assert refused.exit_code == 1
+    cached = cli("status", "--unit", "回民区", "--all", "--format", "json", *args).stdout
+    fresh = cli("--no-cache", "status", "--unit", "回民区", "--all", "--format", "json", *args).stdout
+    assert cached == fresh and '"done": "2021-08-21"' in cached
+    assert check_output(cli, shipped) == check_output(cli, shipped, "--no-cache")

@@ -369,8 +369,8 @@ def _through_cache(root: Path, home: Path, overlay: Overlay) -> Snapshot:
         from gkledger.load import read_core  # parsing: the YAML stack is imported only now
         from gkledger.status import owners_of
 
-        core = read_core(units_file, reader.data(units_file), tasks_file, reader.data(tasks_file))
-        owners = owners_of(core.ledger(root, ()), UnitIndex(core.units, core.groups))
+        core, resolved = read_core(units_file, reader.data(units_file), tasks_file, reader.data(tasks_file))
+        owners = owners_of(core.ledger(root, ()), resolved)
         changed = True
         parsed += 2
     bare = core.ledger(root, ())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import gc
 import re
 from dataclasses import dataclass
@@ -90,13 +91,18 @@ def _value(file: DataFile, data: Data, out: list[Diagnostic]) -> Value | None:
     return value
 
 
-def read_core(units_file: DataFile, units_data: Data, tasks_file: DataFile, tasks_data: Data) -> Core:
+def read_core(
+    units_file: DataFile, units_data: Data, tasks_file: DataFile, tasks_data: Data
+) -> tuple[Core, UnitIndex]:
+    """The core, and the unit index its checks resolved the selectors with (to check records
+    with, so that no selector is resolved twice)."""
     out: list[Diagnostic] = []
     units, groups, maintainers = _read_units(str(units_file.path), _value(units_file, units_data, out), out)
     plan, settings, tasks = _read_tasks(str(tasks_file.path), _value(tasks_file, tasks_data, out), out)
     core = Core(plan, settings, tuple(tasks), tuple(units), groups, maintainers, ())
-    found = checks.core(core.ledger(Path(), ()), UnitIndex(core.units, core.groups))
-    return dataclasses.replace(core, diagnostics=(*out, *found))
+    index = UnitIndex(core.units, core.groups)
+    found = checks.core(core.ledger(Path(), ()), index)
+    return dataclasses.replace(core, diagnostics=(*out, *found)), index
 
 
 def read_progress(file: DataFile, data: Data) -> tuple[list[Record], list[Diagnostic]]:
@@ -142,10 +148,9 @@ def _load(root: Path, overlay: Overlay, preread: Overlay) -> Loaded:
         return found if found is not None else read_bytes(file)
 
     units_file, tasks_file = listing.files[:2]
-    core = read_core(units_file, data(units_file), tasks_file, data(tasks_file))
+    core, index = read_core(units_file, data(units_file), tasks_file, data(tasks_file))
     out.extend(core.diagnostics)
     bare = core.ledger(root, ())
-    index = UnitIndex(core.units, core.groups)
     records: list[Record] = []
     for file in with_overlay(listing, overlay):
         found, problems = read_progress(file, data(file))
@@ -469,6 +474,7 @@ def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list
 
 
 _HTTP_URL = re.compile(r"https?://([^\s/?#@:]+)(?::(\d{1,5}))?(?:[/?#]\S*)?")
+_ASCII_HOST = re.compile(r"(?:[A-Za-z0-9_-]{1,63}\.)*[A-Za-z0-9_-]{1,63}\.?")
 
 
 def is_http_url(text: str) -> bool:
@@ -480,6 +486,14 @@ def is_http_url(text: str) -> bool:
     host, port = match.group(1), match.group(2)
     if port is not None and not 0 < int(port) <= 65535:
         return False
+    return _host_ok(host)
+
+
+@functools.lru_cache(maxsize=4096)
+def _host_ok(host: str) -> bool:
+    """A host name a client can request; remembered, as thousands of records name a few sites."""
+    if host.isascii() and "xn--" not in host.lower():
+        return len(host) <= 253 and _ASCII_HOST.fullmatch(host) is not None
     try:
         ascii_host = host.rstrip(".").encode("idna")
         for label in ascii_host.split(b"."):
