@@ -229,3 +229,36 @@ def test_a_repeated_option_is_refused(cli: Cli, shipped: Path, args: list[str]) 
     result = cli(*args, env={"GKLEDGER_DATA": str(shipped)})
     assert result.exit_code == 2, result.output
     assert hashes(shipped) == before
+
+
+LAYOUTS = {
+    "comments between records": "# top\n- task: '4'\n  unit: 回民区\n  done: 2021-06-28\n# between\n\n- task: '6'\n  unit: 回民区\n  done: 2021-07-01\n# end\n",
+    "a document start": "---\n- task: '4'\n  unit: 回民区\n  done: 2021-06-28\n- task: '6'\n  unit: 回民区\n  done: 2021-07-01\n",
+    "no newline at the end": "- task: '4'\n  unit: 回民区\n  done: 2021-06-28\n- task: '6'\n  unit: 回民区\n  done: 2021-07-01",
+    "a folded note last": "- task: '4'\n  unit: 回民区\n  done: 2021-06-28\n- task: '6'\n  unit: 回民区\n  done: 2021-07-01\n  note: >\n    折叠的\n    说明\n",
+    "flow mappings in a block list": "- {task: '4', unit: 回民区, done: 2021-06-28}\n- {task: '6', unit: 回民区, done: 2021-07-01, expect: [a, b]}\n",
+    "indented list": "  - task: '4'\n    unit: 回民区\n    done: 2021-06-28\n  - task: '6'\n    unit: 回民区\n    done: 2021-07-01\n",
+    "wide indents": "-     task: '4'\n      unit: 回民区\n      done: 2021-06-28\n-     task: '6'\n      unit: 回民区\n      done: 2021-07-01\n",
+    "CRLF with a BOM": "\ufeff- task: '4'\r\n  unit: 回民区\r\n  done: 2021-06-28\r\n- task: '6'\r\n  unit: 回民区\r\n  done: 2021-07-01\r\n",
+    "nested list as the last value": "- task: '4'\n  unit: 回民区\n  done: 2021-06-28\n- task: '6'\n  unit: 回民区\n  done: 2021-07-01\n  expect:\n  - 双随机\n  - 一公开\n",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_odd_but_valid_layouts_get_exactly_the_records_meant(cli: Cli, shipped: Path, layout: str) -> None:
+    path = shipped / "progress" / "回民区.yaml"
+    path.write_bytes(LAYOUTS[layout].encode("utf-8"))
+    before = records(shipped)
+    assert cli("check", "--data", str(shipped)).exit_code == 0
+    added = done(cli, shipped, "5", "--unit", "回民区", "--date", "2021-08-20")
+    assert added.exit_code == 0, added.output
+    assert records(shipped) == [*before, {"task": "5", "unit": "回民区", "done": "2021-08-20"}]
+    replaced = done(cli, shipped, "6", "--unit", "回民区", "--date", "2021-08-21", "--replace")
+    assert replaced.exit_code == 0, replaced.output
+    after = records(shipped)
+    assert after[1] == {"task": "6", "unit": "回民区", "done": "2021-08-21"}
+    assert after[0] == before[0] and after[2] == {"task": "5", "unit": "回民区", "done": "2021-08-20"}
+    assert cli("check", "--data", str(shipped)).exit_code == 0
+    text = path.read_bytes()
+    if layout == "CRLF with a BOM":
+        assert text.startswith(b"\xef\xbb\xbf") and b"\n" not in text.replace(b"\r\n", b"")
