@@ -280,12 +280,31 @@ def no_second_records(ledger: Ledger, index: UnitIndex, keys: Iterable[Key]) -> 
     """One record per task and unit, across all files, in file order (GK404)."""
     if not ledger.tasks or not ledger.units:
         return
-    first: dict[tuple[str, str], tuple[str, int, int]] = {}
+    # Two passes, so that a million records need no dict of a million pairs: the first marks each
+    # (task, unit) seen in a bitmap and notes those seen twice; the second reports them.
+    tasks = {task.id: i for i, task in enumerate(ledger.tasks)}
+    units = {name: i for i, name in enumerate(index.by_name)}
+    width = len(units)
+    seen = bytearray(len(tasks) * width)
+    twice: set[int] = set()
+    for task, unit, *_ in keys:
+        if task is None:
+            continue
+        pair = tasks[task] * width + units[unit]
+        if seen[pair]:
+            twice.add(pair)
+        seen[pair] = 1
+    if not twice:
+        return
+    first: dict[int, tuple[str, int]] = {}
     for task, unit, path, line, column in keys:
         if task is None:
             continue
-        earlier = first.setdefault((task, unit), (path, line, column))
-        if earlier == (path, line, column):
+        pair = tasks[task] * width + units[unit]
+        if pair not in twice:
+            continue
+        earlier = first.setdefault(pair, (path, line))
+        if earlier == (path, line):
             continue
         where = f"line {earlier[1]}" if earlier[0] == path else f"{os.path.basename(earlier[0])}:{earlier[1]}"
         yield Diagnostic(
