@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import Literal
 
 from gkledger.cache import load_snapshot
+from gkledger.edits import NewRecord
 from gkledger.forms import SHEET_TITLE, FilledRow, digest, plan_key, read_date, read_form, token
 from gkledger.load import is_http_url
 from gkledger.locate import display_path
 from gkledger.model import Ledger, Record
-from gkledger.recording import Recorded, Refused, Wanted, record
+from gkledger.recording import Recorded, Refused, record, same_values
 from gkledger.status import Obligations
 from gkledger.tables import TableError, read_file
 
@@ -89,7 +90,7 @@ def collect(
     obligations = Obligations(ledger, owners=loaded.owners)
     results: list[RowResult] = []
     notes: list[str] = []
-    wanted: list[tuple[Wanted, RowResult]] = []
+    wanted: list[tuple[NewRecord, RowResult]] = []
     asked: set[tuple[str, str]] = set()
     for path in form_files(paths):
         taken, file_results, note = _judge_file(path, ledger, obligations, today)
@@ -104,7 +105,7 @@ def collect(
             existing = _existing(obligations, want)
             if existing is None:
                 wanted.append((want, result))
-            elif _same(existing, want):
+            elif same_values(existing, want):
                 results.append(_with(result, "unchanged", "already recorded with exactly these values"))
             elif not replace:
                 results.append(
@@ -126,19 +127,10 @@ def _ordered(results: list[RowResult]) -> list[RowResult]:
     return sorted(results, key=lambda r: (r.file, r.line or 0))
 
 
-def _existing(obligations: Obligations, want: Wanted) -> Record | None:
+def _existing(obligations: Obligations, want: NewRecord) -> Record | None:
     unit = obligations.index.get(want.unit)
     owed = obligations.obligation(want.task, unit) if unit is not None else None
     return owed.record if owed is not None else None
-
-
-def _same(existing: Record, want: Wanted) -> bool:
-    return (existing.done, existing.waived, existing.evidence, existing.note) == (
-        want.done,
-        want.waived,
-        want.evidence,
-        want.note,
-    )
 
 
 def _refuse(result: RowResult, detail: str) -> RowResult:
@@ -149,7 +141,7 @@ def _with(result: RowResult, state: State, detail: str) -> RowResult:
     return RowResult(result.file, result.unit, result.line, result.task, state, detail)
 
 
-Judged = tuple[list[tuple[Wanted, RowResult]], list[RowResult], list[str]]
+Judged = tuple[list[tuple[NewRecord, RowResult]], list[RowResult], list[str]]
 
 
 def _judge_file(path: Path, ledger: Ledger, obligations: Obligations, today: dt.date) -> Judged:
@@ -185,7 +177,7 @@ def _judge_file(path: Path, ledger: Ledger, obligations: Obligations, today: dt.
         )
     year = ledger.plan.year if ledger.plan else today.year
     problems: list[RowResult] = []
-    taken: list[tuple[Wanted, RowResult]] = []
+    taken: list[tuple[NewRecord, RowResult]] = []
     seen: set[str] = set()
     for row in form.rows:
         where = RowResult(shown, unit.name, row.line, row.task or None, "refused", "")
@@ -235,7 +227,7 @@ def _judge_file(path: Path, ledger: Ledger, obligations: Obligations, today: dt.
         detail = f"done on {done}" if done else f"waived ({row.waived})"
         taken.append(
             (
-                Wanted(
+                NewRecord(
                     row.task, unit.name, done, row.waived if done is None else None, row.evidence, row.note
                 ),
                 RowResult(shown, unit.name, row.line, row.task, "recorded", detail),

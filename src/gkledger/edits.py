@@ -50,6 +50,9 @@ class Style:
 
 @dataclass(frozen=True)
 class NewRecord:
+    """A record to write. Asked for, its task and unit may be as the user named them (an alias);
+    `recording` resolves them to the canonical id and name before anything is written."""
+
     task: str
     unit: str
     done: dt.date | None = None

@@ -19,6 +19,7 @@ from gkledger.atomic import WriteRefused, commit, locked, writable_target
 from gkledger.cache import load_snapshot
 from gkledger.datafiles import absolute
 from gkledger.diagnostics import Diagnostic
+from gkledger.edits import NewRecord
 from gkledger.locate import PROGRESS_DIR, display_path, file_name_problem, is_bundled
 from gkledger.model import Ledger, Record, Task, Unit
 from gkledger.status import Obligations
@@ -48,18 +49,6 @@ class Entry:
 
 
 @dataclass(frozen=True)
-class Wanted:
-    """One record asked for: a task and a unit (as the user names them), and its values."""
-
-    task: str
-    unit: str
-    done: dt.date | None = None
-    waived: str | None = None
-    evidence: str | None = None
-    note: str | None = None
-
-
-@dataclass(frozen=True)
 class Recorded:
     entries: tuple[Entry, ...]
     rewritten: tuple[Path, ...]  # files rewritten from their values (their comments are gone)
@@ -85,7 +74,7 @@ def record_progress(
     if not task_ids or not unit_names:
         raise ValueError("name at least one task and one unit")
     wanted = [
-        Wanted(task, unit, done, waived, evidence, note)
+        NewRecord(task, unit, done, waived, evidence, note)
         for unit in dict.fromkeys(unit_names)
         for task in dict.fromkeys(task_ids)
     ]
@@ -94,7 +83,7 @@ def record_progress(
 
 def record(
     root: Path,
-    wanted: Sequence[Wanted],
+    wanted: Sequence[NewRecord],
     *,
     today: dt.date,
     replace: bool = False,
@@ -167,7 +156,7 @@ class _Plan:
 
 
 def _plan(
-    obligations: Obligations, folder: Path, wanted: Sequence[Wanted], replace: bool, keep_identical: bool
+    obligations: Obligations, folder: Path, wanted: Sequence[NewRecord], replace: bool, keep_identical: bool
 ) -> _Plan:
     tasks = {t.id: t for t in obligations.ledger.tasks}
     plan = _Plan([], {}, [])
@@ -189,7 +178,7 @@ def _plan(
             raise Refused(f"{unit.name} does not owe task {task.id} (责任单位: {task.owners})")
         new = edits.NewRecord(task.id, unit.name, w.done, w.waived, w.evidence, w.note)
         existing = owed.record
-        if existing is not None and keep_identical and _same(existing, new):
+        if existing is not None and keep_identical and same_values(existing, new):
             plan.unchanged.append(Entry(Path(existing.source.path), task, unit, new, False))
             continue
         if existing is not None and not replace:
@@ -205,7 +194,8 @@ def _plan(
     return plan
 
 
-def _same(existing: Record, new: edits.NewRecord) -> bool:
+def same_values(existing: Record, new: NewRecord) -> bool:
+    """Whether a record in the ledger says exactly what `new` would."""
     return (existing.done, existing.waived, existing.evidence, existing.note) == (
         new.done,
         new.waived,
@@ -264,7 +254,7 @@ def _confirm(obligations: Obligations, entries: Sequence[Entry]) -> None:
     this is the whole ledger's word on it)."""
     for entry in entries:
         owed = obligations.obligation(entry.task.id, entry.unit)
-        if owed is None or owed.record is None or not _same(owed.record, entry.record):
+        if owed is None or owed.record is None or not same_values(owed.record, entry.record):
             raise Refused(
                 f"task {entry.task.id} for {entry.unit.name} did not read back as meant; nothing was written"
             )
