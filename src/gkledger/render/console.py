@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -103,6 +103,9 @@ class Column:
     flexible: bool = False  # takes the width left over
     wrap: bool = False  # long text wraps onto more lines instead of ending in an ellipsis
     max_width: int | None = None
+    optional: bool = False  # left out when the terminal is too narrow for it
+    short_words: int | None = None  # when narrow, keep this many words of each cell (● 逾期 late → ● 逾期)
+    folds: bool = False  # when nothing else helps, long values fold onto more lines (never cut)
 
 
 Cell = str | Text
@@ -143,6 +146,40 @@ def plain_table(title: str | None, columns: Sequence[Column], rows: Sequence[Seq
     return out
 
 
+FLEXIBLE_MIN = 8  # the least a free-text column is worth showing
+
+
+def _widths(columns: Sequence[Column], cells: Sequence[Sequence[Text] | None]) -> list[int]:
+    widths = [cell_len(col.header) for col in columns]
+    for row in cells:
+        for i, cell in enumerate(row or ()):
+            widths[i] = max(widths[i], cell.cell_len)
+    return [min(w, col.max_width or w) for w, col in zip(widths, columns, strict=True)]
+
+
+def _needed(columns: Sequence[Column], widths: Sequence[int]) -> int:
+    fixed = sum(w for w, col in zip(widths, columns, strict=True) if not col.flexible)
+    flexible = FLEXIBLE_MIN if any(col.flexible for col in columns) else 0
+    return fixed + flexible + 3 * (len(columns) - 1)
+
+
+def _without(
+    drop: int, columns: list[Column], widths: list[int], cells: list[list[Text] | None]
+) -> tuple[list[Column], list[int], list[list[Text] | None]]:
+    keep = [i for i in range(len(columns)) if i != drop]
+    return (
+        [columns[i] for i in keep],
+        [widths[i] for i in keep],
+        [[row[i] for i in keep] if row is not None else None for row in cells],
+    )
+
+
+def _first_words(cell: Text, words: int) -> Text:
+    plain = cell.plain
+    cut = len(" ".join(plain.split(" ")[:words]))
+    return cell[:cut] if cut < len(plain) else cell
+
+
 def fitted_table(
     console: Console, title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[Cell] | None]
 ) -> Table:
@@ -154,14 +191,32 @@ def fitted_table(
     cells = [
         [c if isinstance(c, Text) else Text(c) for c in row] if row is not None else None for row in rows
     ]
-    widths = [cell_len(col.header) for col in columns]
-    for row in cells:
-        for i, cell in enumerate(row or ()):
-            widths[i] = max(widths[i], cell.cell_len)
-    widths = [min(w, col.max_width or w) for w, col in zip(widths, columns, strict=True)]
+    columns = list(columns)
+    widths = _widths(columns, cells)
+    if _needed(columns, widths) > console.width:
+        # Too narrow: headers keep their Chinese word, cells that may be shortened are, optional
+        # columns go (rightmost first), and last the free text; what identifies a row stays whole.
+        columns = [replace(col, header=col.header.split(" ")[0]) for col in columns]
+        for row in cells:
+            for i, col in enumerate(columns):
+                if row is not None and col.short_words:
+                    row[i] = _first_words(row[i], col.short_words)
+        widths = _widths(columns, cells)
+        for drop in [i for i, col in enumerate(columns) if col.optional][::-1]:
+            if _needed(columns, widths) <= console.width:
+                break
+            columns, widths, cells = _without(drop, columns, widths, cells)
+        flexible = [i for i, col in enumerate(columns) if col.flexible]
+        if flexible and _needed(columns, widths) > console.width:
+            columns, widths, cells = _without(flexible[0], columns, widths, cells)
+        for i, col in enumerate(columns):
+            excess = _needed(columns, widths) - console.width
+            if excess > 0 and col.folds:
+                widths[i] = max(4, widths[i] - excess)
+                columns[i] = replace(col, wrap=True)
     gaps = 3 * (len(columns) - 1)  # padding either side and the box's column separator
     fixed = sum(w for w, col in zip(widths, columns, strict=True) if not col.flexible)
-    spare = max(12, console.width - fixed - gaps)
+    spare = max(FLEXIBLE_MIN, console.width - fixed - gaps)
     table = Table(
         title=Text(title) if title else None,
         box=box.SIMPLE_HEAD,
@@ -176,6 +231,7 @@ def fitted_table(
             no_wrap=not col.wrap,
             overflow="fold" if col.wrap else "ellipsis",
             width=min(width, spare) if col.flexible else width,
+            min_width=None if col.flexible or col.wrap else width,  # rich must not squeeze it
         )
     for row in cells:
         if row is None:
@@ -202,13 +258,13 @@ def unit_status(
     with_records = any(row.record for row in rows)
     columns = [
         Column("序号", "right"),
-        Column("状态 Status"),
+        Column("状态 Status", short_words=2),
         Column("到期 Due"),
         Column("剩余 Left", "right"),
         Column("具体任务 Task", flexible=True),
     ]
     if with_records:
-        columns.append(Column("办结 Record", wrap=True, max_width=28))
+        columns.append(Column("办结 Record", wrap=True, max_width=28, optional=True))
     table_rows: list[list[Cell] | None] = []
     for _, statuses in GROUPS:
         group = [row for row in rows if row.status in statuses]
@@ -285,13 +341,13 @@ def units_overview(
     if hidden:
         summaries = summaries[:limit]
     columns = [
-        Column("单位 Unit"),
+        Column("单位 Unit", folds=True),
         Column("逾期", "right"),
         Column("临期", "right"),
         Column("在办", "right"),
         Column("已办结", "right"),
         Column("总数", "right"),
-        Column("办结进度 Finished"),
+        Column("办结进度 Finished", optional=True),
         Column("按期办结率", "right"),
     ]
     rows: list[list[Cell] | None] = []
@@ -335,8 +391,8 @@ def obligation_list(console: Console, title: str, rows: Sequence[Row]) -> None:
         Column("到期 Due"),
         Column("剩余 Left", "right"),
         Column("序号", "right"),
-        Column("单位 Unit"),
-        Column("状态 Status"),
+        Column("单位 Unit", folds=True),
+        Column("状态 Status", short_words=2),
         Column("具体任务 Task", flexible=True),
     ]
     table_rows: list[list[Cell] | None] = [
@@ -372,8 +428,8 @@ def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summ
     if task.note:
         facts.add_row("note", Text(task.note, style="italic"))
     columns = [
-        Column("单位 Unit"),
-        Column("状态 Status"),
+        Column("单位 Unit", folds=True),
+        Column("状态 Status", short_words=2),
         Column("剩余 Left", "right"),
         Column("办结 Record / evidence", flexible=True, wrap=True),
     ]
@@ -405,7 +461,7 @@ def tasks_table(console: Console, tasks: Sequence[Task]) -> None:
 
 def units_table(console: Console, units: Sequence[Unit]) -> None:
     columns = [
-        Column("单位 Unit"),
+        Column("单位 Unit", folds=True),
         Column("类别 Kind"),
         Column("全称 Full name", wrap=True, max_width=24),
         Column("别名 Aliases · 标签 Tags", flexible=True, wrap=True),
@@ -430,7 +486,7 @@ def collected_table(console: Console, results: Sequence[RowResult], dry_run: boo
     columns = [
         Column("文件 File", wrap=True, max_width=30),
         Column("行 Row", "right"),
-        Column("单位 Unit"),
+        Column("单位 Unit", folds=True),
         Column("序号", "right"),
         Column("结果 Result"),
         Column("说明 Detail", flexible=True, wrap=True),
@@ -458,7 +514,7 @@ def audit_table(console: Console, entries: Sequence[Entry], max_lag: int, shallo
     """One row per record: when it was committed, by whom, how long after its 完成日期, and flags."""
     columns = [
         Column("序号", "right"),
-        Column("单位 Unit"),
+        Column("单位 Unit", folds=True),
         Column("完成 Done"),
         Column("登记 Entered"),
         Column("滞后 Lag", "right"),
@@ -502,7 +558,7 @@ def links_table(console: Console, results: Sequence[LinkResult]) -> None:
         Column("状态 State"),
         Column("HTTP", "right"),
         Column("序号", "right"),
-        Column("单位 Unit"),
+        Column("单位 Unit", folds=True),
         Column("链接 URL", wrap=True, max_width=48),
         Column("说明 Detail / record", flexible=True, wrap=True),
     ]

@@ -1,0 +1,55 @@
+"""At any terminal width, nothing that identifies a row is cut: task id, unit, due date, days
+left, status and every count stay whole; only free text (具体任务) shrinks or goes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rich.cells import cell_len
+from typer.testing import Result
+
+Cli = Callable[..., Result]
+TODAY = ("--today", "2021-09-01")
+VIEWS = {
+    "due": ("due", "--before", "2021-09-30"),
+    "late": ("late",),
+    "status --unit": ("status", "--unit", "回民区", "--all"),
+}
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 200])
+@pytest.mark.parametrize("view", sorted(VIEWS))
+def test_identifying_cells_stay_whole(cli: Cli, shipped: Path, view: str, width: int) -> None:
+    args = (*VIEWS[view], *TODAY, "--data", str(shipped))
+    table = cli(*args, env={"COLUMNS": str(width)}).stdout
+    rows = json.loads(cli(*args, "--format", "json").stdout)
+    assert rows
+    assert all(cell_len(line) <= width for line in table.splitlines())
+    for row in rows:
+        assert row["due"] in table
+        assert f"逾期{-row['days_left']}天" in table or row["days_left"] >= 0
+        if width >= 80:
+            assert row["unit"] in table
+    assert "…" not in "".join(line.split("   ")[0] for line in table.splitlines())  # the first column
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 200])
+def test_the_overview_keeps_every_count(cli: Cli, shipped: Path, width: int) -> None:
+    table = cli("status", *TODAY, "--data", str(shipped), env={"COLUMNS": str(width)}).stdout
+    summaries = json.loads(cli("status", "--format", "json", *TODAY, "--data", str(shipped)).stdout)
+    assert all(cell_len(line) <= width for line in table.splitlines())
+    header = next(line for line in table.splitlines() if line.startswith("单位"))
+    assert "…" not in header and "按期办结率" in header
+    lines = [ln for ln in table.splitlines() if ln.strip()]
+    for summary in summaries:
+        name = summary["unit"]  # whole, or folded onto the next line at 60 columns
+        line = next((ln for ln in lines if ln.split()[0] == name), None)
+        line = line or next(
+            (ln for ln in lines if len(ln.split()) > 1 and name.startswith(ln.split()[0])), None
+        )
+        assert line is not None, name
+        assert "…" not in line
+        assert str(summary["total"]) in line.split()
