@@ -6,6 +6,7 @@ Exit codes: 0 ok; 1 problems found (ledger errors, or --fail-on matched); 2 usag
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
@@ -22,7 +23,7 @@ import typer
 import typer.core
 
 from gkledger import __version__
-from gkledger.dates import parse_iso_date
+from gkledger.dates import TYPED_EXAMPLE, parse_typed_date
 from gkledger.diagnostics import Diagnostic, has_errors
 from gkledger.locate import PROGRESS_DIR, find_data_dir
 from gkledger.model import Ledger, Selector, Unit, shown_path
@@ -145,7 +146,8 @@ TodayOption = Annotated[
     typer.Option(
         "--today",
         metavar="DATE",
-        help="The day to compute statuses for (YYYY-MM-DD). Default: $GKLEDGER_TODAY, else the system date.",
+        help="The day to compute statuses for (2021-09-30, 2021/9/30, 2021年9月30日, 9月30日, today). "
+        "Default: $GKLEDGER_TODAY, else the system date.",
         show_default=False,
     ),
 ]
@@ -251,20 +253,36 @@ def _data_dir(ctx: typer.Context, data: Path | None) -> Path:
     return find_data_dir(chosen, os.environ.get("GKLEDGER_DATA"), Path.cwd())
 
 
-def _date_option(value: str, option: str) -> dt.date:
-    parsed = parse_iso_date(value)
+TODAY_WORDS = frozenset({"today", "今天", "今日"})
+
+
+def _date_option(ctx: typer.Context, value: str, option: str, today: dt.date | None = None) -> dt.date:
+    """A date as people type it (2021-09-30, 2021/9/30, 2021年9月30日, 9月30日 in the plan's year,
+    today or 今天); anything else ends the command (exit 2) with an example."""
+    if value.strip().lower() in TODAY_WORDS:
+        return today if today is not None else dt.date.today()
+    parsed = parse_typed_date(value, lambda: _plan_year(ctx))
     if parsed is None:
-        _fail(f"{option} '{value}' is not a real date in YYYY-MM-DD form")
+        _fail(f"{option} '{value}' is not a real date; write it as {TYPED_EXAMPLE}, or today")
     return parsed
+
+
+def _plan_year(ctx: typer.Context) -> int:
+    """The plan's year, for a date typed without one (9月30日); this year when there is no plan."""
+    with contextlib.suppress(Exception):  # a ledger that cannot be read says so in the command itself
+        plan = _snapshot(ctx, _data_dir(ctx, None)).ledger.plan
+        if plan is not None:
+            return int(plan.year)
+    return dt.date.today().year
 
 
 def _today(ctx: typer.Context, today: str | None) -> dt.date:
     value = _once(today, _settings(ctx).today, "--today")
     if value is not None:
-        return _date_option(value, "--today")
+        return _date_option(ctx, value, "--today")
     env = os.environ.get("GKLEDGER_TODAY")
     if env:
-        return _date_option(env, "$GKLEDGER_TODAY")
+        return _date_option(ctx, env, "$GKLEDGER_TODAY")
     return dt.date.today()
 
 
@@ -523,7 +541,7 @@ def due(
         typer.Option(
             "--before",
             metavar="DATE",
-            help="Last due day to include (YYYY-MM-DD), inclusive.",
+            help="Last due day to include, inclusive (2021-09-30, 2021/9/30, 9月30日 …).",
             show_default=False,
         ),
     ],
@@ -532,7 +550,7 @@ def due(
         typer.Option(
             "--after",
             metavar="DATE",
-            help="First due day to include (YYYY-MM-DD), inclusive.",
+            help="First due day to include, inclusive (2021-09-30, 2021/9/30, 9月30日 …).",
             show_default=False,
         ),
     ] = None,
@@ -550,8 +568,8 @@ def due(
 
     Example: gkledger due --before 2021-09-30 --unit 回民区
     """
-    last = _date_option(before, "--before")
-    first = _date_option(after, "--after") if after else None
+    last = _date_option(ctx, before, "--before", _today(ctx, today))
+    first = _date_option(ctx, after, "--after", _today(ctx, today)) if after else None
     if first is not None and first > last:
         _fail(f"--after {first} is later than --before {last}")
     obligations = _obligations(ctx, data)
@@ -665,7 +683,7 @@ def _record(
     note = text_value(note, "--note", lines=True) if note is not None else None
     waived = text_value(waived, "--reason", lines=True) if waived is not None else None
     day = _today(ctx, today)
-    done = None if waived is not None else (_date_option(done_on, "--date") if done_on else day)
+    done = None if waived is not None else (_date_option(ctx, done_on, "--date", day) if done_on else day)
     try:
         result = record_progress(
             _data_dir(ctx, data),
@@ -734,7 +752,9 @@ def done(
     date: Annotated[
         str | None,
         typer.Option(
-            "--date", help="The day it was completed (YYYY-MM-DD). Default: today.", show_default=False
+            "--date",
+            help="The day it was completed (2021-08-20, 2021/8/20, 8月20日 …). Default: today.",
+            show_default=False,
         ),
     ] = None,
     evidence: Annotated[
@@ -934,7 +954,7 @@ def remind(
     obligations = _obligations(ctx, data)
     ledger = obligations.ledger
     day = _today(ctx, today)
-    reply = _date_option(reply_by, "--reply-by") if reply_by else day + dt.timedelta(days=7)
+    reply = _date_option(ctx, reply_by, "--reply-by", day) if reply_by else day + dt.timedelta(days=7)
     soon_days = ledger.settings.soon_days if soon is None else soon
     chosen = _unit(obligations, unit) if unit else None
     report = build(obligations, day, soon_days, chosen)
@@ -1011,7 +1031,7 @@ def bulletin(
     obligations = _obligations(ctx, data)
     ledger = obligations.ledger
     day = _today(ctx, today)
-    first = _date_option(since, "--since") if since else None
+    first = _date_option(ctx, since, "--since", day) if since else None
     soon_days = ledger.settings.soon_days if soon is None else soon
     made = build_bulletin(obligations, day, soon_days, first)
     try:

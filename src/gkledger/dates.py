@@ -1,9 +1,11 @@
-"""ISO dates as the ledger and the command line write them: YYYY-MM-DD, real days only."""
+"""Dates as the ledger writes them (YYYY-MM-DD, real days only), and as people type them."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+from collections.abc import Callable
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -17,3 +19,28 @@ def parse_iso_date(text: str) -> dt.date | None:
         return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None
+
+
+_TYPED = (
+    re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})"),
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"),
+    re.compile(r"()(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"),
+)
+TYPED_EXAMPLE = "2021-09-30, 2021/9/30, 2021年9月30日 or 9月30日"
+
+
+def parse_typed_date(text: str, year: int | Callable[[], int]) -> dt.date | None:
+    """A date as people type it: 2021-09-30, 2021/9/30, 2021.9.30, 2021年9月30日, or 9月30日 in
+    `year` (the plan's; a callable is asked only when the text names no year). Full-width digits
+    are read. None for anything else, or a day that does not exist."""
+    normal = unicodedata.normalize("NFKC", text).strip()
+    for pattern in _TYPED:
+        match = pattern.fullmatch(normal)
+        if match:
+            named = match.group(1)
+            which = int(named) if named else (year() if callable(year) else year)
+            try:
+                return dt.date(which, int(match.group(2)), int(match.group(3)))
+            except ValueError:
+                return None
+    return None

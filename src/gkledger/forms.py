@@ -16,7 +16,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +27,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gkledger.dates import parse_typed_date
 from gkledger.model import Plan, Unit
 from gkledger.render.labels import ZH
 from gkledger.render.text import cell as cell_text
@@ -268,13 +268,6 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-_DATE_FORMS = (
-    re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})"),
-    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"),
-    re.compile(r"()(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"),
-)
-
-
 def read_date(value: Any, year: int) -> dt.date | None:
     """A 完成日期 as units type it: an Excel date, 2021-08-20, 2021/8/20, 2021年8月20日, or 8月20日
     (the plan's year); None for anything else."""
@@ -284,14 +277,4 @@ def read_date(value: Any, year: int) -> dt.date | None:
         return value
     if not isinstance(value, str):
         return None
-    import unicodedata
-
-    text = unicodedata.normalize("NFKC", value).strip()
-    for pattern in _DATE_FORMS:
-        match = pattern.fullmatch(text)
-        if match:
-            try:
-                return dt.date(int(match.group(1) or year), int(match.group(2)), int(match.group(3)))
-            except ValueError:
-                return None
-    return None
+    return parse_typed_date(value, year)
