@@ -29,7 +29,7 @@ from gkledger.locate import PROGRESS_DIR, find_data_dir
 from gkledger.model import Ledger, Selector, Unit, shown_path
 from gkledger.query import OPEN_STATUSES, Query, open_rows, select, unit_summaries, worst_first
 from gkledger.query import evidence as evidence_records
-from gkledger.status import Obligations, Row, row_of, summarise
+from gkledger.status import Obligations, Row, Status, row_of, summarise
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -533,6 +533,122 @@ def _entry_dates(ctx: typer.Context, ledger: Ledger) -> dict[tuple[str, str], dt
         _fail(f"--show-entry reads the git history: {exc}")
 
 
+UnitsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--unit", "-u", metavar="UNIT", help="Only these units (repeat it for several).", show_default=False
+    ),
+]
+KindOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kind", metavar="KIND", help="Only units of this kind (旗县区, 委办局 …).", show_default=False
+    ),
+]
+GroupOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--group", metavar="GROUP", help="Only units of this group of units.yaml.", show_default=False
+    ),
+]
+SectionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--section", metavar="TEXT", help="Only tasks whose 任务名称 contains this.", show_default=False
+    ),
+]
+GrepOption = Annotated[
+    str | None,
+    typer.Option(
+        "--grep", metavar="TEXT", help="Only tasks whose text or notes contain this.", show_default=False
+    ),
+]
+
+
+class SortBy(StrEnum):
+    due = "due"
+    unit = "unit"
+    task = "task"
+    late = "late"
+
+
+class GroupBy(StrEnum):
+    task = "task"
+
+
+SortOption = Annotated[
+    SortBy, typer.Option("--sort", help="Order: due day, unit, task, or most days late first.")
+]
+ByOption = Annotated[
+    GroupBy | None,
+    typer.Option("--by", help="One row per task, with how many units and which.", show_default=False),
+]
+
+
+def _query(
+    ctx: typer.Context,
+    obligations: Obligations,
+    units: list[str] | None,
+    kinds: list[str] | None,
+    groups: list[str] | None,
+    **fields: Any,
+) -> Query:
+    """A listing's query from its options; an unknown unit, kind or group ends the command."""
+    from gkledger.query import units_matching
+
+    try:
+        chosen = units_matching(obligations, units or (), kinds or (), groups or ())
+    except KeyError as exc:
+        word = exc.args[0]
+        close = obligations.index.suggest(word)
+        hint = f"; did you mean {' or '.join(close)}?" if close else "; gkledger units lists them"
+        _fail(f"no unit, kind or group is called '{word}'{hint}")
+    return Query(units=chosen, **fields)
+
+
+def _statuses(value: str | None) -> frozenset[Status]:
+    """--status late,due-soon or 逾期,临期: the seven words or their Chinese labels."""
+    from gkledger.render.labels import ZH
+
+    if value is None:
+        return OPEN_STATUSES
+    words = {label: status for status, label in ZH.items()} | {status: status for status in ZH}
+    chosen = set()
+    for word in (w.strip() for w in value.replace("，", ",").split(",") if w.strip()):
+        if word not in words:
+            _fail(f"--status '{word}' is not a status; choose from {', '.join(ZH)} (or 逾期, 临期 …)")
+        chosen.add(words[word])
+    return frozenset(chosen)
+
+
+def _listing(
+    ctx: typer.Context,
+    obligations: Obligations,
+    title: str,
+    rows: list[Row],
+    fmt: ListFormat,
+    by: GroupBy | None,
+) -> None:
+    from gkledger.render import console as out
+
+    if by is None:
+        _emit_rows(
+            rows, fmt, lambda: out.obligation_list(_view_console(ctx, obligations.ledger), title, rows)
+        )
+        return
+    from gkledger.query import by_task
+
+    groups = by_task(rows, obligations)
+    if fmt is ListFormat.table:
+        out.task_groups(_view_console(ctx, obligations.ledger), title, groups)
+        return
+    from gkledger.render.records import task_group_record, to_csv, to_json
+
+    records = [task_group_record(g) for g in groups]
+    columns = ("task", "due", "count", "units", "text")
+    sys.stdout.write(to_json(records) if fmt is ListFormat.json else to_csv(records, columns))
+
+
 @app.command(cls=_Command)
 def due(
     ctx: typer.Context,
@@ -554,7 +670,22 @@ def due(
             show_default=False,
         ),
     ] = None,
-    unit: UnitOption = None,
+    unit: UnitsOption = None,
+    kind: KindOption = None,
+    group: GroupOption = None,
+    status_filter: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            metavar="LIST",
+            help="Only these statuses, comma separated: late,due-soon,pending,ongoing (or 逾期,临期 …).",
+            show_default=False,
+        ),
+    ] = None,
+    section: SectionOption = None,
+    grep: GrepOption = None,
+    sort: SortOption = SortBy.due,
+    by: ByOption = None,
     soon: SoonOption = None,
     fmt: ListFormatOption = ListFormat.table,
     fail_on: FailOnOption = None,
@@ -564,9 +695,10 @@ def due(
     """Obligations not yet done that fall due on or before a day, late ones included and marked.
 
     Both ends are inclusive, as "9月30日前完成" includes 30 September in Chinese official usage.
-    Sorted by due date, then unit.
+    Sorted by due date, then worst first (--sort to change it); --by task gives one row per task.
 
-    Example: gkledger due --before 2021-09-30 --unit 回民区
+    Examples: gkledger due --before 2021-09-30 --unit 回民区;
+    gkledger due --before 9月30日 --kind 旗县区 --by task
     """
     last = _date_option(ctx, before, "--before", _today(ctx, today))
     first = _date_option(ctx, after, "--after", _today(ctx, today)) if after else None
@@ -576,21 +708,29 @@ def due(
     ledger = obligations.ledger
     day = _today(ctx, today)
     soon_days = ledger.settings.soon_days if soon is None else soon
-    chosen = _unit(obligations, unit) if unit else None
-    query = Query(chosen, OPEN_STATUSES, first, last, order="due")
+    statuses = _statuses(status_filter) & OPEN_STATUSES
+    query = _query(
+        ctx, obligations, unit, kind, group,
+        statuses=statuses, due_from=first, due_until=last, order=sort.value, section=section, grep=grep,
+    )  # fmt: skip
     rows = select(obligations, day, soon_days, query)
     span = f"{first.isoformat()} … {last.isoformat()}" if first else f"on or before {last.isoformat()}"
-    title = f"Due {span}" + (f" · {chosen.name}" if chosen else "") + f" · as of {day.isoformat()}"
-    from gkledger.render import console as out
-
-    _emit_rows(rows, fmt, lambda: out.obligation_list(_view_console(ctx, ledger), title, rows))
+    shown = f" · {'、'.join(unit)}" if unit else ""
+    title = f"Due {span}{shown} · as of {day.isoformat()}"
+    _listing(ctx, obligations, title, rows, fmt, by)
     _gate(rows, fail_on)
 
 
 @app.command(cls=_Command)
 def late(
     ctx: typer.Context,
-    unit: UnitOption = None,
+    unit: UnitsOption = None,
+    kind: KindOption = None,
+    group: GroupOption = None,
+    section: SectionOption = None,
+    grep: GrepOption = None,
+    sort: SortOption = SortBy.due,
+    by: ByOption = None,
     fmt: ListFormatOption = ListFormat.table,
     fail_on: FailOnOption = None,
     today: TodayOption = None,
@@ -598,18 +738,22 @@ def late(
 ) -> None:
     """The overdue obligations (逾期): not done, and the due day has passed.
 
-    Example: gkledger late --today 2021-12-01 --fail-on late
+    --by task gives one row per task with how many units are late and which: what a 政务公开办
+    reads first.
+
+    Examples: gkledger late --today 2021-12-01 --fail-on late;  gkledger late --by task --kind 旗县区
     """
     obligations = _obligations(ctx, data)
     ledger = obligations.ledger
     day = _today(ctx, today)
-    chosen = _unit(obligations, unit) if unit else None
-    query = Query(chosen, frozenset({"late"}), order="due")
+    query = _query(
+        ctx, obligations, unit, kind, group,
+        statuses=frozenset({"late"}), order=sort.value, section=section, grep=grep,
+    )  # fmt: skip
     rows = select(obligations, day, ledger.settings.soon_days, query)
-    title = "Late" + (f" · {chosen.name}" if chosen else "") + f" · as of {day.isoformat()}"
-    from gkledger.render import console as out
-
-    _emit_rows(rows, fmt, lambda: out.obligation_list(_view_console(ctx, ledger), title, rows))
+    shown = f" · {'、'.join(unit)}" if unit else ""
+    title = f"Late{shown} · as of {day.isoformat()}"
+    _listing(ctx, obligations, title, rows, fmt, by)
     _gate(rows, fail_on)
 
 

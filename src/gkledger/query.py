@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from gkledger.model import Record, Unit
 from gkledger.status import OPEN, STATUSES, Obligations, Row, Status, Summary, summarise
@@ -19,30 +19,114 @@ from gkledger.status import OPEN, STATUSES, Obligations, Row, Status, Summary, s
 OPEN_STATUSES: frozenset[Status] = OPEN
 RANK: dict[Status, int] = {status: i for i, status in enumerate(STATUSES)}  # late first
 
-Order = Literal["attention", "due"]
+Order = Literal["attention", "due", "unit", "task", "late"]
+ORDERS: tuple[Order, ...] = ("attention", "due", "unit", "task", "late")
 
 
 @dataclass(frozen=True)
 class Query:
-    """What a listing shows: one unit or all, which statuses, which due days, in which order."""
+    """What a listing shows: one unit or all (or a set of units), which statuses, which due days,
+    which sections and texts, in which order."""
 
     unit: Unit | None = None
     statuses: frozenset[Status] = frozenset(STATUSES)
     due_from: dt.date | None = None  # inclusive
     due_until: dt.date | None = None  # inclusive
     order: Order = "attention"
+    units: frozenset[str] | None = None  # canonical names; None: every unit
+    section: str | None = None  # text that the task's 任务名称 (section or item) contains
+    grep: str | None = None  # text that the task's text or note, or the record's note, contains
 
     def admits(self, row: Row) -> bool:
         return (
             row.status in self.statuses
             and (self.due_from is None or row.due >= self.due_from)
             and (self.due_until is None or row.due <= self.due_until)
+            and (self.units is None or row.unit.name in self.units)
+            and (self.section is None or self.section in f"{row.task.section} {row.task.item or ''}")
+            and (self.grep is None or self.grep in _searched(row))
         )
+
+
+def _searched(row: Row) -> str:
+    notes = [row.task.text, row.task.note or "", row.record.note or "" if row.record else ""]
+    return "\n".join(notes)
 
 
 def select(obligations: Obligations, today: dt.date, soon_days: int, query: Query) -> list[Row]:
     rows = [r for r in obligations.rows(today, soon_days, query.unit) if query.admits(r)]
-    return worst_first(rows, obligations) if query.order == "attention" else by_due(rows, obligations)
+    return ordered(rows, obligations, query.order)
+
+
+def ordered(rows: Iterable[Row], obligations: Obligations, order: Order) -> list[Row]:
+    """Rows in one of the orders a listing offers; each falls back on worst first, then ledger order."""
+    if order == "attention":
+        return worst_first(rows, obligations)
+    if order == "due":
+        return by_due(rows, obligations)
+    tasks, units = _positions(obligations)
+    first = worst_first(rows, obligations)
+    if order == "unit":
+        return sorted(first, key=lambda r: units.get(r.unit.name, 0))
+    if order == "task":
+        return sorted(first, key=lambda r: tasks.get(r.task.id, 0))
+    return sorted(first, key=lambda r: r.days_left)  # late: most days overdue first
+
+
+def units_matching(
+    obligations: Obligations, names: Iterable[str], kinds: Iterable[str], groups: Iterable[str]
+) -> frozenset[str] | None:
+    """The units that pass every kind of filter given (any of its values): --unit, --kind, --group.
+    None when none was given. Unknown names, kinds or groups raise KeyError with the word."""
+    index = obligations.index
+    chosen: frozenset[str] | None = None
+
+    def narrow(found: set[str]) -> None:
+        nonlocal chosen
+        chosen = frozenset(found) if chosen is None else chosen & found
+
+    names, kinds, groups = list(names), list(kinds), list(groups)
+    if names:
+        found = set()
+        for name in names:
+            unit = index.get(name)
+            if unit is None:
+                raise KeyError(name)
+            found.add(unit.name)
+        narrow(found)
+    if kinds:
+        unknown = [k for k in kinds if k not in index.kinds]
+        if unknown:
+            raise KeyError(unknown[0])
+        narrow({u.name for u in index.by_name.values() if u.kind in kinds})
+    if groups:
+        found = set()
+        for group in groups:
+            selector = obligations.ledger.groups.get(group)
+            if selector is None:
+                raise KeyError(group)
+            found |= {u.name for u in index.select(selector)}
+        narrow(found)
+    return chosen
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    """One task's rows of a listing gathered: `late --by task`, what a 政务公开办 reads first."""
+
+    task: Any  # gkledger.model.Task
+    due: dt.date
+    rows: tuple[Row, ...]
+
+
+def by_task(rows: Iterable[Row], obligations: Obligations) -> list[TaskGroup]:
+    """Rows gathered per task (and due day), most units first, then by due day and ledger order."""
+    tasks, _ = _positions(obligations)
+    gathered: dict[tuple[str, dt.date], list[Row]] = {}
+    for row in rows:
+        gathered.setdefault((row.task.id, row.due), []).append(row)
+    groups = [TaskGroup(found[0].task, due, tuple(found)) for (_, due), found in gathered.items()]
+    return sorted(groups, key=lambda g: (-len(g.rows), g.due, tasks.get(g.task.id, 0)))
 
 
 def _positions(obligations: Obligations) -> tuple[dict[str, int], dict[str, int]]:

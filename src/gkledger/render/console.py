@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from gkledger.audit import Entry
     from gkledger.collect import RowResult
     from gkledger.links import LinkResult
+    from gkledger.query import TaskGroup
 
 STYLES: dict[Status, str] = {
     "late": "bold red",
@@ -407,6 +408,24 @@ def obligation_list(console: Console, title: str, rows: Sequence[Row]) -> None:
         for row in rows
     ]
     console.print(fitted_table(console, title, columns, table_rows))
+
+
+def task_groups(console: Console, title: str, groups: Sequence[TaskGroup]) -> None:
+    """One row per task: how many units, and which (names joined, wrapped between names)."""
+    if not groups:
+        console.print(Text(f"{title}: none."))
+        return
+    columns = [
+        Column("序号", "right"),
+        Column("到期 Due"),
+        Column("单位数 Units", "right"),
+        Column("单位 Which", flexible=True, wrap=True),
+    ]
+    rows: list[list[Cell] | None] = [
+        [g.task.id, g.due.isoformat(), str(len(g.rows)), "、 ".join(r.unit.name for r in g.rows)]
+        for g in groups
+    ]
+    console.print(fitted_table(console, f"{title} · by task", columns, rows))
 
 
 def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summary) -> None:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # links needs the optional httpx; its results are only render
     from gkledger.audit import Entry
     from gkledger.collect import RowResult
     from gkledger.links import LinkResult
+    from gkledger.query import TaskGroup
 
 JsonObject = dict[str, Any]  # one object of the JSON contract (a CSV row likewise)
 
@@ -132,6 +133,16 @@ AUDIT_COLUMNS = (
     "task", "unit", "period", "done", "added_commit", "added_by", "added_at", "lag_days",
     "flags", "flag_commits",
 )  # fmt: skip
+
+
+def task_group_record(group: TaskGroup) -> JsonObject:
+    return {
+        "task": group.task.id,
+        "due": group.due.isoformat(),
+        "count": len(group.rows),
+        "units": [row.unit.name for row in group.rows],
+        "text": group.task.text,
+    }
 
 
 def audit_record(entry: Entry) -> JsonObject:
