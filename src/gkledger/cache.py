@@ -30,14 +30,15 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, overload
 
 from gkledger import __version__
 from gkledger.datafiles import MAX_RECORDS, DataFile, FileStat, Listing, list_files, read_bytes, with_overlay
 
 if TYPE_CHECKING:
     from gkledger.diagnostics import Diagnostic
-    from gkledger.model import Core, Record
+    from gkledger.model import Core, Ledger, Record
+    from gkledger.units import UnitIndex
 
 MAGIC = b"gkledger-cache-8"  # bump when the layout or pickled types change
 DIGEST = 32
@@ -49,7 +50,7 @@ Overlay = dict[Path, bytes]
 class Snapshot:
     """A loaded ledger with its diagnostics and each task's owners (see `status.Obligations`)."""
 
-    ledger: Any  # gkledger.model.Ledger
+    ledger: Ledger
     diagnostics: list[Diagnostic]
     owners: dict[str, tuple[str, ...]]
     from_cache: bool = False
@@ -411,7 +412,7 @@ def _through_cache(root: Path, home: Path, overlay: Overlay) -> Snapshot:
             from gkledger.load import read_progress
 
             records, problems = read_progress(file, reader.data(file))
-            entry = _entry(file, digest, core_digest, records, problems, bare, unit_index)
+            entry = _entry(file.signature, digest, core_digest, records, problems, bare, unit_index)
             changed = True
             parsed += 1
         if file.path in overlay:
@@ -465,46 +466,35 @@ def _core_of(index: Index) -> tuple[Core, dict[str, tuple[str, ...]]]:
 
 
 def _entry(
-    file: DataFile,
+    signature: FileStat | None,
     digest: bytes,
     core_digest: bytes,
     records: list[Record],
-    problems: list[Diagnostic],
-    bare: Any,
-    unit_index: Any,
+    problems: Sequence[Diagnostic],
+    bare: Ledger,
+    unit_index: UnitIndex,
+    pickled: bytes | None = None,
 ) -> FileEntry:
+    """A progress file's entry: its records' own checks and keys, made against the core."""
     from gkledger import checks
 
-    own = checks.of_records(bare, unit_index, records)
     keys = checks.record_keys(bare, unit_index, records)
     return FileEntry(
-        signature=file.signature,
+        signature=signature,
         digest=digest,
         core=core_digest,
         count=len(records),
         problems=tuple(problems),
-        own=tuple(own),
+        own=tuple(checks.of_records(bare, unit_index, records)),
         units=tuple(dict.fromkeys(key[1] for key in keys)),
         keys=_dumps(keys),
-        records=_dumps(records),
+        records=pickled if pickled is not None else _dumps(records),
     )
 
 
-def _recheck(entry: FileEntry, bare: Any, unit_index: Any, core_digest: bytes) -> FileEntry:
+def _recheck(entry: FileEntry, bare: Ledger, unit_index: UnitIndex, core_digest: bytes) -> FileEntry:
     """A file whose bytes are as cached, under a new core: its records' own checks run again."""
-    from gkledger import checks
-
     records = _unpickled(entry.records)
-    own = checks.of_records(bare, unit_index, records)
-    keys = checks.record_keys(bare, unit_index, records)
-    return FileEntry(
-        entry.signature,
-        entry.digest,
-        core_digest,
-        entry.count,
-        entry.problems,
-        tuple(own),
-        tuple(dict.fromkeys(key[1] for key in keys)),
-        _dumps(keys),
-        entry.records,
+    return _entry(
+        entry.signature, entry.digest, core_digest, records, entry.problems, bare, unit_index, entry.records
     )

@@ -489,7 +489,7 @@ def status(
     chosen = _unit(obligations, unit)
     every = obligations.rows(day, soon_days, chosen)
     shown = worst_first(every if all_ else open_rows(every), obligations)
-    entered = _entry_dates(ctx, obligations.ledger) if show_entry else None
+    entered = _entry_dates(ctx, obligations.ledger, required=True) if show_entry else None
     if entered is not None and fmt is not ListFormat.table:
         from gkledger.render.records import ROW_COLUMNS, row_record, to_csv, to_json
 
@@ -507,30 +507,22 @@ def status(
     _gate(every, fail_on)
 
 
-def _entry_dates_if_git(ctx: typer.Context, ledger: Ledger) -> dict[tuple[str, str], dt.date] | None:
-    """Entry dates for the xlsx records sheet when the ledger is in a git repository, else None."""
-    from gkledger.audit import AuditError, entry_dates, trail
-
-    root = _settings(ctx).root
-    try:
-        return entry_dates(trail(ledger, root if root is not None else Path("data")))
-    except AuditError:
-        return None
-
-
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _entry_dates(ctx: typer.Context, ledger: Ledger) -> dict[tuple[str, str], dt.date]:
-    """When each record was committed, from the ledger's git history (--show-entry)."""
+def _entry_dates(ctx: typer.Context, ledger: Ledger, required: bool) -> dict[tuple[str, str], dt.date] | None:
+    """When each record was committed, from the ledger's git history; outside a repository None,
+    or (`required`, for --show-entry) the end of the command."""
     from gkledger.audit import AuditError, entry_dates, trail
 
     root = _settings(ctx).root
     try:
         return entry_dates(trail(ledger, root if root is not None else Path("data")))
     except AuditError as exc:
-        _fail(f"--show-entry reads the git history: {exc}")
+        if required:
+            _fail(f"--show-entry reads the git history: {exc}")
+        return None
 
 
 UnitsOption = Annotated[
@@ -1028,7 +1020,7 @@ def export(
         if fmt is ExportFormat.xlsx:
             from gkledger.render.xlsx import to_xlsx
 
-            payload = to_xlsx(report, _entry_dates_if_git(ctx, ledger))
+            payload = to_xlsx(report, _entry_dates(ctx, ledger, required=False))
         elif fmt is ExportFormat.html:
             from gkledger.render.html import to_html
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-from gkledger.model import Record, Unit
+from gkledger.model import Record, Task, Unit
 from gkledger.status import OPEN, STATUSES, Obligations, Row, Status, Summary, summarise
 
 OPEN_STATUSES: frozenset[Status] = OPEN
@@ -114,7 +114,7 @@ def units_matching(
 class TaskGroup:
     """One task's rows of a listing gathered: `late --by task`, what a 政务公开办 reads first."""
 
-    task: Any  # gkledger.model.Task
+    task: Task
     due: dt.date
     rows: tuple[Row, ...]
 
