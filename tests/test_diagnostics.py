@@ -88,6 +88,22 @@ CASES: dict[str, tuple[Setup, str, int]] = {
         16,
     ),
     "GK204": (tasks('  - id: "2"', '  - id: "2 "'), "tasks.yaml", 12),
+    "GK205": (
+        tasks(
+            "    owed_by: [{group: 县级以上}]\n",
+            "    owed_by: [{group: 县级以上}]\n    unresolved: [各有关单位]\n",
+        ),
+        "tasks.yaml",
+        16,
+    ),
+    "GK206": (
+        tasks(
+            "    owed_by: [{group: 县级以上, role: 财政}]\n",
+            "    owed_by: [{group: 县级以上, role: 财政}]\n    lead: {unit: 市政府}\n",
+        ),
+        "tasks.yaml",
+        11,
+    ),
     "GK306": (units("  - name: 甲县\n", '  - name: "../../evil"\n'), "units.yaml", 16),
     "GK301": (units("aliases: [甲县人民政府]", "aliases: [市财政局]"), "units.yaml", 16),
     "GK302": (units("    parent: 市政府\n    tags", "    parent: 市正府\n    tags"), "units.yaml", 9),

@@ -14,7 +14,7 @@ from pathlib import PurePath
 from gkledger.diagnostics import Diagnostic
 from gkledger.fields import closest
 from gkledger.locate import file_name_problem
-from gkledger.model import Ledger, Record, Selector, Source, Term
+from gkledger.model import Ledger, Record, Selector, Source, Task, Term
 from gkledger.units import UnitIndex
 
 Check = Callable[[Ledger, UnitIndex], Iterable[Diagnostic]]
@@ -133,7 +133,7 @@ def _selector_references(selector: Selector, index: UnitIndex, where: str) -> It
             "kind": index.kinds,
             "level": index.levels,
             "tag": index.tags,
-            "role": index.tags,
+            "role": index.roles,
             "group": index.groups,
         }
         for key, names in known.items():
@@ -156,7 +156,10 @@ def selectors_resolve(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
         return  # units.yaml did not load; its own diagnostics say why
     for name, selector in ledger.groups.items():
         yield from _selector_references(selector, index, f"group '{name}'")
+    for name, selector in ledger.words.items():
+        yield from _selector_references(selector, index, f"word '{name}'")
     for task in ledger.tasks:
+        yield from _lead_and_unresolved(task, index)
         if not task.owed_by.terms:
             continue
         problems = list(_selector_references(task.owed_by, index, f"task {task.id}"))
@@ -167,6 +170,34 @@ def selectors_resolve(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
                 "GK203",
                 f"task {task.id}: 'owed_by' matches no unit, so nobody owes the task",
             )
+
+
+def _lead_and_unresolved(task: Task, index: UnitIndex) -> Iterator[Diagnostic]:
+    """The lead is among the owners; each part of the owners phrase not yet assigned is a warning
+    until the office assigns it."""
+    for part in task.unresolved:
+        yield Diagnostic(
+            task.owed_by.source if task.owed_by.source.path else task.source,
+            "GK205",
+            f"task {task.id}: '{part}' of its owners is not assigned to units yet",
+            "add the units it means to owed_by (a word in units.yaml can name them) and remove it "
+            "from unresolved",
+        )
+    if task.lead is None:
+        return
+    problems = list(_selector_references(task.lead, index, f"the lead of task {task.id}"))
+    yield from problems
+    if problems:
+        return
+    owing = index.owners(task.owed_by)
+    outside = [unit.name for unit in index.select(task.lead) if unit.name not in owing]
+    if outside:
+        yield Diagnostic(
+            task.lead.source,
+            "GK206",
+            f"task {task.id}: the lead {'、'.join(outside)} does not owe the task",
+            "a lead owes the task too: add it to owed_by",
+        )
 
 
 def no_group_cycles(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:

@@ -405,11 +405,24 @@ def tasks(
 
     Example: gkledger tasks --format json
     """
-    ledger = _obligations(ctx, data).ledger
+    obligations = _obligations(ctx, data)
+    ledger = obligations.ledger
     if fmt is DataFormat.json:
         from gkledger.render.records import task_record, to_json
 
-        sys.stdout.write(to_json([task_record(t) for t in ledger.tasks]))
+        index = obligations.index
+        sys.stdout.write(
+            to_json(
+                [
+                    task_record(
+                        t,
+                        [u.name for u in index.select(t.owed_by)],
+                        [u.name for u in index.select(t.lead)] if t.lead else [],
+                    )
+                    for t in ledger.tasks
+                ]
+            )
+        )
         return
     from gkledger.render.console import tasks_table
 

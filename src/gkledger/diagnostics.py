@@ -44,6 +44,8 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GK202": ("error", "a deadline (完成时限) that the grammar cannot read"),
     "GK203": ("warning", "a selector matches no unit: the task is owed by nobody"),
     "GK204": ("error", "a task id that is not one trimmed, printable token"),
+    "GK205": ("warning", "a part of a task's owners phrase is not yet assigned to units (unresolved)"),
+    "GK206": ("error", "a task's lead unit does not owe the task"),
     # Units and selectors
     "GK301": ("error", "a unit name or alias is used twice"),
     "GK302": ("error", "a parent that is not a unit"),

@@ -35,10 +35,22 @@ from gkledger.model import (
     pack_places,
 )
 from gkledger.units import UnitIndex
-from gkledger.yaml_source import Mapping, Sequence, Value, kind_of, parse
+from gkledger.yaml_source import Mapping, Scalar, Sequence, Value, kind_of, parse
 
 PLAN_FIELDS = ("title", "number", "issuer", "notice", "attachment", "signed", "published", "year", "note")
-TASK_FIELDS = ("id", "section", "item", "text", "owners", "owed_by", "deadline", "remark", "note")
+TASK_FIELDS = (
+    "id",
+    "section",
+    "item",
+    "text",
+    "owners",
+    "owed_by",
+    "lead",
+    "unresolved",
+    "deadline",
+    "remark",
+    "note",
+)
 UNIT_FIELDS = (
     "name",
     "full_name",
@@ -97,9 +109,11 @@ def read_core(
     """The core, and the unit index its checks resolved the selectors with (to check records
     with, so that no selector is resolved twice)."""
     out: list[Diagnostic] = []
-    units, groups, maintainers = _read_units(str(units_file.path), _value(units_file, units_data, out), out)
+    units, groups, maintainers, words = _read_units(
+        str(units_file.path), _value(units_file, units_data, out), out
+    )
     plan, settings, tasks = _read_tasks(str(tasks_file.path), _value(tasks_file, tasks_data, out), out)
-    core = Core(plan, settings, tuple(tasks), tuple(units), groups, maintainers, ())
+    core = Core(plan, settings, tuple(tasks), tuple(units), groups, maintainers, (), words)
     index = UnitIndex(core.units, core.groups)
     found = checks.core(core.ledger(Path(), ()), index)
     return dataclasses.replace(core, diagnostics=(*out, *found)), index
@@ -175,11 +189,11 @@ def _load(root: Path, overlay: Overlay, preread: Overlay) -> Loaded:
 
 def _read_units(
     path: str, value: Value | None, out: list[Diagnostic]
-) -> tuple[list[Unit], dict[str, Selector], tuple[str, ...]]:
+) -> tuple[list[Unit], dict[str, Selector], tuple[str, ...], dict[str, Selector]]:
     top = expect_mapping(path, value, "units.yaml", out)
     if top is None:
-        return [], {}, ()
-    fields = Fields(path, top, ("maintainers", "groups", "units"), "units.yaml", out)
+        return [], {}, (), {}
+    fields = Fields(path, top, ("maintainers", "groups", "words", "units"), "units.yaml", out)
     office = _maintainers(fields, out)
     groups: dict[str, Selector] = {}
     group_map = expect_mapping(path, fields.raw("groups"), "'groups'", out)
@@ -188,6 +202,7 @@ def _read_units(
             selector = read_selector(path, node, f"group '{group}'", out)
             if selector is not None:
                 groups[group] = Selector(selector.terms, source_of(path, key))
+    words = _read_words(path, fields.raw("words"), out)
     units: list[Unit] = []
     sequence = expect_sequence(path, fields.raw("units", required=True), "'units'", out)
     for node in sequence.items if sequence else ():
@@ -214,7 +229,22 @@ def _read_units(
                 maintainers=_maintainers(unit, out),
             )
         )
-    return units, groups, office
+    return units, groups, office, words
+
+
+def _read_words(path: str, node: Value | None, out: list[Diagnostic]) -> dict[str, Selector]:
+    """`words`: how notices name roles (a word: a tag) and sets of units (a word: a selector)."""
+    words: dict[str, Selector] = {}
+    mapping = expect_mapping(path, node, "'words'", out)
+    for word, (key, value) in mapping.entries.items() if mapping else ():
+        if isinstance(value, Scalar) and not value.is_null and value.value.strip():
+            role = Term(role=(value.value.strip(),), source=source_of(path, value))
+            words[word] = Selector((role,), source_of(path, key))
+            continue
+        selector = read_selector(path, value, f"word '{word}'", out)
+        if selector is not None:
+            words[word] = Selector(selector.terms, source_of(path, key))
+    return words
 
 
 _MAINTAINER = re.compile(
@@ -371,12 +401,15 @@ def _read_task(path: str, node: Value, year: int | None, out: list[Diagnostic]) 
     section = fields.text("section", required=True)
     text = fields.text("text", required=True)
     owners = fields.text("owners", required=True)
+    unresolved = fields.texts("unresolved")
     selector_node = fields.raw("owed_by", required=True)
-    selector = (
-        read_selector(path, selector_node, f"'owed_by' of task {task_id}", out)
-        if selector_node is not None
-        else None
-    )
+    selector = None
+    if selector_node is not None and not (
+        unresolved and isinstance(selector_node, Sequence) and not selector_node.items
+    ):  # `owed_by: []` is for a task whose owners are all still to be assigned
+        selector = read_selector(path, selector_node, f"'owed_by' of task {task_id}", out)
+    lead_node = fields.raw("lead")
+    lead = read_selector(path, lead_node, f"'lead' of task {task_id}", out) if lead_node is not None else None
     deadline_text = fields.text("deadline", required=True)
     deadline = None
     if deadline_text is not None and year is not None:
@@ -397,11 +430,13 @@ def _read_task(path: str, node: Value, year: int | None, out: list[Diagnostic]) 
         item=fields.text("item"),
         text=text or "",
         owners=owners or "",
-        owed_by=selector or Selector(()),
+        owed_by=selector or Selector((), fields.source_of("owed_by")),
         deadline=deadline,
         remark=fields.text("remark"),
         note=fields.text("note"),
         source=fields.source,
+        lead=lead,
+        unresolved=unresolved,
     )
 
 

@@ -143,6 +143,8 @@ class Task:
     remark: str | None
     note: str | None
     source: Source
+    lead: Selector | None = None  # who leads (牵头); they owe the task too
+    unresolved: tuple[str, ...] = ()  # parts of `owners` not yet assigned to units, verbatim
 
     @property
     def due(self) -> dt.date | None:
@@ -257,6 +259,7 @@ class Ledger:
     groups: dict[str, Selector]
     records: Sequence[Record]  # a tuple, or the cache's lazily loaded table (same records, same order)
     maintainers: tuple[str, ...] = ()  # the office's: who reviews tasks.yaml and units.yaml
+    words: dict[str, Selector] = field(default_factory=dict)  # units.yaml `words`, for reading phrases
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +274,7 @@ class Core:
     groups: dict[str, Selector]
     maintainers: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...]
+    words: dict[str, Selector] = field(default_factory=dict)
 
     def ledger(self, root: Path, records: Sequence[Record]) -> Ledger:
         return Ledger(
@@ -282,4 +286,5 @@ class Core:
             groups=self.groups,
             records=records,
             maintainers=self.maintainers,
+            words=self.words,
         )

@@ -86,7 +86,15 @@ def tasks_schema() -> Schema:
             "item": {"anyOf": [TEXT, {"type": "null"}]},
             "text": TEXT,
             "owners": TEXT,
-            "owed_by": {"$ref": "#/$defs/selector"},
+            "owed_by": {
+                "anyOf": [{"$ref": "#/$defs/selector"}, {"type": "array", "maxItems": 0}],
+                "description": "who owes the task; [] only while every part is unresolved",
+            },
+            "lead": {"$ref": "#/$defs/selector", "description": "who leads (牵头); they owe it too"},
+            "unresolved": {
+                **NAMES,
+                "description": "parts of owners not yet assigned to units, verbatim (a warning)",
+            },
             "deadline": {**TEXT, "description": "完成时限 verbatim: 2021年12月底, 9月30日前, 全年持续推进 …"},
             "remark": {"anyOf": [{"type": "string"}, {"type": "null"}]},
             "note": TEXT,
@@ -137,12 +145,22 @@ def units_schema() -> Schema:
         ("name", "full_name", "kind", "level"),
     )
     groups = {"type": "object", "additionalProperties": {"$ref": "#/$defs/selector"}}
+    words = {
+        "type": "object",
+        "description": "how notices name roles (a word: a tag) and sets of units (a word: a selector)",
+        "additionalProperties": {"anyOf": [TEXT, {"$ref": "#/$defs/selector"}]},
+    }
     return _document(
         "units",
         "gkledger units.yaml: the units that owe the tasks",
         _object(
-            {"maintainers": MAINTAINERS, "groups": groups, "units": {"type": "array", "items": unit}},
-            ("maintainers", "groups", "units"),
+            {
+                "maintainers": MAINTAINERS,
+                "groups": groups,
+                "words": words,
+                "units": {"type": "array", "items": unit},
+            },
+            ("maintainers", "groups", "words", "units"),
             ("units",),
         ),
         _selector_defs(),

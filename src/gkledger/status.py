@@ -42,6 +42,7 @@ class Obligation:
     task: Task
     unit: Unit
     record: Record | None
+    lead: bool = False  # the unit leads the task (牵头)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,7 @@ class Row:
     due: dt.date
     status: Status
     days_left: int
+    lead: bool = False
 
 
 def status_of(due: dt.date, ongoing: bool, record: Record | None, today: dt.date, soon_days: int) -> Status:
@@ -132,7 +134,8 @@ class Obligations:
             records = self.records
             self._by_task = {
                 task_id: [
-                    Obligation(task, by_name[n], records.get((task_id, n))) for n in self.owners[task_id]
+                    Obligation(task, by_name[n], records.get((task_id, n)), self.leads(task, n))
+                    for n in self.owners[task_id]
                 ]
                 for task_id, task in self.tasks.items()
             }
@@ -144,7 +147,12 @@ class Obligations:
         if records is None:
             records = self._unit_records(unit)
         return [
-            Obligation(self.tasks[task_id], unit, records.get((task_id, unit.name)))
+            Obligation(
+                self.tasks[task_id],
+                unit,
+                records.get((task_id, unit.name)),
+                self.leads(self.tasks[task_id], unit.name),
+            )
             for task_id in self.tasks_of_unit.get(unit.name, ())
         ]
 
@@ -154,7 +162,12 @@ class Obligations:
         if task_id not in self.tasks or unit.name not in self.owners.get(task_id, ()):
             return None
         records = self._records if self._records is not None else self._unit_records(unit)
-        return Obligation(self.tasks[task_id], unit, records.get((task_id, unit.name)))
+        task = self.tasks[task_id]
+        return Obligation(task, unit, records.get((task_id, unit.name)), self.leads(task, unit.name))
+
+    def leads(self, task: Task, name: str) -> bool:
+        """Whether the unit (canonical name) leads the task."""
+        return task.lead is not None and name in self.index.owners(task.lead)
 
     def all(self) -> Iterable[Obligation]:
         for owed in self.by_task.values():
@@ -190,6 +203,7 @@ def row_of(obligation: Obligation, today: dt.date, soon_days: int) -> Row:
         due=deadline.due,
         status=status_of(deadline.due, deadline.ongoing, obligation.record, today, soon_days),
         days_left=(deadline.due - today).days,
+        lead=obligation.lead,
     )
 
 

@@ -4,9 +4,9 @@
 for typos, and resolves selectors:
 
 - a term matches the units that pass all of its filters (unit, kind, level, tag, group);
-- `role`: each matched unit is replaced by its child units carrying one of the role's tags, or
-  stands for itself when it lists none — a county stands for its whole jurisdiction until the
-  ledger lists its departments;
+- `role`: each matched unit is replaced by its child units carrying one of the role's tags (or
+  named by it: a role may be a unit's name where no tag says it), or stands for itself when it
+  lists none — a county stands for its whole jurisdiction until the ledger lists its departments;
 - `with_children`: each matched unit comes with its child units matching that term;
 - a selector is the union of its terms, in the order units are listed in units.yaml.
 """
@@ -59,9 +59,11 @@ class UnitIndex:
         self.kinds = frozenset(u.kind for u in self.by_name.values())
         self.levels = frozenset(u.level for u in self.by_name.values())
         self.tags = frozenset(t for u in self.by_name.values() for t in u.tags)
-        self._selected: dict[int, tuple[Unit, ...]] = {}
+        self.roles = self.tags | frozenset(self.by_name)  # what a `role` may name
+        # Keyed by the selector's id, holding the selector itself so that the id stays its own.
+        self._selected: dict[int, tuple[Selector, tuple[Unit, ...]]] = {}
         self._groups: dict[str, frozenset[str]] = {}
-        self._owner_names: dict[int, Members] = {}
+        self._owner_names: dict[int, tuple[Selector, Members]] = {}
 
     def get(self, name: str) -> Unit | None:
         """The unit a canonical name, full name or alias means."""
@@ -84,26 +86,27 @@ class UnitIndex:
         """The units a selector means, in units.yaml order, each once."""
         key = id(selector)
         cached = self._selected.get(key)
-        if cached is None:
+        if cached is None or cached[0] is not selector:  # an id is only unique while its object lives
             chosen: dict[str, Unit] = {}
             for term in selector.terms:
                 for unit in self._term(term):
                     chosen.setdefault(unit.name, unit)
-            cached = tuple(sorted(chosen.values(), key=lambda u: self.order[u.name]))
+            cached = (selector, tuple(sorted(chosen.values(), key=lambda u: self.order[u.name])))
             self._selected[key] = cached
-        return cached
+        return cached[1]
 
     def know_owners(self, selector: Selector, names: Iterable[str]) -> None:
         """Take a selector's owners as already resolved (by an earlier run, from the cache)."""
-        self._owner_names[id(selector)] = Members(self.order, names)
+        self._owner_names[id(selector)] = (selector, Members(self.order, names))
 
     def owners(self, selector: Selector) -> Members:
         """The units a selector means, for fast membership tests by canonical name."""
         key = id(selector)
-        names = self._owner_names.get(key)
-        if names is None:
-            names = self._owner_names[key] = Members(self.order, (u.name for u in self.select(selector)))
-        return names
+        known = self._owner_names.get(key)
+        if known is None or known[0] is not selector:
+            known = (selector, Members(self.order, (u.name for u in self.select(selector))))
+            self._owner_names[key] = known
+        return known[1]
 
     def _term(self, term: Term) -> list[Unit]:
         matched = [unit for unit in self.by_name.values() if self._matches(unit, term)]
@@ -111,7 +114,11 @@ class UnitIndex:
             roles = set(term.role)
             replaced: list[Unit] = []
             for unit in matched:
-                holders = [c for c in self.children.get(unit.name, ()) if roles.intersection(c.tags)]
+                holders = [
+                    c
+                    for c in self.children.get(unit.name, ())
+                    if c.name in roles or roles.intersection(c.tags)
+                ]
                 replaced.extend(holders or [unit])
             matched = replaced
         if term.with_children is not None:

@@ -41,6 +41,7 @@ def row_values(row: Row) -> list[Any]:
         row.due.isoformat(),
         row.status,
         row.days_left,
+        row.lead,
         task.text,
         task.owners,
         deadline.text if deadline else None,
@@ -83,13 +84,18 @@ def summary_record(summary: Summary) -> JsonObject:
     }
 
 
-def task_record(task: Task) -> JsonObject:
+def task_record(task: Task, units: Sequence[str] = (), lead_units: Sequence[str] = ()) -> JsonObject:
+    """A task; `units` and `lead_units` are the canonical names of the units owing and leading it,
+    in units.yaml order."""
     return {
         "id": task.id,
         "section": task.section,
         "item": task.item,
         "text": task.text,
         "owners": task.owners,
+        "units": list(units),
+        "lead_units": list(lead_units),
+        "unresolved": list(task.unresolved),
         "deadline": task.deadline.text if task.deadline else None,
         "due": task.deadline.due.isoformat() if task.deadline else None,
         "ongoing": bool(task.deadline and task.deadline.ongoing),
@@ -227,6 +233,7 @@ ROW_COLUMNS = (
     "due",
     "status",
     "days_left",
+    "lead",
     "text",
     "owners",
     "deadline",
