@@ -26,7 +26,7 @@ from gkledger import __version__
 from gkledger.dates import TYPED_EXAMPLE, parse_typed_date
 from gkledger.diagnostics import Diagnostic, has_errors
 from gkledger.locate import PROGRESS_DIR, find_data_dir
-from gkledger.model import Ledger, Selector, Unit, shown_path
+from gkledger.model import Ledger, Unit, shown_path
 from gkledger.query import OPEN_STATUSES, Query, open_rows, select, unit_summaries, worst_first
 from gkledger.query import evidence as evidence_records
 from gkledger.status import Obligations, Row, Status, row_of, summarise
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from typer._click.core import Context as ClickContext  # the Click that Typer carries
 
     from gkledger.cache import Snapshot
+    from gkledger.importer import Imported
+    from gkledger.owners import Vocabulary
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -980,8 +982,8 @@ def _write_output(path: Path, data: bytes, make_folders: bool = False) -> None:
         _fail(f"cannot write {path}: {exc.strerror or exc}", EXIT_PROBLEMS)
 
 
-def _missing_extra(exc: ImportError) -> NoReturn:
-    _fail(f"this export needs {exc.name}: pip install 'gkledger[export]'")
+def _missing_extra(exc: ImportError, extra: str = "export") -> NoReturn:
+    _fail(f"this needs {exc.name}: pip install 'gkledger[{extra}]'")
 
 
 @app.command(cls=_Command)
@@ -1278,7 +1280,10 @@ def import_(
     ctx: typer.Context,
     table: Annotated[
         Path,
-        typer.Argument(help="A 任务台账 as .xlsx or .csv, with the notice's columns.", show_default=False),
+        typer.Argument(
+            help="A 任务台账 as .xlsx, .xls, .csv, .docx or .html (a notice as published).",
+            show_default=False,
+        ),
     ],
     year: Annotated[
         int, typer.Option("--year", min=1949, max=2999, help="The plan year.", show_default=False)
@@ -1296,58 +1301,114 @@ def import_(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read the table and print the summary; write nothing.")
+    ] = False,
     data: DataOption = None,
 ) -> None:
-    """Read a 任务台账 spreadsheet (序号, 任务名称, 具体任务, 责任单位, 完成时限, 备注) into tasks.yaml.
+    """Read any office's 任务台账 into tasks.yaml, owners phrases read over the ledger's units.
 
-    Owners phrases known to the bundled or current ledger become selectors; unknown phrases and
-    unreadable deadlines are kept verbatim and listed with their row (exit 1) for review.
+    Headers may be worded as offices word them (工作任务, 具体要求, 责任部门, 时限要求, 牵头单位 …;
+    README.md lists them). Owners are read with the units.yaml of --data, else of the folder of -o,
+    else of ./data; parts that no rule resolves are kept in `unresolved` and listed with their row.
+    Text, owners and deadlines are written verbatim. Exit 1 when rows need review.
 
-    Example: gkledger import 台账.xlsx --year 2022 -o data/tasks.yaml
+    Example: gkledger import 台账.docx --year 2022 -o data/tasks.yaml
     """
-    from gkledger.importer import tasks_from_rows, to_yaml
+    from gkledger.importer import tasks_from_grid, to_yaml
     from gkledger.tables import TableError, read_file, read_table
 
-    if output is not None and output.exists() and not force:
+    if output is not None and output.exists() and not force and not dry_run:
         _fail(f"{output} exists; use --force to overwrite it")
+    vocabulary, roster = _import_vocabulary(ctx, data, output)
     try:
-        rows, how = read_table(table, read_file(table))
+        grid, how = read_table(table, read_file(table))
     except TableError as exc:
         _fail(f"{table}: {exc}")
     except ImportError as exc:
-        _missing_extra(exc)
+        _missing_extra(exc, "import")
     if how:
         typer.echo(f"{table}: {how}", err=True)
     try:
-        imported = tasks_from_rows(
-            rows, year, title or f"{year}年政务公开工作要点", _known_phrases(ctx, data)
-        )
+        imported = tasks_from_grid(grid, year, title or f"{year}年政务公开工作要点", vocabulary)
     except TableError as exc:
         _fail(f"{table}: {exc}")
     text = to_yaml(imported, table.name)
-    if output is None:
+    _verify_import(text, imported)
+    if dry_run:
+        pass
+    elif output is None:
         sys.stdout.write(text)
     else:
+        from gkledger.locate import is_bundled
+
+        if is_bundled(output.parent):
+            _fail(f"{output} is in the ledger that ships with gkledger; write into your own (gkledger init)")
         _write_output(output, text.encode("utf-8"))
     for row, problem in imported.problems:
         typer.echo(f"{table}:{row}: {problem}", err=True)
-    typer.echo(f"{len(imported.tasks)} tasks, {len(imported.problems)} to review", err=True)
+    for note in imported.notes:
+        typer.echo(f"{table}: {note}", err=True)
+    counts = imported.summary()
+    typer.echo(
+        f"{counts['tasks']} tasks, {len(imported.problems)} to review; owners read with {roster}: "
+        f"{counts['owners_full']} fully, {counts['owners_partial']} partly, {counts['owners_none']} not "
+        f"resolved; {counts['leads']} with a lead; deadlines {counts['deadlines_read']} read, "
+        f"{counts['deadlines_unread']} not",
+        err=True,
+    )
     raise typer.Exit(EXIT_PROBLEMS if imported.problems else EXIT_OK)
 
 
-def _known_phrases(ctx: typer.Context, data: Path | None) -> dict[str, Selector]:
-    """Owners phrase -> selector, from the bundled ledger and the current one (it wins)."""
-    from gkledger.importer import normalise_phrase
-    from gkledger.load import load
-    from gkledger.locate import bundled_ledger
+def _import_vocabulary(ctx: typer.Context, data: Path | None, output: Path | None) -> tuple[Vocabulary, str]:
+    """The vocabulary owners phrases are read with: the units.yaml of --data, else next to -o,
+    else of the ledger around the working folder (never the bundled one unless named); and how to
+    name it in the summary."""
+    from gkledger.load import read_units_alone
+    from gkledger.locate import UNITS_FILE, display_path, find_data_dir, is_bundled
+    from gkledger.owners import Vocabulary
+    from gkledger.render.diagnostics import as_text
+    from gkledger.units import UnitIndex
 
-    known: dict[str, Selector] = {}
-    for root in dict.fromkeys([bundled_ledger(), _data_dir(ctx, data)]):
-        loaded = load(root)
-        for task in loaded.ledger.tasks:
-            if task.owed_by.terms:
-                known[normalise_phrase(task.owners)] = task.owed_by
-    return known
+    chosen = _once(data, _settings(ctx).data, "--data")
+    root = chosen
+    if root is None and output is not None and (output.parent / UNITS_FILE).is_file():
+        root = output.parent
+    if root is None:
+        found = find_data_dir(None, os.environ.get("GKLEDGER_DATA"), Path.cwd())
+        root = None if is_bundled(found) else found
+    if root is None or not (root / UNITS_FILE).is_file():
+        typer.echo(
+            "no units.yaml found, so no owners phrase can be resolved: give --data DIR (see "
+            "gkledger units import and gkledger init --units)",
+            err=True,
+        )
+        return Vocabulary(UnitIndex((), {})), "no units"
+    core, index = read_units_alone(root)
+    errors = [d for d in core.diagnostics if d.severity == "error"]
+    if errors:
+        sys.stderr.write(as_text(errors))
+        _fail(f"{root / UNITS_FILE} has errors; fix them before reading owners phrases with it")
+    return Vocabulary(index, core.words), display_path(root / UNITS_FILE)
+
+
+def _verify_import(text: str, imported: Imported) -> None:
+    """The tasks.yaml text reads back as the table's tasks, verbatim, or nothing is written."""
+    from gkledger.load import read_tasks_text
+
+    tasks, _ = read_tasks_text(text.encode("utf-8"))
+    meant = [(t.id, t.section, t.item, t.text, t.owners, t.deadline, t.remark) for t in imported.tasks]
+    read = [
+        (t.id, t.section, t.item, t.text, t.owners, t.deadline.text if t.deadline else None, t.remark)
+        for t in tasks
+    ]
+    unreadable = {t.id for t in imported.tasks if any(p.startswith("完成时限") for p in t.problems)}
+    read = [
+        (*r[:5], next(m[5] for m in meant if m[0] == r[0]) if r[0] in unreadable else r[5], r[6])
+        for r in read
+    ]
+    if read != meant:
+        _fail("the tasks.yaml written would not read back as the table; nothing was written", EXIT_PROBLEMS)
 
 
 @app.command(cls=_Command)

@@ -59,7 +59,7 @@ def _outside(path: Path, root: Path) -> bool:
     return not path.resolve().is_relative_to(root.resolve())
 
 
-def _examine(root: Path, name: str, required: bool) -> DataFile:
+def examine(root: Path, name: str, required: bool) -> DataFile:
     """A listed file's signature, or its problem, from lstat/stat alone."""
     path = root / name
     try:
@@ -136,7 +136,7 @@ def list_files(root: Path) -> Listing:
             "point --data at the folder holding tasks.yaml and units.yaml",
         )
         return Listing(root, (), (missing,))
-    files = [_examine(root, UNITS_FILE, True), _examine(root, TASKS_FILE, True)]
+    files = [examine(root, UNITS_FILE, True), examine(root, TASKS_FILE, True)]
     folder = root / PROGRESS_DIR
     problems: list[Diagnostic] = []
     if folder.is_symlink() and _outside(folder, root):
@@ -166,7 +166,7 @@ def list_files(root: Path) -> Listing:
             )
         )
         names = []
-    files.extend(_examine(root, f"{PROGRESS_DIR}/{name}", False) for name in names)
+    files.extend(examine(root, f"{PROGRESS_DIR}/{name}", False) for name in names)
     return Listing(root, tuple(files), tuple(problems))
 
 

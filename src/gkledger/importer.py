@@ -1,10 +1,14 @@
-"""`gkledger import`: a 任务台账 table (rows of cells, from xlsx or CSV) to a tasks.yaml. Pure.
+"""`gkledger import`: any office's 任务台账 table to a tasks.yaml. Pure: cells in, text out.
 
-The table has the notice's columns — 序号, 任务名称, 具体任务, 责任单位, 完成时限, 备注 — under a header
-row that may follow title rows. 任务名称 cells merged or left blank belong to the heading above; a
-cell may hold the section (一、…), the item ((一)…) or both on two lines. Owners phrases that a
-known ledger uses become its selectors; unknown phrases and unreadable deadlines are kept verbatim
-and reported with their row for review. Nothing is dropped.
+Tables come as each office made them. The header may sit below title rows, span two rows (责任单位
+over 牵头单位 | 配合单位), and name its columns in other words (HEADERS lists them). 任务名称 cells
+may merge over a section and an item column and down many rows; a section row (一、…) may span the
+whole width; blank rows separate groups. 序号 may be absent: the text's own "1." numbers the task,
+else its order does.
+
+Owners phrases are read by `owners.Vocabulary` over the ledger the tasks go into; what it cannot
+resolve stays in the task's `unresolved` and is listed for review. Text, owners and deadline are
+written verbatim: nothing of the table is changed or dropped.
 """
 
 from __future__ import annotations
@@ -12,19 +16,33 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gkledger.deadlines import DeadlineError, parse_deadline
 from gkledger.edits import scalar
 from gkledger.locate import TASKS_MODELINE
-from gkledger.model import Selector, Term
-from gkledger.tables import Cell, TableError
+from gkledger.model import Term
+from gkledger.owners import Reading, Vocabulary
+from gkledger.tables import Cell, Grid, TableError
 
-COLUMNS = ("序号", "任务名称", "具体任务", "责任单位", "完成时限", "备注")
-REQUIRED = ("序号", "具体任务", "责任单位", "完成时限")
-_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
+# Each column the importer reads, and the words tables head it with (README.md lists them).
+HEADERS: dict[str, tuple[str, ...]] = {
+    "序号": ("序号", "编号"),
+    "任务名称": ("任务名称", "工作任务", "重点任务", "主要任务", "任务"),
+    "具体任务": ("具体任务", "具体要求", "工作要求", "具体内容", "工作措施", "任务内容", "主要内容"),
+    "责任单位": ("责任单位", "责任部门", "责任科室", "责任主体", "承办单位"),
+    "牵头单位": ("牵头单位", "牵头部门"),
+    "配合单位": ("配合单位", "配合部门", "协办单位"),
+    "完成时限": ("完成时限", "时限要求", "完成时间", "时间节点", "完成期限", "时限"),
+    "备注": ("备注",),
+}
+_FIELD_OF = {word: name for name, words in HEADERS.items() for word in words}
+_SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 _ITEM = re.compile(r"^[(（][一二三四五六七八九十]+[)）]")
+_LEADING_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.．、]")
 
 
 @dataclass
@@ -37,7 +55,8 @@ class ImportedTask:
     owners: str
     deadline: str
     remark: str | None
-    owed_by: Selector | None
+    reading: Reading
+    section_number: int = 0  # which section of the table, counting from 1
     problems: list[str] = field(default_factory=list)
 
 
@@ -46,15 +65,29 @@ class Imported:
     tasks: list[ImportedTask]
     year: int
     title: str
+    notes: list[str] = field(default_factory=list)  # about the whole table (ids renumbered, say)
 
     @property
     def problems(self) -> list[tuple[int, str]]:
         return [(task.row, problem) for task in self.tasks for problem in task.problems]
 
+    def summary(self) -> dict[str, int]:
+        """What came in: tasks, owners phrases resolved fully / partly / not, leads, deadlines."""
+        resolved = Counter(task.reading.resolved for task in self.tasks if task.owners)
+        read = sum(1 for task in self.tasks if task.deadline and not _deadline_problem(task))
+        return {
+            "tasks": len(self.tasks),
+            "owners_full": resolved["full"],
+            "owners_partial": resolved["partial"],
+            "owners_none": resolved["none"],
+            "leads": sum(1 for task in self.tasks if task.reading.lead),
+            "deadlines_read": read,
+            "deadlines_unread": len(self.tasks) - read,
+        }
 
-def normalise_phrase(text: str) -> str:
-    """An owners phrase as compared: no spaces, no final full stop."""
-    return re.sub(r"\s+", "", text).rstrip("。.")
+
+def _deadline_problem(task: ImportedTask) -> bool:
+    return any(problem.startswith("完成时限") for problem in task.problems)
 
 
 def _text(cell: Cell) -> str:
@@ -69,80 +102,219 @@ def _text(cell: Cell) -> str:
     return str(cell).strip()
 
 
-def _header(rows: Sequence[Sequence[Cell]]) -> tuple[int, dict[str, list[int]]]:
-    """The header row's number and each column's cells; a header merged over several columns (任务名称
-    split into section and item columns, say) owns the unnamed columns after it."""
-    for number, row in enumerate(rows[:20]):
-        names = [re.sub(r"\s+", "", _text(cell)) for cell in row]
-        if not all(name in names for name in REQUIRED):
+def header_field(cell: Cell) -> str | None:
+    """The column a header cell names: 时限要求 → 完成时限; "责任单位（部门）" → 责任单位."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", _text(cell)))
+    text = re.sub(r"\([^()]*\)$", "", text)
+    return _FIELD_OF.get(text)
+
+
+@dataclass
+class _Header:
+    last_row: int  # the header's last row (0-based); data starts below it
+    columns: dict[str, list[int]]  # field -> its columns, left to right
+    names: dict[str, str]  # field -> the header's own word for it (for owners text)
+
+
+def find_header(grid: Grid) -> _Header:
+    """The header row (or two rows, when the second names the parts of the first), within the
+    first rows, with the columns of each field."""
+    rows = grid.rows
+    for number in range(min(len(rows), 20)):
+        top = [header_field(cell) for cell in rows[number]]
+        if not any(top):
             continue
-        columns: dict[str, list[int]] = {}
+        below = rows[number + 1] if number + 1 < len(rows) else []
+        second = [header_field(cell) for cell in below]
+        two_rows = any(second) and all(f is not None for f, c in zip(second, below, strict=True) if _text(c))
+        width = max(len(rows[number]), len(below) if two_rows else 0)
+        fields: list[str | None] = []
+        words: dict[str, str] = {}
         owner: str | None = None
-        for index, name in enumerate(names):
-            if name:
-                owner = name if name in COLUMNS else None
-                if owner is not None:
-                    columns.setdefault(owner, []).append(index)
-            elif owner is not None:
-                columns[owner].append(index)
-        return number, columns
-    raise TableError("no header row with 序号, 具体任务, 责任单位 and 完成时限 in the first 20 rows")
+        for column in range(width):
+            name = second[column] if two_rows and column < len(second) and second[column] else None
+            source = below if name else rows[number]
+            if name is None:
+                origin = grid.merged.get((number, column))
+                if origin is not None and origin[0] == number:  # under a header merged across
+                    name = fields[origin[1]] if origin[1] < len(fields) else None
+                elif column < len(top) and top[column]:
+                    name = top[column]
+                elif column < len(top) and _text(rows[number][column]):
+                    name = None  # a column the importer does not read (完成情况, 责任领导 …)
+                    owner = None
+                else:
+                    name = owner  # a blank header cell: the column before it goes on
+            if name is not None and column < len(source) and _text(source[column]):
+                words.setdefault(name, re.sub(r"\s+", "", _text(source[column])))
+            owner = name
+            fields.append(name)
+        columns: dict[str, list[int]] = {}
+        for column, name in enumerate(fields):
+            if name is not None:
+                columns.setdefault(name, []).append(column)
+        if "具体任务" in columns and ("责任单位" in columns or "牵头单位" in columns):
+            return _Header(number + 1 if two_rows else number, columns, words)
+    raise TableError(
+        "no header row naming the task (具体任务, 具体要求 …) and its owners (责任单位, 责任部门, "
+        "牵头单位 …) in the first 20 rows"
+    )
 
 
-def tasks_from_rows(
-    rows: Sequence[Sequence[Cell]], year: int, title: str, known: dict[str, Selector]
-) -> Imported:
-    """The table's tasks; `known` maps normalised owners phrases to their selectors."""
-    header, columns = _header(rows)
-    section, item = "", None
+def tasks_from_grid(grid: Grid, year: int, title: str, vocabulary: Vocabulary) -> Imported:
+    """The table's tasks, with owners read over `vocabulary`."""
+    header = find_header(grid)
+    section, item, sections = "", None, 0
+    numbered_sections = False  # 一、… headings seen: plain 任务名称 lines are then items
     tasks: list[ImportedTask] = []
+    numbered = 0
+    field_of_column = {c: name for name, columns in header.columns.items() for c in columns}
 
-    def cell(row: Sequence[Cell], name: str) -> str:
-        parts = (_text(row[i]) for i in columns.get(name, ()) if i < len(row))
-        return "\n".join(part for part in parts if part)
+    def value(row: int, column: int) -> str:
+        origin = grid.merged.get((row, column))
+        if origin is None:
+            cells = grid.rows[row]
+            return _text(cells[column]) if column < len(cells) else ""
+        if origin[0] == row or origin[1] != column or origin[0] <= header.last_row:
+            return ""  # the rest of a merge across, or of a block: its first cell holds the text
+        return _text(grid.value(row, column))  # a merge down: each row it covers has its text
 
-    for offset, row in enumerate(rows[header + 1 :], start=header + 2):
-        values = {name: cell(row, name) for name in COLUMNS}
+    for row in range(header.last_row + 1, len(grid.rows)):
+        own = [
+            _text(cell) if (row, c) not in grid.merged else ""
+            for c, cell in enumerate(grid.rows[row])
+            if c in field_of_column
+        ]
+        heading = _heading(grid, row, [text for text in own if text])
+        if heading is not None:
+            if _ITEM.match(heading) and section:
+                item = heading
+            else:
+                section, item, sections = heading, None, sections + 1
+                numbered_sections = True
+            continue
+        values = {
+            name: "\n".join(filter(None, (value(row, c) for c in columns)))
+            for name, columns in header.columns.items()
+        }
         if not any(values.values()):
             continue
-        for line in values["任务名称"].splitlines():
+        written = {
+            line.strip()
+            for c in header.columns.get("任务名称", ())
+            if (row, c) not in grid.merged and c < len(grid.rows[row])
+            for line in _text(grid.rows[row][c]).splitlines()
+        }
+        for line in values.get("任务名称", "").splitlines():
             line = line.strip()
             if _SECTION.match(line):
-                section, item = line, None
-            elif line:
+                if line != section or line in written:  # not just a merge down read again
+                    sections += line != section
+                    section, item, numbered_sections = line, None, True
+            elif not line or line in (section, item):
+                continue  # a merged name read again in each row it covers
+            elif numbered_sections or _ITEM.match(line):
                 item = line
+            else:  # a plain name in a table without 一、… sections is the section
+                section, item, sections = line, None, sections + 1
+        text = values.get("具体任务", "")
+        numbered += 1
+        given = values.get("序号", "")
+        leading = _LEADING_NUMBER.match(text)
+        task_id = given or (leading.group(1) if leading else str(numbered))
+        reading, owners = _owners(values, header.names, vocabulary)
+        deadline = values.get("完成时限", "")
+        remark = values.get("备注") or None
+        if not deadline and remark and _reads(remark, year):
+            deadline = remark  # "11月底前完成" in 备注 where the table has no 完成时限
         task = ImportedTask(
-            row=offset,
-            id=values["序号"],
-            section=section,
+            row=row + 1,
+            id=task_id,
+            section=section or title,
             item=item,
-            text=values["具体任务"],
-            owners=values["责任单位"],
-            deadline=values["完成时限"],
-            remark=values["备注"] or None,
-            owed_by=known.get(normalise_phrase(values["责任单位"])),
+            text=text,
+            owners=owners,
+            deadline=deadline,
+            remark=remark,
+            reading=reading,
         )
-        if not task.id:
-            task.id = f"行{offset}"
-            task.problems.append(f"no 序号; given the id '{task.id}'")
-        if not task.section:
-            task.problems.append("no 任务名称 above this row")
-        for name in ("具体任务", "责任单位", "完成时限"):
-            if not values[name]:
-                task.problems.append(f"{name} is empty")
-        if task.owners and task.owed_by is None:
-            task.problems.append(f"责任单位 '{task.owners}' is not a known phrase: write its owed_by")
-        if task.deadline:
-            try:
-                parse_deadline(task.deadline, year)
-            except DeadlineError as exc:
-                task.problems.append(f"完成时限: {exc}")
+        task.problems.extend(_problems(task, year))
+        task.section_number = sections
         tasks.append(task)
-    return Imported(tasks, year, title)
+    imported = Imported(tasks, year, title)
+    _unique_ids(imported)
+    return imported
 
 
-def selector_yaml(selector: Selector) -> str:
-    return "[" + ", ".join(_term_yaml(term) for term in selector.terms) + "]"
+def _heading(grid: Grid, row: int, texts: list[str]) -> str | None:
+    """A row that only names a section or an item: one text, a heading's number or a merge
+    across most of the row."""
+    if len(set(texts)) != 1:
+        return None
+    text = texts[0]
+    if _SECTION.match(text) or _ITEM.match(text):
+        return text
+    across = sum(1 for (r, _), origin in grid.merged.items() if r == row and origin[0] == row)
+    return text if across >= 2 else None
+
+
+def _owners(values: dict[str, str], names: dict[str, str], vocabulary: Vocabulary) -> tuple[Reading, str]:
+    lead = values.get("牵头单位", "")
+    if "牵头单位" not in values:
+        phrase = values.get("责任单位", "")
+        return vocabulary.read(phrase) if phrase else Reading((), (), ()), phrase
+    others_field = "配合单位" if values.get("配合单位") else "责任单位"
+    others = values.get(others_field, "")
+    shown = [f"{names.get('牵头单位', '牵头单位')}：{lead}"] if lead else []
+    if others:
+        shown.append(f"{names.get(others_field, others_field)}：{others}")
+    return vocabulary.read_columns(lead, others), "；".join(shown)
+
+
+def _reads(text: str, year: int) -> bool:
+    try:
+        parse_deadline(text, year)
+    except DeadlineError:
+        return False
+    return True
+
+
+def _problems(task: ImportedTask, year: int) -> list[str]:
+    found = []
+    if not task.text:
+        found.append("具体任务 is empty")
+    if not task.owners:
+        found.append("责任单位 is empty")
+    for part in task.reading.unresolved:
+        found.append(f"责任单位: '{part}' is not assigned to units; kept in unresolved for the office")
+    if not task.deadline:
+        found.append("完成时限 is empty")
+    else:
+        try:
+            parse_deadline(task.deadline, year)
+        except DeadlineError as exc:
+            found.append(f"完成时限: {exc}")
+    return found
+
+
+def _unique_ids(imported: Imported) -> None:
+    """Ids that repeat (序号 restarting in each section) become section.number: 2.1, 2.2 …"""
+    counts = Counter(task.id for task in imported.tasks)
+    if all(count == 1 for count in counts.values()):
+        return
+    for task in imported.tasks:
+        task.id = f"{task.section_number}.{task.id}"
+    imported.notes.append("序号 repeats across sections: ids are written as section.number (2.1, 2.2 …)")
+    seen: Counter[str] = Counter()
+    for task in imported.tasks:
+        seen[task.id] += 1
+        if seen[task.id] > 1:
+            task.problems.append(f"序号 {task.id} repeats; given the id '{task.id}-{seen[task.id]}'")
+            task.id = f"{task.id}-{seen[task.id]}"
+
+
+def selector_yaml(terms: Sequence[Term]) -> str:
+    return "[" + ", ".join(_term_yaml(term) for term in terms) + "]"
 
 
 def _term_yaml(term: Term) -> str:
@@ -165,6 +337,7 @@ def to_yaml(imported: Imported, source_name: str) -> str:
         TASKS_MODELINE.rstrip("\n"),
         f"# The task ledger (任务台账) of {imported.title}, imported by gkledger from {source_name}.",
         "# Check it against the notice; rows marked REVIEW need a person.",
+        *(f"# {note}" for note in imported.notes),
         "",
         "plan:",
         f"  title: {scalar(imported.title)}",
@@ -181,8 +354,11 @@ def to_yaml(imported: Imported, source_name: str) -> str:
             lines.append(f"    item: {scalar(task.item)}")
         lines.append(f"    text: {scalar(task.text)}")
         lines.append(f"    owners: {scalar(task.owners)}")
-        if task.owed_by is not None:
-            lines.append(f"    owed_by: {selector_yaml(task.owed_by)}")
+        lines.append(f"    owed_by: {selector_yaml(task.reading.owed)}")
+        if task.reading.lead:
+            lines.append(f"    lead: {selector_yaml(task.reading.lead)}")
+        if task.reading.unresolved:
+            lines.append("    unresolved: [" + ", ".join(scalar(p) for p in task.reading.unresolved) + "]")
         lines.append(f"    deadline: {scalar(task.deadline)}")
         if task.remark:
             lines.append(f"    remark: {scalar(task.remark)}")

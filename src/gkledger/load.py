@@ -16,10 +16,19 @@ from pathlib import Path
 from sys import intern
 
 from gkledger import checks
-from gkledger.datafiles import MAX_RECORDS, DataFile, list_files, read_bytes, with_overlay
+from gkledger.datafiles import (
+    MAX_RECORDS,
+    DataFile,
+    absolute,
+    examine,
+    list_files,
+    read_bytes,
+    with_overlay,
+)
 from gkledger.deadlines import DeadlineError, parse_deadline
 from gkledger.diagnostics import Diagnostic
 from gkledger.fields import Fields, expect_mapping, expect_sequence, source_of, texts_of
+from gkledger.locate import UNITS_FILE
 from gkledger.model import (
     FILTER_KEYS,
     Core,
@@ -117,6 +126,29 @@ def read_core(
     index = UnitIndex(core.units, core.groups)
     found = checks.core(core.ledger(Path(), ()), index)
     return dataclasses.replace(core, diagnostics=(*out, *found)), index
+
+
+def read_units_alone(root: Path) -> tuple[Core, UnitIndex]:
+    """A data folder's units.yaml with its checks, for commands that need the roster before (or
+    without) a plan: `import` reads owners phrases with it. The core's plan and tasks are empty."""
+    out: list[Diagnostic] = []
+    file = examine(absolute(root), UNITS_FILE, True)
+    units, groups, maintainers, words = _read_units(
+        str(file.path), _value(file, file.problem or read_bytes(file), out), out
+    )
+    core = Core(None, Settings(), (), tuple(units), groups, maintainers, (), words)
+    index = UnitIndex(core.units, core.groups)
+    found = [d for d in checks.core(core.ledger(Path(), ()), index) if d.source.path == str(file.path)]
+    return dataclasses.replace(core, diagnostics=(*out, *found)), index
+
+
+def read_tasks_text(data: bytes, path: str = "tasks.yaml") -> tuple[list[Task], list[Diagnostic]]:
+    """The tasks of a tasks.yaml text (to read a file back before it is written)."""
+    out: list[Diagnostic] = []
+    value, problems = parse(path, data)
+    out.extend(problems)
+    _, _, tasks = _read_tasks(path, value, out)
+    return tasks, out
 
 
 def read_progress(file: DataFile, data: Data) -> tuple[list[Record], list[Diagnostic]]:

@@ -1,4 +1,5 @@
-"""Tables that offices hand us (a 任务台账 as .xlsx or .csv) to rows of cells, within bounds.
+"""Tables that offices hand us (a 任务台账 or a roster as .xlsx, .xls, .csv, .docx or .html) to
+rows of cells and their merges, within bounds.
 
 A spreadsheet is input from outside: a 5 KB workbook can claim a cell at XFD1048576, merge the
 whole sheet, or unzip to gigabytes. The bounds are checked before anything large is built: the
@@ -8,12 +9,16 @@ never expands merged ranges). A table that passes them is a few thousand rows at
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import os
+import re
 import stat
 import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,15 +62,79 @@ def read_file(path: Path) -> bytes:
     return data
 
 
-def read_table(path: Path, data: bytes, header_word: str = "序号") -> tuple[list[list[Cell]], str | None]:
-    """The rows of the table in `data` (named by `path` for its type), and a note on how it was
-    read (GBK, say) or None. For a workbook, the first sheet with `header_word` in its first rows."""
+Place = tuple[int, int]  # (row, column), 0-based
+
+
+@dataclass
+class Grid:
+    """A table's cells row by row, and its merged cells: each covered cell (blank in `rows`, as a
+    spreadsheet shows it) maps to the first cell of its merge."""
+
+    rows: list[list[Cell]]
+    merged: dict[Place, Place] = field(default_factory=dict)
+
+    def merge(self, first: Place, last: Place) -> None:
+        for row in range(first[0], min(last[0], MAX_ROWS) + 1):
+            for column in range(first[1], min(last[1], MAX_COLUMNS) + 1):
+                if (row, column) != first:
+                    self.merged[(row, column)] = first
+
+    def value(self, row: int, column: int) -> Cell:
+        """A cell's value; a covered cell's is its merge's."""
+        row, column = self.merged.get((row, column), (row, column))
+        cells = self.rows[row] if row < len(self.rows) else []
+        return cells[column] if column < len(cells) else None
+
+
+TABLE_TYPES = ".xlsx, .xls, .csv, .docx or .html"
+HEADER_WORDS = ("序号", "具体任务", "具体要求", "工作任务", "责任单位", "责任部门", "牵头单位", "完成时限")
+
+
+def read_table(
+    path: Path, data: bytes, header_words: Sequence[str] = HEADER_WORDS
+) -> tuple[Grid, str | None]:
+    """The table in `data` (its type from `path`), and a note on how it was read (GBK, say) or
+    None. Of several sheets or tables, the first with one of `header_words` in its first rows."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return read_xlsx(data, header_word), None
+        return read_xlsx_grid(data, header_words), None
+    if suffix == ".xls":
+        return read_xls(data, header_words), None
     if suffix == ".csv":
-        return read_csv(data)
-    raise TableError("give a .xlsx or .csv file (.xls from old Excel: save it as .xlsx first)")
+        rows, note = read_csv(data)
+        return Grid(rows), note
+    if suffix == ".docx":
+        return read_docx(data, header_words), None
+    if suffix in (".html", ".htm"):
+        return read_html(data, header_words)
+    raise TableError(f"give a {TABLE_TYPES} file")
+
+
+def _has_header(rows: Sequence[Sequence[Cell]], words: Sequence[str]) -> bool:
+    for row in rows[:HEADER_ROWS]:
+        cells = {re.sub(r"\s+", "", str(cell)) for cell in row if cell is not None}
+        if cells.intersection(words):
+            return True
+    return False
+
+
+def _first_with_header(grids: Iterable[Grid], words: Sequence[str], what: str) -> Grid:
+    first: Grid | None = None
+    for grid in grids:
+        if first is None:
+            first = grid
+        if _has_header(grid.rows, words):
+            return grid
+    if first is None:
+        raise TableError(f"it holds no {what}")
+    return first
+
+
+def _bounded(rows: int, columns: int) -> None:
+    if rows > MAX_ROWS:
+        raise TableError(f"more than {MAX_ROWS:,} rows; is this a 任务台账?")
+    if columns > MAX_COLUMNS:
+        raise TableError(f"a row has {columns:,} columns; the limit is {MAX_COLUMNS}")
 
 
 def read_csv(data: bytes) -> tuple[list[list[Cell]], str | None]:
@@ -179,3 +248,207 @@ def _plain(value: object) -> Cell:
             raise TableError(f"a cell holds {len(value):,} characters; the limit is {MAX_CELL_CHARS:,}")
         return value
     return str(value)
+
+
+def read_xlsx_grid(data: bytes, header_words: Sequence[str] = HEADER_WORDS) -> Grid:
+    """As `read_xlsx`, with the sheet's merged ranges (read from its XML: openpyxl's read-only
+    mode, which the bounds need, does not keep them)."""
+    _check_zip(data)
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise TableError(f"not a readable .xlsx workbook ({type(exc).__name__})") from None
+    try:
+
+        def grids() -> Iterator[Grid]:
+            for sheet in workbook.worksheets:
+                grid = Grid(_sheet_rows(sheet))
+                for first, last in _merged_ranges(data, getattr(sheet, "_worksheet_path", "")):
+                    grid.merge(first, last)
+                yield grid
+
+        return _first_with_header(grids(), header_words, "sheet")
+    finally:
+        workbook.close()
+
+
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3})(\d{1,7}):([A-Z]{1,3})(\d{1,7})"')
+
+
+def _merged_ranges(data: bytes, part: str) -> Iterator[tuple[Place, Place]]:
+    if not part:
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read(part.lstrip("/"))
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return
+    for match in _MERGE_CELL.finditer(xml):
+        first = (int(match.group(2)) - 1, _column_number(match.group(1)))
+        last = (int(match.group(4)) - 1, _column_number(match.group(3)))
+        if first[0] < MAX_ROWS and first[1] < MAX_COLUMNS:
+            yield first, last
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number - 1
+
+
+def read_xls(data: bytes, header_words: Sequence[str] = HEADER_WORDS) -> Grid:
+    """An old Excel (.xls) workbook, with its merged cells (xlrd)."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+    except Exception as exc:  # xlrd raises many kinds for a damaged file
+        raise TableError(f"not a readable .xls workbook ({type(exc).__name__})") from None
+
+    def grids() -> Iterator[Grid]:
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            _bounded(sheet.nrows, sheet.ncols)
+            rows = [
+                [_xls_value(book, sheet.cell(r, c)) for c in range(sheet.row_len(r))]
+                for r in range(sheet.nrows)
+            ]
+            grid = Grid([_trimmed(row) for row in rows])
+            for top, bottom, left, right in sheet.merged_cells:  # half-open ranges
+                grid.merge((top, left), (bottom - 1, right - 1))
+            yield grid
+
+    try:
+        return _first_with_header(grids(), header_words, "sheet")
+    finally:
+        book.release_resources()
+
+
+def _xls_value(book: Any, cell: Any) -> Cell:
+    import xlrd
+
+    if cell.ctype == xlrd.XL_CELL_DATE:
+        with contextlib.suppress(ValueError, OverflowError, xlrd.xldate.XLDateError):
+            return xlrd.xldate_as_datetime(cell.value, book.datemode).date()  # type: ignore[no-any-return]
+    if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+        return None
+    return _plain(cell.value)
+
+
+def _trimmed(row: list[Cell]) -> list[Cell]:
+    while row and (row[-1] is None or row[-1] == ""):
+        row.pop()
+    return row
+
+
+def read_docx(data: bytes, header_words: Sequence[str] = HEADER_WORDS) -> Grid:
+    """The table of a Word document (the notice's attachment) that carries the header, with its
+    merged cells (gridSpan across, vMerge down)."""
+    _check_zip(data)
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many kinds for a damaged file
+        raise TableError(f"not a readable .docx document ({type(exc).__name__})") from None
+
+    def grids() -> Iterator[Grid]:
+        for table in document.tables:
+            yield _docx_grid(table)
+
+    return _first_with_header(grids(), header_words, "table")
+
+
+def _docx_grid(table: Any) -> Grid:
+    rows: list[list[Cell]] = []
+    origins: list[list[Any]] = []
+    grid = Grid(rows)
+    for r, row in enumerate(table.rows):
+        cells = list(row.cells)  # a merged cell appears once per grid column it covers
+        _bounded(r + 1, len(cells))
+        values: list[Cell] = []
+        seen: list[Any] = []
+        for c, cell in enumerate(cells):
+            element = cell._tc
+            seen.append(element)
+            if c > 0 and seen[c - 1] is element:
+                grid.merged[(r, c)] = grid.merged.get((r, c - 1), (r, c - 1))
+                values.append(None)
+            elif r > 0 and c < len(origins[r - 1]) and origins[r - 1][c] is element:
+                grid.merged[(r, c)] = grid.merged.get((r - 1, c), (r - 1, c))
+                values.append(None)
+            else:
+                values.append(_plain(cell.text.strip()) or None)
+        rows.append(_trimmed(values))
+        origins.append(seen)
+    return grid
+
+
+def read_html(data: bytes, header_words: Sequence[str] = HEADER_WORDS) -> tuple[Grid, str | None]:
+    """The table of a web page that carries the header (a notice as published), rowspan and
+    colspan as merged cells. The page's encoding is its own (meta charset), else UTF-8, else GBK."""
+    import lxml.html
+
+    note = None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        if not re.search(rb"<meta[^>]+charset", data[:4096], re.IGNORECASE):
+            note = "read as GBK (GB18030); UTF-8 is preferred"
+            data = data.decode("gb18030", errors="replace").encode("utf-8")
+    try:
+        page = lxml.html.document_fromstring(data)
+    except Exception as exc:  # an empty or unreadable page
+        raise TableError(f"not a readable web page ({type(exc).__name__})") from None
+
+    def grids() -> Iterator[Grid]:
+        for table in page.iter("table"):
+            if table.find(".//table") is None:  # a layout table around the real one: skip it
+                yield _html_grid(table)
+
+    return _first_with_header(grids(), header_words, "table"), note
+
+
+def _html_grid(table: Any) -> Grid:
+    grid = Grid([])
+    taken: set[Place] = set()
+    for r, tr in enumerate(table.iter("tr")):
+        _bounded(r + 1, 0)
+        while len(grid.rows) <= r:
+            grid.rows.append([])
+        c = 0
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
+            while (r, c) in taken:
+                c += 1
+            rows = _span(cell.get("rowspan"))
+            columns = _span(cell.get("colspan"))
+            _bounded(r + 1, c + columns)
+            text = "\n".join(line.strip() for line in cell.text_content().splitlines() if line.strip())
+            _put(grid.rows[r], c, _plain(text) or None)
+            for dr in range(rows):
+                for dc in range(columns):
+                    taken.add((r + dr, c + dc))
+            if rows > 1 or columns > 1:
+                grid.merge((r, c), (r + rows - 1, c + columns - 1))
+            c += columns
+    for row in grid.rows:
+        _trimmed(row)
+    return grid
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), MAX_ROWS))
+    except ValueError:
+        return 1
+
+
+def _put(row: list[Cell], column: int, value: Cell) -> None:
+    while len(row) <= column:
+        row.append(None)
+    row[column] = value
