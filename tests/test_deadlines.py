@@ -41,6 +41,19 @@ D = dt.date
         ("长期", D(2021, 12, 31), True),
         ("常态化", D(2021, 12, 31), True),
         ("2021年12月底。", D(2021, 12, 31), False),
+        # Other offices' tables
+        ("2022年11月", D(2022, 11, 30), False),
+        ("11月", D(2021, 11, 30), False),
+        ("11月份", D(2021, 11, 30), False),
+        ("11月底前完成", D(2021, 11, 30), False),
+        ("9月30日之前", D(2021, 9, 30), False),
+        ("2022/9/30", D(2022, 9, 30), False),
+        ("2022.9.30", D(2022, 9, 30), False),
+        ("2022-09-30", D(2022, 9, 30), False),
+        ("２０２２／９／３０", D(2022, 9, 30), False),
+        ("年底前完成", D(2021, 12, 31), False),
+        ("上半年完成", D(2021, 6, 30), False),
+        ("第三季度", D(2021, 9, 30), False),
     ],
 )
 def test_grammar(text: str, due: dt.date, ongoing: bool) -> None:
@@ -50,7 +63,19 @@ def test_grammar(text: str, due: dt.date, ongoing: bool) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "尽快", "底", "2021年13月底", "2021年2月30日", "9月31日前", "第五季度", "明年", "2021-09-30"],
+    [
+        "",
+        "尽快",
+        "底",
+        "2021年13月底",
+        "2021年2月30日",
+        "9月31日前",
+        "第五季度",
+        "明年",
+        "2021-9/30",
+        "2021.13.1",
+        "13月",
+    ],
 )
 def test_outside_the_grammar_is_an_error(text: str) -> None:
     with pytest.raises(DeadlineError):

@@ -1,16 +1,18 @@
 """The deadline grammar: a 完成时限 text to the date it means. Pure; no guessing.
 
     YYYY年M月底 / M月底 / M月末          last day of that month
+    YYYY年M月 / M月 / M月份              the same: "2022年11月" is done within November
     YYYY年M月D日[前] / M月D日[前]       that day (deadlines are inclusive: "9月30日前" includes 30 Sept)
+    2022/9/30, 2022.9.30, 2022-09-30    that day, as spreadsheets write it
     年底 / 年末 / 年内 / 年底前          31 Dec of the year (the plan year unless written)
     上半年 / 下半年                      30 Jun / 31 Dec
     第N季度[末] / N季度末                end of that quarter
     全年持续推进 / 持续推进 / 长期 / 常态化   ongoing; reviewed at the end of the plan year (31 Dec)
 
 A year may be written before any form (2021年12月底, 2021年底前), months and quarters in Arabic or
-Chinese numerals, digits full width or not; a trailing 前, 完成, 前完成 and final punctuation are
-allowed. Recurring deadlines (每季度末, 每月10日前) are recognised and refused with their own message,
-since the ledger has no model of repeated obligations yet. Anything else is an error, never a guess.
+Chinese numerals, digits full width or not; a trailing 前, 之前, 以前, 完成, 前完成 and final
+punctuation are allowed. Recurring deadlines (每季度末, 每月10日前) are recognised and refused with
+their own message, since the ledger has no model of repeated obligations yet. Anything else is an error, never a guess.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ _NUM = r"(\d{1,2}|十[一二]?|[一二三四五六七八九十])"
 _YEAR = r"(?:(\d{4})年)?"
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rf"^{_YEAR}{_NUM}月(?:底|末|份?底)$"), "month_end"),
+    (re.compile(rf"^{_YEAR}{_NUM}月(?:底|末|份?底|份)?$"), "month_end"),
+    (re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})$"), "numeric_day"),
     (
         re.compile(
             rf"^{_YEAR}{_NUM}月(\d{{1,2}}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]$"
@@ -64,7 +67,7 @@ def _normalise(text: str) -> str:
     core = unicodedata.normalize("NFKC", text).strip()
     core = re.sub(r"\s+", "", core)
     core = core.rstrip("。.;,")  # NFKC has already made full-width ；，into ASCII
-    for suffix in ("前完成", "完成", "前"):
+    for suffix in ("之前完成", "以前完成", "前完成", "完成", "之前", "以前", "前"):
         if core.endswith(suffix) and len(core) > len(suffix):
             core = core[: -len(suffix)]
             break
@@ -95,6 +98,8 @@ def _resolve(form: str, match: re.Match[str], plan_year: int, text: str) -> dt.d
         if form == "month_end":
             month = _number(match.group(2))
             return dt.date(year, month, calendar.monthrange(year, month)[1])
+        if form == "numeric_day":
+            return dt.date(year, int(match.group(3)), int(match.group(4)))
         if form == "day":
             return dt.date(year, _number(match.group(2)), _number(match.group(3)))
         if form == "year_end" or form == "second_half":
