@@ -211,7 +211,16 @@ DISTRICT = Table(
         ["", "2.动态更新公开目录。", "区政府办", "区司法局、区财政局", "年底前", ""],
         ["(二)专区建设", "3.建设政策文件专区。", "区司法局", "", "", "11月底前完成"],
     ],
-    merges=[(1, 0, 1, 5), (2, 0, 3, 0), (2, 1, 3, 1), (2, 2, 2, 3), (2, 4, 3, 4), (2, 5, 3, 5), (4, 0, 4, 5), (5, 0, 6, 0)],
+    merges=[
+        (1, 0, 1, 5),
+        (2, 0, 3, 0),
+        (2, 1, 3, 1),
+        (2, 2, 2, 3),
+        (2, 4, 3, 4),
+        (2, 5, 3, 5),
+        (4, 0, 4, 5),
+        (5, 0, 6, 0),
+    ],
     roster="""\
 units:
   - {name: 区政府, full_name: 某某区人民政府, kind: 政府, level: 县级}
@@ -312,8 +321,12 @@ def to_html(table: Table) -> bytes:
         for c, value in enumerate(row):
             if table.covered(r, c):
                 continue
-            span = next(((r1 - r0 + 1, c1 - c0 + 1) for r0, c0, r1, c1 in table.merges if (r0, c0) == (r, c)), (1, 1))
-            attributes = (f" rowspan='{span[0]}'" if span[0] > 1 else "") + (f" colspan='{span[1]}'" if span[1] > 1 else "")
+            span = next(
+                ((r1 - r0 + 1, c1 - c0 + 1) for r0, c0, r1, c1 in table.merges if (r0, c0) == (r, c)), (1, 1)
+            )
+            attributes = (f" rowspan='{span[0]}'" if span[0] > 1 else "") + (
+                f" colspan='{span[1]}'" if span[1] > 1 else ""
+            )
             lines.append(f"<td{attributes}><p>{html.escape(value)}</p></td>")
         lines.append("</tr>")
     lines.append("</table></td></tr></table></body></html>")

@@ -43,7 +43,9 @@ def table_file(tmp_path: Path, table: Table, kind: str) -> Path:
 
 @pytest.mark.parametrize("kind", list(WRITERS))
 @pytest.mark.parametrize("name", list(TABLES))
-def test_an_offices_table_imports_verbatim_with_its_owners(cli: Cli, tmp_path: Path, name: str, kind: str) -> None:
+def test_an_offices_table_imports_verbatim_with_its_owners(
+    cli: Cli, tmp_path: Path, name: str, kind: str
+) -> None:
     table = TABLES[name]
     root = ledger_for(tmp_path, table)
     path = table_file(tmp_path, table, kind)
@@ -89,7 +91,9 @@ def test_the_summary_counts_what_came_in(cli: Cli, tmp_path: Path) -> None:
     ) in result.stderr.replace(str(root.parent) + "/", "")
 
 
-def test_without_a_roster_nothing_is_guessed(cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_a_roster_nothing_is_guessed(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GKLEDGER_DATA", raising=False)
     path = table_file(tmp_path, TABLES["bureau"], "csv")

@@ -12,7 +12,8 @@
 A year may be written before any form (2021年12月底, 2021年底前), months and quarters in Arabic or
 Chinese numerals, digits full width or not; a trailing 前, 之前, 以前, 完成, 前完成 and final
 punctuation are allowed. Recurring deadlines (每季度末, 每月10日前) are recognised and refused with
-their own message, since the ledger has no model of repeated obligations yet. Anything else is an error, never a guess.
+their own message, since the ledger has no model of repeated obligations yet. Anything else is an
+error, never a guess.
 """
 
 from __future__ import annotations
