@@ -153,3 +153,77 @@ def test_a_file_of_another_kind_is_refused_with_a_message(cli: Cli, tmp_path: Pa
     result = cli("import", str(path), "--year", "2022")
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert str(path) in result.stderr
+
+
+ROSTER = [
+    ["某某市政务公开工作单位名单"],
+    ["单位名称", "全称", "简称", "类别", "层级", "上级"],
+    ["市政府", "某某市人民政府", "", "政府", "市级", ""],
+    ["市政府办公室", "某某市人民政府办公室", "市政府办、市府办", "市直部门", "市级", "市政府"],
+    ["发展改革委", "某某市发展和改革委员会", "", "市直部门", "市级", "某某市人民政府"],
+    ["住建局", "某某市住房和城乡建设局", "", "市直部门", "市级", "市政府"],
+    ["财政局", "某某市财政局", "", "市直部门", "市级", "市政府"],
+    ["东县", "某某市东县", "东县人民政府", "县市区", "县级", "市政府"],
+    ["西区", "某某市西区", "", "县市区", "县级", "市政府"],
+    ["高新区", "某某市高新技术产业开发区", "高新区管委会", "功能区", "县级", "市政府"],
+]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_from_a_roster_and_a_table_to_a_passing_check_in_two_commands(
+    cli: Cli, tmp_path: Path, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    roster = table_file(tmp_path, Table("roster", ROSTER, [(0, 0, 0, 5)], "", {}), kind)
+    table = table_file(tmp_path, TABLES["city"], "docx")
+    made = cli("init", str(tmp_path / "台账"), "--year", "2022", "--units", str(roster))
+    assert made.exit_code == 0, made.output
+    monkeypatch.chdir(tmp_path / "台账")
+    imported = cli("import", str(table), "--year", "2022", "-o", "data/tasks.yaml")  # replaces the empty plan
+    assert imported.exit_code == 1  # two parts for the office to assign
+    assert "6 tasks, 2 to review" in imported.stderr
+    checked = cli("check")
+    assert checked.exit_code == 0 and checked.stdout.count("GK205") == 2
+    units = json.loads(cli("units", "-f", "json").stdout)
+    assert [u["name"] for u in units] == [row[0] for row in ROSTER[2:]]
+    assert units[1]["aliases"] == ["市政府办", "市府办"] and units[2]["parent"] == "市政府"
+
+
+def test_a_roster_with_problems_writes_nothing_and_says_each_by_row(cli: Cli, tmp_path: Path) -> None:
+    rows = [
+        *ROSTER[:3],
+        ["财政局", "某某市财政局", "市政府", "市直部门", "市级", "市政府"],  # an alias that is another's name
+        ["教育局", "某某市教育局", "", "", "市级", "市政府"],  # no 类别
+        ["卫健委", "某某市卫生健康委员会", "", "市直部门", "市级", "省政府"],  # no such 上级
+        ["a/b", "某某市a/b", "", "市直部门", "市级", ""],  # not a file name
+        ["财政局", "某某市财政局二", "", "市直部门", "市级", ""],  # the same name twice
+    ]
+    roster = table_file(tmp_path, Table("roster", rows, [], "", {}), "csv")
+    output = tmp_path / "units.yaml"
+    result = cli("units", "import", str(roster), "-o", str(output))
+    assert result.exit_code == 1 and not output.exists()
+    for row, words in [
+        (4, "'市政府' already names 市政府 (row 3)"),
+        (5, "类别 is empty"),
+        (6, "上级 '省政府' is not a unit of the roster"),
+        (7, "单位名称 'a/b' cannot name its progress file"),
+        (8, "'财政局' already names 财政局 (row 4)"),
+    ]:
+        assert f"{roster}:{row}: {words}" in result.stderr
+
+
+def test_replacing_units_keeps_the_offices_groups_and_words(cli: Cli, tmp_path: Path) -> None:
+    roster = table_file(tmp_path, Table("roster", ROSTER, [], "", {}), "csv")
+    output = tmp_path / "units.yaml"
+    output.write_text(
+        "# Our units.\ngroups:\n  县市区: {kind: 县市区}\nwords:\n  部门: {kind: 市直部门}\n"
+        "units:\n  - {name: 旧单位, full_name: 旧单位, kind: 市直部门, level: 市级}\n",
+        encoding="utf-8",
+    )
+    assert cli("units", "import", str(roster), "-o", str(output)).exit_code == 2  # exists: --force
+    result = cli("units", "import", str(roster), "-o", str(output), "--force")
+    assert result.exit_code == 0, result.output
+    written = yaml.safe_load(output.read_text(encoding="utf-8"))
+    assert written["groups"] == {"县市区": {"kind": "县市区"}} and written["words"] == {
+        "部门": {"kind": "市直部门"}
+    }
+    assert [u["name"] for u in written["units"]] == [row[0] for row in ROSTER[2:]]

@@ -431,7 +431,15 @@ def tasks(
     tasks_table(_view_console(ctx, ledger), ledger.tasks)
 
 
-@app.command(cls=_Command)
+units_app = typer.Typer(
+    cls=_Group,
+    help="The units that owe the tasks: list them, or write units.yaml from an office's roster.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(units_app, name="units")
+
+
+@units_app.callback(invoke_without_command=True)
 def units(
     ctx: typer.Context,
     fmt: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
@@ -439,8 +447,10 @@ def units(
 ) -> None:
     """List the units, with their full names, aliases, kinds and tags.
 
-    Example: gkledger units --format json
+    Example: gkledger units --format json;  gkledger units import 名单.xlsx -o data/units.yaml
     """
+    if ctx.invoked_subcommand is not None:
+        return
     ledger = _obligations(ctx, data).ledger
     if fmt is DataFormat.json:
         from gkledger.render.records import to_json, unit_record
@@ -450,6 +460,105 @@ def units(
     from gkledger.render.console import units_table
 
     units_table(_view_console(ctx, ledger), ledger.units)
+
+
+@units_app.command(name="import", cls=_Command)
+def units_import(
+    roster: Annotated[
+        Path,
+        typer.Argument(
+            help="A roster as .xlsx, .xls, .csv, .docx or .html: 单位名称, 全称, 简称, 类别, 层级, 上级.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Where to write units.yaml. Default: print it.", show_default=False
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Replace an existing units.yaml (its maintainers, groups and words are kept)."
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check the roster and print the summary; write nothing.")
+    ] = False,
+) -> None:
+    """Write units.yaml from an office's roster of units, checked as units.yaml is.
+
+    Names, full names and aliases (简称 or 别名, several separated by 、) must each mean one unit;
+    every problem is listed with its roster row, and then nothing is written (exit 1).
+
+    Example: gkledger units import 名单.xlsx -o data/units.yaml
+    """
+    text, count = _roster_text(roster, output if force else None)
+    if output is not None and output.exists() and not force and not dry_run:
+        _fail(f"{output} exists; use --force to replace it (its maintainers, groups and words are kept)")
+    if not dry_run:
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            _refuse_bundled(output)
+            _write_output(output, text.encode("utf-8"))
+    typer.echo(f"{count} units from {roster}", err=True)
+
+
+def _roster_text(roster: Path, replacing: Path | None) -> tuple[str, int]:
+    """units.yaml text from a roster, checked as the loader checks units.yaml; every problem ends
+    the command (exit 1) before anything is written."""
+    from gkledger.datafiles import DataFile
+    from gkledger.load import read_units_data
+    from gkledger.render.diagnostics import as_text
+    from gkledger.roster import to_yaml, units_from_grid
+    from gkledger.tables import HEADER_WORDS, TableError, read_file, read_table
+
+    try:
+        grid, how = read_table(roster, read_file(roster), ("单位名称", "名称", "类别", *HEADER_WORDS))
+        found = units_from_grid(grid)
+    except TableError as exc:
+        _fail(f"{roster}: {exc}")
+    except ImportError as exc:
+        _missing_extra(exc, "import")
+    if how:
+        typer.echo(f"{roster}: {how}", err=True)
+    for row, problem in found.problems:
+        typer.echo(f"{roster}:{row}: {problem}", err=True)
+    if found.problems:
+        count = len(found.problems)
+        _fail(f"{count} problem{'s' * (count != 1)} in the roster; nothing was written", EXIT_PROBLEMS)
+    kept = _kept_units_sections(replacing) if replacing is not None and replacing.exists() else ""
+    text = to_yaml(found, roster.name, kept)
+    shown = replacing or Path("units.yaml")
+    core, _ = read_units_data(DataFile("units.yaml", shown, True), text.encode("utf-8"))
+    errors = [d for d in core.diagnostics if d.severity == "error"]
+    if errors:
+        sys.stderr.write(as_text(errors))
+        _fail("the units.yaml written from the roster would not check; nothing was written", EXIT_PROBLEMS)
+    if [u.name for u in core.units] != [u.name for u in found.units]:
+        _fail("the units.yaml written would not read back as the roster; nothing was written", EXIT_PROBLEMS)
+    return text, len(found.units)
+
+
+def _kept_units_sections(path: Path) -> str:
+    """The maintainers, groups and words of an existing units.yaml, verbatim, to keep them when
+    its units are replaced from a roster."""
+    from gkledger.yaml_source import Mapping, parse
+
+    data = path.read_bytes()
+    value, problems = parse(str(path), data)
+    if problems or not isinstance(value, Mapping):
+        _fail(f"{path} cannot be read, so its groups and words cannot be kept; fix it or move it away")
+    lines = data.decode("utf-8-sig").splitlines(keepends=True)
+    starts = sorted((key.line, name) for name, (key, _) in value.entries.items())
+    kept = []
+    for number, (line, name) in enumerate(starts):
+        end = starts[number + 1][0] if number + 1 < len(starts) else len(lines) + 1
+        if name in ("maintainers", "groups", "words"):
+            kept.append("".join(lines[line - 1 : end - 1]))
+    return "".join(kept)
 
 
 @app.command(cls=_Command)
@@ -982,6 +1091,14 @@ def _write_output(path: Path, data: bytes, make_folders: bool = False) -> None:
         _fail(f"cannot write {path}: {exc.strerror or exc}", EXIT_PROBLEMS)
 
 
+def _refuse_bundled(output: Path) -> None:
+    """A file about to be written into the ledger that ships with gkledger ends the command."""
+    from gkledger.locate import is_bundled
+
+    if is_bundled(output.parent):
+        _fail(f"{output} is in the ledger that ships with gkledger; write into your own (gkledger init)")
+
+
 def _missing_extra(exc: ImportError, extra: str = "export") -> NoReturn:
     _fail(f"this needs {exc.name}: pip install 'gkledger[{extra}]'")
 
@@ -1262,16 +1379,28 @@ def init(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite files that already exist.")] = False,
+    units_roster: Annotated[
+        Path | None,
+        typer.Option(
+            "--units",
+            help="The office's roster (.xlsx, .xls, .csv …) to write units.yaml from, not the example.",
+            show_default=False,
+        ),
+    ] = None,
     today: TodayOption = None,
 ) -> None:
     """Start a ledger repository: data/ with starter units and an empty plan, schemas, CI and pre-commit.
 
-    The result passes gkledger check. Example: gkledger init 台账-2022 --year 2022
+    The result passes gkledger check. With --units, units.yaml comes from the office's roster
+    (see gkledger units import). Example: gkledger init 台账-2022 --year 2022 --units 名单.xlsx
     """
     from gkledger.scaffold import files
 
     plan_year = year if year is not None else _today(ctx, today).year
-    _write_files(folder, files(plan_year), force)
+    made = files(plan_year)
+    if units_roster is not None:
+        made["data/units.yaml"] = _roster_text(units_roster, None)[0].encode("utf-8")
+    _write_files(folder, made, force)
     typer.echo(f"Next: cd {folder} && git init && pre-commit install && gkledger check", err=True)
 
 
@@ -1318,7 +1447,7 @@ def import_(
     from gkledger.importer import tasks_from_grid, to_yaml
     from gkledger.tables import TableError, read_file, read_table
 
-    if output is not None and output.exists() and not force and not dry_run:
+    if output is not None and output.exists() and not force and not dry_run and not _empty_plan(output):
         _fail(f"{output} exists; use --force to overwrite it")
     vocabulary, roster = _import_vocabulary(ctx, data, output)
     try:
@@ -1340,10 +1469,7 @@ def import_(
     elif output is None:
         sys.stdout.write(text)
     else:
-        from gkledger.locate import is_bundled
-
-        if is_bundled(output.parent):
-            _fail(f"{output} is in the ledger that ships with gkledger; write into your own (gkledger init)")
+        _refuse_bundled(output)
         _write_output(output, text.encode("utf-8"))
     for row, problem in imported.problems:
         typer.echo(f"{table}:{row}: {problem}", err=True)
@@ -1358,6 +1484,17 @@ def import_(
         err=True,
     )
     raise typer.Exit(EXIT_PROBLEMS if imported.problems else EXIT_OK)
+
+
+def _empty_plan(path: Path) -> bool:
+    """Whether a tasks.yaml holds no task yet (as `init` writes it), so importing loses nothing."""
+    from gkledger.load import read_tasks_text
+
+    try:
+        tasks, problems = read_tasks_text(path.read_bytes(), str(path))
+    except OSError:
+        return False
+    return not tasks and not any(d.severity == "error" for d in problems)
 
 
 def _import_vocabulary(ctx: typer.Context, data: Path | None, output: Path | None) -> tuple[Vocabulary, str]:

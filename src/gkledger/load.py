@@ -131,11 +131,14 @@ def read_core(
 def read_units_alone(root: Path) -> tuple[Core, UnitIndex]:
     """A data folder's units.yaml with its checks, for commands that need the roster before (or
     without) a plan: `import` reads owners phrases with it. The core's plan and tasks are empty."""
-    out: list[Diagnostic] = []
     file = examine(absolute(root), UNITS_FILE, True)
-    units, groups, maintainers, words = _read_units(
-        str(file.path), _value(file, file.problem or read_bytes(file), out), out
-    )
+    return read_units_data(file, file.problem or read_bytes(file))
+
+
+def read_units_data(file: DataFile, data: Data) -> tuple[Core, UnitIndex]:
+    """A units.yaml's bytes (a file's, or a text about to be written) to a core with its checks."""
+    out: list[Diagnostic] = []
+    units, groups, maintainers, words = _read_units(str(file.path), _value(file, data, out), out)
     core = Core(None, Settings(), (), tuple(units), groups, maintainers, (), words)
     index = UnitIndex(core.units, core.groups)
     found = [d for d in checks.core(core.ledger(Path(), ()), index) if d.source.path == str(file.path)]
