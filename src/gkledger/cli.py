@@ -895,6 +895,7 @@ def show(
         ids = ", ".join(t.id for t in ledger.tasks[:30])
         _fail(f"unknown task '{task}'; task ids are: {ids}")
     rows = [row_of(o, day, soon_days) for o in obligations.by_task.get(found.id, [])]
+    rows.sort(key=lambda row: not row.lead)  # the lead first, then units.yaml order
     from gkledger.render import console as out
 
     _emit_rows(

@@ -216,6 +216,8 @@ class Summary:
     total: int
     due_so_far: int
     on_time: int
+    lead: int = 0  # obligations the unit leads (牵头)
+    lead_open: int = 0  # of them, not yet done or waived
 
     @property
     def on_time_rate(self) -> float | None:
@@ -232,7 +234,7 @@ class Summary:
 
 def summarise(rows: Iterable[Row], today: dt.date, unit: Unit | None = None) -> Summary:
     counts: dict[Status, int] = dict.fromkeys(STATUSES, 0)
-    total = due_so_far = on_time = 0
+    total = due_so_far = on_time = lead = lead_open = 0
     for row in rows:
         counts[row.status] += 1
         total += 1
@@ -240,4 +242,7 @@ def summarise(rows: Iterable[Row], today: dt.date, unit: Unit | None = None) -> 
             due_so_far += 1
             if row.status == "done":
                 on_time += 1
-    return Summary(unit, counts, total, due_so_far, on_time)
+        if row.lead:
+            lead += 1
+            lead_open += row.status in OPEN
+    return Summary(unit, counts, total, due_so_far, on_time, lead, lead_open)

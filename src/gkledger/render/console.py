@@ -301,6 +301,8 @@ def summary_line(summary: Summary) -> Text:
         line.append("none")
     rate = rate_text(summary.on_time_rate)
     line.append(f" · 按期办结率 {rate} ({summary.on_time}/{summary.due_so_far} already due)")
+    if summary.lead:
+        line.append(f" · 牵头 {summary.lead} ({summary.lead_open} open)")
     return line
 
 
@@ -439,6 +441,11 @@ def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summ
     facts.add_row("具体任务", escape(task.text))
     facts.add_row("责任单位", escape(task.owners))
     facts.add_row("resolves to", escape("、".join(r.unit.name for r in rows)) + f" ({len(rows)})")
+    leads = [r.unit.name for r in rows if r.lead]
+    if leads:
+        facts.add_row("牵头 lead", escape("、".join(leads)))
+    if task.unresolved:
+        facts.add_row("未落实 unresolved", Text("、".join(task.unresolved), style="yellow"))
     if deadline is not None:
         kind = " (ongoing; reviewed at the end of the plan year)" if deadline.ongoing else ""
         facts.add_row("完成时限", f"{escape(deadline.text)} → {deadline.due.isoformat()}{kind}")
@@ -456,10 +463,14 @@ def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summ
         console,
         None,
         columns,
-        [[row.unit.name, status_text(row.status), days_text(row), _evidence(row)] for row in rows],
+        [[_unit_name(row), status_text(row.status), days_text(row), _evidence(row)] for row in rows],
     )
     console.print(Panel(facts, title=f"任务 {escape(task.id)}", title_align="left", box=box.ROUNDED))
     console.print(Group(table, summary_line(summary)))
+
+
+def _unit_name(row: Row) -> str:
+    return f"{row.unit.name}（牵头）" if row.lead else row.unit.name
 
 
 def tasks_table(console: Console, tasks: Sequence[Task]) -> None:

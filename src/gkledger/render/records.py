@@ -81,6 +81,8 @@ def summary_record(summary: Summary) -> JsonObject:
         "on_time": summary.on_time,
         "on_time_rate": round(rate, 4) if rate is not None else None,
         "late_rate": round(late_rate, 4) if late_rate is not None else None,
+        "lead": summary.lead,
+        "lead_open": summary.lead_open,
     }
 
 
