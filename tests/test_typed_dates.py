@@ -45,6 +45,18 @@ def test_today_and_before_take_every_spelling(cli: Cli, shipped: Path, spelling:
     assert typed.exit_code == 0 and json.loads(typed.stdout) == json.loads(iso.stdout)
 
 
+@pytest.mark.parametrize("spelling", ["2021年9月", "9月底前", "9月30日之前", "第三季度末"])
+def test_a_date_written_as_a_deadline_is_the_day_it_means(cli: Cli, shipped: Path, spelling: str) -> None:
+    typed = cli(
+        "due", "--before", spelling, "--today", "2021-09-01", "--format", "json", "--data", str(shipped)
+    )
+    iso = cli(
+        "due", "--before", "2021-09-30", "--today", "2021-09-01", "--format", "json", "--data", str(shipped)
+    )
+    assert typed.exit_code == 0 and json.loads(typed.stdout) == json.loads(iso.stdout)
+    assert cli("due", "--before", "全年持续推进", "--data", str(shipped)).exit_code == 2  # not a day
+
+
 def test_done_takes_a_typed_date_and_today(cli: Cli, shipped: Path) -> None:
     assert (
         cli(

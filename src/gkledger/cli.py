@@ -263,10 +263,21 @@ def _date_option(ctx: typer.Context, value: str, option: str, today: dt.date | N
     today or 今天); anything else ends the command (exit 2) with an example."""
     if value.strip().lower() in TODAY_WORDS:
         return today if today is not None else dt.date.today()
-    parsed = parse_typed_date(value, lambda: _plan_year(ctx))
+    parsed = parse_typed_date(value, lambda: _plan_year(ctx)) or _deadline_date(ctx, value)
     if parsed is None:
         _fail(f"{option} '{value}' is not a real date; write it as {TYPED_EXAMPLE}, or today")
     return parsed
+
+
+def _deadline_date(ctx: typer.Context, value: str) -> dt.date | None:
+    """A date written as a 完成时限 is (2021年9月, 9月底前, 年底): the day the deadline grammar gives."""
+    from gkledger.deadlines import DeadlineError, parse_deadline
+
+    try:
+        deadline = parse_deadline(value, _plan_year(ctx))
+    except DeadlineError:
+        return None
+    return None if deadline.ongoing else deadline.due
 
 
 def _plan_year(ctx: typer.Context) -> int:
