@@ -274,9 +274,45 @@ def records_refer_to_known_things(
                 "GK406",
                 f"task {task.id} is recorded done on {record.done}, before the plan was signed on {signed}",
             )
+        problem = _period_problem(task, record.period)
+        if problem is not None:
+            yield Diagnostic(record.source, "GK409", problem[0], problem[1])
 
 
-# (task id if the task exists, canonical unit, the record's file, line, column): plain values, so
+def _period_problem(task: Task, period: str | None) -> tuple[str, str] | None:
+    """Why a record's period does not fit its task (message, hint), or None when it does."""
+    deadline = task.deadline
+    if deadline is None:
+        return None  # an unreadable deadline has its own diagnostic
+    labels = [p.label for p in deadline.periods]
+    if not labels:
+        if period is None:
+            return None
+        return (
+            f"task {task.id} is not recurring ({deadline.text}), but the record names period '{period}'",
+            "remove the period line",
+        )
+    shown = f"{labels[0]} … {labels[-1]}" if len(labels) > 2 else ", ".join(labels)
+    if period is None:
+        return (
+            f"task {task.id} recurs ({deadline.text}): the record must say which period it is for",
+            f"add e.g. 'period: {labels[0]}' (its periods: {shown})",
+        )
+    if period not in labels:
+        return (
+            f"period '{period}' is not one of task {task.id}'s periods in the plan ({shown})",
+            "write one of its periods",
+        )
+    return None
+
+
+def slot(task: str, period: str | None) -> str:
+    """What a record is for: a task, or one period of a recurring task ("5@2022-Q3")."""
+    return task if period is None else f"{task}@{period}"
+
+
+# (task id — or "id@period" for a recurring task's period — if it exists, canonical unit, the
+# record's file, line, column): plain values, so
 # that a cache keeps them cheaply and checks across files build a Source only for what they report.
 Key = tuple[str | None, str, str, int, int]
 
@@ -288,12 +324,23 @@ def record_keys(ledger: Ledger, index: UnitIndex, records: Iterable[Record]) -> 
 
 
 def _keys(ledger: Ledger, index: UnitIndex, records: Iterable[Record]) -> Iterator[Key]:
-    tasks = {task.id for task in ledger.tasks}
+    slots = _slots(ledger)
     for record in records:
         unit = index.get(record.unit)
         if unit is not None:
             path, line, column = record.source
-            yield (record.task if record.task in tasks else None, unit.name, path, line, column)
+            key = slot(record.task, record.period)
+            yield (key if key in slots else None, unit.name, path, line, column)
+
+
+def _slots(ledger: Ledger) -> dict[str, int]:
+    """Every task, and every period of each recurring task, numbered."""
+    slots: dict[str, int] = {}
+    for task in ledger.tasks:
+        periods = task.deadline.periods if task.deadline is not None else ()
+        for key in [slot(task.id, p.label) for p in periods] or [task.id]:
+            slots.setdefault(key, len(slots))
+    return slots
 
 
 class KeysOf:
@@ -313,7 +360,7 @@ def no_second_records(ledger: Ledger, index: UnitIndex, keys: Iterable[Key]) -> 
         return
     # Two passes, so that a million records need no dict of a million pairs: the first marks each
     # (task, unit) seen in a bitmap and notes those seen twice; the second reports them.
-    tasks = {task.id: i for i, task in enumerate(ledger.tasks)}
+    tasks = _slots(ledger)
     units = {name: i for i, name in enumerate(index.by_name)}
     width = len(units)
     seen = bytearray(len(tasks) * width)
@@ -338,11 +385,12 @@ def no_second_records(ledger: Ledger, index: UnitIndex, keys: Iterable[Key]) -> 
         if earlier == (path, line):
             continue
         where = f"line {earlier[1]}" if earlier[0] == path else f"{os.path.basename(earlier[0])}:{earlier[1]}"
+        shown = task.replace("@", " period ", 1)
         yield Diagnostic(
             Source(path, line, column),
             "GK404",
-            f"a second record for task {task} and unit '{unit}' (first at {where})",
-            "keep one record per task and unit",
+            f"a second record for task {shown} and unit '{unit}' (first at {where})",
+            "keep one record per task (and period) and unit",
         )
 
 

@@ -945,6 +945,7 @@ def _record(
     evidence: str | None = None,
     note: str | None = None,
     replace: bool = False,
+    period: str | None = None,
 ) -> None:
     from gkledger.recording import Refused, record_progress
     from gkledger.render.diagnostics import as_text
@@ -968,6 +969,7 @@ def _record(
             note=note,
             replace=replace,
             cache=_cache_folder(ctx),
+            period=text_value(period, "--period").strip() if period is not None else None,
         )
     except Refused as refused:
         if refused.diagnostics:
@@ -986,8 +988,10 @@ def _record(
     for entry in result.entries:
         what = f"done on {entry.record.done}" if entry.record.done else f"waived ({entry.record.waived})"
         verb = "Replaced" if entry.replaced else "Recorded"
+        chosen = entry.record.period
+        which = f" (period {chosen}{'' if period else ', the earliest not yet recorded'})" if chosen else ""
         console.print(
-            f"{verb}: task {entry.task.id} for {entry.unit.name}, {what} → {display_path(entry.path)}",
+            f"{verb}: task {entry.task.id}{which} for {entry.unit.name}, {what} → {display_path(entry.path)}",
             markup=False,
         )
     for path in result.rewritten:
@@ -1001,6 +1005,15 @@ def _record(
         out.recorded(console, summarise(rows, day, unit))
 
 
+PeriodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        help="For a recurring task: the period (2022-07, 2022-Q3, 2022-H2). Default: its earliest "
+        "period not yet recorded.",
+        show_default=False,
+    ),
+]
 TasksArgument = Annotated[
     list[str], typer.Argument(help="The task ids (序号); several are recorded together.", show_default=False)
 ]
@@ -1035,6 +1048,7 @@ def done(
     ] = None,
     note: NoteOption = None,
     replace: ReplaceOption = False,
+    period: PeriodOption = None,
     today: TodayOption = None,
     data: DataOption = None,
 ) -> None:
@@ -1048,7 +1062,18 @@ def done(
 
     Example: gkledger done 5 --unit 回民区 --date 2021-08-20 --evidence https://example.gov.cn/a.html
     """
-    _record(ctx, data, today, task, unit, done_on=date, evidence=evidence, note=note, replace=replace)
+    _record(
+        ctx,
+        data,
+        today,
+        task,
+        unit,
+        done_on=date,
+        evidence=evidence,
+        note=note,
+        replace=replace,
+        period=period,
+    )
 
 
 @app.command(cls=_Command)
@@ -1061,6 +1086,7 @@ def waive(
     ],
     note: NoteOption = None,
     replace: ReplaceOption = False,
+    period: PeriodOption = None,
     today: TodayOption = None,
     data: DataOption = None,
 ) -> None:
@@ -1072,7 +1098,7 @@ def waive(
     """
     if not reason.strip():
         _fail("--reason must not be empty")
-    _record(ctx, data, today, task, unit, waived=reason, note=note, replace=replace)
+    _record(ctx, data, today, task, unit, waived=reason, note=note, replace=replace, period=period)
 
 
 class ExportFormat(StrEnum):

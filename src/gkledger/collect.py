@@ -28,7 +28,7 @@ from gkledger.load import is_http_url
 from gkledger.locate import display_path
 from gkledger.model import Ledger, Record
 from gkledger.recording import Recorded, Refused, record, same_values
-from gkledger.status import Obligations
+from gkledger.status import Obligations, period_label
 from gkledger.tables import TableError, read_file
 
 State = Literal["recorded", "replaced", "unchanged", "refused"]
@@ -91,13 +91,13 @@ def collect(
     results: list[RowResult] = []
     notes: list[str] = []
     wanted: list[tuple[NewRecord, RowResult]] = []
-    asked: set[tuple[str, str]] = set()
+    asked: set[tuple[str, str, str | None]] = set()
     for path in form_files(paths):
         taken, file_results, note = _judge_file(path, ledger, obligations, today)
         results.extend(file_results)
         notes.extend(note)
         for want, result in taken:
-            key = (want.task, want.unit)
+            key = (want.task, want.unit, want.period)
             if key in asked:
                 results.append(_refuse(result, "the same task for the same unit is in another form too"))
                 continue
@@ -129,7 +129,7 @@ def _ordered(results: list[RowResult]) -> list[RowResult]:
 
 def _existing(obligations: Obligations, want: NewRecord) -> Record | None:
     unit = obligations.index.get(want.unit)
-    owed = obligations.obligation(want.task, unit) if unit is not None else None
+    owed = obligations.obligation(want.task, unit, want.period) if unit is not None else None
     return owed.record if owed is not None else None
 
 
@@ -163,13 +163,13 @@ def _judge_file(path: Path, ledger: Ledger, obligations: Obligations, today: dt.
     unit = obligations.index.get(form.unit or "")
     if unit is None:
         return whole(f"a form of unit '{form.unit}', which is not in units.yaml")
-    owed = {o.task.id: o for o in obligations.of_unit(unit)}
+    owed = {o.label: o for o in obligations.of_unit(unit)}  # 序号 as the form shows it: 5, 5·Q3
     # Each row carries its token in a hidden column. A row whose token is not one of this form's was
     # pasted in from another unit's or plan's form; the token is not checked against the row's own
     # 序号, since a sort that left the hidden column behind would pair them differently.
     tokens = {token(key, unit.name, task) for task in owed}
     notes = []
-    current = digest([(o.task.id, o.task.due.isoformat()) for o in obligations.of_unit(unit) if o.task.due])
+    current = digest([(o.label, o.due.isoformat()) for o in obligations.of_unit(unit)])
     if form.rows_digest and form.rows_digest != current:
         notes.append(
             f"{shown}: an earlier issue of {unit.name}'s form (issued {form.issued}); "
@@ -228,7 +228,13 @@ def _judge_file(path: Path, ledger: Ledger, obligations: Obligations, today: dt.
         taken.append(
             (
                 NewRecord(
-                    row.task, unit.name, done, row.waived if done is None else None, row.evidence, row.note
+                    owed[row.task].task.id,
+                    unit.name,
+                    done,
+                    row.waived if done is None else None,
+                    row.evidence,
+                    row.note,
+                    period_label(owed[row.task]),
                 ),
                 RowResult(shown, unit.name, row.line, row.task, "recorded", detail),
             )

@@ -65,6 +65,11 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a record in the progress file named after another unit (an error with strict_owner_files)",
     ),
     "GK408": ("warning", "a unit with records but no maintainers, in a ledger that names maintainers"),
+    "GK409": (
+        "error",
+        "a record's period does not fit its task: missing for a recurring task, given for a one-off "
+        "task, or not one of the task's periods in the plan",
+    ),
 }
 
 

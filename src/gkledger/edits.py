@@ -59,10 +59,13 @@ class NewRecord:
     waived: str | None = None
     evidence: str | None = None
     note: str | None = None
+    period: str | None = None  # of a recurring task: 2022-Q3
 
     def values(self) -> dict[str, str]:
         """The record as the loader will read it back: every value text."""
         fields = {"task": self.task, "unit": self.unit}
+        if self.period is not None:
+            fields["period"] = self.period
         if self.done is not None:
             fields["done"] = self.done.isoformat()
         if self.waived is not None:

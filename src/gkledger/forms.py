@@ -115,7 +115,7 @@ def write_form(plan: Plan | None, unit: Unit, rows: list[Row], today: dt.date) -
         record = row.record
         finished = record is not None
         values: list[Any] = [
-            row.task.id,
+            row.task_label,
             cell_text(row.task.text),
             row.task.deadline.text if row.task.deadline else "",
             row.due,
@@ -124,7 +124,7 @@ def write_form(plan: Plan | None, unit: Unit, rows: list[Row], today: dt.date) -
             record.evidence if record else None,
             record.waived if record else None,
             record.note if record else None,
-            token(key, unit.name, row.task.id),
+            token(key, unit.name, row.task_label),
         ]
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(
@@ -142,7 +142,7 @@ def write_form(plan: Plan | None, unit: Unit, rows: list[Row], today: dt.date) -
         sheet.cell(row=line, column=6).number_format = "yyyy-mm-dd"
         if not finished:
             validation.add(sheet.cell(row=line, column=6))
-        issued.append((row.task.id, row.due.isoformat()))
+        issued.append((row.task_label, row.due.isoformat()))
     sheet.freeze_panes = f"C{header_row + 1}"
     sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.page_setup.orientation = "landscape"

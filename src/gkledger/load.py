@@ -81,7 +81,7 @@ SETTINGS_FIELDS = (
     "contact",
     "phone",
 )
-RECORD_FIELDS = ("task", "unit", "done", "waived", "evidence", "note", "expect")
+RECORD_FIELDS = ("task", "unit", "period", "done", "waived", "evidence", "note", "expect")
 TERM_FIELDS = (*FILTER_KEYS, "role", "with_children")
 
 
@@ -503,6 +503,7 @@ def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list
         evidence = fields.text("evidence")
         note = fields.text("note")
         expect = fields.texts("expect")
+        period = fields.text("period")
         has_done = fields.raw("done") is not None
         if has_done == (fields.raw("waived") is not None):
             out.append(
@@ -538,6 +539,7 @@ def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list
                 path=path,
                 places=pack_places(fields.source, fields.source_of("task"), fields.source_of("unit")),
                 expect=expect,
+                period=intern(period.strip()) if period is not None else None,
             )
         )
     return records

@@ -122,13 +122,25 @@ class Unit(NamedTuple):
 DeadlineKind = Literal["date", "ongoing"]
 
 
+class Period(NamedTuple):
+    """One period of a recurring task (每季度末): its label (2022-07, 2022-Q3, 2022-H2) and due day."""
+
+    label: str
+    due: dt.date
+
+
 @dataclass(frozen=True, slots=True)
 class Deadline:
-    """What a 完成时限 text means: a due date, and whether the task is ongoing (全年持续推进)."""
+    """What a 完成时限 text means: a due date, whether the task is ongoing (全年持续推进), and for a
+    recurring task (每季度末) its periods, each owed apart (`due` is then the last one's)."""
 
     text: str
     due: dt.date
     ongoing: bool = False
+    periods: tuple[Period, ...] = ()
+
+    def period(self, label: str) -> Period | None:
+        return next((p for p in self.periods if p.label == label), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +212,7 @@ class Record(NamedTuple):
     path: str  # the progress file's absolute path
     places: int  # see `pack_places`
     expect: tuple[str, ...] = ()  # terms the evidence page must still mention (gkledger links)
+    period: str | None = None  # which period of a recurring task (2022-Q3); None for a one-off task
 
     def _at(self, shift: int) -> Source:
         place = (self.places >> shift) & 0xFFFFFFFFFFFFFFFF
@@ -237,9 +250,10 @@ def make_record(
     task_source: Source | None = None,
     unit_source: Source | None = None,
     expect: tuple[str, ...] = (),
+    period: str | None = None,
 ) -> Record:
     places = pack_places(source, task_source or source, unit_source or source)
-    return Record(task, unit, done, waived, evidence, note, source.path, places, expect)
+    return Record(task, unit, done, waived, evidence, note, source.path, places, expect, period)
 
 
 # ---------------------------------------------------------------------------------------------

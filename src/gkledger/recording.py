@@ -22,7 +22,7 @@ from gkledger.diagnostics import Diagnostic
 from gkledger.edits import NewRecord
 from gkledger.locate import PROGRESS_DIR, display_path, file_name_problem, is_bundled
 from gkledger.model import Ledger, Record, Task, Unit
-from gkledger.status import Obligations
+from gkledger.status import Obligation, Obligations
 
 BOM = "\ufeff"
 
@@ -69,12 +69,15 @@ def record_progress(
     note: str | None = None,
     replace: bool = False,
     cache: Path | None = None,
+    period: str | None = None,
 ) -> Recorded:
-    """Record every task of `task_ids` for every unit of `unit_names`: all of them, or none."""
+    """Record every task of `task_ids` for every unit of `unit_names`: all of them, or none. For
+    a recurring task, `period` names the period (2022-Q3); without it, the earliest period of the
+    task that the unit has no record for (see `Entry.record.period`)."""
     if not task_ids or not unit_names:
         raise ValueError("name at least one task and one unit")
     wanted = [
-        NewRecord(task, unit, done, waived, evidence, note)
+        NewRecord(task, unit, done, waived, evidence, note, period)
         for unit in dict.fromkeys(unit_names)
         for task in dict.fromkeys(task_ids)
     ]
@@ -160,7 +163,7 @@ def _plan(
 ) -> _Plan:
     tasks = {t.id: t for t in obligations.ledger.tasks}
     plan = _Plan([], {}, [])
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str, str | None]] = set()
     for w in wanted:
         task = tasks.get(w.task)
         if task is None:
@@ -170,13 +173,12 @@ def _plan(
             close = obligations.index.suggest(w.unit)
             hint = f"; did you mean {' or '.join(close)}?" if close else ""
             raise Refused(f"unknown unit '{w.unit}'{hint}", usage=True)
-        if (task.id, unit.name) in seen:
+        owed = _owed(obligations, task, unit, w.period)
+        if (task.id, unit.name, w.period) in seen:
             raise Refused(f"task {task.id} for {unit.name} is asked for twice", usage=True)
-        seen.add((task.id, unit.name))
-        owed = obligations.obligation(task.id, unit)
-        if owed is None:
-            raise Refused(f"{unit.name} does not owe task {task.id} (责任单位: {task.owners})")
-        new = edits.NewRecord(task.id, unit.name, w.done, w.waived, w.evidence, w.note)
+        seen.add((task.id, unit.name, w.period))
+        period = owed.period.label if owed.period is not None else None
+        new = edits.NewRecord(task.id, unit.name, w.done, w.waived, w.evidence, w.note, period)
         existing = owed.record
         if existing is not None and keep_identical and same_values(existing, new):
             plan.unchanged.append(Entry(Path(existing.source.path), task, unit, new, False))
@@ -192,6 +194,27 @@ def _plan(
             plan.replacing[len(plan.entries)] = existing
         plan.entries.append(Entry(path, task, unit, new, existing is not None))
     return plan
+
+
+def _owed(obligations: Obligations, task: Task, unit: Unit, period: str | None) -> Obligation:
+    """What the unit owes for the task in the period asked for; for a recurring task asked for
+    without one, its earliest period with no record (or the last, to be refused as recorded)."""
+    owing = obligations.periods(task.id, unit)
+    if not owing:
+        raise Refused(f"{unit.name} does not owe task {task.id} (责任单位: {task.owners})")
+    labels = [o.period.label for o in owing if o.period is not None]
+    if not labels:
+        if period is not None:
+            raise Refused(f"task {task.id} is not recurring: record it without --period", usage=True)
+        return owing[0]
+    if period is None:
+        return next((o for o in owing if o.record is None), owing[-1])
+    found = next((o for o in owing if o.period is not None and o.period.label == period), None)
+    if found is None:
+        raise Refused(
+            f"task {task.id} has no period '{period}'; its periods are {', '.join(labels)}", usage=True
+        )
+    return found
 
 
 def same_values(existing: Record, new: NewRecord) -> bool:
@@ -253,7 +276,7 @@ def _confirm(obligations: Obligations, entries: Sequence[Entry]) -> None:
     """The checked ledger holds each record exactly as meant (the edits were checked file by file;
     this is the whole ledger's word on it)."""
     for entry in entries:
-        owed = obligations.obligation(entry.task.id, entry.unit)
+        owed = obligations.obligation(entry.task.id, entry.unit, entry.record.period)
         if owed is None or owed.record is None or not same_values(owed.record, entry.record):
             raise Refused(
                 f"task {entry.task.id} for {entry.unit.name} did not read back as meant; nothing was written"

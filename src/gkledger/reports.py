@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from gkledger.model import Plan, Task, Unit
-from gkledger.query import by_due, open_rows, unit_summaries, worst_first
+from gkledger.query import RANK, by_due, open_rows, unit_summaries, worst_first
 from gkledger.status import Obligations, Row, Status, Summary, summarise
 
 
@@ -38,7 +38,7 @@ class Report:
 
     late: tuple[Row, ...]  # by due day
     attention: tuple[Row, ...]  # late and due soon, by due day: what a 督办 notice lists
-    cells: dict[tuple[str, str], Status]  # (task id, unit name) -> status
+    cells: dict[tuple[str, str], Status]  # (task id, unit name) -> status (a recurring task's worst)
 
     def status(self, task: Task, unit: Unit) -> Status | None:
         """The matrix cell: the unit's status for the task, or None when it does not owe it."""
@@ -79,8 +79,19 @@ def build(obligations: Obligations, today: dt.date, soon_days: int, unit: Unit |
         rows=rows,
         late=tuple(by_due((r for r in rows if r.status == "late"), obligations)),
         attention=tuple(by_due((r for r in rows if r.status in ("late", "due-soon")), obligations)),
-        cells={(r.task.id, r.unit.name): r.status for r in rows},
+        cells=_cells(rows),
     )
+
+
+def _cells(rows: tuple[Row, ...]) -> dict[tuple[str, str], Status]:
+    """The matrix: each unit's status for each task; for a recurring task, its worst period."""
+    cells: dict[tuple[str, str], Status] = {}
+    for row in rows:
+        key = (row.task.id, row.unit.name)
+        held = cells.get(key)
+        if held is None or RANK[row.status] < RANK[held]:
+            cells[key] = row.status
+    return cells
 
 
 def group_by_unit(rows: tuple[Row, ...]) -> dict[str, list[Row]]:

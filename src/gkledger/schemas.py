@@ -172,6 +172,7 @@ def progress_schema() -> Schema:
         {
             "task": ID,
             "unit": TEXT,
+            "period": {**TEXT, "description": "a recurring task's period: 2022-07, 2022-Q3 or 2022-H2"},
             "done": DATE,
             "waived": TEXT,
             "evidence": URL,

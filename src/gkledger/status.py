@@ -17,14 +17,16 @@ today), waived ones left out of both; 逾期率 (late rate) = obligations still 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
-from gkledger.model import Ledger, Record, Task, Unit
+from gkledger.model import Ledger, Period, Record, Task, Unit
 from gkledger.units import UnitIndex
 
 Status = Literal["late", "due-soon", "pending", "ongoing", "done", "done-late", "waived"]
+
+RecordKey = tuple[str, str, str | None]  # task id, canonical unit name, period (None: one-off)
 
 STATUSES: tuple[Status, ...] = ("late", "due-soon", "pending", "ongoing", "done", "done-late", "waived")
 OPEN: frozenset[Status] = frozenset({"late", "due-soon", "pending", "ongoing"})
@@ -43,6 +45,18 @@ class Obligation:
     unit: Unit
     record: Record | None
     lead: bool = False  # the unit leads the task (牵头)
+    period: Period | None = None  # of a recurring task (每季度末): owed once per period
+
+    @property
+    def label(self) -> str:
+        """5, or 5·Q3 for one period of a recurring task (as `Row.task_label`)."""
+        return task_label(self.task.id, period_label(self))
+
+    @property
+    def due(self) -> dt.date:
+        deadline = self.task.deadline
+        assert deadline is not None  # obligations exist only for readable deadlines
+        return self.period.due if self.period is not None else deadline.due
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +70,12 @@ class Row:
     status: Status
     days_left: int
     lead: bool = False
+    period: str | None = None  # the period's label (2022-Q3), for a recurring task
+
+    @property
+    def task_label(self) -> str:
+        """The task id as tables show it: 5, or 5·Q3 for one period of a recurring task."""
+        return task_label(self.task.id, self.period)
 
 
 def status_of(due: dt.date, ongoing: bool, record: Record | None, today: dt.date, soon_days: int) -> Status:
@@ -90,32 +110,42 @@ class Obligations:
             if task.deadline is not None and task.id not in self.tasks:
                 self.tasks[task.id] = task  # an unreadable deadline or a duplicate id: `check` reports it
         self.owners = owners if owners is not None else owners_of(ledger, self.index)
-        self._records: dict[tuple[str, str], Record] | None = None
+        self._records: dict[RecordKey, Record] | None = None
         self._tasks_of_unit: dict[str, list[str]] | None = None
         self._by_task: dict[str, list[Obligation]] | None = None
 
     @property
-    def records(self) -> dict[tuple[str, str], Record]:
-        """(task id, canonical unit name) -> the first record for it."""
+    def records(self) -> dict[RecordKey, Record]:
+        """(task id, canonical unit name, period or None) -> the first record for it."""
         if self._records is None:
-            records: dict[tuple[str, str], Record] = {}
+            records: dict[RecordKey, Record] = {}
             names = self.index.names
             for record in self.ledger.records:
                 name = names.get(record.unit.strip())
                 if name is not None:
-                    records.setdefault((record.task, name), record)
+                    records.setdefault((record.task, name, record.period), record)
             self._records = records
         return self._records
 
-    def _unit_records(self, unit: Unit) -> dict[tuple[str, str], Record]:
+    def _unit_records(self, unit: Unit) -> dict[RecordKey, Record]:
         """One unit's records without reading the others', when the ledger keeps them by unit."""
         table = self.ledger.records
         if not isinstance(table, UnitRecords):
             return self.records
-        records: dict[tuple[str, str], Record] = {}
+        records: dict[RecordKey, Record] = {}
         for record in table.for_unit(unit.name):
-            records.setdefault((record.task, unit.name), record)
+            records.setdefault((record.task, unit.name, record.period), record)
         return records
+
+    def _owed(self, task: Task, unit: Unit, records: dict[RecordKey, Record]) -> Iterator[Obligation]:
+        """What a unit owes for a task: once, or once per period of a recurring task."""
+        lead = self.leads(task, unit.name)
+        periods = task.deadline.periods if task.deadline is not None else ()
+        if not periods:
+            yield Obligation(task, unit, records.get((task.id, unit.name, None)), lead)
+            return
+        for period in periods:
+            yield Obligation(task, unit, records.get((task.id, unit.name, period.label)), lead, period)
 
     @property
     def tasks_of_unit(self) -> dict[str, list[str]]:
@@ -133,10 +163,7 @@ class Obligations:
             by_name = self.index.by_name
             records = self.records
             self._by_task = {
-                task_id: [
-                    Obligation(task, by_name[n], records.get((task_id, n)), self.leads(task, n))
-                    for n in self.owners[task_id]
-                ]
+                task_id: [o for n in self.owners[task_id] for o in self._owed(task, by_name[n], records)]
                 for task_id, task in self.tasks.items()
             }
         return self._by_task
@@ -147,23 +174,28 @@ class Obligations:
         if records is None:
             records = self._unit_records(unit)
         return [
-            Obligation(
-                self.tasks[task_id],
-                unit,
-                records.get((task_id, unit.name)),
-                self.leads(self.tasks[task_id], unit.name),
-            )
+            obligation
             for task_id in self.tasks_of_unit.get(unit.name, ())
+            for obligation in self._owed(self.tasks[task_id], unit, records)
         ]
 
-    def obligation(self, task_id: str, unit: Unit) -> Obligation | None:
-        """What `unit` owes for one task (with its record), or None when it does not owe it;
-        reads only that unit's records when the ledger keeps them by unit."""
+    def obligation(self, task_id: str, unit: Unit, period: str | None = None) -> Obligation | None:
+        """What `unit` owes for one task (in one period of a recurring task), with its record, or
+        None when it owes nothing there; reads only that unit's records when the ledger keeps them
+        by unit."""
         if task_id not in self.tasks or unit.name not in self.owners.get(task_id, ()):
             return None
         records = self._records if self._records is not None else self._unit_records(unit)
-        task = self.tasks[task_id]
-        return Obligation(task, unit, records.get((task_id, unit.name)), self.leads(task, unit.name))
+        return next(
+            (o for o in self._owed(self.tasks[task_id], unit, records) if period_label(o) == period), None
+        )
+
+    def periods(self, task_id: str, unit: Unit) -> list[Obligation]:
+        """A unit's obligations for one task: one, or one per period of a recurring task."""
+        if task_id not in self.tasks or unit.name not in self.owners.get(task_id, ()):
+            return []
+        records = self._records if self._records is not None else self._unit_records(unit)
+        return list(self._owed(self.tasks[task_id], unit, records))
 
     def leads(self, task: Task, name: str) -> bool:
         """Whether the unit (canonical name) leads the task."""
@@ -196,15 +228,31 @@ def owners_of(ledger: Ledger, index: UnitIndex) -> dict[str, tuple[str, ...]]:
 def row_of(obligation: Obligation, today: dt.date, soon_days: int) -> Row:
     deadline = obligation.task.deadline
     assert deadline is not None  # obligations exist only for readable deadlines
+    due = obligation.due
     return Row(
         task=obligation.task,
         unit=obligation.unit,
         record=obligation.record,
-        due=deadline.due,
-        status=status_of(deadline.due, deadline.ongoing, obligation.record, today, soon_days),
-        days_left=(deadline.due - today).days,
+        due=due,
+        status=status_of(due, deadline.ongoing, obligation.record, today, soon_days),
+        days_left=(due - today).days,
         lead=obligation.lead,
+        period=period_label(obligation),
     )
+
+
+def period_label(obligation: Obligation) -> str | None:
+    """The obligation's period (2022-Q3), or None for a one-off task."""
+    return obligation.period.label if obligation.period is not None else None
+
+
+def task_label(task_id: str, period: str | None) -> str:
+    return f"{task_id}·{short_period(period)}" if period else task_id
+
+
+def short_period(label: str | None) -> str:
+    """A period as a table cell shows it beside the task id: Q3, H2, 07."""
+    return label.split("-", 1)[1] if label and "-" in label else label or ""
 
 
 @dataclass(frozen=True, slots=True)

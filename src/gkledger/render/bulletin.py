@@ -70,13 +70,13 @@ def bulletin_sections(bulletin: Bulletin) -> list[Section]:
     since = cn_date(bulletin.since) if bulletin.since else ""
     if bulletin.done_since:
         rows = [
-            (r.unit.name, r.task.id, r.record.done.isoformat() if r.record and r.record.done else "")
+            (r.unit.name, r.task_label, r.record.done.isoformat() if r.record and r.record.done else "")
             for r in bulletin.done_since
         ]
         sections.append((f"{since}以来办结的事项", ("单位", "序号", "完成日期"), rows, f"共{len(rows)}项。"))
     if bulletin.late_since:
         rows = [
-            (r.unit.name, r.task.id, r.due.isoformat(), f"已逾期{-r.days_left}天")
+            (r.unit.name, r.task_label, r.due.isoformat(), f"已逾期{-r.days_left}天")
             for r in bulletin.late_since
         ]
         sections.append(

@@ -271,7 +271,7 @@ def unit_status(
         group = [row for row in rows if row.status in statuses]
         for row in group:
             cells: list[Cell] = [
-                row.task.id,
+                row.task_label,
                 status_text(row.status),
                 f"{row.due.isoformat()}",
                 days_text(row),
@@ -402,7 +402,7 @@ def obligation_list(console: Console, title: str, rows: Sequence[Row]) -> None:
         [
             f"{row.due.isoformat()}",
             days_text(row),
-            row.task.id,
+            row.task_label,
             row.unit.name,
             status_text(row.status),
             row.task.text,
@@ -424,7 +424,7 @@ def task_groups(console: Console, title: str, groups: Sequence[TaskGroup]) -> No
         Column("单位 Which", flexible=True, wrap=True),
     ]
     rows: list[list[Cell] | None] = [
-        [g.task.id, g.due.isoformat(), str(len(g.rows)), "、 ".join(r.unit.name for r in g.rows)]
+        [g.rows[0].task_label, g.due.isoformat(), str(len(g.rows)), "、 ".join(r.unit.name for r in g.rows)]
         for g in groups
     ]
     console.print(fitted_table(console, f"{title} · by task", columns, rows))
@@ -470,7 +470,9 @@ def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summ
 
 
 def _unit_name(row: Row) -> str:
-    return f"{row.unit.name}（牵头）" if row.lead else row.unit.name
+    """A unit in a task's detail: marked when it leads, with the period of a recurring task."""
+    name = f"{row.unit.name}（牵头）" if row.lead else row.unit.name
+    return f"{name} · {row.period}" if row.period else name
 
 
 def tasks_table(console: Console, tasks: Sequence[Task]) -> None:

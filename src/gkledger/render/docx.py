@@ -169,7 +169,10 @@ def notice_docx(
     _table(
         document,
         ("序号", "具体任务", "到期日期", "办理情况"),
-        [(r.task.id, r.task.text, r.due.isoformat(), f"{ZH[r.status]}，{_when(r)}") for r in [*late, *soon]],
+        [
+            (r.task_label, r.task.text, r.due.isoformat(), f"{ZH[r.status]}，{_when(r)}")
+            for r in [*late, *soon]
+        ],
     )
     _contact(document, settings)
     _signature(document, office, today)

@@ -60,7 +60,7 @@ def notice(
                 if row.days_left < 0
                 else ("今天到期" if row.days_left == 0 else f"还有{row.days_left}天")
             )
-            out.append(f"{number}. 【任务{esc(row.task.id)}】{esc(row.task.text)}")
+            out.append(f"{number}. 【任务{esc(row.task_label)}】{esc(row.task.text)}")
             indent = "   - " if markdown else "   "
             out.append(f"{indent}完成时限：{esc(deadline)}（{row.due.isoformat()}，{when}）")
             out.append(f"{indent}责任单位：{esc(row.task.owners)}")

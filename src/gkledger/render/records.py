@@ -36,6 +36,7 @@ def row_values(row: Row) -> list[Any]:
     deadline = task.deadline
     return [
         task.id,
+        row.period,
         row.unit.name,
         row.unit.full_name,
         row.due.isoformat(),
@@ -146,6 +147,7 @@ AUDIT_COLUMNS = (
 def task_group_record(group: TaskGroup) -> JsonObject:
     return {
         "task": group.task.id,
+        "period": group.rows[0].period if group.rows else None,
         "due": group.due.isoformat(),
         "count": len(group.rows),
         "units": [row.unit.name for row in group.rows],
@@ -230,6 +232,7 @@ def to_csv(records: Sequence[JsonObject], columns: Iterable[str] | None = None) 
 # The columns of obligation CSV, for a header even when no row matches.
 ROW_COLUMNS = (
     "task",
+    "period",
     "unit",
     "unit_full_name",
     "due",

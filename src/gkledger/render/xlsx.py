@@ -218,7 +218,7 @@ def _records_sheet(sheet: Worksheet, report: Report, entered: dict[tuple[str, st
             continue
         row += 1
         values: list[object] = [
-            obligation.task.id,
+            obligation.task_label,
             obligation.unit.name,
             ZH[obligation.status],
             record.done,
