@@ -86,7 +86,10 @@ def months(day: int | None, first: int = 1, last: int = 12, year: int = 2022) ->
     import calendar
 
     return [
-        (f"{year}-{m:02d}", D(year, m, min(day, calendar.monthrange(year, m)[1]) if day else calendar.monthrange(year, m)[1]))
+        (
+            f"{year}-{m:02d}",
+            D(year, m, min(day, calendar.monthrange(year, m)[1]) if day else calendar.monthrange(year, m)[1]),
+        )
         for m in range(first, last + 1)
     ]
 
@@ -98,9 +101,33 @@ def months(day: int | None, first: int = 1, last: int = 12, year: int = 2022) ->
         ("每月底", months(None)),
         ("每月末前完成", months(None)),
         ("每月31日前", months(31)),
-        ("每季度末", [("2022-Q1", D(2022, 3, 31)), ("2022-Q2", D(2022, 6, 30)), ("2022-Q3", D(2022, 9, 30)), ("2022-Q4", D(2022, 12, 31))]),
-        ("每季度首月10日前", [("2022-Q1", D(2022, 1, 10)), ("2022-Q2", D(2022, 4, 10)), ("2022-Q3", D(2022, 7, 10)), ("2022-Q4", D(2022, 10, 10))]),
-        ("每季度第一个月15日前", [("2022-Q1", D(2022, 1, 15)), ("2022-Q2", D(2022, 4, 15)), ("2022-Q3", D(2022, 7, 15)), ("2022-Q4", D(2022, 10, 15))]),
+        (
+            "每季度末",
+            [
+                ("2022-Q1", D(2022, 3, 31)),
+                ("2022-Q2", D(2022, 6, 30)),
+                ("2022-Q3", D(2022, 9, 30)),
+                ("2022-Q4", D(2022, 12, 31)),
+            ],
+        ),
+        (
+            "每季度首月10日前",
+            [
+                ("2022-Q1", D(2022, 1, 10)),
+                ("2022-Q2", D(2022, 4, 10)),
+                ("2022-Q3", D(2022, 7, 10)),
+                ("2022-Q4", D(2022, 10, 10)),
+            ],
+        ),
+        (
+            "每季度第一个月15日前",
+            [
+                ("2022-Q1", D(2022, 1, 15)),
+                ("2022-Q2", D(2022, 4, 15)),
+                ("2022-Q3", D(2022, 7, 15)),
+                ("2022-Q4", D(2022, 10, 15)),
+            ],
+        ),
         ("每半年", [("2022-H1", D(2022, 6, 30)), ("2022-H2", D(2022, 12, 31))]),
         ("自2022年7月起每月10日前", months(10, first=7)),
         ("自9月起每月底前", months(None, first=9)),
@@ -120,7 +147,17 @@ def test_a_yearly_deadline_is_due_once_in_its_plan_year() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["每周五", "每季度", "每月", "每月32日", "自2021年7月起每月10日前", "自13月起每月底", "定期", "每年13月底"]
+    "text",
+    [
+        "每周五",
+        "每季度",
+        "每月",
+        "每月32日",
+        "自2021年7月起每月10日前",
+        "自13月起每月底",
+        "定期",
+        "每年13月底",
+    ],
 )
 def test_a_recurring_deadline_outside_the_grammar_is_an_error(text: str) -> None:
     with pytest.raises(DeadlineError):

@@ -117,7 +117,11 @@ CASES: dict[str, tuple[Setup, str, int]] = {
     "GK405": (progress("- task: '1'\n  unit: 甲县\n  note: 已办\n"), "progress/甲县.yaml", 1),
     "GK406": (progress("- task: '1'\n  unit: 甲县\n  done: 2021-01-05\n"), "progress/甲县.yaml", 1),
     "GK408": (unmaintained_records, "units.yaml", 17),
-    "GK409": (progress("- task: '1'\n  unit: 甲县\n  period: 2021-Q3\n  done: 2021-08-01\n"), "progress/甲县.yaml", 1),
+    "GK409": (
+        progress("- task: '1'\n  unit: 甲县\n  period: 2021-Q3\n  done: 2021-08-01\n"),
+        "progress/甲县.yaml",
+        1,
+    ),
     "GK407": (
         lambda root: write(root / "progress" / "财政局.yaml", RECORD) and None,
         "progress/财政局.yaml",

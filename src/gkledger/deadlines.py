@@ -11,9 +11,16 @@
 
 A year may be written before any form (2021年12月底, 2021年底前), months and quarters in Arabic or
 Chinese numerals, digits full width or not; a trailing 前, 之前, 以前, 完成, 前完成 and final
-punctuation are allowed. Recurring deadlines (每季度末, 每月10日前) are recognised and refused with
-their own message, since the ledger has no model of repeated obligations yet. Anything else is an
-error, never a guess.
+punctuation are allowed.
+
+Recurring deadlines are owed once per period of the plan year, each period labelled by what it
+closes (2022-07, 2022-Q3, 2022-H2) and due on the day rrule gives:
+
+    每月N日前 / 每月底                   each month                   每半年        30 Jun, 31 Dec
+    每季度末 / 每季度首月N日前             each quarter                 每年N月底前   once, a plain date
+    自2022年7月起… / 下半年… / 上半年…      only the periods from then, or in that half
+
+Anything else is an error, never a guess.
 """
 
 from __future__ import annotations

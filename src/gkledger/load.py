@@ -456,7 +456,8 @@ def _read_task(path: str, node: Value, year: int | None, out: list[Diagnostic]) 
                     fields.source_of("deadline"),
                     "GK202",
                     f"task {task_id}: {exc}",
-                    "write it as e.g. 2021年12月底, 9月30日前, 年底前, 上半年, 第三季度末 or 全年持续推进",
+                    "write it as e.g. 2021年12月底, 9月30日前, 年底前, 上半年, 第三季度末, 全年持续推进, "
+                    "每季度末 or 每月10日前",
                 )
             )
     return Task(
