@@ -105,6 +105,11 @@ CASES: dict[str, tuple[Setup, str, int]] = {
         11,
     ),
     "GK306": (units("  - name: 甲县\n", '  - name: "../../evil"\n'), "units.yaml", 16),
+    "GK207": (
+        tasks("    deadline: 全年持续推进", '    deadline: 全年持续推进\n    carried_from: "2030#1"'),
+        "tasks.yaml",
+        12,
+    ),
     "GK301": (units("aliases: [甲县人民政府]", "aliases: [市财政局]"), "units.yaml", 16),
     "GK302": (units("    parent: 市政府\n    tags", "    parent: 市正府\n    tags"), "units.yaml", 9),
     "GK303": (units("  - name: 市政府\n", "  - name: 市政府\n    parent: 甲县\n"), "units.yaml", 5),

@@ -128,9 +128,32 @@ def test_init_makes_a_ledger_that_passes_check(cli: Cli, office: Path) -> None:
 
 def test_init_refuses_to_overwrite(cli: Cli, office: Path) -> None:
     before = (office / "data" / "units.yaml").read_bytes()
-    result = cli("init", str(office), "--year", "2023")
-    assert result.exit_code == 2 and "--force" in result.stderr
+    tasks = (office / "data" / "tasks.yaml").read_bytes()
+    result = cli("init", str(office), "--year", "2022")
+    assert result.exit_code == 2 and "already holds the plan for 2022" in result.stderr
     assert (office / "data" / "units.yaml").read_bytes() == before
+    assert (office / "data" / "tasks.yaml").read_bytes() == tasks
+
+
+def test_init_adds_a_year_beside_the_plan_it_has(
+    cli: Cli, office: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one plan moves into data/2022/ unchanged but for its schema line; 2023 joins it; both
+    share units.yaml, and both pass check."""
+    units = (office / "data" / "units.yaml").read_bytes()
+    tasks = (office / "data" / "tasks.yaml").read_text(encoding="utf-8")
+    result = cli("init", str(office), "--year", "2023")
+    assert result.exit_code == 0, result.output
+    moved = (office / "data" / "2022" / "tasks.yaml").read_text(encoding="utf-8")
+    assert moved == tasks.replace("$schema=../schema", "$schema=../../schema", 1)
+    assert (office / "data" / "2023" / "tasks.yaml").is_file() and (
+        office / "data" / "2023" / "progress"
+    ).is_dir()
+    assert (office / "data" / "units.yaml").read_bytes() == units
+    assert not (office / "data" / "tasks.yaml").exists()
+    monkeypatch.chdir(office)
+    assert cli("check").exit_code == 0
+    assert cli("init", ".", "--year", "2023").exit_code == 2  # once
 
 
 def template_commands(path: Path) -> list[list[str]]:

@@ -8,6 +8,7 @@ these checks see the whole ledger at once: names, references, ownership and dupl
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import PurePath
 
@@ -160,6 +161,10 @@ def selectors_resolve(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
         yield from _selector_references(selector, index, f"word '{name}'")
     for task in ledger.tasks:
         yield from _lead_and_unresolved(task, index)
+        if task.carried_from is not None:
+            problem = carried_from_problem(task.carried_from, ledger.plan.year if ledger.plan else None)
+            if problem is not None:
+                yield Diagnostic(task.source, "GK207", f"task {task.id}: {problem}", "write it as 2021#5")
         if not task.owed_by.terms:
             continue
         problems = list(_selector_references(task.owed_by, index, f"task {task.id}"))
@@ -170,6 +175,37 @@ def selectors_resolve(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
                 "GK203",
                 f"task {task.id}: 'owed_by' matches no unit, so nobody owes the task",
             )
+
+
+CARRIED_FROM = re.compile(r"(\d{4})#(\S+)")
+
+
+def carried_from_problem(reference: str, plan_year: int | None) -> str | None:
+    """Why a `carried_from` reference cannot be right by itself (the plan it names is checked by
+    `gkledger check` across the plans of a repository), or None."""
+    match = CARRIED_FROM.fullmatch(reference.strip())
+    if match is None:
+        return f"carried_from '{reference}' is not a plan year and a task id (YYYY#id)"
+    if plan_year is not None and int(match.group(1)) >= plan_year:
+        return f"carried_from '{reference}' names the plan of {match.group(1)}, not an earlier one"
+    return None
+
+
+def carried_references(ledger: Ledger, plans: dict[int, set[str]]) -> Iterator[Diagnostic]:
+    """Each carried_from names a task of a plan of the repository (`plans`: year -> task ids)."""
+    for task in ledger.tasks:
+        match = CARRIED_FROM.fullmatch((task.carried_from or "").strip())
+        if match is None:
+            continue  # absent, or malformed (the plan's own checks say so)
+        year, task_id = int(match.group(1)), match.group(2)
+        named = f"carried_from '{task.carried_from}' names"
+        if year not in plans:
+            problem = f"{named} the plan of {year}, which this repository does not hold"
+        elif task_id not in plans[year]:
+            problem = f"{named} task {task_id}, which the plan of {year} does not have"
+        else:
+            continue
+        yield Diagnostic(task.source, "GK207", f"task {task.id}: {problem}", "gkledger carry writes it")
 
 
 def _lead_and_unresolved(task: Task, index: UnitIndex) -> Iterator[Diagnostic]:

@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import os
+import re
 import signal
 import sys
 import unicodedata
@@ -76,8 +77,35 @@ def _refuse_repeats(ctx: ClickContext, params: list[Any], args: list[str], stop_
             ctx.fail(f"{uses[0]} was given {len(uses)} times; give it once")
 
 
+def _take_plan(ctx: ClickContext, args: list[str]) -> list[str]:
+    """`--plan YEAR` after the command name, as before it: taken out of the command's own
+    arguments (every command reads some plan) and kept for `_data_dir`."""
+    rest: list[str] = []
+    given: list[str] = []
+    words = iter(args)
+    for word in words:
+        if word == "--":
+            rest.append(word)
+            rest.extend(words)
+            break
+        if word == "--plan":
+            given.append(next(words, ""))
+        elif word.startswith("--plan="):
+            given.append(word.partition("=")[2])
+        else:
+            rest.append(word)
+    if len(given) > 1:
+        ctx.fail(f"--plan was given {len(given)} times; give it once")
+    if given:
+        if not re.fullmatch(r"\d{4}", given[0].strip()):
+            ctx.fail(f"--plan '{given[0]}' is not a plan year such as 2022")
+        ctx.meta["gkledger.plan"] = int(given[0])
+    return rest
+
+
 class _Command(typer.core.TyperCommand):
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
+        args = _take_plan(ctx, args)
         _refuse_repeats(ctx, self.get_params(ctx), args, stop_at_word=False)
         return super().parse_args(ctx, args)
 
@@ -194,6 +222,7 @@ class GlobalOptions:
     data: Path | None = None
     today: str | None = None
     no_cache: bool = False
+    plan: int | None = None
     degraded: bool = False  # a view was shown without some broken progress files: exit 1 at the end
     root: Path | None = None  # the data folder the command read
 
@@ -218,12 +247,24 @@ def main(
     data: DataOption = None,
     today: TodayOption = None,
     no_cache: NoCacheOption = False,
+    plan: Annotated[
+        int | None,
+        typer.Option(
+            "--plan",
+            min=1949,
+            max=2999,
+            help="Which plan, in a repository of several (data/2021/, data/2022/ …); also after the "
+            "command. Default: $GKLEDGER_PLAN, else the plan whose year holds today, else the latest "
+            "before it.",
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", help="Print the version and exit.", is_eager=True, callback=_print_version),
     ] = False,
 ) -> None:
-    ctx.obj = GlobalOptions(data, today, no_cache)
+    ctx.obj = GlobalOptions(data, today, no_cache, plan)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -251,8 +292,34 @@ def _once(local: Any, overall: Any, option: str) -> Any:
 
 
 def _data_dir(ctx: typer.Context, data: Path | None) -> Path:
+    """The folder of the plan a command reads: --data (else $GKLEDGER_DATA, else ./data …), and in
+    a repository of several plans, the one --plan names (else $GKLEDGER_PLAN, else by the day)."""
+    from gkledger.locate import default_plan, plan_years
+
     chosen = _once(data, _settings(ctx).data, "--data")
-    return find_data_dir(chosen, os.environ.get("GKLEDGER_DATA"), Path.cwd())
+    found = find_data_dir(chosen, os.environ.get("GKLEDGER_DATA"), Path.cwd())
+    named = _once(ctx.meta.get("gkledger.plan"), _settings(ctx).plan, "--plan")
+    years = plan_years(found)
+    if not years:
+        return found  # one plan: a plan year asked for is checked against it once it is read
+    env = os.environ.get("GKLEDGER_PLAN", "").strip()
+    if named is None and env:
+        if not re.fullmatch(r"\d{4}", env):
+            _fail(f"$GKLEDGER_PLAN '{env}' is not a plan year such as 2022")
+        named = int(env)
+    year = named if named is not None else default_plan(years, _day_of(ctx))
+    if year not in years:
+        _fail(f"no plan {year} in {shown_path(str(found))}; its plans: {', '.join(map(str, years))}")
+    return found / str(year)
+
+
+def _day_of(ctx: typer.Context) -> dt.date:
+    """The day a command is run for (its --today, the global one, $GKLEDGER_TODAY, else the
+    clock), read without the plan's year: it chooses the plan."""
+    value = ctx.params.get("today") or _settings(ctx).today or os.environ.get("GKLEDGER_TODAY")
+    if not value or str(value).strip().lower() in TODAY_WORDS:
+        return dt.date.today()
+    return parse_typed_date(str(value), dt.date.today().year) or dt.date.today()
 
 
 TODAY_WORDS = frozenset({"today", "今天", "今日"})
@@ -320,6 +387,9 @@ def _obligations(ctx: typer.Context, data: Path | None) -> Obligations:
     snapshot = _snapshot(ctx, root)
     errors = [d for d in snapshot.diagnostics if d.severity == "error"]
     ledger = snapshot.ledger
+    named = ctx.meta.get("gkledger.plan") or _settings(ctx).plan
+    if named is not None and ledger.plan is not None and ledger.plan.year != named:
+        _fail(f"{shown_path(str(root))} holds the plan for {ledger.plan.year}, not {named}")
     if errors:
         from gkledger.render.diagnostics import as_text
 
@@ -355,7 +425,9 @@ def _view_console(ctx: typer.Context, ledger: Ledger) -> Console:
     if root is not None and not bundled and os.path.abspath(root) != os.path.abspath("data"):
         folder = shown_path(os.path.abspath(root))
     console = out.make_console()
-    out.ledger_line(console, ledger.plan.title if ledger.plan else None, folder, bundled)
+    end = dt.date(ledger.plan.year, 12, 31) if ledger.plan else None
+    ended = end if end is not None and _day_of(ctx) > end else None
+    out.ledger_line(console, ledger.plan.title if ledger.plan else None, folder, bundled, ended)
     return console
 
 
@@ -396,13 +468,36 @@ def check(
 ) -> None:
     """Validate the ledger: every problem in every file, each with its file:line:column.
 
-    Exit 0 when there are no errors (warnings are listed but pass), 1 when there are.
+    In a repository of several plans, every plan (or the one --plan names), and each task's
+    carried_from against the plan it names. Exit 0 when there are no errors (warnings are listed
+    but pass), 1 when there are.
 
     Example: gkledger check --format github
     """
+    from gkledger.checks import carried_references
+    from gkledger.locate import plan_years
     from gkledger.render.diagnostics import as_github, as_json, as_text
 
-    diagnostics: list[Diagnostic] = _snapshot(ctx, _data_dir(ctx, data), no_cache).diagnostics
+    chosen = _once(data, _settings(ctx).data, "--data")
+    found = find_data_dir(chosen, os.environ.get("GKLEDGER_DATA"), Path.cwd())
+    years = plan_years(found)
+    named = ctx.meta.get("gkledger.plan") or _settings(ctx).plan or os.environ.get("GKLEDGER_PLAN")
+    roots = [found / str(y) for y in years] if years and not named else [_data_dir(ctx, data)]
+    snapshots = {root: _snapshot(ctx, root, no_cache) for root in roots}
+    tasks_of: dict[int, set[str]] = {}
+    for year in years:
+        root = found / str(year)
+        ledger = snapshots[root].ledger if root in snapshots else _snapshot(ctx, root, no_cache).ledger
+        tasks_of[year] = {task.id for task in ledger.tasks}
+    diagnostics: list[Diagnostic] = []
+    seen: set[tuple[object, ...]] = set()
+    for snapshot in snapshots.values():
+        found_here = [*snapshot.diagnostics, *carried_references(snapshot.ledger, tasks_of)]
+        for diagnostic in found_here:  # the shared units.yaml speaks once, not once per plan
+            key = (diagnostic.source, diagnostic.code, diagnostic.message)
+            if key not in seen:
+                seen.add(key)
+                diagnostics.append(diagnostic)
     render = {CheckFormat.text: as_text, CheckFormat.json: as_json, CheckFormat.github: as_github}[fmt]
     sys.stdout.write(render(diagnostics))
     raise typer.Exit(EXIT_PROBLEMS if has_errors(diagnostics) else EXIT_OK)
@@ -914,6 +1009,173 @@ def show(
     )
 
 
+class ReviewFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+@app.command(cls=_Command)
+def review(
+    ctx: typer.Context,
+    year: Annotated[
+        int | None,
+        typer.Argument(
+            min=1949,
+            max=2999,
+            help="The plan year. Default: the plan --plan or the day picks.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[ReviewFormat, typer.Option("--format", "-f", help="Output format.")] = ReviewFormat.table,
+    today: TodayOption = None,
+    data: DataOption = None,
+) -> None:
+    """回头看 of a plan, ended or running: per unit, what was never done, what was done late and by
+    how many days, what was waived and why, and the 按期办结率 per unit and in total.
+
+    --format md reads as the 回头看 section of a 政府信息公开工作年度报告; csv lists the items.
+
+    Example: gkledger review 2021 --format md > 回头看.md
+    """
+    from gkledger.review import review as build_review
+
+    if year is not None:
+        ctx.meta["gkledger.plan"] = _once(year, ctx.meta.get("gkledger.plan"), "the plan year")
+    obligations = _obligations(ctx, data)
+    ledger = obligations.ledger
+    day = _today(ctx, today)
+    found = build_review(obligations, day, ledger.settings.soon_days)
+    if fmt is ReviewFormat.table:
+        from gkledger.render import console as out
+
+        out.review_view(_view_console(ctx, ledger), found)
+        return
+    from gkledger.render.review import OUTCOME_COLUMNS, review_markdown, review_record, review_rows
+
+    if fmt is ReviewFormat.md:
+        sys.stdout.write(review_markdown(found))
+    elif fmt is ReviewFormat.json:
+        from gkledger.render.records import to_json
+
+        sys.stdout.write(to_json(review_record(found)))
+    else:
+        from gkledger.render.records import to_csv
+
+        sys.stdout.write(to_csv(review_rows(found), OUTCOME_COLUMNS))
+
+
+@app.command(cls=_Command)
+def carry(
+    ctx: typer.Context,
+    year: Annotated[
+        int, typer.Argument(min=1949, max=2999, help="The plan to carry from.", show_default=False)
+    ],
+    to: Annotated[
+        int, typer.Option("--to", min=1949, max=2999, help="The plan to carry into.", show_default=False)
+    ],
+    deadline: Annotated[
+        str | None,
+        typer.Option(
+            "--deadline",
+            help="The carried tasks' 完成时限 (2022年6月底 …). Default: the original one when it "
+            "reads in the new year without a year of its own, else 年底前.",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be carried; write nothing.")
+    ] = False,
+    today: TodayOption = None,
+    data: DataOption = None,
+) -> None:
+    """Carry what a plan left open into a later plan: one task per open task, owed by exactly the
+    units that had not finished it, text verbatim, with carried_from: "2021#5".
+
+    Both plans live in one repository (data/2021/, data/2022/; gkledger init . --year 2022 adds
+    one). Running it again adds nothing twice. The new tasks.yaml is checked and read back
+    before it is written, atomically.
+
+    Example: gkledger carry 2021 --to 2022 --deadline 2022年6月底
+    """
+    from gkledger.atomic import WriteRefused, commit
+    from gkledger.carry import append_tasks, reads_back
+    from gkledger.carry import carry as carry_over
+    from gkledger.deadlines import DeadlineError, parse_deadline
+    from gkledger.load import load, read_tasks_text
+    from gkledger.locate import TASKS_FILE, is_bundled, plan_years
+
+    if to <= year:
+        _fail(f"--to {to} must be a later plan than {year}")
+    found = find_data_dir(
+        _once(data, _settings(ctx).data, "--data"), os.environ.get("GKLEDGER_DATA"), Path.cwd()
+    )
+    years = plan_years(found)
+    for wanted in (year, to):
+        if wanted not in years:
+            _fail(
+                f"no plan {wanted} in {shown_path(str(found))}"
+                + (f"; its plans: {', '.join(map(str, years))}" if years else "; it holds one plan")
+                + f" (add one with: gkledger init . --year {wanted})"
+            )
+    source, target = found / str(year), found / str(to)
+    if is_bundled(found) or is_bundled(target):
+        _fail("the ledger bundled with gkledger is never written to; start your own with gkledger init")
+    if deadline is not None:
+        try:
+            parse_deadline(deadline, to)
+        except DeadlineError as exc:
+            _fail(f"--deadline: {exc}")
+    day = _today(ctx, today)
+    loaded = {}
+    for root in (source, target):
+        snapshot = _snapshot(ctx, root)
+        errors = [d for d in snapshot.diagnostics if d.severity == "error"]
+        if errors:
+            from gkledger.render.diagnostics import as_text
+
+            sys.stderr.write(as_text(errors))
+            _fail(f"the plan in {shown_path(str(root))} has errors; fix them first", EXIT_PROBLEMS)
+        loaded[root] = snapshot
+    carried = carry_over(
+        Obligations(loaded[source].ledger, owners=loaded[source].owners), loaded[target].ledger, day, deadline
+    )
+    if not carried:
+        typer.echo(f"Nothing to carry: every task of {year} is finished, or already carried into {to}.")
+        return
+    path = target / TASKS_FILE
+    old = path.read_bytes()
+    bom = b"\xef\xbb\xbf" if old.startswith(b"\xef\xbb\xbf") else b""
+    text = append_tasks(old[len(bom) :].decode("utf-8"), carried)
+    new = bom + text.encode("utf-8")
+    after, _ = read_tasks_text(new, str(path))
+    if not reads_back(loaded[target].ledger.tasks, after, carried):
+        _fail(
+            f"{shown_path(str(path))} would not read back as meant (its layout); nothing was written",
+            EXIT_PROBLEMS,
+        )
+    problems = [d for d in load(target, {path: new}).diagnostics if d.severity == "error"]
+    if problems:
+        from gkledger.render.diagnostics import as_text
+
+        sys.stderr.write(as_text(problems))
+        _fail("the carried tasks would make the plan invalid; nothing was written", EXIT_PROBLEMS)
+    for task in carried:
+        typer.echo(
+            f"{'Would carry' if dry_run else 'Carried'} {year}#{task.source.id} → task {task.id}, "
+            f"owed by {len(task.units)} unit{'s' * (len(task.units) != 1)}: {'、'.join(task.units)}; "
+            f"完成时限 {task.deadline}"
+        )
+    if dry_run:
+        return
+    try:
+        commit({path: new})
+    except (WriteRefused, OSError) as exc:
+        _fail(f"cannot write {shown_path(str(path))}: {exc}", EXIT_PROBLEMS)
+    typer.echo(f"{len(carried)} tasks carried into {shown_path(str(path))}", err=True)
+
+
 ReplaceOption = Annotated[
     bool,
     typer.Option("--replace", help="Rewrite the task's existing record for the unit instead of refusing."),
@@ -1364,6 +1626,53 @@ def bulletin(
     typer.echo(f"Wrote {output}", err=True)
 
 
+def _add_plan(data: Path, year: int) -> None:
+    """Add the plan for `year` to a ledger repository: data/<year>/ beside the others. A ledger of
+    one plan (data/tasks.yaml) first moves that plan into data/<its year>/, its files unchanged but
+    for their schema line, so that both plans share data/units.yaml."""
+    from gkledger.atomic import write_atomic
+    from gkledger.load import read_plan_year
+    from gkledger.locate import PROGRESS_MODELINE, TASKS_MODELINE, is_bundled, plan_years
+    from gkledger.scaffold import deeper, plan_files
+
+    if is_bundled(data):
+        _fail("the ledger bundled with gkledger is never written to; start your own with gkledger init")
+    years = plan_years(data)
+    if year in years or (data / str(year)).exists():
+        _fail(f"{shown_path(str(data / str(year)))} already exists")
+    single = data / "tasks.yaml"
+    if single.is_file():
+        old = read_plan_year(single.read_bytes(), str(single))
+        if old is None:
+            _fail(f"{shown_path(str(single))} has no readable plan year; fix it (gkledger check) first")
+        if old == year:
+            _fail(f"{shown_path(str(data))} already holds the plan for {year}")
+        moved = data / str(old)
+        moved.mkdir()
+        os.rename(single, moved / "tasks.yaml")
+        if (data / PROGRESS_DIR).is_dir():
+            os.rename(data / PROGRESS_DIR, moved / PROGRESS_DIR)
+        for path, modeline in [
+            (moved / "tasks.yaml", TASKS_MODELINE),
+            *((p, PROGRESS_MODELINE) for p in sorted((moved / PROGRESS_DIR).glob("*.yaml"))),
+        ]:
+            text = path.read_bytes()
+            if text.startswith(modeline.encode("utf-8")):
+                write_atomic(path, deeper(modeline).encode("utf-8") + text[len(modeline.encode("utf-8")) :])
+        typer.echo(
+            f"Moved the plan for {old} into {shown_path(str(moved))}/ (units.yaml stays shared)", err=True
+        )
+    for name, content in plan_files(year).items():
+        path = data.parent / name
+        _write_output(path, content, make_folders=True)
+        typer.echo(f"Wrote {path}", err=True)
+    typer.echo(
+        f"Next: gkledger import TABLE --year {year} -o {shown_path(str(data / str(year) / 'tasks.yaml'))}; "
+        f"gkledger carry {year - 1} --to {year} if last year left work open",
+        err=True,
+    )
+
+
 def _write_files(root: Path, files: dict[str, bytes], force: bool) -> None:
     existing = [name for name in files if (root / name).exists()]
     if existing and not force:
@@ -1435,6 +1744,9 @@ def init(
     from gkledger.scaffold import files
 
     plan_year = year if year is not None else _today(ctx, today).year
+    if (folder / "data" / "units.yaml").is_file() and not force:
+        _add_plan(folder / "data", plan_year)  # a repository that has its ledger: one more plan
+        return
     made = files(plan_year)
     if units_roster is not None:
         made["data/units.yaml"] = _roster_text(units_roster, None)[0].encode("utf-8")

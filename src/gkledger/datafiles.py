@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gkledger.diagnostics import Diagnostic
-from gkledger.locate import PROGRESS_DIR, TASKS_FILE, UNITS_FILE
+from gkledger.locate import PROGRESS_DIR, TASKS_FILE, UNITS_FILE, is_plan_folder
 from gkledger.model import Source
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -136,7 +136,10 @@ def list_files(root: Path) -> Listing:
             "point --data at the folder holding tasks.yaml and units.yaml",
         )
         return Listing(root, (), (missing,))
-    files = [examine(root, UNITS_FILE, True), examine(root, TASKS_FILE, True)]
+    units = examine(root, UNITS_FILE, True)
+    if units.problem is not None and units.problem.code == "GK001" and is_plan_folder(root):
+        units = examine(root.parent, UNITS_FILE, True)  # a plan of several shares the data folder's
+    files = [units, examine(root, TASKS_FILE, True)]
     folder = root / PROGRESS_DIR
     problems: list[Diagnostic] = []
     if folder.is_symlink() and _outside(folder, root):

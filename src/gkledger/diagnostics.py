@@ -46,6 +46,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GK204": ("error", "a task id that is not one trimmed, printable token"),
     "GK205": ("warning", "a part of a task's owners phrase is not yet assigned to units (unresolved)"),
     "GK206": ("error", "a task's lead unit does not owe the task"),
+    "GK207": ("error", "a carried_from that names no task of an earlier plan of the repository"),
     # Units and selectors
     "GK301": ("error", "a unit name or alias is used twice"),
     "GK302": ("error", "a parent that is not a unit"),

@@ -59,6 +59,7 @@ TASK_FIELDS = (
     "deadline",
     "remark",
     "note",
+    "carried_from",
 )
 UNIT_FIELDS = (
     "name",
@@ -152,6 +153,14 @@ def read_tasks_text(data: bytes, path: str = "tasks.yaml") -> tuple[list[Task], 
     out.extend(problems)
     _, _, tasks = _read_tasks(path, value, out)
     return tasks, out
+
+
+def read_plan_year(data: bytes, path: str = "tasks.yaml") -> int | None:
+    """The plan year a tasks.yaml text names, or None when it cannot be read."""
+    out: list[Diagnostic] = []
+    value, problems = parse(path, data)
+    plan, _, _ = _read_tasks(path, value, out)
+    return plan.year if plan is not None and not problems else None
 
 
 def read_progress(file: DataFile, data: Data) -> tuple[list[Record], list[Diagnostic]]:
@@ -473,6 +482,7 @@ def _read_task(path: str, node: Value, year: int | None, out: list[Diagnostic]) 
         source=fields.source,
         lead=lead,
         unresolved=unresolved,
+        carried_from=fields.text("carried_from"),
     )
 
 

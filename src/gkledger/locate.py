@@ -5,7 +5,9 @@ Kept apart from loading so that commands served from the cache never import the 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from pathlib import Path
 
 from gkledger.model import shown_path
@@ -74,14 +76,45 @@ def is_bundled(root: Path) -> bool:
 
 
 def find_data_dir(explicit: Path | None, env: str | None, cwd: Path) -> Path:
-    """--data, else $GKLEDGER_DATA, else ./data or the nearest parent's data/ with tasks.yaml,
-    else the bundled ledger."""
+    """--data, else $GKLEDGER_DATA, else ./data or the nearest parent's data/ holding a plan
+    (tasks.yaml, or plan folders 2021/, 2022/ …), else the bundled ledger."""
     if explicit is not None:
         return explicit
     if env:
         return Path(env)
     for folder in (cwd, *cwd.parents):
         candidate = folder / "data"
-        if (candidate / TASKS_FILE).is_file():
+        if (candidate / TASKS_FILE).is_file() or plan_years(candidate):
             return candidate
     return bundled_ledger()
+
+
+# Several plans in one repository: data/units.yaml shared, data/2021/tasks.yaml and progress/,
+# data/2022/… (a plan folder may hold its own units.yaml to override the shared one).
+_PLAN_FOLDER = re.compile(r"^\d{4}$")
+
+
+def plan_years(data: Path) -> list[int]:
+    """The plan years of a data folder laid out as one folder per plan, oldest first; empty for the
+    one-plan layout (data/tasks.yaml)."""
+    if (data / TASKS_FILE).is_file():
+        return []
+    try:
+        with os.scandir(data) as entries:
+            names = [e.name for e in entries if e.is_dir() and _PLAN_FOLDER.match(e.name)]
+    except OSError:
+        return []
+    return sorted(int(name) for name in names if (data / name / TASKS_FILE).is_file())
+
+
+def is_plan_folder(root: Path) -> bool:
+    """A plan's folder in the several-plans layout: named for its year, inside a data folder."""
+    return bool(_PLAN_FOLDER.match(root.name)) and (root.parent / UNITS_FILE).is_file()
+
+
+def default_plan(years: list[int], today: dt.date) -> int:
+    """The plan whose year holds today, else the latest before it, else the first."""
+    if today.year in years:
+        return today.year
+    before = [year for year in years if year < today.year]
+    return before[-1] if before else years[0]

@@ -157,6 +157,7 @@ class Task:
     source: Source
     lead: Selector | None = None  # who leads (牵头); they owe the task too
     unresolved: tuple[str, ...] = ()  # parts of `owners` not yet assigned to units, verbatim
+    carried_from: str | None = None  # "2021#5": carried over, still open, from an earlier plan
 
     @property
     def due(self) -> dt.date | None:

@@ -18,8 +18,9 @@ def _template(name: str) -> str:
     return resources.files("gkledger").joinpath("scaffold", name).read_text(encoding="utf-8")
 
 
-def empty_plan(year: int, title: str) -> str:
-    return f"""{TASKS_MODELINE}# The task ledger (任务台账) of {title}.
+def empty_plan(year: int, title: str, in_plan_folder: bool = False) -> str:
+    modeline = deeper(TASKS_MODELINE) if in_plan_folder else TASKS_MODELINE
+    return f"""{modeline}# The task ledger (任务台账) of {title}.
 #
 # Copy each row of the notice's table verbatim: id (序号), section and item (任务名称), text (具体任务),
 # owners (责任单位) and deadline (完成时限); owed_by says who owes the row, as a selector over
@@ -42,6 +43,21 @@ tasks: []
 #    owed_by: [{{group: 旗县区}}]
 #    deadline: {year}年12月底
 """
+
+
+def deeper(modeline: str) -> str:
+    """A schema modeline for a file one folder further down (data/2022/ rather than data/)."""
+    return modeline.replace("$schema=", "$schema=../", 1)
+
+
+def plan_files(year: int) -> dict[str, bytes]:
+    """A new plan's files in a repository of several: data/<year>/tasks.yaml and progress/."""
+    title = f"{year}年政务公开工作要点"
+    readme = (bundled_ledger() / "progress" / "README.md").read_text(encoding="utf-8")
+    return {
+        f"data/{year}/tasks.yaml": empty_plan(year, title, in_plan_folder=True).encode("utf-8"),
+        f"data/{year}/progress/README.md": readme.encode("utf-8"),
+    }
 
 
 def files(year: int) -> dict[str, bytes]:

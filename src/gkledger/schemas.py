@@ -91,6 +91,11 @@ def tasks_schema() -> Schema:
                 "description": "who owes the task; [] only while every part is unresolved",
             },
             "lead": {"$ref": "#/$defs/selector", "description": "who leads (牵头); they owe it too"},
+            "carried_from": {
+                **TEXT,
+                "pattern": r"^\d{4}#\S+$",
+                "description": "YYYY#id: the task of an earlier plan this one carries over (gkledger carry)",
+            },
             "unresolved": {
                 **NAMES,
                 "description": "parts of owners not yet assigned to units, verbatim (a warning)",

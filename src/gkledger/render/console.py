@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from gkledger.collect import RowResult
     from gkledger.links import LinkResult
     from gkledger.query import TaskGroup
+    from gkledger.review import Review
 
 STYLES: dict[Status, str] = {
     "late": "bold red",
@@ -306,9 +307,13 @@ def summary_line(summary: Summary) -> Text:
     return line
 
 
-def ledger_line(console: Console, title: str | None, folder: str | None, bundled: bool) -> None:
-    """Which ledger a view shows."""
+def ledger_line(
+    console: Console, title: str | None, folder: str | None, bundled: bool, ended: dt.date | None = None
+) -> None:
+    """Which ledger a view shows, and whether its plan is over (statuses are then final)."""
     line = Text("台账: ", style="dim").append(title or "(no plan title)", style="bold")
+    if ended is not None:
+        line.append(f" · 计划已于{ended.isoformat()}结束", style="bold yellow")
     if folder and not bundled:
         line.append(f" · {folder}", style="dim")
     console.print(line)
@@ -630,3 +635,66 @@ def link_progress(total: int) -> Iterator[Callable[[object], None]]:
     ) as progress:
         job = progress.add_task("links", total=total)
         yield lambda _result: progress.advance(job)
+
+
+def review_view(console: Console, review: Review) -> None:
+    """回头看: each unit's result, worst first, with a 合计 row; then every item that was never done,
+    done late (by how many days) or waived (and why)."""
+    as_of = review.ended or review.today
+    state = f"计划已于{review.ended.isoformat()}结束" if review.ended else f"截至{review.today.isoformat()}"
+    columns = [
+        Column("单位 Unit", folds=True),
+        Column("应办结 Due", "right"),
+        Column("按期 On time", "right"),
+        Column("逾期办结 Late", "right"),
+        Column("未办结 Never", "right"),
+        Column("免办 Waived", "right"),
+        Column("按期办结率 Rate", "right"),
+    ]
+    rows: list[list[Cell] | None] = []
+    for unit in review.units:
+        s = unit.summary
+        rows.append(
+            [
+                unit.unit.name,
+                str(s.due_so_far),
+                str(s.on_time),
+                str(len(unit.done_late)),
+                Text(str(len(unit.never_done)), style=STYLES["late"] if unit.never_done else ""),
+                str(len(unit.waived)),
+                rate_text(s.on_time_rate),
+            ]
+        )
+    total = review.total
+    rows.append(SECTION)
+    rows.append(
+        [
+            "合计 Total",
+            str(total.due_so_far),
+            str(total.on_time),
+            str(review.done_late),
+            str(review.never_done),
+            str(review.waived),
+            rate_text(total.on_time_rate),
+        ]
+    )
+    console.print(
+        fitted_table(console, f"回头看 Review · {state} · as of {as_of.isoformat()}", columns, rows)
+    )
+    detail = [
+        Column("单位 Unit", folds=True),
+        Column("序号"),
+        Column("情况 Outcome", flexible=True, wrap=True),
+    ]
+    found: list[list[Cell] | None] = []
+    for unit in review.units:
+        for row in unit.never_done:
+            outcome = Text(f"未办结 (到期 {row.due.isoformat()})", style=STYLES["late"])
+            found.append([unit.unit.name, row.task_label, outcome])
+        for row, days in unit.done_late:
+            found.append([unit.unit.name, row.task_label, f"逾期{days}天办结 ({_evidence(row)})"])
+        for row in unit.waived:
+            reason = row.record.waived if row.record is not None else ""
+            found.append([unit.unit.name, row.task_label, f"免于办理: {reason}"])
+    if found:
+        console.print(fitted_table(console, "未办结 · 逾期办结 · 免办 Items", detail, found))
