@@ -77,6 +77,9 @@ def test_an_ended_plan_says_so_in_every_view(cli: Cli, repository: Path) -> None
     assert "结束" not in running
     status = cli("status", "--data", str(repository), "--plan", "2021", "--today", "2022-03-01")
     assert "计划已于2021-12-31结束" in status.stdout.splitlines()[0]
+    assert "最终结果 Final (2021年计划已结束)" in status.stdout
+    now = cli("status", "--data", str(repository), "--plan", "2022", "--today", "2022-03-01")
+    assert "最终结果" not in now.stdout and "全部 All units" in now.stdout
 
 
 def test_records_go_into_the_chosen_plan(cli: Cli, repository: Path) -> None:

@@ -708,7 +708,9 @@ def status(
         summaries = unit_summaries(obligations, day, soon_days, every)
         if fmt is ListFormat.table:
             limit = None if all_units else out.OVERVIEW_ROWS
-            out.units_overview(_view_console(ctx, ledger), summaries, summarise(every, day), day, limit)
+            end = dt.date(ledger.plan.year, 12, 31) if ledger.plan else None
+            console = _view_console(ctx, ledger)
+            out.units_overview(console, summaries, summarise(every, day), day, limit, end)
         else:
             from gkledger.render.records import summary_record, to_csv, to_json
 

@@ -342,9 +342,11 @@ def units_overview(
     overall: Summary,
     today: dt.date,
     limit: int | None = OVERVIEW_ROWS,
+    ended: dt.date | None = None,
 ) -> None:
     """One row per unit, worst first: counts, a bar of how much is finished, and the on-time rate;
-    the `limit` worst when there are more (the output says how many are left out)."""
+    the `limit` worst when there are more (the output says how many are left out). The total of a
+    plan past its last day (`ended`) is its final result."""
     hidden = len(summaries) - limit if limit is not None and len(summaries) > limit else 0
     if hidden:
         summaries = summaries[:limit]
@@ -387,7 +389,10 @@ def units_overview(
                 style="dim",
             )
         )
-    console.print(Text("全部 All units: ").append_text(summary_line(overall)))
+    label = "全部 All units: "
+    if overall.unit is None and ended is not None and today > ended:
+        label = f"最终结果 Final ({ended.year}年计划已结束): "
+    console.print(Text(label).append_text(summary_line(overall)))
 
 
 def obligation_list(console: Console, title: str, rows: Sequence[Row]) -> None:
