@@ -45,9 +45,17 @@ _LEVEL_PREFIXES = ("自治区", "省", "市", "县", "区", "旗")
 
 def plain(text: str) -> str:
     """A phrase as compared: NFKC (full-width ，；（） made ASCII), no spaces, no quotes, no final
-    full stop."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    full stop; a line break between names separates them as 、 would."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES).strip()
+    text = re.sub(r"\s*\n\s*", "、", text)
     return re.sub(r"\s+", "", text).rstrip("。.;,、")
+
+
+# "牵头单位：A；配合单位：B" in one cell (as `import` writes two columns into `owners`)
+_LABELLED = re.compile(
+    r"^牵头(?:单位|部门)?:(?P<lead>[^;]*?)(?:;(?:配合|协办|责任|参与)(?:单位|部门)?:(?P<others>.*))?$"
+)
+_LEAD_MARK = re.compile(r"\(牵头(?:单位|部门)?\)$")  # "市财政局（牵头）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,10 +124,22 @@ class Vocabulary:
         text = plain(phrase)
         if text.endswith("要"):  # a cell cut off mid-sentence: "各类规划编制和审批机关要"
             text = text[:-1]
+        labelled = _LABELLED.match(text)
+        if labelled:
+            return self.read_columns(labelled.group("lead"), labelled.group("others") or "")
+        if "(牵头" in text:
+            return self._marked_lead(text)
         lead_text, rest = _lead_and_rest(text)
         lead, lead_open = self.read_list(lead_text) if lead_text else ((), ())
         owed, open_parts = self.read_list(rest) if rest else ((), ())
         return Reading(_merged((*lead, *owed)), _merged(lead), (*lead_open, *open_parts))
+
+    def _marked_lead(self, text: str) -> Reading:
+        """ "市审计局、市财政局（牵头）": the parts marked 牵头 lead."""
+        lead_parts = [p for p in self.split(text) if _LEAD_MARK.search(p)]
+        lead, lead_open = self.read_list("、".join(_LEAD_MARK.sub("", p) for p in lead_parts))
+        owed, open_parts = self.read_list(re.sub(r"\(牵头(?:单位|部门)?\)", "", text))
+        return Reading(_merged(owed), _merged(lead), tuple(dict.fromkeys((*lead_open, *open_parts))))
 
     def read_columns(self, lead_phrase: str, others_phrase: str) -> Reading:
         """A table's separate 牵头单位 and 配合单位 (or 责任单位) columns."""
@@ -136,7 +156,7 @@ class Vocabulary:
         terms: list[Term] = []
         unresolved: list[str] = []
         scope: _Scope | None = None  # a scope whose roles a list goes on naming
-        parts = [part for part in (_clean(p) for p in self.split(text)) if part]
+        parts = self._joined([part for part in (_clean(p) for p in self.split(text)) if part])
         closed = len(parts) > 1 and parts[-1] in _GENERIC
         if closed:
             parts.pop()  # "发改、财政等部门": the closing noun of the list
@@ -158,9 +178,34 @@ class Vocabulary:
                 terms.extend(found)
         return tuple(terms), tuple(unresolved)
 
+    def _joined(self, parts: list[str]) -> list[str]:
+        """ "各旗、县、区人民政府" lists the letters of one name: the run of one-character parts is
+        joined with the part after it when, and only when, the whole is a name the ledger knows."""
+        out: list[str] = []
+        i = 0
+        while i < len(parts):
+            j = i
+            while j < len(parts) and len(parts[j].removeprefix("各")) == 1:
+                j += 1
+            if j > i and j < len(parts):
+                whole = "".join(parts[i : j + 1])
+                if self.scope_of(whole) is not None or self.exact(whole) is not None:
+                    out.append(whole)
+                    i = j + 1
+                    continue
+            out.append(parts[i])
+            i += 1
+        return out
+
     def split(self, text: str) -> list[str]:
         """Parts of a list: split at separators and conjunctions outside the protected words."""
         covered = bytearray(len(text))
+        depth = 0
+        for position, char in enumerate(text):  # "各县(市、区)人民政府": a list in brackets is one name
+            depth += char == "("
+            if depth:
+                covered[position] = 1
+            depth -= char == ")" and depth > 0
         for word in self.protected:
             start = text.find(word)
             while start >= 0:
@@ -216,6 +261,9 @@ class Vocabulary:
             return (Term(group=(self.groups[name],)),)
         if name in self.kinds:
             return (Term(kind=(self.kinds[name],)),)
+        compact = re.sub(r"[()、,]", "", name)  # "县(市、区)" is the kind 县市区
+        if compact != name and (compact in self.groups or compact in self.kinds):
+            return self.collection(compact)
         match = re.fullmatch(r"([^()]+)\(([^()]+)\)", name)
         if match and match.group(1) in self.kinds and match.group(2) in self.kinds:
             return (Term(kind=(self.kinds[match.group(1)], self.kinds[match.group(2)])),)
@@ -271,6 +319,8 @@ class Vocabulary:
         """ "X级以上" where X is a kind or group but "X级以上" is not a group: X's units and every
         unit above them."""
         terms = self.collection(name)
+        if terms is None and f"{name}级" in self.index.levels:
+            terms = (Term(level=(f"{name}级",)),)  # 县级以上: the units of level 县级, and above
         if terms is None:
             return None
         units = self.index.select(Selector(terms))
