@@ -103,17 +103,31 @@ def _take_plan(ctx: ClickContext, args: list[str]) -> list[str]:
     return rest
 
 
+def _without_placeholders(params: list[Any]) -> list[Any]:
+    """Flags take no value: help shows `--all`, not `--all <bool>`."""
+    for param in params:
+        if getattr(param, "is_flag", False):
+            param.metavar = ""
+    return params
+
+
 class _Command(typer.core.TyperCommand):
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
         args = _take_plan(ctx, args)
         _refuse_repeats(ctx, self.get_params(ctx), args, stop_at_word=False)
         return super().parse_args(ctx, args)
 
+    def get_params(self, ctx: ClickContext) -> list[Any]:
+        return _without_placeholders(super().get_params(ctx))
+
 
 class _Group(typer.core.TyperGroup):
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
         _refuse_repeats(ctx, self.get_params(ctx), args, stop_at_word=True)
         return super().parse_args(ctx, args)
+
+    def get_params(self, ctx: ClickContext) -> list[Any]:
+        return _without_placeholders(super().get_params(ctx))
 
     def invoke(self, ctx: ClickContext) -> Any:
         result = super().invoke(ctx)
@@ -1428,7 +1442,7 @@ def export(
     xlsx: the 台账 in the notice's layout, the tasks × units matrix with 红黄绿 fills, and per-unit
     按期办结率 (needs -o). csv / json: one row per obligation (CSV is UTF-8 with a BOM; cells that
     would run as formulas are neutralised). html: one self-contained page. ics: one all-day event per
-    deadline. xlsx, html and ics need the extra: pip install 'gkledger[export]'.
+    deadline. xlsx, html and ics need the extra: pip install 'gkledger\\[export]'.
 
     Example: gkledger export --format xlsx -o 台账.xlsx --today 2021-09-01
     """
@@ -1925,7 +1939,7 @@ def links(
 
     Broken: 4xx/5xx, DNS failure, refused, timeout, TLS problems, redirect loops, or a page that no
     longer mentions a record's `expect` terms. Exit 1 when any link is broken. Results are kept for a
-    day in the user's cache folder (--fresh ignores them). Needs: pip install 'gkledger[links]'.
+    day in the user's cache folder (--fresh ignores them). Needs: pip install 'gkledger\\[links]'.
 
     Example: gkledger links --unit 回民区 --format json
     """
@@ -1990,7 +2004,7 @@ def form(
 
     Each lists the unit's open obligations; only 完成日期, 佐证链接, 免办理由 and 说明 can be filled
     in. The workbook knows its plan and unit, so collect refuses a form of another unit or plan.
-    Needs: pip install 'gkledger[export]'.
+    Needs: pip install 'gkledger\\[export]'.
 
     Examples: gkledger form --unit 回民区;  gkledger form --all -o 填报表/
     """
