@@ -181,7 +181,7 @@ DataOption = Annotated[
         "--data",
         metavar="DIR",
         help="The ledger's data folder. Default: $GKLEDGER_DATA, else ./data or the nearest parent's "
-        "data/ holding tasks.yaml, else the ledger bundled with gkledger.",
+        "data/ holding a plan, else the ledger bundled with gkledger.",
         show_default=False,
     ),
 ]
@@ -195,6 +195,19 @@ TodayOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+def _complete_units(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Unit names for shell completion: the canonical names and aliases starting with what was
+    typed (every one of them is accepted as --unit)."""
+    try:
+        ledger = _snapshot(ctx, _data_dir(ctx, ctx.params.get("data"))).ledger
+    except (Exception, SystemExit):  # completion must never fail loudly
+        return []
+    names = (name for unit in ledger.units for name in (unit.name, *unit.aliases))
+    return list(dict.fromkeys(name for name in names if name.startswith(incomplete)))
+
+
 UnitOption = Annotated[
     str | None,
     typer.Option(
@@ -203,6 +216,7 @@ UnitOption = Annotated[
         metavar="UNIT",
         help="A unit: canonical name, official full name or alias (财政局, 和林格尔县).",
         show_default=False,
+        autocompletion=_complete_units,
     ),
 ]
 SoonOption = Annotated[
@@ -267,6 +281,7 @@ def main(
             "--plan",
             min=1949,
             max=2999,
+            metavar="YEAR",
             help="Which plan, in a repository of several (data/2021/, data/2022/ …); also after the "
             "command. Default: $GKLEDGER_PLAN, else the plan whose year holds today, else the latest "
             "before it.",
@@ -774,7 +789,12 @@ def _entry_dates(ctx: typer.Context, ledger: Ledger, required: bool) -> dict[tup
 UnitsOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--unit", "-u", metavar="UNIT", help="Only these units (repeat it for several).", show_default=False
+        "--unit",
+        "-u",
+        metavar="UNIT",
+        help="Only these units (repeat it for several).",
+        show_default=False,
+        autocompletion=_complete_units,
     ),
 ]
 KindOption = Annotated[
@@ -1048,10 +1068,11 @@ def review(
     today: TodayOption = None,
     data: DataOption = None,
 ) -> None:
-    """回头看 of a plan, ended or running: per unit, what was never done, what was done late and by
-    how many days, what was waived and why, and the 按期办结率 per unit and in total.
+    """回头看 of a plan, ended or running: per unit, what was never done, done late or waived.
 
-    --format md reads as the 回头看 section of a 政府信息公开工作年度报告; csv lists the items.
+    For each unit: what was never done, what was done late and by how many days, what was waived
+    and why, and its 按期办结率; the plan's in total. --format md reads as the 回头看 section of a
+    政府信息公开工作年度报告; csv lists the items.
 
     Example: gkledger review 2021 --format md > 回头看.md
     """
@@ -1106,12 +1127,12 @@ def carry(
     today: TodayOption = None,
     data: DataOption = None,
 ) -> None:
-    """Carry what a plan left open into a later plan: one task per open task, owed by exactly the
-    units that had not finished it, text verbatim, with carried_from: "2021#5".
+    """Carry what a plan left open into a later plan, owed by the units that had not finished it.
 
-    Both plans live in one repository (data/2021/, data/2022/; gkledger init . --year 2022 adds
-    one). Running it again adds nothing twice. The new tasks.yaml is checked and read back
-    before it is written, atomically.
+    One task per open task, text verbatim, with carried_from: "2021#5". Both plans live in one
+    repository (data/2021/, data/2022/; gkledger init . --year 2022 adds one). Running it again
+    adds nothing twice. The new tasks.yaml is checked and read back before it is written,
+    atomically.
 
     Example: gkledger carry 2021 --to 2022 --deadline 2022年6月底
     """
@@ -1190,6 +1211,34 @@ def carry(
     except (WriteRefused, OSError) as exc:
         _fail(f"cannot write {shown_path(str(path))}: {exc}", EXIT_PROBLEMS)
     typer.echo(f"{len(carried)} tasks carried into {shown_path(str(path))}", err=True)
+
+
+COMPLETE_VAR = "_GKLEDGER_COMPLETE"
+
+
+class Shell(StrEnum):
+    bash = "bash"
+    zsh = "zsh"
+    fish = "fish"
+    powershell = "powershell"
+
+
+@app.command(cls=_Command)
+def completion(
+    shell: Annotated[Shell, typer.Argument(help="bash, zsh, fish or powershell.", show_default=False)],
+) -> None:
+    """Print the script that completes gkledger's commands, options and values in a shell.
+
+    Add it to the shell's start-up file: bash: gkledger completion bash >> ~/.bashrc;
+    zsh: gkledger completion zsh >> ~/.zshrc; fish: gkledger completion fish >
+    ~/.config/fish/completions/gkledger.fish; PowerShell: gkledger completion powershell >> $PROFILE.
+
+    Example: eval "$(gkledger completion bash)"
+    """
+    from typer._completion_shared import get_completion_script  # Typer's own scripts
+
+    script = get_completion_script(prog_name="gkledger", complete_var=COMPLETE_VAR, shell=shell.value)
+    sys.stdout.write(script.rstrip("\n") + "\n")
 
 
 ReplaceOption = Annotated[
@@ -1303,6 +1352,7 @@ RequiredUnits = Annotated[
         metavar="UNIT",
         help="The unit: canonical name, official full name or alias; repeat it for several units.",
         show_default=False,
+        autocompletion=_complete_units,
     ),
 ]
 
@@ -2252,6 +2302,12 @@ def run() -> None:
     (about 0.6 ms each, a twentieth of a warm `status`); an app holding just the command being run
     answers the same. Help, typos and everything else go to the whole app."""
     _prepare_streams()
+    if COMPLETE_VAR in os.environ:  # the shell asking for completions (gkledger completion)
+        from typer._completion_classes import completion_init  # what add_completion=True runs
+
+        completion_init()
+        app(prog_name="gkledger", complete_var=COMPLETE_VAR)
+        return
     name = _command_named(sys.argv[1:])
     chosen = [c for c in app.registered_commands if (c.name or getattr(c.callback, "__name__", "")) == name]
     if not chosen:
