@@ -53,3 +53,14 @@ def test_the_overview_keeps_every_count(cli: Cli, shipped: Path, width: int) -> 
         assert line is not None, name
         assert "…" not in line
         assert str(summary["total"]) in line.split()
+
+
+def test_marks_and_bars_are_never_of_ambiguous_width() -> None:
+    """Terminals set up for CJK draw ambiguous-width characters (● ○ █ ░ –) two cells wide, which
+    would push every column after them out of line."""
+    import unicodedata
+
+    from gkledger.render.console import BAR_EMPTY, BAR_FULL, LIGHTS
+
+    for mark in [*LIGHTS.values(), BAR_FULL, BAR_EMPTY]:
+        assert unicodedata.east_asian_width(mark) in ("N", "Na", "H"), mark

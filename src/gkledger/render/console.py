@@ -40,15 +40,18 @@ STYLES: dict[Status, str] = {
     "done-late": "dark_orange",
     "waived": "dim",
 }
+# Marks and bar characters of one cell in every terminal: none is of East Asian "ambiguous"
+# width, which terminals set up for CJK draw two cells wide (● ○ █ ░ – are; these are not).
 LIGHTS: dict[Status, str] = {
-    "late": "●",
-    "due-soon": "●",
-    "pending": "○",
-    "ongoing": "○",
+    "late": "▪",
+    "due-soon": "▪",
+    "pending": "▫",
+    "ongoing": "▫",
     "done": "✔",
     "done-late": "✔",
-    "waived": "–",
+    "waived": "-",
 }
+BAR_FULL, BAR_EMPTY = "▰", "▱"
 GROUPS: tuple[tuple[str, frozenset[Status]], ...] = (
     ("逾期 Late", frozenset({"late"})),
     ("临期 Due soon", frozenset({"due-soon"})),
@@ -106,7 +109,7 @@ class Column:
     wrap: bool = False  # long text wraps onto more lines instead of ending in an ellipsis
     max_width: int | None = None
     optional: bool = False  # left out when the terminal is too narrow for it
-    short_words: int | None = None  # when narrow, keep this many words of each cell (● 逾期 late → ● 逾期)
+    short_words: int | None = None  # when narrow, keep this many words of each cell (▪ 逾期 late → ▪ 逾期)
     folds: bool = False  # when nothing else helps, long values fold onto more lines (never cut)
 
 
@@ -329,7 +332,7 @@ def recorded(console: Console, summary: Summary) -> None:
 
 def _bar(fraction: float, width: int = 10) -> str:
     filled = round(fraction * width)
-    return "█" * filled + "░" * (width - filled)
+    return BAR_FULL * filled + BAR_EMPTY * (width - filled)
 
 
 OVERVIEW_ROWS = 100  # units shown by default; --all-units shows every one
