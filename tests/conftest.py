@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+from gkledger import i18n
 from gkledger.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -106,3 +107,6 @@ def codes(diagnostics: list) -> list[str]:  # type: ignore[type-arg]
 
 
 os.environ.setdefault("NO_COLOR", "1")
+# The tests read English messages; tests of the Chinese ones ask for them (--lang zh).
+os.environ["GKLEDGER_LANG"] = "en"
+i18n.use("en")

@@ -135,7 +135,7 @@ def test_the_console_script_answers_as_the_whole_app(cli: Cli, tmp_path: Path) -
     import sys
 
     args = ["--today", "2021-09-01", "status", "-u", "回民区", "-f", "json", "--data", str(DATA)]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")} | {"GKLEDGER_LANG": "en"}
     env["GKLEDGER_CACHE_DIR"] = str(tmp_path)
     script = subprocess.run(
         [sys.executable, "-m", "gkledger", *args], capture_output=True, text=True, env=env

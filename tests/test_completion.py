@@ -30,7 +30,7 @@ def test_each_shell_gets_its_script(cli: Cli, shell: str, mark: str) -> None:
 
 
 def complete(words: str) -> list[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")} | {"GKLEDGER_LANG": "en"}
     env |= {
         "COMP_WORDS": words,
         "COMP_CWORD": str(len(words.split()) - 1),

@@ -84,7 +84,7 @@ def test_repeated_kills_leave_old_or_new_files(shipped: Path, monkeypatch: pytes
     monkeypatch.chdir(shipped.parent)
     path = shipped / "progress" / "赛罕区.yaml"
     write(path, "# 赛罕区 — by hand\n- task: '4'\n  unit: 赛罕区\n  done: 2021-06-28\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")} | {"GKLEDGER_LANG": "en"}
     rng = random.Random(2021)
     tasks = [
         str(i) for i in (1, 2, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 23, 24, 25)

@@ -26,7 +26,7 @@ def test_importing_the_cli_pulls_in_no_export_library_and_no_yaml() -> None:
 
 
 def test_a_warm_status_does_not_parse_yaml(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")} | {"GKLEDGER_LANG": "en"}
     env["GKLEDGER_CACHE_DIR"] = str(tmp_path)
     run = (
         "import sys\nfrom gkledger.cli import app\n"

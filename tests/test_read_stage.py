@@ -25,7 +25,7 @@ def gkledger(
     *args: str, env: dict[str, str] | None = None, shell_tail: str = ""
 ) -> subprocess.CompletedProcess[str]:
     """gkledger as a user runs it: a process of its own, with a time limit against hangs."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")}
+    base = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")} | {"GKLEDGER_LANG": "en"}
     command = [sys.executable, "-m", "gkledger", *args]
     if shell_tail:
         quoted = " ".join(f"'{part}'" for part in command)

@@ -184,7 +184,7 @@ def test_scalars_read_back_as_the_same_text(text: str) -> None:
 
 
 def gk(*args: str, cwd: Path) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")} | {"GKLEDGER_LANG": "en"}
     return subprocess.Popen(
         [sys.executable, "-m", "gkledger", *args], cwd=cwd, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,

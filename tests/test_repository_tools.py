@@ -204,7 +204,7 @@ def test_the_repositorys_own_pre_commit_hook_is_valid() -> None:
 def test_pre_commit_catches_a_mistake_with_file_and_line(office: Path) -> None:
     if shutil.which("pre-commit") is None or shutil.which("gkledger") is None or shutil.which("git") is None:
         pytest.skip("pre-commit, gkledger or git is not on PATH")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")} | {"GKLEDGER_LANG": "en"}
     env["PRE_COMMIT_HOME"] = str(office.parent / "pre-commit-home")
 
     def run(*argv: str) -> subprocess.CompletedProcess[str]:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
-from gkledger import __version__
+from gkledger import __version__, i18n
 from gkledger.datafiles import MAX_RECORDS, DataFile, FileStat, Listing, list_files, read_bytes, with_overlay
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def _code_digest() -> bytes:
         package = Path(__file__).resolve().parent
         digest = hashlib.blake2b(__version__.encode(), digest_size=16)
         for path in sorted(package.rglob("*")):
-            if path.suffix in (".py", ".j2") and path.is_file():
+            if path.suffix in (".py", ".j2", ".mo") and path.is_file():
                 digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
         _CODE = digest.digest()
     return _CODE
@@ -107,7 +107,8 @@ def _trusted(path: Path) -> bool:
 
 
 def _slot(home: Path, root: Path) -> Path:
-    place = str(root.resolve()).encode("utf-8", "surrogateescape")
+    """One cache file per ledger folder and language (diagnostics are kept in the words shown)."""
+    place = f"{root.resolve()}\0{i18n.current()}".encode("utf-8", "surrogateescape")
     return home / f"{hashlib.blake2b(place, digest_size=12).hexdigest()}.pickle"
 
 

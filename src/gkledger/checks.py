@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 from gkledger.diagnostics import Diagnostic
 from gkledger.fields import closest
+from gkledger.i18n import _, _f
 from gkledger.locate import file_name_problem
 from gkledger.model import Ledger, Record, Selector, Source, Task, Term
 from gkledger.units import UnitIndex
@@ -28,8 +29,8 @@ def unique_task_ids(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
             yield Diagnostic(
                 task.source,
                 "GK201",
-                f"task id '{task.id}' is used twice (first at line {first[task.id]})",
-                "every task needs its own id (the 序号)",
+                _f("task id '{id}' is used twice (first at line {line})", id=task.id, line=first[task.id]),
+                _("every task needs its own id (the 序号)"),
             )
         else:
             first[task.id] = task.source.line
@@ -43,8 +44,8 @@ def task_ids_can_be_typed(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnost
             yield Diagnostic(
                 task.source,
                 "GK204",
-                f"task id {task.id!r} holds spaces or characters that cannot be typed",
-                'write the 序号 as one token, such as "5" or "3.2"',
+                _f("task id {id!r} holds spaces or characters that cannot be typed", id=task.id),
+                _('write the 序号 as one token, such as "5" or "3.2"'),
             )
 
 
@@ -56,8 +57,12 @@ def unit_names_are_file_names(ledger: Ledger, index: UnitIndex) -> Iterator[Diag
             yield Diagnostic(
                 unit.source,
                 "GK306",
-                f"unit name {unit.name!r} cannot name its progress file: {problem}",
-                "use the short name as written on the unit's seal; keep other spellings in aliases",
+                _f(
+                    "unit name {name!r} cannot name its progress file: {problem}",
+                    name=unit.name,
+                    problem=problem,
+                ),
+                _("use the short name as written on the unit's seal; keep other spellings in aliases"),
             )
 
 
@@ -70,14 +75,22 @@ def unique_unit_names(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
                 yield Diagnostic(
                     unit.source,
                     "GK301",
-                    f"'{name}' names both unit '{other}' (line {line}) and unit '{unit.name}'",
-                    "every name and alias must mean exactly one unit",
+                    _f(
+                        "'{name}' names both unit '{other}' (line {line}) and unit '{unit}'",
+                        name=name,
+                        other=other,
+                        line=line,
+                        unit=unit.name,
+                    ),
+                    _("every name and alias must mean exactly one unit"),
                 )
             elif name in owner and name == unit.name:
                 yield Diagnostic(
                     unit.source,
                     "GK301",
-                    f"unit '{name}' is listed twice (first at line {owner[name][1]})",
+                    _f(
+                        "unit '{name}' is listed twice (first at line {line})", name=name, line=owner[name][1]
+                    ),
                 )
             else:
                 owner.setdefault(name, (unit.name, unit.source.line))
@@ -90,8 +103,12 @@ def parents_exist(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
             yield Diagnostic(
                 unit.source,
                 "GK302",
-                f"unit '{unit.name}' has parent '{unit.parent}', which is not a unit",
-                f"did you mean '{suggestion}'?" if suggestion else None,
+                _f(
+                    "unit '{unit}' has parent '{parent}', which is not a unit",
+                    unit=unit.name,
+                    parent=unit.parent,
+                ),
+                _f("did you mean '{name}'?", name=suggestion) if suggestion else None,
             )
 
 
@@ -111,7 +128,7 @@ def no_parent_cycles(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
                     yield Diagnostic(
                         index.by_name[cycle[0]].source,
                         "GK303",
-                        "units are their own ancestors: " + " → ".join([*cycle, parent.name]),
+                        _f("units are their own ancestors: {cycle}", cycle=" → ".join([*cycle, parent.name])),
                     )
                 break
             seen.append(parent.name)
@@ -145,10 +162,14 @@ def _selector_references(selector: Selector, index: UnitIndex, where: str) -> It
                 yield Diagnostic(
                     term.source,
                     "GK304",
-                    f"{where} names {key} '{name}', which no unit has"
+                    _f("{where} names {key} '{name}', which no unit has", where=where, key=key, name=name)
                     if key != "group"
-                    else f"{where} names group '{name}', which is not defined in units.yaml",
-                    f"did you mean '{suggestion}'?" if suggestion else None,
+                    else _f(
+                        "{where} names group '{name}', which is not defined in units.yaml",
+                        where=where,
+                        name=name,
+                    ),
+                    _f("did you mean '{name}'?", name=suggestion) if suggestion else None,
                 )
 
 
@@ -156,24 +177,25 @@ def selectors_resolve(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
     if not ledger.units:
         return  # units.yaml did not load; its own diagnostics say why
     for name, selector in ledger.groups.items():
-        yield from _selector_references(selector, index, f"group '{name}'")
+        yield from _selector_references(selector, index, _f("group '{name}'", name=name))
     for name, selector in ledger.words.items():
-        yield from _selector_references(selector, index, f"word '{name}'")
+        yield from _selector_references(selector, index, _f("word '{name}'", name=name))
     for task in ledger.tasks:
         yield from _lead_and_unresolved(task, index)
         if task.carried_from is not None:
             problem = carried_from_problem(task.carried_from, ledger.plan.year if ledger.plan else None)
             if problem is not None:
-                yield Diagnostic(task.source, "GK207", f"task {task.id}: {problem}", "write it as 2021#5")
+                message = _f("task {id}: {problem}", id=task.id, problem=problem)
+                yield Diagnostic(task.source, "GK207", message, _("write it as 2021#5"))
         if not task.owed_by.terms:
             continue
-        problems = list(_selector_references(task.owed_by, index, f"task {task.id}"))
+        problems = list(_selector_references(task.owed_by, index, _f("task {id}", id=task.id)))
         yield from problems
         if not problems and not index.select(task.owed_by):
             yield Diagnostic(
                 task.owed_by.source,
                 "GK203",
-                f"task {task.id}: 'owed_by' matches no unit, so nobody owes the task",
+                _f("task {id}: 'owed_by' matches no unit, so nobody owes the task", id=task.id),
             )
 
 
@@ -185,9 +207,15 @@ def carried_from_problem(reference: str, plan_year: int | None) -> str | None:
     `gkledger check` across the plans of a repository), or None."""
     match = CARRIED_FROM.fullmatch(reference.strip())
     if match is None:
-        return f"carried_from '{reference}' is not a plan year and a task id (YYYY#id)"
+        return _f(
+            "carried_from '{reference}' is not a plan year and a task id (YYYY#id)", reference=reference
+        )
     if plan_year is not None and int(match.group(1)) >= plan_year:
-        return f"carried_from '{reference}' names the plan of {match.group(1)}, not an earlier one"
+        return _f(
+            "carried_from '{reference}' names the plan of {year}, not an earlier one",
+            reference=reference,
+            year=match.group(1),
+        )
     return None
 
 
@@ -198,14 +226,24 @@ def carried_references(ledger: Ledger, plans: dict[int, set[str]]) -> Iterator[D
         if match is None:
             continue  # absent, or malformed (the plan's own checks say so)
         year, task_id = int(match.group(1)), match.group(2)
-        named = f"carried_from '{task.carried_from}' names"
+        reference = task.carried_from
         if year not in plans:
-            problem = f"{named} the plan of {year}, which this repository does not hold"
+            problem = _f(
+                "carried_from '{reference}' names the plan of {year}, which this repository does not hold",
+                reference=reference,
+                year=year,
+            )
         elif task_id not in plans[year]:
-            problem = f"{named} task {task_id}, which the plan of {year} does not have"
+            problem = _f(
+                "carried_from '{reference}' names task {task}, which the plan of {year} does not have",
+                reference=reference,
+                task=task_id,
+                year=year,
+            )
         else:
             continue
-        yield Diagnostic(task.source, "GK207", f"task {task.id}: {problem}", "gkledger carry writes it")
+        message = _f("task {id}: {problem}", id=task.id, problem=problem)
+        yield Diagnostic(task.source, "GK207", message, _("gkledger carry writes it"))
 
 
 def _lead_and_unresolved(task: Task, index: UnitIndex) -> Iterator[Diagnostic]:
@@ -215,13 +253,15 @@ def _lead_and_unresolved(task: Task, index: UnitIndex) -> Iterator[Diagnostic]:
         yield Diagnostic(
             task.owed_by.source if task.owed_by.source.path else task.source,
             "GK205",
-            f"task {task.id}: '{part}' of its owners is not assigned to units yet",
-            "add the units it means to owed_by (a word in units.yaml can name them) and remove it "
-            "from unresolved",
+            _f("task {id}: '{part}' of its owners is not assigned to units yet", id=task.id, part=part),
+            _(
+                "add the units it means to owed_by (a word in units.yaml can name them) and remove it "
+                "from unresolved"
+            ),
         )
     if task.lead is None:
         return
-    problems = list(_selector_references(task.lead, index, f"the lead of task {task.id}"))
+    problems = list(_selector_references(task.lead, index, _f("the lead of task {id}", id=task.id)))
     yield from problems
     if problems:
         return
@@ -231,8 +271,8 @@ def _lead_and_unresolved(task: Task, index: UnitIndex) -> Iterator[Diagnostic]:
         yield Diagnostic(
             task.lead.source,
             "GK206",
-            f"task {task.id}: the lead {'、'.join(outside)} does not owe the task",
-            "a lead owes the task too: add it to owed_by",
+            _f("task {id}: the lead {units} does not owe the task", id=task.id, units="、".join(outside)),
+            _("a lead owes the task too: add it to owed_by"),
         )
 
 
@@ -259,7 +299,10 @@ def no_group_cycles(ledger: Ledger, index: UnitIndex) -> Iterator[Diagnostic]:
                     yield Diagnostic(
                         ledger.groups[cycle[0]].source,
                         "GK305",
-                        "groups refer to each other in a cycle: " + " → ".join([*cycle, child]),
+                        _f(
+                            "groups refer to each other in a cycle: {cycle}",
+                            cycle=" → ".join([*cycle, child]),
+                        ),
                     )
                 continue
             if child in ledger.groups:
@@ -284,16 +327,18 @@ def records_refer_to_known_things(
             yield Diagnostic(
                 record.task_source,
                 "GK401",
-                f"task '{record.task}' does not exist",
-                f"did you mean '{suggestion}'?" if suggestion else "task ids are the 序号 in tasks.yaml",
+                _f("task '{task}' does not exist", task=record.task),
+                _f("did you mean '{name}'?", name=suggestion)
+                if suggestion
+                else _("task ids are the 序号 in tasks.yaml"),
             )
         if unit is None:
             close = index.suggest(record.unit)
             yield Diagnostic(
                 record.unit_source,
                 "GK402",
-                f"unit '{record.unit}' does not exist",
-                "did you mean " + " or ".join(f"'{n}'" for n in close) + "?" if close else None,
+                _f("unit '{unit}' does not exist", unit=record.unit),
+                _f("did you mean {names}?", names=_(" or ").join(f"'{n}'" for n in close)) if close else None,
             )
         if task is None or unit is None:
             continue
@@ -301,14 +346,24 @@ def records_refer_to_known_things(
             yield Diagnostic(
                 record.unit_source,
                 "GK403",
-                f"unit '{unit.name}' does not owe task {task.id} (owed by: {task.owners})",
-                "check the task id, or the task's owed_by in tasks.yaml",
+                _f(
+                    "unit '{unit}' does not owe task {id} (owed by: {owners})",
+                    unit=unit.name,
+                    id=task.id,
+                    owners=task.owners,
+                ),
+                _("check the task id, or the task's owed_by in tasks.yaml"),
             )
         if record.done is not None and signed is not None and record.done < signed:
             yield Diagnostic(
                 record.source,
                 "GK406",
-                f"task {task.id} is recorded done on {record.done}, before the plan was signed on {signed}",
+                _f(
+                    "task {id} is recorded done on {done}, before the plan was signed on {signed}",
+                    id=task.id,
+                    done=record.done,
+                    signed=signed,
+                ),
             )
         problem = _period_problem(task, record.period)
         if problem is not None:
@@ -325,19 +380,33 @@ def _period_problem(task: Task, period: str | None) -> tuple[str, str] | None:
         if period is None:
             return None
         return (
-            f"task {task.id} is not recurring ({deadline.text}), but the record names period '{period}'",
-            "remove the period line",
+            _f(
+                "task {id} is not recurring ({deadline}), but the record names period '{period}'",
+                id=task.id,
+                deadline=deadline.text,
+                period=period,
+            ),
+            _("remove the period line"),
         )
     shown = f"{labels[0]} … {labels[-1]}" if len(labels) > 2 else ", ".join(labels)
     if period is None:
         return (
-            f"task {task.id} recurs ({deadline.text}): the record must say which period it is for",
-            f"add e.g. 'period: {labels[0]}' (its periods: {shown})",
+            _f(
+                "task {id} recurs ({deadline}): the record must say which period it is for",
+                id=task.id,
+                deadline=deadline.text,
+            ),
+            _f("add e.g. 'period: {first}' (its periods: {periods})", first=labels[0], periods=shown),
         )
     if period not in labels:
         return (
-            f"period '{period}' is not one of task {task.id}'s periods in the plan ({shown})",
-            "write one of its periods",
+            _f(
+                "period '{period}' is not one of task {id}'s periods in the plan ({periods})",
+                period=period,
+                id=task.id,
+                periods=shown,
+            ),
+            _("write one of its periods"),
         )
     return None
 
@@ -401,7 +470,7 @@ def no_second_records(ledger: Ledger, index: UnitIndex, keys: Iterable[Key]) -> 
     width = len(units)
     seen = bytearray(len(tasks) * width)
     twice: set[int] = set()
-    for task, unit, *_ in keys:
+    for task, unit, *_rest in keys:
         if task is None:
             continue
         pair = tasks[task] * width + units[unit]
@@ -420,13 +489,22 @@ def no_second_records(ledger: Ledger, index: UnitIndex, keys: Iterable[Key]) -> 
         earlier = first.setdefault(pair, (path, line))
         if earlier == (path, line):
             continue
-        where = f"line {earlier[1]}" if earlier[0] == path else f"{os.path.basename(earlier[0])}:{earlier[1]}"
-        shown = task.replace("@", " period ", 1)
+        where = (
+            _f("line {line}", line=earlier[1])
+            if earlier[0] == path
+            else f"{os.path.basename(earlier[0])}:{earlier[1]}"
+        )
+        shown = task.replace("@", _(" period "), 1)
         yield Diagnostic(
             Source(path, line, column),
             "GK404",
-            f"a second record for task {shown} and unit '{unit}' (first at {where})",
-            "keep one record per task (and period) and unit",
+            _f(
+                "a second record for task {task} and unit '{unit}' (first at {where})",
+                task=shown,
+                unit=unit,
+                where=where,
+            ),
+            _("keep one record per task (and period) and unit"),
         )
 
 
@@ -446,8 +524,8 @@ def records_in_their_units_file(
             yield Diagnostic(
                 record.unit_source,
                 "GK407",
-                f"a record of {unit} in the progress file of {owner}",
-                f"move it to progress/{unit}.yaml",
+                _f("a record of {unit} in the progress file of {owner}", unit=unit, owner=owner),
+                _f("move it to progress/{unit}.yaml", unit=unit),
                 "error" if ledger.settings.strict_owner_files else None,
             )
 
@@ -460,7 +538,7 @@ def recording_units_have_maintainers(
     if not ledger.maintainers and not any(unit.maintainers for unit in ledger.units):
         return
     warned: set[str] = set()
-    for _, name, *_ in keys:
+    for _task, name, *_rest in keys:
         unit = index.by_name[name]
         if unit.maintainers or name in warned:
             continue
@@ -468,8 +546,8 @@ def recording_units_have_maintainers(
         yield Diagnostic(
             unit.source,
             "GK408",
-            f"unit '{name}' has progress records but no maintainers",
-            "add maintainers: [@handle] to it in units.yaml, so its progress file has a reviewer",
+            _f("unit '{name}' has progress records but no maintainers", name=name),
+            _("add maintainers: [@handle] to it in units.yaml, so its progress file has a reviewer"),
         )
 
 

@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 import typer.core
 
-from gkledger import __version__
+from gkledger import __version__, i18n
 from gkledger.dates import TYPED_EXAMPLE, parse_typed_date
 from gkledger.diagnostics import Diagnostic, has_errors
+from gkledger.i18n import _, _f, ngettext
 from gkledger.locate import PROGRESS_DIR, find_data_dir
 from gkledger.model import Ledger, Unit, shown_path
 from gkledger.query import OPEN_STATUSES, Query, open_rows, select, unit_summaries, worst_first
@@ -63,7 +64,7 @@ def _refuse_repeats(ctx: ClickContext, params: list[Any], args: list[str], stop_
             if stop_at_word:
                 break  # the subcommand: what follows is its own
             continue
-        name, equals, _ = word.partition("=") if word.startswith("--") else (word[:2], "", "")
+        name, equals, _value = word.partition("=") if word.startswith("--") else (word[:2], "", "")
         found = takes.get(name)
         if found is None:
             continue
@@ -77,29 +78,34 @@ def _refuse_repeats(ctx: ClickContext, params: list[Any], args: list[str], stop_
             ctx.fail(f"{uses[0]} was given {len(uses)} times; give it once")
 
 
-def _take_plan(ctx: ClickContext, args: list[str]) -> list[str]:
-    """`--plan YEAR` after the command name, as before it: taken out of the command's own
-    arguments (every command reads some plan) and kept for `_data_dir`."""
+def _take_everywhere(ctx: ClickContext, args: list[str]) -> list[str]:
+    """`--plan YEAR` and `--lang LANG` after the command name, as before it: taken out of the
+    command's own arguments (every command reads some plan and speaks some language)."""
     rest: list[str] = []
-    given: list[str] = []
+    given: dict[str, list[str]] = {"--plan": [], "--lang": []}
     words = iter(args)
     for word in words:
         if word == "--":
             rest.append(word)
             rest.extend(words)
             break
-        if word == "--plan":
-            given.append(next(words, ""))
-        elif word.startswith("--plan="):
-            given.append(word.partition("=")[2])
+        name, equals, value = word.partition("=")
+        if name in given:
+            given[name].append(value if equals else next(words, ""))
         else:
             rest.append(word)
-    if len(given) > 1:
-        ctx.fail(f"--plan was given {len(given)} times; give it once")
-    if given:
-        if not re.fullmatch(r"\d{4}", given[0].strip()):
-            ctx.fail(f"--plan '{given[0]}' is not a plan year such as 2022")
-        ctx.meta["gkledger.plan"] = int(given[0])
+    for name, values in given.items():
+        if len(values) > 1:
+            ctx.fail(f"{name} was given {len(values)} times; give it once")
+    if given["--lang"]:
+        language = given["--lang"][0].strip().lower()
+        if language not in i18n.LANGUAGES:
+            ctx.fail(f"--lang '{language}' is not one of {', '.join(i18n.LANGUAGES)}")
+        i18n.use(language)
+    if given["--plan"]:
+        if not re.fullmatch(r"\d{4}", given["--plan"][0].strip()):
+            ctx.fail(f"--plan '{given['--plan'][0]}' is not a plan year such as 2022")
+        ctx.meta["gkledger.plan"] = int(given["--plan"][0])
     return rest
 
 
@@ -113,7 +119,7 @@ def _without_placeholders(params: list[Any]) -> list[Any]:
 
 class _Command(typer.core.TyperCommand):
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
-        args = _take_plan(ctx, args)
+        args = _take_everywhere(ctx, args)
         _refuse_repeats(ctx, self.get_params(ctx), args, stop_at_word=False)
         return super().parse_args(ctx, args)
 
@@ -288,11 +294,24 @@ def main(
             show_default=False,
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="zh|en",
+            help="The language of messages: zh (the default) or en; also after the command. Default: "
+            "$GKLEDGER_LANG, else English when the locale is (LANG=en_US.UTF-8), else Chinese.",
+            show_default=False,
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option("--version", help="Print the version and exit.", is_eager=True, callback=_print_version),
     ] = False,
 ) -> None:
+    if lang is not None and lang.strip().lower() not in i18n.LANGUAGES:
+        raise typer.BadParameter(f"'{lang}' is not one of {', '.join(i18n.LANGUAGES)}", param_hint="--lang")
+    i18n.use(i18n.language_from(lang, os.environ))  # `--lang` after the command name overrides it
     ctx.obj = GlobalOptions(data, today, no_cache, plan)
 
 
@@ -316,7 +335,14 @@ def _settings(ctx: typer.Context) -> GlobalOptions:
 def _once(local: Any, overall: Any, option: str) -> Any:
     """An option given before the command and again after it: the same value, or a usage error."""
     if local is not None and overall is not None and local != overall:
-        _fail(f"{option} was given twice, as {overall} and as {local}; give it once")
+        _fail(
+            _f(
+                "{option} was given twice, as {first} and as {second}; give it once",
+                option=option,
+                first=overall,
+                second=local,
+            )
+        )
     return local if local is not None else overall
 
 
@@ -334,11 +360,18 @@ def _data_dir(ctx: typer.Context, data: Path | None) -> Path:
     env = os.environ.get("GKLEDGER_PLAN", "").strip()
     if named is None and env:
         if not re.fullmatch(r"\d{4}", env):
-            _fail(f"$GKLEDGER_PLAN '{env}' is not a plan year such as 2022")
+            _fail(_f("$GKLEDGER_PLAN '{value}' is not a plan year such as 2022", value=env))
         named = int(env)
     year = named if named is not None else default_plan(years, _day_of(ctx))
     if year not in years:
-        _fail(f"no plan {year} in {shown_path(str(found))}; its plans: {', '.join(map(str, years))}")
+        _fail(
+            _f(
+                "no plan {year} in {folder}; its plans: {years}",
+                year=year,
+                folder=shown_path(str(found)),
+                years=", ".join(map(str, years)),
+            )
+        )
     return found / str(year)
 
 
@@ -361,7 +394,14 @@ def _date_option(ctx: typer.Context, value: str, option: str, today: dt.date | N
         return today if today is not None else dt.date.today()
     parsed = parse_typed_date(value, lambda: _plan_year(ctx)) or _deadline_date(ctx, value)
     if parsed is None:
-        _fail(f"{option} '{value}' is not a real date; write it as {TYPED_EXAMPLE}, or today")
+        _fail(
+            _f(
+                "{option} '{value}' is not a real date; write it as {example}, or today",
+                option=option,
+                value=value,
+                example=TYPED_EXAMPLE,
+            )
+        )
     return parsed
 
 
@@ -418,7 +458,14 @@ def _obligations(ctx: typer.Context, data: Path | None) -> Obligations:
     ledger = snapshot.ledger
     named = ctx.meta.get("gkledger.plan") or _settings(ctx).plan
     if named is not None and ledger.plan is not None and ledger.plan.year != named:
-        _fail(f"{shown_path(str(root))} holds the plan for {ledger.plan.year}, not {named}")
+        _fail(
+            _f(
+                "{folder} holds the plan for {year}, not {named}",
+                folder=shown_path(str(root)),
+                year=ledger.plan.year,
+                named=named,
+            )
+        )
     if errors:
         from gkledger.render.diagnostics import as_text
 
@@ -426,7 +473,7 @@ def _obligations(ctx: typer.Context, data: Path | None) -> Obligations:
         broken = {d.source.path for d in errors}
         if not all(path.startswith(progress) for path in broken):
             sys.stderr.write(as_text(errors))
-            _fail("the ledger has errors; fix them first (gkledger check lists them all)", EXIT_PROBLEMS)
+            _fail(_("the ledger has errors; fix them first (gkledger check lists them all)"), EXIT_PROBLEMS)
         ledger = dataclasses.replace(
             ledger, records=tuple(r for r in ledger.records if r.source.path not in broken)
         )
@@ -464,8 +511,12 @@ def _unit(obligations: Obligations, name: str) -> Unit:
     unit = obligations.index.get(name)
     if unit is None:
         close = obligations.index.suggest(name)
-        hint = f"; did you mean {' or '.join(close)}?" if close else "; gkledger units lists them"
-        _fail(f"unknown unit '{name}'{hint}")
+        hint = (
+            _f("; did you mean {names}?", names=_(" or ").join(close))
+            if close
+            else _("; gkledger units lists them")
+        )
+        _fail(_f("unknown unit '{name}'{hint}", name=name, hint=hint))
     return unit
 
 
@@ -631,7 +682,12 @@ def units_import(
     """
     text, count = _roster_text(roster, output if force else None)
     if output is not None and output.exists() and not force and not dry_run:
-        _fail(f"{output} exists; use --force to replace it (its maintainers, groups and words are kept)")
+        _fail(
+            _f(
+                "{file} exists; use --force to replace it (its maintainers, groups and words are kept)",
+                file=output,
+            )
+        )
     if not dry_run:
         if output is None:
             sys.stdout.write(text)
@@ -663,17 +719,26 @@ def _roster_text(roster: Path, replacing: Path | None) -> tuple[str, int]:
         typer.echo(f"{roster}:{row}: {problem}", err=True)
     if found.problems:
         count = len(found.problems)
-        _fail(f"{count} problem{'s' * (count != 1)} in the roster; nothing was written", EXIT_PROBLEMS)
+        _fail(
+            ngettext(
+                "{count} problem in the roster; nothing was written",
+                "{count} problems in the roster; nothing was written",
+                count,
+            ).format(count=count),
+            EXIT_PROBLEMS,
+        )
     kept = _kept_units_sections(replacing) if replacing is not None and replacing.exists() else ""
     text = to_yaml(found, roster.name, kept)
     shown = replacing or Path("units.yaml")
-    core, _ = read_units_data(DataFile("units.yaml", shown, True), text.encode("utf-8"))
+    core, _index = read_units_data(DataFile("units.yaml", shown, True), text.encode("utf-8"))
     errors = [d for d in core.diagnostics if d.severity == "error"]
     if errors:
         sys.stderr.write(as_text(errors))
-        _fail("the units.yaml written from the roster would not check; nothing was written", EXIT_PROBLEMS)
+        _fail(_("the units.yaml written from the roster would not check; nothing was written"), EXIT_PROBLEMS)
     if [u.name for u in core.units] != [u.name for u in found.units]:
-        _fail("the units.yaml written would not read back as the roster; nothing was written", EXIT_PROBLEMS)
+        _fail(
+            _("the units.yaml written would not read back as the roster; nothing was written"), EXIT_PROBLEMS
+        )
     return text, len(found.units)
 
 
@@ -685,7 +750,12 @@ def _kept_units_sections(path: Path) -> str:
     data = path.read_bytes()
     value, problems = parse(str(path), data)
     if problems or not isinstance(value, Mapping):
-        _fail(f"{path} cannot be read, so its groups and words cannot be kept; fix it or move it away")
+        _fail(
+            _f(
+                "{file} cannot be read, so its groups and words cannot be kept; fix it or move it away",
+                file=path,
+            )
+        )
     lines = data.decode("utf-8-sig").splitlines(keepends=True)
     starts = sorted((key.line, name) for name, (key, _) in value.entries.items())
     kept = []
@@ -782,7 +852,7 @@ def _entry_dates(ctx: typer.Context, ledger: Ledger, required: bool) -> dict[tup
         return entry_dates(trail(ledger, root if root is not None else Path("data")))
     except AuditError as exc:
         if required:
-            _fail(f"--show-entry reads the git history: {exc}")
+            _fail(_f("--show-entry reads the git history: {error}", error=exc))
         return None
 
 
@@ -859,8 +929,12 @@ def _query(
     except KeyError as exc:
         word = exc.args[0]
         close = obligations.index.suggest(word)
-        hint = f"; did you mean {' or '.join(close)}?" if close else "; gkledger units lists them"
-        _fail(f"no unit, kind or group is called '{word}'{hint}")
+        hint = (
+            _f("; did you mean {names}?", names=_(" or ").join(close))
+            if close
+            else _("; gkledger units lists them")
+        )
+        _fail(_f("no unit, kind or group is called '{word}'{hint}", word=word, hint=hint))
     return Query(units=chosen, **fields)
 
 
@@ -874,7 +948,13 @@ def _statuses(value: str | None) -> frozenset[Status]:
     chosen = set()
     for word in (w.strip() for w in value.replace("，", ",").split(",") if w.strip()):
         if word not in words:
-            _fail(f"--status '{word}' is not a status; choose from {', '.join(ZH)} (or 逾期, 临期 …)")
+            _fail(
+                _f(
+                    "--status '{word}' is not a status; choose from {statuses} (or 逾期, 临期 …)",
+                    word=word,
+                    statuses=", ".join(ZH),
+                )
+            )
         chosen.add(words[word])
     return frozenset(chosen)
 
@@ -961,7 +1041,7 @@ def due(
     last = _date_option(ctx, before, "--before", _today(ctx, today))
     first = _date_option(ctx, after, "--after", _today(ctx, today)) if after else None
     if first is not None and first > last:
-        _fail(f"--after {first} is later than --before {last}")
+        _fail(_f("--after {first} is later than --before {last}", first=first, last=last))
     obligations = _obligations(ctx, data)
     ledger = obligations.ledger
     day = _today(ctx, today)
@@ -1035,7 +1115,7 @@ def show(
     found = next((t for t in ledger.tasks if t.id == task.strip()), None)
     if found is None:
         ids = ", ".join(t.id for t in ledger.tasks[:30])
-        _fail(f"unknown task '{task}'; task ids are: {ids}")
+        _fail(_f("unknown task '{task}'; task ids are: {ids}", task=task, ids=ids))
     rows = [row_of(o, day, soon_days) for o in obligations.by_task.get(found.id, [])]
     rows.sort(key=lambda row: not row.lead)  # the lead first, then units.yaml order
     from gkledger.render import console as out
@@ -1144,7 +1224,7 @@ def carry(
     from gkledger.locate import TASKS_FILE, is_bundled, plan_years
 
     if to <= year:
-        _fail(f"--to {to} must be a later plan than {year}")
+        _fail(_f("--to {to} must be a later plan than {year}", to=to, year=year))
     found = find_data_dir(
         _once(data, _settings(ctx).data, "--data"), os.environ.get("GKLEDGER_DATA"), Path.cwd()
     )
@@ -1152,18 +1232,22 @@ def carry(
     for wanted in (year, to):
         if wanted not in years:
             _fail(
-                f"no plan {wanted} in {shown_path(str(found))}"
-                + (f"; its plans: {', '.join(map(str, years))}" if years else "; it holds one plan")
-                + f" (add one with: gkledger init . --year {wanted})"
+                _f("no plan {year} in {folder}", year=wanted, folder=shown_path(str(found)))
+                + (
+                    _f("; its plans: {years}", years=", ".join(map(str, years)))
+                    if years
+                    else _("; it holds one plan")
+                )
+                + _f(" (add one with: gkledger init . --year {year})", year=wanted)
             )
     source, target = found / str(year), found / str(to)
     if is_bundled(found) or is_bundled(target):
-        _fail("the ledger bundled with gkledger is never written to; start your own with gkledger init")
+        _fail(_("the ledger bundled with gkledger is never written to; start your own with gkledger init"))
     if deadline is not None:
         try:
             parse_deadline(deadline, to)
         except DeadlineError as exc:
-            _fail(f"--deadline: {exc}")
+            _fail(_f("--deadline: {error}", error=exc))
     day = _today(ctx, today)
     loaded = {}
     for root in (source, target):
@@ -1173,7 +1257,10 @@ def carry(
             from gkledger.render.diagnostics import as_text
 
             sys.stderr.write(as_text(errors))
-            _fail(f"the plan in {shown_path(str(root))} has errors; fix them first", EXIT_PROBLEMS)
+            _fail(
+                _f("the plan in {folder} has errors; fix them first", folder=shown_path(str(root))),
+                EXIT_PROBLEMS,
+            )
         loaded[root] = snapshot
     carried = carry_over(
         Obligations(loaded[source].ledger, owners=loaded[source].owners), loaded[target].ledger, day, deadline
@@ -1186,10 +1273,13 @@ def carry(
     bom = b"\xef\xbb\xbf" if old.startswith(b"\xef\xbb\xbf") else b""
     text = append_tasks(old[len(bom) :].decode("utf-8"), carried)
     new = bom + text.encode("utf-8")
-    after, _ = read_tasks_text(new, str(path))
+    after, _problems = read_tasks_text(new, str(path))
     if not reads_back(loaded[target].ledger.tasks, after, carried):
         _fail(
-            f"{shown_path(str(path))} would not read back as meant (its layout); nothing was written",
+            _f(
+                "{file} would not read back as meant (its layout); nothing was written",
+                file=shown_path(str(path)),
+            ),
             EXIT_PROBLEMS,
         )
     problems = [d for d in load(target, {path: new}).diagnostics if d.severity == "error"]
@@ -1197,7 +1287,7 @@ def carry(
         from gkledger.render.diagnostics import as_text
 
         sys.stderr.write(as_text(problems))
-        _fail("the carried tasks would make the plan invalid; nothing was written", EXIT_PROBLEMS)
+        _fail(_("the carried tasks would make the plan invalid; nothing was written"), EXIT_PROBLEMS)
     for task in carried:
         typer.echo(
             f"{'Would carry' if dry_run else 'Carried'} {year}#{task.source.id} → task {task.id}, "
@@ -1209,7 +1299,7 @@ def carry(
     try:
         commit({path: new})
     except (WriteRefused, OSError) as exc:
-        _fail(f"cannot write {shown_path(str(path))}: {exc}", EXIT_PROBLEMS)
+        _fail(_f("cannot write {file}: {error}", file=shown_path(str(path)), error=exc), EXIT_PROBLEMS)
     typer.echo(f"{len(carried)} tasks carried into {shown_path(str(path))}", err=True)
 
 
@@ -1251,12 +1341,17 @@ def text_value(value: str, option: str, lines: bool = False) -> str:
     """A value typed on the command line, refused (exit 2) when it would not survive as text:
     bytes that are not UTF-8, or control characters (tabs and line breaks only where `lines`)."""
     if any("\ud800" <= char <= "\udfff" for char in value):
-        _fail(f"{option} is not valid UTF-8 text; check the terminal's or the script's encoding")
+        _fail(
+            _f(
+                "{option} is not valid UTF-8 text; check the terminal's or the script's encoding",
+                option=option,
+            )
+        )
     allowed = "\t\n" if lines else ""
     bad = sorted({char for char in value if unicodedata.category(char) == "Cc" and char not in allowed})
     if bad:
         shown = ", ".join(f"U+{ord(char):04X}" for char in bad)
-        _fail(f"{option} holds control characters ({shown}); remove them")
+        _fail(_f("{option} holds control characters ({chars}); remove them", option=option, chars=shown))
     return value
 
 
@@ -1304,7 +1399,11 @@ def _record(
         _fail(refused.message, EXIT_USAGE if refused.usage else EXIT_PROBLEMS)
     except OSError as exc:  # a read-only or vanished progress folder: nothing was written
         _fail(
-            f"cannot record progress: {exc.strerror or exc} ({exc.filename or 'the progress folder'})",
+            _f(
+                "cannot record progress: {error} ({file})",
+                error=exc.strerror or exc,
+                file=exc.filename or "progress/",
+            ),
             EXIT_PROBLEMS,
         )
     from gkledger.locate import display_path
@@ -1425,7 +1524,7 @@ def waive(
     Example: gkledger waive 19 --unit 回民区 --reason 本级不编印政府公报
     """
     if not reason.strip():
-        _fail("--reason must not be empty")
+        _fail(_("--reason must not be empty"))
     _record(ctx, data, today, task, unit, waived=reason, note=note, replace=replace, period=period)
 
 
@@ -1451,10 +1550,10 @@ def _write_output(path: Path, data: bytes, make_folders: bool = False) -> None:
         if make_folders:
             path.parent.mkdir(parents=True, exist_ok=True)
         elif not path.parent.is_dir():
-            _fail(f"the folder {path.parent} does not exist")
+            _fail(_f("the folder {folder} does not exist", folder=path.parent))
         write_atomic(path, data)
     except OSError as exc:
-        _fail(f"cannot write {path}: {exc.strerror or exc}", EXIT_PROBLEMS)
+        _fail(_f("cannot write {file}: {error}", file=path, error=exc.strerror or exc), EXIT_PROBLEMS)
 
 
 def _refuse_bundled(output: Path) -> None:
@@ -1462,11 +1561,16 @@ def _refuse_bundled(output: Path) -> None:
     from gkledger.locate import is_bundled
 
     if is_bundled(output.parent):
-        _fail(f"{output} is in the ledger that ships with gkledger; write into your own (gkledger init)")
+        _fail(
+            _f(
+                "{file} is in the ledger that ships with gkledger; write into your own (gkledger init)",
+                file=output,
+            )
+        )
 
 
 def _missing_extra(exc: ImportError, extra: str = "export") -> NoReturn:
-    _fail(f"this needs {exc.name}: pip install 'gkledger[{extra}]'")
+    _fail(_f("this needs {module}: pip install '{package}'", module=exc.name, package=f"gkledger[{extra}]"))
 
 
 @app.command(cls=_Command)
@@ -1497,7 +1601,7 @@ def export(
     Example: gkledger export --format xlsx -o 台账.xlsx --today 2021-09-01
     """
     if fmt is ExportFormat.xlsx and output is None:
-        _fail("xlsx is a binary format: give the file to write with -o, e.g. -o 台账.xlsx")
+        _fail(_("xlsx is a binary format: give the file to write with -o, e.g. -o 台账.xlsx"))
     obligations = _obligations(ctx, data)
     ledger = obligations.ledger
     day = _today(ctx, today)
@@ -1584,7 +1688,7 @@ def remind(
     from gkledger.reports import build
 
     if fmt is NoticeFormat.docx and output is None:
-        _fail("docx is a binary format: give the folder to write the notices into with -o DIR")
+        _fail(_("docx is a binary format: give the folder to write the notices into with -o DIR"))
     obligations = _obligations(ctx, data)
     ledger = obligations.ledger
     day = _today(ctx, today)
@@ -1597,7 +1701,7 @@ def remind(
         typer.echo(f"Nothing is late or due soon as of {day}.", err=True)
         return
     if output is None:
-        typer.echo("\n---\n\n".join(text for _, text in written), nl=False)
+        typer.echo("\n---\n\n".join(text for _path, text in written), nl=False)
         return
     if fmt is NoticeFormat.docx:
         try:
@@ -1610,7 +1714,7 @@ def remind(
     for u, text in written:
         path = output / file_name(u, day, fmt.value)
         if path.parent != output:  # pragma: no cover - file_name makes one path part
-            _fail(f"refusing to write {path} outside {output}")
+            _fail(_f("refusing to write {file} outside {folder}", file=path, folder=output))
         if fmt is NoticeFormat.docx:
             data_bytes = notice_docx(u, attention[u.name], day, ledger.plan, ledger.settings, reply)
         else:
@@ -1661,7 +1765,7 @@ def bulletin(
     from gkledger.reports import build_bulletin
 
     if fmt is BulletinFormat.docx and output is None:
-        _fail("docx is a binary format: give the file to write with -o, e.g. -o 通报.docx")
+        _fail(_("docx is a binary format: give the file to write with -o, e.g. -o 通报.docx"))
     obligations = _obligations(ctx, data)
     ledger = obligations.ledger
     day = _today(ctx, today)
@@ -1702,17 +1806,22 @@ def _add_plan(data: Path, year: int) -> None:
     from gkledger.scaffold import deeper, plan_files
 
     if is_bundled(data):
-        _fail("the ledger bundled with gkledger is never written to; start your own with gkledger init")
+        _fail(_("the ledger bundled with gkledger is never written to; start your own with gkledger init"))
     years = plan_years(data)
     if year in years or (data / str(year)).exists():
-        _fail(f"{shown_path(str(data / str(year)))} already exists")
+        _fail(_f("{folder} already exists", folder=shown_path(str(data / str(year)))))
     single = data / "tasks.yaml"
     if single.is_file():
         old = read_plan_year(single.read_bytes(), str(single))
         if old is None:
-            _fail(f"{shown_path(str(single))} has no readable plan year; fix it (gkledger check) first")
+            _fail(
+                _f(
+                    "{file} has no readable plan year; fix it (gkledger check) first",
+                    file=shown_path(str(single)),
+                )
+            )
         if old == year:
-            _fail(f"{shown_path(str(data))} already holds the plan for {year}")
+            _fail(_f("{folder} already holds the plan for {year}", folder=shown_path(str(data)), year=year))
         moved = data / str(old)
         moved.mkdir()
         os.rename(single, moved / "tasks.yaml")
@@ -1743,7 +1852,7 @@ def _write_files(root: Path, files: dict[str, bytes], force: bool) -> None:
     existing = [name for name in files if (root / name).exists()]
     if existing and not force:
         shown = ", ".join(existing[:3]) + (" …" if len(existing) > 3 else "")
-        _fail(f"{root} already has {shown}; use --force to overwrite")
+        _fail(_f("{folder} already has {files}; use --force to overwrite", folder=root, files=shown))
     for name, data in files.items():
         path = root / name
         _write_output(path, data, make_folders=True)
@@ -1770,10 +1879,10 @@ def schema(
     names = [name] if name else list(SCHEMAS)
     unknown = [n for n in names if n not in SCHEMAS]
     if unknown:
-        _fail(f"unknown schema '{unknown[0]}'; choose from {', '.join(SCHEMAS)}")
+        _fail(_f("unknown schema '{name}'; choose from {names}", name=unknown[0], names=", ".join(SCHEMAS)))
     if output is None:
         if len(names) > 1:
-            _fail("name one schema to print (tasks, units or progress), or give -o DIR to write all three")
+            _fail(_("name one schema to print (tasks, units or progress), or give -o DIR to write all three"))
         sys.stdout.write(render(names[0]))
         return
     _write_files(output, {f"{n}.schema.json": render(n).encode("utf-8") for n in names}, force=True)
@@ -1864,7 +1973,7 @@ def import_(
     from gkledger.tables import TableError, read_file, read_table
 
     if output is not None and output.exists() and not force and not dry_run and not _empty_plan(output):
-        _fail(f"{output} exists; use --force to overwrite it")
+        _fail(_f("{file} exists; use --force to overwrite it", file=output))
     vocabulary, roster = _import_vocabulary(ctx, data, output)
     try:
         grid, how = read_table(table, read_file(table))
@@ -1941,7 +2050,7 @@ def _import_vocabulary(ctx: typer.Context, data: Path | None, output: Path | Non
     errors = [d for d in core.diagnostics if d.severity == "error"]
     if errors:
         sys.stderr.write(as_text(errors))
-        _fail(f"{root / UNITS_FILE} has errors; fix them before reading owners phrases with it")
+        _fail(_f("{file} has errors; fix them before reading owners phrases with it", file=root / UNITS_FILE))
     return Vocabulary(index, core.words), display_path(root / UNITS_FILE)
 
 
@@ -1949,7 +2058,7 @@ def _verify_import(text: str, imported: Imported) -> None:
     """The tasks.yaml text reads back as the table's tasks, verbatim, or nothing is written."""
     from gkledger.load import read_tasks_text
 
-    tasks, _ = read_tasks_text(text.encode("utf-8"))
+    tasks, _problems = read_tasks_text(text.encode("utf-8"))
     meant = [(t.id, t.section, t.item, t.text, t.owners, t.deadline, t.remark) for t in imported.tasks]
     read = [
         (t.id, t.section, t.item, t.text, t.owners, t.deadline.text if t.deadline else None, t.remark)
@@ -1961,7 +2070,9 @@ def _verify_import(text: str, imported: Imported) -> None:
         for r in read
     ]
     if read != meant:
-        _fail("the tasks.yaml written would not read back as the table; nothing was written", EXIT_PROBLEMS)
+        _fail(
+            _("the tasks.yaml written would not read back as the table; nothing was written"), EXIT_PROBLEMS
+        )
 
 
 @app.command(cls=_Command)
@@ -1998,7 +2109,7 @@ def links(
     try:
         from gkledger.links import Evidence, LinkLimits, cached_check
     except ImportError as exc:
-        _fail(f"links needs {exc.name}: pip install 'gkledger[links]'")
+        _fail(_f("this needs {module}: pip install '{package}'", module=exc.name, package="gkledger[links]"))
     items = [
         Evidence(r.source.path, r.source.line, r.task, owner, r.evidence or "", r.expect)
         for r, owner in evidence_records(obligations, chosen)
@@ -2059,9 +2170,9 @@ def form(
     Examples: gkledger form --unit 回民区;  gkledger form --all -o 填报表/
     """
     if all_units == (unit is not None):
-        _fail("give --unit UNIT for one form, or --all -o DIR for one per unit")
+        _fail(_("give --unit UNIT for one form, or --all -o DIR for one per unit"))
     if all_units and output is None:
-        _fail("--all writes one file per unit: give the folder with -o DIR")
+        _fail(_("--all writes one file per unit: give the folder with -o DIR"))
     obligations = _obligations(ctx, data)
     ledger = obligations.ledger
     day = _today(ctx, today)
@@ -2082,7 +2193,7 @@ def form(
             assert output is not None
             path = output / name
             if path.parent != output:  # pragma: no cover - GK306 makes names one path part
-                _fail(f"refusing to write {path} outside {output}")
+                _fail(_f("refusing to write {file} outside {folder}", file=path, folder=output))
         else:
             path = output or Path(name)
         _write_output(path, write_form(ledger.plan, chosen, rows, day), make_folders=all_units)
@@ -2238,7 +2349,7 @@ def audit(
     for rev in revs or []:
         text_value(rev, "REVS")
         if rev.startswith("-"):
-            _fail(f"'{rev}' is not a revision; give revisions such as HEAD~10..HEAD")
+            _fail(_f("'{rev}' is not a revision; give revisions such as HEAD~10..HEAD", rev=rev))
     try:
         found = trail(obligations.ledger, root, revs or [], max_lag)
     except AuditError as exc:

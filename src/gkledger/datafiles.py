@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gkledger.diagnostics import Diagnostic
+from gkledger.i18n import _, _f
 from gkledger.locate import PROGRESS_DIR, TASKS_FILE, UNITS_FILE, is_plan_folder
 from gkledger.model import Source
 
@@ -73,8 +74,11 @@ def examine(root: Path, name: str, required: bool) -> DataFile:
                     problem=_at_line_1(
                         path,
                         "GK010",
-                        f"{path.name} is reached through a symbolic link to outside the data folder",
-                        "copy the file into the ledger instead of linking to it",
+                        _f(
+                            "{name} is reached through a symbolic link to outside the data folder",
+                            name=path.name,
+                        ),
+                        _("copy the file into the ledger instead of linking to it"),
                     ),
                 )
             info = os.stat(path)
@@ -84,8 +88,8 @@ def examine(root: Path, name: str, required: bool) -> DataFile:
             problem = _at_line_1(
                 path,
                 "GK001",
-                f"{path.name} is missing from the data folder",
-                "run gkledger in a ledger repository, or point --data at its data folder",
+                _f("{name} is missing from the data folder", name=path.name),
+                _("run gkledger in a ledger repository, or point --data at its data folder"),
             )
         return DataFile(name, path, required, problem=problem)
     except OSError as exc:
@@ -97,7 +101,9 @@ def examine(root: Path, name: str, required: bool) -> DataFile:
 
 
 def _unreadable(path: Path, exc: OSError) -> Diagnostic:
-    return _at_line_1(path, "GK002", f"cannot read {path.name}: {exc.strerror or exc}")
+    return _at_line_1(
+        path, "GK002", _f("cannot read {name}: {error}", name=path.name, error=exc.strerror or exc)
+    )
 
 
 def _shape_problem(path: Path, info: os.stat_result) -> Diagnostic | None:
@@ -107,8 +113,8 @@ def _shape_problem(path: Path, info: os.stat_result) -> Diagnostic | None:
         return _at_line_1(
             path,
             "GK002",
-            f"{path.name} is not a regular file (a pipe, socket or device); it was not read",
-            "a data file must be an ordinary file",
+            _f("{name} is not a regular file (a pipe, socket or device); it was not read", name=path.name),
+            _("a data file must be an ordinary file"),
         )
     if info.st_size > MAX_FILE_BYTES:
         return _too_large(path, info.st_size)
@@ -119,8 +125,8 @@ def _too_large(path: Path, size: int) -> Diagnostic:
     return _at_line_1(
         path,
         "GK007",
-        f"the file is {size:,} bytes or more; the limit is {MAX_FILE_BYTES:,}",
-        "split it (one progress file per unit)",
+        _f("the file is {size:,} bytes or more; the limit is {limit:,}", size=size, limit=MAX_FILE_BYTES),
+        _("split it (one progress file per unit)"),
     )
 
 
@@ -132,8 +138,8 @@ def list_files(root: Path) -> Listing:
         missing = _at_line_1(
             root,
             "GK001",
-            "the data folder does not exist" if not root.exists() else "the data path is not a folder",
-            "point --data at the folder holding tasks.yaml and units.yaml",
+            _("the data folder does not exist") if not root.exists() else _("the data path is not a folder"),
+            _("point --data at the folder holding tasks.yaml and units.yaml"),
         )
         return Listing(root, (), (missing,))
     units = examine(root, UNITS_FILE, True)
@@ -147,8 +153,8 @@ def list_files(root: Path) -> Listing:
             _at_line_1(
                 folder,
                 "GK010",
-                f"{PROGRESS_DIR}/ is a symbolic link to outside the data folder; its files were not read",
-                "keep the progress files inside the ledger",
+                _("progress/ is a symbolic link to outside the data folder; its files were not read"),
+                _("keep the progress files inside the ledger"),
             )
         )
         return Listing(root, tuple(files), tuple(problems))
@@ -164,8 +170,8 @@ def list_files(root: Path) -> Listing:
             _at_line_1(
                 folder,
                 "GK002",
-                f"cannot list {PROGRESS_DIR}/: {exc.strerror or exc}; no progress record was read",
-                "give the folder read and execute permission (chmod u+rx)",
+                _f("cannot list progress/: {error}; no progress record was read", error=exc.strerror or exc),
+                _("give the folder read and execute permission (chmod u+rx)"),
             )
         )
         names = []
@@ -183,7 +189,9 @@ def read_bytes(file: DataFile) -> bytes | Diagnostic:
         fd = os.open(file.path, flags)
     except FileNotFoundError:  # removed since it was listed: as if it had not been there
         if file.required:
-            return _at_line_1(file.path, "GK001", f"{file.path.name} is missing from the data folder")
+            return _at_line_1(
+                file.path, "GK001", _f("{name} is missing from the data folder", name=file.path.name)
+            )
         return b""
     except OSError as exc:
         return _unreadable(file.path, exc)

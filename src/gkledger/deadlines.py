@@ -30,6 +30,7 @@ import datetime as dt
 import re
 import unicodedata
 
+from gkledger.i18n import _, _f
 from gkledger.model import Deadline, Period
 
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -78,7 +79,7 @@ def _number(text: str) -> int:
     if text.startswith("十"):  # 十, 十一, 十二
         return 10 + (_CN_DIGITS[text[1]] if len(text) > 1 else 0)
     if "十" in text:  # 二十, 二十一, 三十一
-        tens, _, ones = text.partition("十")
+        tens, _ten, ones = text.partition("十")
         return _CN_DIGITS[tens] * 10 + (_CN_DIGITS[ones] if ones else 0)
     return _CN_DIGITS[text]
 
@@ -98,7 +99,7 @@ def parse_deadline(text: str, plan_year: int) -> Deadline:
     """The date a deadline text means; raises DeadlineError for text outside the grammar."""
     core = _normalise(text)
     if not core:
-        raise DeadlineError("the deadline is empty")
+        raise DeadlineError(_("the deadline is empty"))
     if _ONGOING.match(core):
         return Deadline(text, dt.date(plan_year, 12, 31), ongoing=True)
     if _RECURRING.match(core):
@@ -107,7 +108,7 @@ def parse_deadline(text: str, plan_year: int) -> Deadline:
         match = pattern.match(core)
         if match:
             return Deadline(text, _resolve(form, match, plan_year, text))
-    raise DeadlineError(f"cannot read the deadline '{text}'")
+    raise DeadlineError(_f("cannot read the deadline '{text}'", text=text))
 
 
 def _resolve(form: str, match: re.Match[str], plan_year: int, text: str) -> dt.date:
@@ -128,7 +129,7 @@ def _resolve(form: str, match: re.Match[str], plan_year: int, text: str) -> dt.d
         month = quarter * 3
         return dt.date(year, month, calendar.monthrange(year, month)[1])
     except (ValueError, KeyError, calendar.IllegalMonthError) as exc:
-        raise DeadlineError(f"'{text}' is not a real date") from exc
+        raise DeadlineError(_f("'{text}' is not a real date", text=text)) from exc
 
 
 def _recurring(text: str, core: str, plan_year: int) -> Deadline:
@@ -140,10 +141,17 @@ def _recurring(text: str, core: str, plan_year: int) -> Deadline:
     first_month = 1
     if start.group(2):  # 自[YYYY年]M月起
         if start.group(1) and int(start.group(1)) != plan_year:
-            raise DeadlineError(f"'{text}' starts in {start.group(1)}, outside the plan year {plan_year}")
+            raise DeadlineError(
+                _f(
+                    "'{text}' starts in {year}, outside the plan year {plan_year}",
+                    text=text,
+                    year=start.group(1),
+                    plan_year=plan_year,
+                )
+            )
         first_month = _number(start.group(2))
         if not 1 <= first_month <= 12:
-            raise DeadlineError(f"'{text}' is not a real date")
+            raise DeadlineError(_f("'{text}' is not a real date", text=text))
     elif start.group(3):
         first_month = 1 if start.group(3) == "上" else 7
     last_month = 6 if start.group(3) == "上" else 12
@@ -161,13 +169,15 @@ def _recurring(text: str, core: str, plan_year: int) -> Deadline:
             last = calendar.monthrange(plan_year, month)[1]
             return Deadline(text, dt.date(plan_year, month, day or last))
         except (ValueError, calendar.IllegalMonthError) as exc:
-            raise DeadlineError(f"'{text}' is not a real date") from exc
+            raise DeadlineError(_f("'{text}' is not a real date", text=text)) from exc
     day = _number(match.group(1)) if form in ("month_day", "quarter_first_month") else None
     if day is not None and not 1 <= day <= 31:
-        raise DeadlineError(f"'{text}' is not a real date")
+        raise DeadlineError(_f("'{text}' is not a real date", text=text))
     dates = _dates(form, day, plan_year, first_month, last_month)
     if not dates:
-        raise DeadlineError(f"'{text}' falls on no day of the plan year {plan_year}")
+        raise DeadlineError(
+            _f("'{text}' falls on no day of the plan year {plan_year}", text=text, plan_year=plan_year)
+        )
     periods = tuple(Period(_label(form, due), due) for due in dates)
     return Deadline(text, periods[-1].due, periods=periods)
 
@@ -200,8 +210,9 @@ def _label(form: str, due: dt.date) -> str:
 
 
 def _recurring_help(text: str) -> str:
-    return (
-        f"cannot read the recurring deadline '{text}'; write it as 每月10日前, 每月底, 每季度末, "
+    return _f(
+        "cannot read the recurring deadline '{text}'; write it as 每月10日前, 每月底, 每季度末, "
         "每季度首月10日前, 每半年, 每年6月底前, with a start such as 自2022年7月起每月10日前 "
-        "or 下半年每月底前"
+        "or 下半年每月底前",
+        text=text,
     )

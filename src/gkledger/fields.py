@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from gkledger.dates import parse_iso_date
 from gkledger.diagnostics import Diagnostic
+from gkledger.i18n import _, _f
 from gkledger.model import Source
 from gkledger.yaml_source import Mapping, Scalar, Sequence, Value, kind_of
 
@@ -32,7 +33,11 @@ def expect_mapping(path: str, node: Value | None, what: str, out: list[Diagnosti
         return node
     if node is not None:
         out.append(
-            Diagnostic(source_of(path, node), "GK101", f"{what} must be a mapping, not {kind_of(node)}")
+            Diagnostic(
+                source_of(path, node),
+                "GK101",
+                _f("{what} must be a mapping, not {kind}", what=what, kind=kind_of(node)),
+            )
         )
     return None
 
@@ -44,7 +49,12 @@ def expect_sequence(
         return node
     if node is not None and not (isinstance(node, Scalar) and node.is_null):
         out.append(
-            Diagnostic(source_of(path, node), "GK101", f"{what} must be a list, not {kind_of(node)}", hint)
+            Diagnostic(
+                source_of(path, node),
+                "GK101",
+                _f("{what} must be a list, not {kind}", what=what, kind=kind_of(node)),
+                hint,
+            )
         )
     return None
 
@@ -67,10 +77,10 @@ class Fields:
                     Diagnostic(
                         source_of(path, key),
                         "GK103",
-                        f"unknown field '{name}' in {what}",
-                        f"did you mean '{suggestion}'?"
+                        _f("unknown field '{name}' in {what}", name=name, what=what),
+                        _f("did you mean '{name}'?", name=suggestion)
                         if suggestion
-                        else "known fields: " + ", ".join(allowed),
+                        else _f("known fields: {fields}", fields=", ".join(allowed)),
                     )
                 )
 
@@ -92,7 +102,7 @@ class Fields:
                     Diagnostic(
                         self.source if entry is None else source_of(self.path, entry[0]),
                         "GK102",
-                        f"{self.what} has no '{name}'",
+                        _f("{what} has no '{name}'", what=self.what, name=name),
                     )
                 )
             return None
@@ -103,11 +113,15 @@ class Fields:
         if value is None:
             return None
         if not isinstance(value, Scalar):
-            self._wrong(value, name, "text")
+            self._wrong(value, name, _("text"))
             return None
         if not value.value.strip():
             self.out.append(
-                Diagnostic(source_of(self.path, value), "GK104", f"'{name}' of {self.what} is empty")
+                Diagnostic(
+                    source_of(self.path, value),
+                    "GK104",
+                    _f("'{name}' of {what} is empty", name=name, what=self.what),
+                )
             )
             return None
         return value.value
@@ -117,14 +131,14 @@ class Fields:
         value = self.raw(name)
         if value is None:
             return ()
-        return texts_of(self.path, value, f"'{name}' of {self.what}", self.out)
+        return texts_of(self.path, value, _f("'{name}' of {what}", name=name, what=self.what), self.out)
 
     def date(self, name: str, required: bool = False) -> dt.date | None:
         value = self.raw(name, required)
         if value is None:
             return None
         if not isinstance(value, Scalar):
-            self._wrong(value, name, "a date")
+            self._wrong(value, name, _("a date"))
             return None
         parsed = parse_iso_date(value.value)
         if parsed is None:
@@ -132,8 +146,13 @@ class Fields:
                 Diagnostic(
                     source_of(self.path, value),
                     "GK105",
-                    f"'{name}' of {self.what} is '{value.value}', not a real date",
-                    "write dates as YYYY-MM-DD, e.g. 2021-08-20",
+                    _f(
+                        "'{name}' of {what} is '{value}', not a real date",
+                        name=name,
+                        what=self.what,
+                        value=value.value,
+                    ),
+                    _("write dates as YYYY-MM-DD, e.g. 2021-08-20"),
                 )
             )
         return parsed
@@ -145,7 +164,7 @@ class Fields:
             return None
         if isinstance(value, Scalar) and value.plain and value.value in ("true", "false"):
             return value.value == "true"
-        self._wrong(value, name, "true or false")
+        self._wrong(value, name, _("true or false"))
         return None
 
     def integer(self, name: str, low: int, high: int, required: bool = False) -> int | None:
@@ -153,7 +172,7 @@ class Fields:
         if value is None:
             return None
         if not isinstance(value, Scalar) or not re.fullmatch(r"\d+", value.value.strip()):
-            self._wrong(value, name, "a whole number")
+            self._wrong(value, name, _("a whole number"))
             return None
         number = int(value.value)
         if not low <= number <= high:
@@ -161,7 +180,14 @@ class Fields:
                 Diagnostic(
                     source_of(self.path, value),
                     "GK106",
-                    f"'{name}' of {self.what} is {number}; it must be from {low} to {high}",
+                    _f(
+                        "'{name}' of {what} is {number}; it must be from {low} to {high}",
+                        name=name,
+                        what=self.what,
+                        number=number,
+                        low=low,
+                        high=high,
+                    ),
                 )
             )
             return None
@@ -173,7 +199,13 @@ class Fields:
             Diagnostic(
                 source_of(self.path, value),
                 "GK101",
-                f"'{name}' of {self.what} must be {expected}, not {shown}",
+                _f(
+                    "'{name}' of {what} must be {expected}, not {shown}",
+                    name=name,
+                    what=self.what,
+                    expected=expected,
+                    shown=shown,
+                ),
             )
         )
 
@@ -189,7 +221,7 @@ def texts_of(path: str, value: Value, what: str, out: list[Diagnostic]) -> tuple
                 Diagnostic(
                     source_of(path, item),
                     "GK101",
-                    f"{what} must be text or a list of text, not {kind_of(item)}",
+                    _f("{what} must be text or a list of text, not {kind}", what=what, kind=kind_of(item)),
                 )
             )
     return tuple(result)

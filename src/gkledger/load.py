@@ -28,6 +28,7 @@ from gkledger.datafiles import (
 from gkledger.deadlines import DeadlineError, parse_deadline
 from gkledger.diagnostics import Diagnostic
 from gkledger.fields import Fields, expect_mapping, expect_sequence, source_of, texts_of
+from gkledger.i18n import _, _f
 from gkledger.locate import UNITS_FILE
 from gkledger.model import (
     FILTER_KEYS,
@@ -108,7 +109,9 @@ def _value(file: DataFile, data: Data, out: list[Diagnostic]) -> Value | None:
     out.extend(problems)
     if value is None and not problems and file.required:
         out.append(
-            Diagnostic(Source(shown, 1, 1), "GK009", "the file is empty", "see README.md for its layout")
+            Diagnostic(
+                Source(shown, 1, 1), "GK009", _("the file is empty"), _("see README.md for its layout")
+            )
         )
     return value
 
@@ -151,7 +154,7 @@ def read_tasks_text(data: bytes, path: str = "tasks.yaml") -> tuple[list[Task], 
     out: list[Diagnostic] = []
     value, problems = parse(path, data)
     out.extend(problems)
-    _, _, tasks = _read_tasks(path, value, out)
+    _plan, _settings, tasks = _read_tasks(path, value, out)
     return tasks, out
 
 
@@ -159,7 +162,7 @@ def read_plan_year(data: bytes, path: str = "tasks.yaml") -> int | None:
     """The plan year a tasks.yaml text names, or None when it cannot be read."""
     out: list[Diagnostic] = []
     value, problems = parse(path, data)
-    plan, _, _ = _read_tasks(path, value, out)
+    plan, _settings, _tasks = _read_tasks(path, value, out)
     return plan.year if plan is not None and not problems else None
 
 
@@ -174,8 +177,10 @@ def too_many(file: DataFile) -> Diagnostic:
     return Diagnostic(
         Source(str(file.path), 1, 1),
         "GK007",
-        f"the progress folder holds more than {MAX_RECORDS:,} records; the rest were not read",
-        "split the ledger by year or by region",
+        _f(
+            "the progress folder holds more than {limit:,} records; the rest were not read", limit=MAX_RECORDS
+        ),
+        _("split the ledger by year or by region"),
     )
 
 
@@ -243,21 +248,21 @@ def _read_units(
     group_map = expect_mapping(path, fields.raw("groups"), "'groups'", out)
     if group_map is not None:
         for group, (key, node) in group_map.entries.items():
-            selector = read_selector(path, node, f"group '{group}'", out)
+            selector = read_selector(path, node, _f("group '{name}'", name=group), out)
             if selector is not None:
                 groups[group] = Selector(selector.terms, source_of(path, key))
     words = _read_words(path, fields.raw("words"), out)
     units: list[Unit] = []
     sequence = expect_sequence(path, fields.raw("units", required=True), "'units'", out)
     for node in sequence.items if sequence else ():
-        item = expect_mapping(path, node, "a unit", out)
+        item = expect_mapping(path, node, _("a unit"), out)
         if item is None:
             continue
-        unit = Fields(path, item, UNIT_FIELDS, "a unit", out)
+        unit = Fields(path, item, UNIT_FIELDS, _("a unit"), out)
         name = unit.text("name", required=True)
         if name is None:
             continue
-        unit.what = f"unit '{name}'"
+        unit.what = _f("unit '{name}'", name=name)
         units.append(
             Unit(
                 name=name,
@@ -285,7 +290,7 @@ def _read_words(path: str, node: Value | None, out: list[Diagnostic]) -> dict[st
             role = Term(role=(value.value.strip(),), source=source_of(path, value))
             words[word] = Selector((role,), source_of(path, key))
             continue
-        selector = read_selector(path, value, f"word '{word}'", out)
+        selector = read_selector(path, value, _f("word '{name}'", name=word), out)
         if selector is not None:
             words[word] = Selector(selector.terms, source_of(path, key))
     return words
@@ -305,7 +310,11 @@ def _maintainers(fields: Fields, out: list[Diagnostic]) -> tuple[str, ...]:
                 Diagnostic(
                     fields.source_of("maintainers"),
                     "GK108",
-                    f"maintainer '{name}' of {fields.what} is neither a forge handle (@name) nor an e-mail",
+                    _f(
+                        "maintainer '{name}' of {what} is neither a forge handle (@name) nor an e-mail",
+                        name=name,
+                        what=fields.what,
+                    ),
                     "write @hm-gongkai, @org/team or name@example.gov.cn",
                 )
             )
@@ -323,7 +332,9 @@ def read_selector(path: str, node: Value, what: str, out: list[Diagnostic]) -> S
     if not terms:
         if not isinstance(node, Sequence) or not node.items:
             out.append(
-                Diagnostic(source_of(path, node), "GK101", f"{what} must be a term or a list of terms")
+                Diagnostic(
+                    source_of(path, node), "GK101", _f("{what} must be a term or a list of terms", what=what)
+                )
             )
         return None
     return Selector(tuple(terms), source_of(path, node))
@@ -335,25 +346,31 @@ def _read_term(path: str, node: Value, what: str, out: list[Diagnostic]) -> Term
             Diagnostic(
                 source_of(path, node),
                 "GK101",
-                f"a term of {what} must be a mapping such as {{group: 旗县区}}, not {kind_of(node)}",
+                _f(
+                    "a term of {what} must be a mapping such as {{group: 旗县区}}, not {kind}",
+                    what=what,
+                    kind=kind_of(node),
+                ),
             )
         )
         return None
-    fields = Fields(path, node, TERM_FIELDS, f"a term of {what}", out)
+    fields = Fields(path, node, TERM_FIELDS, _f("a term of {what}", what=what), out)
     values = {}
     for key in (*FILTER_KEYS, "role"):
         raw = fields.raw(key)
-        values[key] = texts_of(path, raw, f"'{key}' in {what}", out) if raw is not None else ()
+        values[key] = (
+            texts_of(path, raw, _f("'{key}' in {what}", key=key, what=what), out) if raw is not None else ()
+        )
     children = None
     raw_children = fields.raw("with_children")
     if raw_children is not None:
-        children = _read_term(path, raw_children, f"'with_children' in {what}", out)
+        children = _read_term(path, raw_children, _f("'with_children' in {what}", what=what), out)
     if not any(values[key] for key in FILTER_KEYS):
         out.append(
             Diagnostic(
                 source_of(path, node),
                 "GK102",
-                f"a term of {what} names none of: " + ", ".join(FILTER_KEYS),
+                _f("a term of {what} names none of: {keys}", what=what, keys=", ".join(FILTER_KEYS)),
             )
         )
         return None
@@ -434,14 +451,14 @@ def _read_plan(path: str, node: Value | None, out: list[Diagnostic]) -> Plan | N
 
 
 def _read_task(path: str, node: Value, year: int | None, out: list[Diagnostic]) -> Task | None:
-    mapping = expect_mapping(path, node, "a task", out)
+    mapping = expect_mapping(path, node, _("a task"), out)
     if mapping is None:
         return None
-    fields = Fields(path, mapping, TASK_FIELDS, "a task", out)
+    fields = Fields(path, mapping, TASK_FIELDS, _("a task"), out)
     task_id = fields.text("id", required=True)
     if task_id is None:
         return None
-    fields.what = f"task {task_id}"
+    fields.what = _f("task {id}", id=task_id)
     section = fields.text("section", required=True)
     text = fields.text("text", required=True)
     owners = fields.text("owners", required=True)
@@ -451,9 +468,13 @@ def _read_task(path: str, node: Value, year: int | None, out: list[Diagnostic]) 
     if selector_node is not None and not (
         unresolved and isinstance(selector_node, Sequence) and not selector_node.items
     ):  # `owed_by: []` is for a task whose owners are all still to be assigned
-        selector = read_selector(path, selector_node, f"'owed_by' of task {task_id}", out)
+        selector = read_selector(path, selector_node, _f("'owed_by' of task {id}", id=task_id), out)
     lead_node = fields.raw("lead")
-    lead = read_selector(path, lead_node, f"'lead' of task {task_id}", out) if lead_node is not None else None
+    lead = (
+        read_selector(path, lead_node, _f("'lead' of task {id}", id=task_id), out)
+        if lead_node is not None
+        else None
+    )
     deadline_text = fields.text("deadline", required=True)
     deadline = None
     if deadline_text is not None and year is not None:
@@ -464,9 +485,11 @@ def _read_task(path: str, node: Value, year: int | None, out: list[Diagnostic]) 
                 Diagnostic(
                     fields.source_of("deadline"),
                     "GK202",
-                    f"task {task_id}: {exc}",
-                    "write it as e.g. 2021年12月底, 9月30日前, 年底前, 上半年, 第三季度末, 全年持续推进, "
-                    "每季度末 or 每月10日前",
+                    _f("task {id}: {problem}", id=task_id, problem=exc),
+                    _(
+                        "write it as e.g. 2021年12月底, 9月30日前, 年底前, 上半年, 第三季度末, 全年持续推进, "
+                        "每季度末 or 每月10日前"
+                    ),
                 )
             )
     return Task(
@@ -497,16 +520,16 @@ _DATES: dict[dt.date, dt.date] = {}  # one object per day, not one per record (a
 def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list[Record]:
     if value is None:
         return []
-    hint = "a progress file is a list of records: start each with '- task: …'"
-    sequence = expect_sequence(path, value, "a progress file", out, hint)
+    hint = _("a progress file is a list of records: start each with '- task: …'")
+    sequence = expect_sequence(path, value, _("a progress file"), out, hint)
     if sequence is None:
         return []
     records = []
     for node in sequence.items:
-        mapping = expect_mapping(path, node, "a progress record", out)
+        mapping = expect_mapping(path, node, _("a progress record"), out)
         if mapping is None:
             continue
-        fields = Fields(path, mapping, RECORD_FIELDS, "a progress record", out)
+        fields = Fields(path, mapping, RECORD_FIELDS, _("a progress record"), out)
         task = fields.text("task", required=True)
         unit = fields.text("unit", required=True)
         done = fields.date("done")
@@ -521,10 +544,10 @@ def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list
                 Diagnostic(
                     fields.source,
                     "GK405",
-                    "the record has both 'done' and 'waived'"
+                    _("the record has both 'done' and 'waived'")
                     if has_done
-                    else "the record has neither 'done' (a date) nor 'waived' (a reason)",
-                    "a record is either done on a date or waived with a reason",
+                    else _("the record has neither 'done' (a date) nor 'waived' (a reason)"),
+                    _("a record is either done on a date or waived with a reason"),
                 )
             )
             continue
@@ -533,8 +556,8 @@ def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list
                 Diagnostic(
                     fields.source_of("evidence"),
                     "GK107",
-                    f"evidence '{evidence}' is not an http(s) URL",
-                    "give the address of the page where the information was published",
+                    _f("evidence '{url}' is not an http(s) URL", url=evidence),
+                    _("give the address of the page where the information was published"),
                 )
             )
         if task is None or unit is None:

@@ -20,6 +20,7 @@ from yaml.resolver import BaseResolver
 
 from gkledger.datafiles import MAX_FILE_BYTES
 from gkledger.diagnostics import Diagnostic
+from gkledger.i18n import _, _f
 from gkledger.model import Source
 
 try:  # libyaml's parser when PyYAML was built with it
@@ -118,10 +119,10 @@ Value = Scalar | Mapping | Sequence
 def kind_of(node: Value) -> str:
     """The word users see for a node's type."""
     if isinstance(node, Mapping):
-        return "a mapping"
+        return _("a mapping")
     if isinstance(node, Sequence):
-        return "a list"
-    return "null" if node.is_null else "text"
+        return _("a list")
+    return _("null") if node.is_null else _("text")
 
 
 class _Abort(Exception):
@@ -138,8 +139,8 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
             Diagnostic(
                 Source(path, 1, 1),
                 "GK003",
-                "the file is UTF-16, not UTF-8",
-                "save it again as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)",
+                _("the file is UTF-16, not UTF-8"),
+                _("save it again as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)"),
             )
         ]
     nul = data.find(b"\x00")
@@ -149,7 +150,7 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
             Diagnostic(
                 Source(path, line, column),
                 "GK003",
-                "the file holds binary data (a NUL byte), not text",
+                _("the file holds binary data (a NUL byte), not text"),
             )
         ]
     try:
@@ -157,13 +158,13 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
     except UnicodeDecodeError as exc:
         line, column = _line_col_bytes(data, exc.start)
         bad = data[exc.start : exc.start + 4].hex(" ")
-        hint = "save the file as UTF-8"
+        hint = _("save the file as UTF-8")
         try:
             data.decode("gb18030")
         except UnicodeDecodeError:
             pass
         else:
-            hint = (
+            hint = _(
                 "it looks like GBK/GB18030, the default of Chinese Windows editors; "
                 "save it again as UTF-8 (in Notepad: 另存为 → 编码 UTF-8; in WPS/Excel: UTF-8 CSV)"
             )
@@ -171,7 +172,7 @@ def decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
             Diagnostic(
                 Source(path, line, column),
                 "GK003",
-                f"the file is not valid UTF-8 (bytes {bad} at line {line})",
+                _f("the file is not valid UTF-8 (bytes {bad} at line {line})", bad=bad, line=line),
                 hint,
             )
         ]
@@ -184,7 +185,9 @@ def parse(path: str, data: bytes) -> tuple[Value | None, list[Diagnostic]]:
             Diagnostic(
                 Source(path, 1, 1),
                 "GK007",
-                f"the file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                _f(
+                    "the file is {size:,} bytes; the limit is {limit:,}", size=len(data), limit=MAX_FILE_BYTES
+                ),
             )
         ]
     text, problems = decode(path, data)
@@ -197,7 +200,11 @@ def parse(path: str, data: bytes) -> tuple[Value | None, list[Diagnostic]]:
         return None, [_syntax_diagnostic(path, text, exc)]
     except RecursionError:
         return None, [
-            Diagnostic(Source(path, 1, 1), "GK007", f"the document nests deeper than {MAX_DEPTH} levels")
+            Diagnostic(
+                Source(path, 1, 1),
+                "GK007",
+                _f("the document nests deeper than {depth} levels", depth=MAX_DEPTH),
+            )
         ]
     finally:
         dispose = getattr(composer, "dispose", None)
@@ -229,8 +236,8 @@ class _Builder:
                 self._diag(
                     node,
                     "GK006",
-                    "aliases expand this document past the size limit (an alias bomb?)",
-                    "write the values out, or use fewer aliases",
+                    _("aliases expand this document past the size limit (an alias bomb?)"),
+                    _("write the values out, or use fewer aliases"),
                 )
             )
         if node.tag not in _PLAIN_TAGS:
@@ -244,9 +251,9 @@ class _Builder:
                 self._diag(
                     node,
                     "GK006" if recursive else "GK007",
-                    "an alias refers to a node that contains it (a recursive alias)"
+                    _("an alias refers to a node that contains it (a recursive alias)")
                     if recursive
-                    else f"the document nests deeper than {MAX_DEPTH} levels",
+                    else _f("the document nests deeper than {depth} levels", depth=MAX_DEPTH),
                 )
             )
         self.stack.append(id(node))
@@ -267,8 +274,8 @@ class _Builder:
             self._diag(
                 node,
                 "GK008",
-                f"explicit YAML tag {_short_tag(node.tag)} is not allowed in ledger files",
-                "remove the tag; values are read as text and checked by the schema",
+                _f("explicit YAML tag {tag} is not allowed in ledger files", tag=_short_tag(node.tag)),
+                _("remove the tag; values are read as text and checked by the schema"),
             )
         )
 
@@ -277,7 +284,7 @@ class _Builder:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.diagnostics.append(
-                    self._diag(key_node, "GK101", "a mapping key must be text, not a list or mapping")
+                    self._diag(key_node, "GK101", _("a mapping key must be text, not a list or mapping"))
                 )
                 continue
             self.budget -= 1
@@ -290,8 +297,8 @@ class _Builder:
                     self._diag(
                         key_node,
                         "GK008",
-                        "merge keys (<<) are not supported in ledger files",
-                        "write the fields out in full",
+                        _("merge keys (<<) are not supported in ledger files"),
+                        _("write the fields out in full"),
                     )
                 )
                 continue
@@ -302,9 +309,12 @@ class _Builder:
                     self._diag(
                         key_node,
                         "GK005",
-                        f"duplicate key '{key.value}' (first at line {first[0].line}); "
-                        "YAML keeps only one of them",
-                        "remove one of the two",
+                        _f(
+                            "duplicate key '{key}' (first at line {line}); YAML keeps only one of them",
+                            key=key.value,
+                            line=first[0].line,
+                        ),
+                        _("remove one of the two"),
                     )
                 )
                 continue
@@ -328,26 +338,27 @@ def _syntax_diagnostic(path: str, text: str, exc: yaml.YAMLError) -> Diagnostic:
         return Diagnostic(
             Source(path, line, column),
             "GK009",
-            "the file holds more than one YAML document (a second '---')",
-            "a ledger file is one document: remove the extra '---' line",
+            _("the file holds more than one YAML document (a second '---')"),
+            _("a ledger file is one document: remove the extra '---' line"),
         )
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        message = exc.problem or "invalid YAML"
+        message = exc.problem or _("invalid YAML")
         if exc.context:
             message = f"{message} ({exc.context})"
-        return Diagnostic(Source(path, line, column), "GK004", f"YAML syntax error: {message}")
+        return Diagnostic(
+            Source(path, line, column), "GK004", _f("YAML syntax error: {problem}", problem=message)
+        )
     if isinstance(exc, yaml.reader.ReaderError):
         line, column = _line_col_text(text, exc.position)
+        problem = exc.reason
+        if isinstance(exc.character, int):
+            problem += f" (character U+{exc.character:04X})"
         return Diagnostic(
-            Source(path, line, column),
-            "GK004",
-            f"YAML syntax error: {exc.reason} (character U+{exc.character:04X})"
-            if isinstance(exc.character, int)
-            else f"YAML syntax error: {exc.reason}",
+            Source(path, line, column), "GK004", _f("YAML syntax error: {problem}", problem=problem)
         )
-    return Diagnostic(Source(path, 1, 1), "GK004", f"YAML syntax error: {exc}")
+    return Diagnostic(Source(path, 1, 1), "GK004", _f("YAML syntax error: {problem}", problem=exc))
 
 
 def _line_col_bytes(data: bytes, offset: int) -> tuple[int, int]:

@@ -7,17 +7,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from gkledger.diagnostics import Diagnostic
+from gkledger.i18n import _, _f, ngettext
 from gkledger.model import shown_path
 from gkledger.render.records import diagnostic_record, to_json
 
 
 def as_text(diagnostics: Sequence[Diagnostic]) -> str:
     lines = []
+    warning, hint = _("warning"), _("hint")
     for d in diagnostics:
-        severity = "" if d.severity == "error" else f" {d.severity}:"
+        severity = "" if d.severity == "error" else f" {warning}:"
         lines.append(f"{d.source}: {d.code}{severity} {d.message}")
         if d.hint:
-            lines.append(f"    hint: {d.hint}")
+            lines.append(f"    {hint}: {d.hint}")
     lines.append(count_line(diagnostics))
     return "\n".join(lines) + "\n"
 
@@ -26,12 +28,13 @@ def count_line(diagnostics: Sequence[Diagnostic]) -> str:
     errors = sum(1 for d in diagnostics if d.severity == "error")
     warnings = len(diagnostics) - errors
     if not diagnostics:
-        return "ok: no problems found"
+        return _("ok: no problems found")
     files = len({d.source.path for d in diagnostics})
-    parts = [f"{errors} error{'s' * (errors != 1)}"]
+    parts = [ngettext("{count} error", "{count} errors", errors).format(count=errors)]
     if warnings:
-        parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
-    return f"{', '.join(parts)} in {files} file{'s' * (files != 1)}"
+        parts.append(ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings))
+    where = ngettext("in {count} file", "in {count} files", files).format(count=files)
+    return _f("{counts} {where}", counts=_(", ").join(parts), where=where)
 
 
 def as_json(diagnostics: Sequence[Diagnostic]) -> str:
@@ -56,7 +59,8 @@ def as_github(diagnostics: Sequence[Diagnostic]) -> str:
         if d.source.column:
             props.append(f"col={d.source.column}")
         props.append(f"title={_escape_property(d.code)}")
-        message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+        hint = _("hint")
+        message = d.message + (f" ({hint}: {d.hint})" if d.hint else "")
         lines.append(f"::{d.severity} {','.join(props)}::{_escape_data(f'{d.code} {message}')}")
     lines.append(count_line(diagnostics))
     return "\n".join(lines) + "\n"

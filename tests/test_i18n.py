@@ -1,0 +1,83 @@
+"""Chinese first, English on request: the same problems said in each language, from catalogs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from gkledger import i18n
+
+from .conftest import REPO, write
+
+Cli = Callable[..., Result]
+
+
+def test_the_catalogs_are_current_and_complete() -> None:
+    """Every message of the code has its Chinese translation, and the .mo is compiled from the .po."""
+    pytest.importorskip("babel")
+    result = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "catalogs.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("option", "environ", "language"),
+    [
+        (None, {}, "zh"),
+        (None, {"LANG": "zh_CN.UTF-8"}, "zh"),
+        (None, {"LANG": "en_US.UTF-8"}, "en"),
+        (None, {"LANG": "C"}, "zh"),
+        (None, {"LANG": "zh_CN.UTF-8", "LC_ALL": "en_GB.UTF-8"}, "en"),
+        (None, {"LANGUAGE": "en:zh", "LANG": "zh_CN.UTF-8"}, "en"),
+        (None, {"GKLEDGER_LANG": "en", "LANG": "zh_CN.UTF-8"}, "en"),
+        ("zh", {"LANG": "en_US.UTF-8"}, "zh"),
+        ("en", {}, "en"),
+    ],
+)
+def test_the_language_is_chosen_chinese_first(option: str | None, environ: dict[str, str], language: str) -> None:
+    assert i18n.language_from(option, environ) == language
+
+
+def broken(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    write(root / "units.yaml", "units:\n  - {name: 甲县, full_name: 甲县, kind: 县, level: 县级}\n")
+    write(root / "tasks.yaml", "plan: {title: t, year: 2022}\ntasks:\n  - {id: '1', section: s, text: t, owners: 甲县, owed_by: {unit: 甲县}, deadline: 尽快}\n")
+    write(root / "progress" / "甲县.yaml", "- task: '1'\n  unit: 甲县\n  done: 2022-02-30\n")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "expected"),
+    [
+        (["--lang", "zh"], {}, ["不是真实存在的日期", "无法识别完成时限“尽快”", "提示"]),
+        (["--lang", "en"], {}, ["not a real date", "cannot read the deadline '尽快'", "hint"]),
+        ([], {"GKLEDGER_LANG": "", "LANG": "zh_CN.UTF-8"}, ["不是真实存在的日期"]),
+        ([], {"GKLEDGER_LANG": "", "LANG": "en_US.UTF-8"}, ["not a real date"]),
+    ],
+)
+def test_check_speaks_the_language_asked_for(cli: Cli, tmp_path: Path, args: list[str], env: dict[str, str], expected: list[str]) -> None:
+    result = cli(*args, "check", "--data", str(broken(tmp_path)), env=env)
+    assert result.exit_code == 1
+    for words in expected:
+        assert words in result.stdout, result.stdout
+
+
+def test_the_language_can_follow_the_command_and_the_cache_keeps_each(cli: Cli, tmp_path: Path) -> None:
+    root = broken(tmp_path)
+    zh = cli("check", "--data", str(root), "--lang", "zh").stdout
+    en = cli("check", "--data", str(root), "--lang", "en").stdout
+    assert "不是真实存在的日期" in zh and "not a real date" in en
+    assert cli("check", "--data", str(root), "--lang", "zh").stdout == zh  # from the cache, still Chinese
+
+
+def test_usage_errors_are_chinese_by_default(cli: Cli, shipped: Path) -> None:
+    result = cli("--lang", "zh", "status", "--unit", "不存在的单位", "--data", str(shipped))
+    assert result.exit_code == 2 and "未知单位" in result.stderr
+    english = cli("--lang", "en", "status", "--unit", "不存在的单位", "--data", str(shipped))
+    assert english.exit_code == 2 and "unknown unit" in english.stderr
