@@ -20,8 +20,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from gkledger import i18n
+from gkledger.i18n import _, _f
 from gkledger.model import Task, Unit, shown_path
-from gkledger.render.labels import both
+from gkledger.render.labels import EN, ZH, both
 from gkledger.status import STATUSES, Row, Status, Summary
 
 if TYPE_CHECKING:
@@ -257,7 +259,7 @@ def unit_status(
     """What one unit owes, grouped late / due soon / open / finished, and its summary line; with
     `entered`, each record's commit day (登记) beside its 完成日期."""
     if not rows:
-        console.print(Text(f"{_title(unit)}: nothing open as of {today.isoformat()}."))
+        console.print(Text(_f("{unit}: nothing open as of {day}.", unit=_title(unit), day=today.isoformat())))
         console.print(summary_line(summary))
         return
     with_records = any(row.record for row in rows)
@@ -271,7 +273,7 @@ def unit_status(
     if with_records:
         columns.append(Column("办结 Record", wrap=True, max_width=28, optional=True))
     table_rows: list[list[Cell] | None] = []
-    for _, statuses in GROUPS:
+    for _group, statuses in GROUPS:
         group = [row for row in rows if row.status in statuses]
         for row in group:
             cells: list[Cell] = [
@@ -287,7 +289,12 @@ def unit_status(
         if group:
             table_rows.append(SECTION)
     console.print(
-        fitted_table(console, f"{_title(unit)} · as of {today.isoformat()}", columns, table_rows[:-1])
+        fitted_table(
+            console,
+            _f("{unit} · as of {day}", unit=_title(unit), day=today.isoformat()),
+            columns,
+            table_rows[:-1],
+        )
     )
     console.print(summary_line(summary))
 
@@ -295,18 +302,28 @@ def unit_status(
 def summary_line(summary: Summary) -> Text:
     counts = summary.counts
     line = Text()
-    line.append(f"{summary.total} obligations: ")
-    parts: list[tuple[str, Status]] = [(f"{counts[s]} {s}", s) for s in STATUSES if counts[s]]
+    line.append(_f("{count} obligations: ", count=summary.total))
+    names = ZH if i18n.current() == "zh" else EN
+    parts: list[tuple[str, Status]] = [
+        (_f("{count} {status}", count=counts[s], status=names[s]), s) for s in STATUSES if counts[s]
+    ]
     for i, (label, status) in enumerate(parts):
         if i:
-            line.append(", ")
+            line.append(_(", "))
         line.append(label, style=STYLES[status])
     if not parts:
-        line.append("none")
+        line.append(_("none"))
     rate = rate_text(summary.on_time_rate)
-    line.append(f" · 按期办结率 {rate} ({summary.on_time}/{summary.due_so_far} already due)")
+    line.append(
+        _f(
+            " · 按期办结率 {rate} ({on_time}/{due} already due)",
+            rate=rate,
+            on_time=summary.on_time,
+            due=summary.due_so_far,
+        )
+    )
     if summary.lead:
-        line.append(f" · 牵头 {summary.lead} ({summary.lead_open} open)")
+        line.append(_f(" · 牵头 {count} ({open} open)", count=summary.lead, open=summary.lead_open))
     return line
 
 
@@ -314,20 +331,22 @@ def ledger_line(
     console: Console, title: str | None, folder: str | None, bundled: bool, ended: dt.date | None = None
 ) -> None:
     """Which ledger a view shows, and whether its plan is over (statuses are then final)."""
-    line = Text("台账: ", style="dim").append(title or "(no plan title)", style="bold")
+    line = Text(_("台账: "), style="dim").append(title or _("(no plan title)"), style="bold")
     if ended is not None:
-        line.append(f" · 计划已于{ended.isoformat()}结束", style="bold yellow")
+        line.append(_f(" · 计划已于{day}结束", day=ended.isoformat()), style="bold yellow")
     if folder and not bundled:
         line.append(f" · {folder}", style="dim")
     console.print(line)
     if bundled:
-        console.print(Text("(the example bundled with gkledger; start your own: gkledger init)", style="dim"))
+        console.print(
+            Text(_("(the example bundled with gkledger; start your own: gkledger init)"), style="dim")
+        )
 
 
 def recorded(console: Console, summary: Summary) -> None:
     """After `done` / `waive`: the unit's status line now."""
     unit = summary.unit.name if summary.unit else ""
-    console.print(Text(f"{unit}: ").append_text(summary_line(summary)))
+    console.print(Text(_f("{unit}: ", unit=unit)).append_text(summary_line(summary)))
 
 
 def _bar(fraction: float, width: int = 10) -> str:
@@ -388,20 +407,23 @@ def units_overview(
     if hidden:
         console.print(
             Text(
-                f"… 另有{hidden:,}个单位未列出 ({hidden:,} more units; --all-units lists every one)",
+                _f(
+                    "… 另有{count:,}个单位未列出 ({count:,} more units; --all-units lists every one)",
+                    count=hidden,
+                ),
                 style="dim",
             )
         )
-    label = "全部 All units: "
+    label = _("全部 All units: ")
     if overall.unit is None and ended is not None and today > ended:
-        label = f"最终结果 Final ({ended.year}年计划已结束): "
+        label = _f("最终结果 Final ({year}年计划已结束): ", year=ended.year)
     console.print(Text(label).append_text(summary_line(overall)))
 
 
 def obligation_list(console: Console, title: str, rows: Sequence[Row]) -> None:
     """Obligations across units (due, late): one row each, in the order given."""
     if not rows:
-        console.print(Text(f"{title}: none."))
+        console.print(Text(_f("{title}: none.", title=title)))
         return
     columns = [
         Column("到期 Due"),
@@ -428,7 +450,7 @@ def obligation_list(console: Console, title: str, rows: Sequence[Row]) -> None:
 def task_groups(console: Console, title: str, groups: Sequence[TaskGroup]) -> None:
     """One row per task: how many units, and which (names joined, wrapped between names)."""
     if not groups:
-        console.print(Text(f"{title}: none."))
+        console.print(Text(_f("{title}: none.", title=title)))
         return
     columns = [
         Column("序号", "right"),
@@ -440,7 +462,7 @@ def task_groups(console: Console, title: str, groups: Sequence[TaskGroup]) -> No
         [g.rows[0].task_label, g.due.isoformat(), str(len(g.rows)), "、 ".join(r.unit.name for r in g.rows)]
         for g in groups
     ]
-    console.print(fitted_table(console, f"{title} · by task", columns, rows))
+    console.print(fitted_table(console, _f("{title} · by task", title=title), columns, rows))
 
 
 def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summary) -> None:
@@ -453,7 +475,7 @@ def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summ
     facts.add_row("任务名称", escape(heading))
     facts.add_row("具体任务", escape(task.text))
     facts.add_row("责任单位", escape(task.owners))
-    facts.add_row("resolves to", escape("、".join(r.unit.name for r in rows)) + f" ({len(rows)})")
+    facts.add_row(_("resolves to"), escape("、".join(r.unit.name for r in rows)) + f" ({len(rows)})")
     leads = [r.unit.name for r in rows if r.lead]
     if leads:
         facts.add_row("牵头 lead", escape("、".join(leads)))
@@ -587,11 +609,11 @@ def audit_table(console: Console, entries: Sequence[Entry], max_lag: int, shallo
         )
     console.print(fitted_table(console, f"登记审计 Audit · late-entry after {max_lag} days", columns, rows))
     flagged = sum(1 for e in entries if e.flags)
-    console.print(Text(f"{len(entries)} records, {flagged} flagged"))
+    console.print(Text(_f("{count} records, {flagged} flagged", count=len(entries), flagged=flagged)))
     if shallow:
         console.print(
             Text(
-                "history is cut (a shallow clone): records flagged history-cut were added earlier",
+                _("history is cut (a shallow clone): records flagged history-cut were added earlier"),
                 style="yellow",
             )
         )
@@ -623,7 +645,7 @@ def links_table(console: Console, results: Sequence[LinkResult]) -> None:
         )
     console.print(fitted_table(console, None, columns, rows))
     counts = {state: sum(1 for r in results if r.outcome.state == state) for state in LINK_STYLES}
-    line = Text(f"{len(results)} links: ")
+    line = Text(_f("{count} links: ", count=len(results)))
     for i, (state, count) in enumerate(counts.items()):
         line.append(("" if i == 0 else ", ") + f"{count} {state}", style=LINK_STYLES[state] if count else "")
     console.print(line)
