@@ -480,9 +480,13 @@ def _obligations(ctx: typer.Context, data: Path | None) -> Obligations:
         for path in sorted(broken):
             owner = Path(path).stem
             typer.echo(
-                f"gkledger: warning: {shown_path(path)} has errors (gkledger check lists them); "
-                f"its records are left out, so the progress of {owner} and of any unit recorded "
-                "there may be missing below",
+                "gkledger: "
+                + _f(
+                    "warning: {file} has errors (gkledger check lists them); its records are left out, so "
+                    "the progress of {owner} and of any unit recorded there may be missing below",
+                    file=shown_path(path),
+                    owner=owner,
+                ),
                 err=True,
             )
         _settings(ctx).degraded = True
@@ -694,7 +698,7 @@ def units_import(
         else:
             _refuse_bundled(output)
             _write_output(output, text.encode("utf-8"))
-    typer.echo(f"{count} units from {roster}", err=True)
+    typer.echo(_f("{count} units from {file}", count=count, file=roster), err=True)
 
 
 def _roster_text(roster: Path, replacing: Path | None) -> tuple[str, int]:
@@ -1266,7 +1270,13 @@ def carry(
         Obligations(loaded[source].ledger, owners=loaded[source].owners), loaded[target].ledger, day, deadline
     )
     if not carried:
-        typer.echo(f"Nothing to carry: every task of {year} is finished, or already carried into {to}.")
+        typer.echo(
+            _f(
+                "Nothing to carry: every task of {year} is finished, or already carried into {to}.",
+                year=year,
+                to=to,
+            )
+        )
         return
     path = target / TASKS_FILE
     old = path.read_bytes()
@@ -1289,10 +1299,19 @@ def carry(
         sys.stderr.write(as_text(problems))
         _fail(_("the carried tasks would make the plan invalid; nothing was written"), EXIT_PROBLEMS)
     for task in carried:
+        message = (
+            _("Would carry {reference} → task {id}, owed by {count} units: {units}; 完成时限 {deadline}")
+            if dry_run
+            else _("Carried {reference} → task {id}, owed by {count} units: {units}; 完成时限 {deadline}")
+        )
         typer.echo(
-            f"{'Would carry' if dry_run else 'Carried'} {year}#{task.source.id} → task {task.id}, "
-            f"owed by {len(task.units)} unit{'s' * (len(task.units) != 1)}: {'、'.join(task.units)}; "
-            f"完成时限 {task.deadline}"
+            message.format(
+                reference=task.reference,
+                id=task.id,
+                count=len(task.units),
+                units="、".join(task.units),
+                deadline=task.deadline,
+            )
         )
     if dry_run:
         return
@@ -1300,7 +1319,9 @@ def carry(
         commit({path: new})
     except (WriteRefused, OSError) as exc:
         _fail(_f("cannot write {file}: {error}", file=shown_path(str(path)), error=exc), EXIT_PROBLEMS)
-    typer.echo(f"{len(carried)} tasks carried into {shown_path(str(path))}", err=True)
+    typer.echo(
+        _f("{count} tasks carried into {file}", count=len(carried), file=shown_path(str(path))), err=True
+    )
 
 
 COMPLETE_VAR = "_GKLEDGER_COMPLETE"
@@ -1412,18 +1433,38 @@ def _record(
     console = out.make_console()
     obligations = Obligations(result.ledger, owners=result.owners)
     for entry in result.entries:
-        what = f"done on {entry.record.done}" if entry.record.done else f"waived ({entry.record.waived})"
-        verb = "Replaced" if entry.replaced else "Recorded"
+        what = (
+            _f("done on {day}", day=entry.record.done)
+            if entry.record.done
+            else _f("waived ({reason})", reason=entry.record.waived)
+        )
         chosen = entry.record.period
-        which = f" (period {chosen}{'' if period else ', the earliest not yet recorded'})" if chosen else ""
+        which = ""
+        if chosen:
+            which = (
+                _f(" (period {period})", period=chosen)
+                if period
+                else _f(" (period {period}, the earliest not yet recorded)", period=chosen)
+            )
+        line = (
+            _("Replaced: task {id}{which} for {unit}, {what} → {file}")
+            if entry.replaced
+            else _("Recorded: task {id}{which} for {unit}, {what} → {file}")
+        )
         console.print(
-            f"{verb}: task {entry.task.id}{which} for {entry.unit.name}, {what} → {display_path(entry.path)}",
+            line.format(
+                id=entry.task.id, which=which, unit=entry.unit.name, what=what, file=display_path(entry.path)
+            ),
             markup=False,
         )
     for path in result.rewritten:
         typer.echo(
-            f"gkledger: {display_path(path)} could not be edited in place (its layout), so it was "
-            "rewritten from its records: every value is kept, its comments and layout are not",
+            "gkledger: "
+            + _f(
+                "{file} could not be edited in place (its layout), so it was rewritten from its records: "
+                "every value is kept, its comments and layout are not",
+                file=display_path(path),
+            ),
             err=True,
         )
     for unit in dict.fromkeys(entry.unit for entry in result.entries):
@@ -1643,7 +1684,9 @@ def _deliver(output: Path | None, payload: bytes, what: str) -> None:
         sys.stdout.flush()
         return
     _write_output(output, payload)
-    typer.echo(f"Wrote {output} ({len(payload):,} bytes, {what}).", err=True)
+    typer.echo(
+        _f("Wrote {file} ({size:,} bytes, {what}).", file=output, size=len(payload), what=what), err=True
+    )
 
 
 @app.command(cls=_Command)
@@ -1698,7 +1741,7 @@ def remind(
     report = build(obligations, day, soon_days, chosen)
     written = notices(report, markdown=fmt is NoticeFormat.md)
     if not written:
-        typer.echo(f"Nothing is late or due soon as of {day}.", err=True)
+        typer.echo(_f("Nothing is late or due soon as of {day}.", day=day), err=True)
         return
     if output is None:
         typer.echo("\n---\n\n".join(text for _path, text in written), nl=False)
@@ -1720,7 +1763,7 @@ def remind(
         else:
             data_bytes = text.encode("utf-8")
         _write_output(path, data_bytes, make_folders=True)
-        typer.echo(f"Wrote {path}", err=True)
+        typer.echo(_f("Wrote {file}", file=path), err=True)
 
 
 class BulletinFormat(StrEnum):
@@ -1793,7 +1836,7 @@ def bulletin(
         sys.stdout.flush()
         return
     _write_output(output, payload)
-    typer.echo(f"Wrote {output}", err=True)
+    typer.echo(_f("Wrote {file}", file=output), err=True)
 
 
 def _add_plan(data: Path, year: int) -> None:
@@ -1835,15 +1878,25 @@ def _add_plan(data: Path, year: int) -> None:
             if text.startswith(modeline.encode("utf-8")):
                 write_atomic(path, deeper(modeline).encode("utf-8") + text[len(modeline.encode("utf-8")) :])
         typer.echo(
-            f"Moved the plan for {old} into {shown_path(str(moved))}/ (units.yaml stays shared)", err=True
+            _f(
+                "Moved the plan for {year} into {folder}/ (units.yaml stays shared)",
+                year=old,
+                folder=shown_path(str(moved)),
+            ),
+            err=True,
         )
     for name, content in plan_files(year).items():
         path = data.parent / name
         _write_output(path, content, make_folders=True)
-        typer.echo(f"Wrote {path}", err=True)
+        typer.echo(_f("Wrote {file}", file=path), err=True)
     typer.echo(
-        f"Next: gkledger import TABLE --year {year} -o {shown_path(str(data / str(year) / 'tasks.yaml'))}; "
-        f"gkledger carry {year - 1} --to {year} if last year left work open",
+        _f(
+            "Next: gkledger import TABLE --year {year} -o {file}; "
+            "gkledger carry {last} --to {year} if last year left work open",
+            year=year,
+            file=shown_path(str(data / str(year) / "tasks.yaml")),
+            last=year - 1,
+        ),
         err=True,
     )
 
@@ -1856,7 +1909,7 @@ def _write_files(root: Path, files: dict[str, bytes], force: bool) -> None:
     for name, data in files.items():
         path = root / name
         _write_output(path, data, make_folders=True)
-        typer.echo(f"Wrote {path}", err=True)
+        typer.echo(_f("Wrote {file}", file=path), err=True)
 
 
 @app.command(cls=_Command)
@@ -1926,7 +1979,9 @@ def init(
     if units_roster is not None:
         made["data/units.yaml"] = _roster_text(units_roster, None)[0].encode("utf-8")
     _write_files(folder, made, force)
-    typer.echo(f"Next: cd {folder} && git init && pre-commit install && gkledger check", err=True)
+    typer.echo(
+        _f("Next: cd {folder} && git init && pre-commit install && gkledger check", folder=folder), err=True
+    )
 
 
 @app.command(name="import", cls=_Command)
@@ -2002,10 +2057,19 @@ def import_(
         typer.echo(f"{table}: {note}", err=True)
     counts = imported.summary()
     typer.echo(
-        f"{counts['tasks']} tasks, {len(imported.problems)} to review; owners read with {roster}: "
-        f"{counts['owners_full']} fully, {counts['owners_partial']} partly, {counts['owners_none']} not "
-        f"resolved; {counts['leads']} with a lead; deadlines {counts['deadlines_read']} read, "
-        f"{counts['deadlines_unread']} not",
+        _f(
+            "{tasks} tasks, {review} to review; owners read with {roster}: {full} fully, {partial} partly, "
+            "{none} not resolved; {leads} with a lead; deadlines {read} read, {unread} not",
+            tasks=counts["tasks"],
+            review=len(imported.problems),
+            roster=roster,
+            full=counts["owners_full"],
+            partial=counts["owners_partial"],
+            none=counts["owners_none"],
+            leads=counts["leads"],
+            read=counts["deadlines_read"],
+            unread=counts["deadlines_unread"],
+        ),
         err=True,
     )
     raise typer.Exit(EXIT_PROBLEMS if imported.problems else EXIT_OK)
@@ -2304,7 +2368,7 @@ def codeowners(
         sys.stdout.write(text)
         return
     _write_output(output, text.encode("utf-8"), make_folders=True)
-    typer.echo(f"Wrote {output}", err=True)
+    typer.echo(_f("Wrote {file}", file=output), err=True)
 
 
 @app.command(cls=_Command)

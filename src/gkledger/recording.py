@@ -20,6 +20,7 @@ from gkledger.cache import load_snapshot
 from gkledger.datafiles import absolute
 from gkledger.diagnostics import Diagnostic
 from gkledger.edits import NewRecord
+from gkledger.i18n import _, _f
 from gkledger.locate import PROGRESS_DIR, display_path, file_name_problem, is_bundled
 from gkledger.model import Ledger, Record, Task, Unit
 from gkledger.status import Obligation, Obligations
@@ -101,20 +102,33 @@ def record(
         raise ValueError("give exactly one of done and waived")
     root = absolute(root)
     if not root.is_dir():
-        raise Refused(f"the data folder {display_path(root)} does not exist", usage=True)
+        raise Refused(_f("the data folder {folder} does not exist", folder=display_path(root)), usage=True)
     if is_bundled(root):
         raise Refused(
-            f"{display_path(root)} is the example ledger bundled with gkledger, which is never written to; "
-            "start your own with: gkledger init 台账 --year YYYY (then run gkledger in it)",
+            _f(
+                "{folder} is the example ledger bundled with gkledger, which is never written to; "
+                "start your own with: gkledger init 台账 --year YYYY (then run gkledger in it)",
+                folder=display_path(root),
+            ),
             usage=True,
         )
     folder = root / PROGRESS_DIR
     if folder.is_symlink():
-        raise Refused(f"{display_path(folder)} is a symbolic link; gkledger writes only inside the ledger")
+        raise Refused(
+            _f(
+                "{folder} is a symbolic link; gkledger writes only inside the ledger",
+                folder=display_path(folder),
+            )
+        )
     for w in wanted:
         if w.done is not None and w.done > today:
             raise Refused(
-                f"the date {w.done} is after today ({today}); completions cannot be in the future", usage=True
+                _f(
+                    "the date {day} is after today ({today}); completions cannot be in the future",
+                    day=w.done,
+                    today=today,
+                ),
+                usage=True,
             )
     folder.mkdir(exist_ok=True)
     with locked(folder):
@@ -122,7 +136,7 @@ def record(
         errors = [d for d in loaded.diagnostics if d.severity == "error"]
         if errors:
             raise Refused(
-                "the ledger has errors; fix them first (gkledger check lists them)", diagnostics=errors
+                _("the ledger has errors; fix them first (gkledger check lists them)"), diagnostics=errors
             )
         plan = _plan(
             Obligations(loaded.ledger, owners=loaded.owners), folder, wanted, replace, keep_identical
@@ -136,7 +150,7 @@ def record(
         problems = [d for d in checked.diagnostics if d.severity == "error"]
         if problems:
             raise Refused(
-                "the new record would make the ledger invalid; nothing was written", diagnostics=problems
+                _("the new record would make the ledger invalid; nothing was written"), diagnostics=problems
             )
         _confirm(Obligations(checked.ledger, owners=checked.owners), plan.entries)
         try:
@@ -167,15 +181,17 @@ def _plan(
     for w in wanted:
         task = tasks.get(w.task)
         if task is None:
-            raise Refused(f"unknown task '{w.task}'", usage=True)
+            raise Refused(_f("unknown task '{task}'", task=w.task), usage=True)
         unit = obligations.index.get(w.unit)
         if unit is None:
             close = obligations.index.suggest(w.unit)
-            hint = f"; did you mean {' or '.join(close)}?" if close else ""
-            raise Refused(f"unknown unit '{w.unit}'{hint}", usage=True)
+            hint = _f("; did you mean {names}?", names=_(" or ").join(close)) if close else ""
+            raise Refused(_f("unknown unit '{name}'{hint}", name=w.unit, hint=hint), usage=True)
         owed = _owed(obligations, task, unit, w.period)
         if (task.id, unit.name, w.period) in seen:
-            raise Refused(f"task {task.id} for {unit.name} is asked for twice", usage=True)
+            raise Refused(
+                _f("task {id} for {unit} is asked for twice", id=task.id, unit=unit.name), usage=True
+            )
         seen.add((task.id, unit.name, w.period))
         period = owed.period.label if owed.period is not None else None
         new = edits.NewRecord(task.id, unit.name, w.done, w.waived, w.evidence, w.note, period)
@@ -185,8 +201,12 @@ def _plan(
             continue
         if existing is not None and not replace:
             raise Refused(
-                f"task {task.id} already has a record for {unit.name} at {existing.source}; "
-                "use --replace to rewrite it"
+                _f(
+                    "task {id} already has a record for {unit} at {where}; use --replace to rewrite it",
+                    id=task.id,
+                    unit=unit.name,
+                    where=existing.source,
+                )
             )
         path = Path(existing.source.path) if existing is not None else _own_file(folder, unit)
         _check_target(folder, path)
@@ -201,18 +221,33 @@ def _owed(obligations: Obligations, task: Task, unit: Unit, period: str | None) 
     without one, its earliest period with no record (or the last, to be refused as recorded)."""
     owing = obligations.periods(task.id, unit)
     if not owing:
-        raise Refused(f"{unit.name} does not owe task {task.id} (责任单位: {task.owners})")
+        raise Refused(
+            _f(
+                "{unit} does not owe task {id} (责任单位: {owners})",
+                unit=unit.name,
+                id=task.id,
+                owners=task.owners,
+            )
+        )
     labels = [o.period.label for o in owing if o.period is not None]
     if not labels:
         if period is not None:
-            raise Refused(f"task {task.id} is not recurring: record it without --period", usage=True)
+            raise Refused(
+                _f("task {id} is not recurring: record it without --period", id=task.id), usage=True
+            )
         return owing[0]
     if period is None:
         return next((o for o in owing if o.record is None), owing[-1])
     found = next((o for o in owing if o.period is not None and o.period.label == period), None)
     if found is None:
         raise Refused(
-            f"task {task.id} has no period '{period}'; its periods are {', '.join(labels)}", usage=True
+            _f(
+                "task {id} has no period '{period}'; its periods are {periods}",
+                id=task.id,
+                period=period,
+                periods=", ".join(labels),
+            ),
+            usage=True,
         )
     return found
 
@@ -230,18 +265,24 @@ def same_values(existing: Record, new: NewRecord) -> bool:
 def _own_file(folder: Path, unit: Unit) -> Path:
     problem = file_name_problem(unit.name)
     if problem is not None:  # check reports it as GK306; a ledger with errors never gets here
-        raise Refused(f"unit name {unit.name!r} cannot name a file: {problem}")
+        raise Refused(_f("unit name {name!r} cannot name a file: {problem}", name=unit.name, problem=problem))
     return folder / f"{unit.name}.yaml"
 
 
 def _check_target(folder: Path, path: Path) -> None:
     """Only a file directly in the progress folder, never through a link, never a read-only one."""
     if path.parent != folder or path.name.startswith("."):
-        raise Refused(f"{display_path(path)} is not a file of {display_path(folder)}; nothing was written")
+        raise Refused(
+            _f(
+                "{file} is not a file of {folder}; nothing was written",
+                file=display_path(path),
+                folder=display_path(folder),
+            )
+        )
     try:
         writable_target(path)
     except WriteRefused as refused:
-        raise Refused(f"{refused}; nothing was written") from refused
+        raise Refused(_f("{problem}; nothing was written", problem=refused)) from refused
 
 
 def _edit(texts: dict[Path, str], plan: _Plan) -> tuple[dict[Path, str], list[Path]]:
@@ -253,7 +294,9 @@ def _edit(texts: dict[Path, str], plan: _Plan) -> tuple[dict[Path, str], list[Pa
         bom, body = _split_bom(texts[plan.entries[number].path])
         index = edits.index_at(body, existing.source.line, existing.source.column)
         if index is None:
-            raise Refused(f"cannot find the record at {existing.source} again; nothing was written")
+            raise Refused(
+                _f("cannot find the record at {where} again; nothing was written", where=existing.source)
+            )
         indexes[number] = index
     order = sorted(range(len(plan.entries)), key=lambda n: n not in plan.replacing)
     for number in order:
@@ -265,7 +308,9 @@ def _edit(texts: dict[Path, str], plan: _Plan) -> tuple[dict[Path, str], list[Pa
             else:
                 result = edits.append(body, entry.record, entry.unit.name)
         except edits.EditError as exc:
-            raise Refused(f"{display_path(entry.path)}: {exc}; nothing was written") from exc
+            raise Refused(
+                _f("{file}: {problem}; nothing was written", file=display_path(entry.path), problem=exc)
+            ) from exc
         edited[entry.path] = bom + result.text
         if result.rewritten and entry.path not in rewritten:
             rewritten.append(entry.path)
@@ -279,7 +324,11 @@ def _confirm(obligations: Obligations, entries: Sequence[Entry]) -> None:
         owed = obligations.obligation(entry.task.id, entry.unit, entry.record.period)
         if owed is None or owed.record is None or not same_values(owed.record, entry.record):
             raise Refused(
-                f"task {entry.task.id} for {entry.unit.name} did not read back as meant; nothing was written"
+                _f(
+                    "task {id} for {unit} did not read back as meant; nothing was written",
+                    id=entry.task.id,
+                    unit=entry.unit.name,
+                )
             )
 
 
