@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from gkledger.deadlines import DeadlineError, parse_deadline
 from gkledger.edits import scalar
+from gkledger.i18n import _, _f
 from gkledger.locate import TASKS_MODELINE
 from gkledger.model import Term
 from gkledger.owners import Reading, Vocabulary
@@ -189,8 +190,10 @@ def find_header(grid: Grid) -> _Header:
         if "具体任务" in columns and ("责任单位" in columns or "牵头单位" in columns):
             return _Header(number + 1 if two_rows else number, columns, words)
     raise TableError(
-        "no header row naming the task (具体任务, 具体要求 …) and its owners (责任单位, 责任部门, "
-        "牵头单位 …) in the first 20 rows"
+        _(
+            "no header row naming the task (具体任务, 具体要求 …) and its owners (责任单位, 责任部门, "
+            "牵头单位 …) in the first 20 rows"
+        )
     )
 
 
@@ -315,18 +318,20 @@ def _reads(text: str, year: int) -> bool:
 def _problems(task: ImportedTask, year: int) -> list[str]:
     found = []
     if not task.text:
-        found.append("具体任务 is empty")
+        found.append(_("具体任务 is empty"))
     if not task.owners:
-        found.append("责任单位 is empty")
+        found.append(_("责任单位 is empty"))
     for part in task.reading.unresolved:
-        found.append(f"责任单位: '{part}' is not assigned to units; kept in unresolved for the office")
+        found.append(
+            _f("责任单位: '{part}' is not assigned to units; kept in unresolved for the office", part=part)
+        )
     if not task.deadline:
-        found.append("完成时限 is empty")
+        found.append(_("完成时限 is empty"))
     else:
         try:
             parse_deadline(task.deadline, year)
         except DeadlineError as exc:
-            found.append(f"完成时限: {exc}")
+            found.append(_f("完成时限: {problem}", problem=exc))
     return found
 
 
@@ -337,12 +342,14 @@ def _unique_ids(imported: Imported) -> None:
         return
     for task in imported.tasks:
         task.id = f"{task.section_number}.{task.id}"
-    imported.notes.append("序号 repeats across sections: ids are written as section.number (2.1, 2.2 …)")
+    imported.notes.append(_("序号 repeats across sections: ids are written as section.number (2.1, 2.2 …)"))
     seen: Counter[str] = Counter()
     for task in imported.tasks:
         seen[task.id] += 1
         if seen[task.id] > 1:
-            task.problems.append(f"序号 {task.id} repeats; given the id '{task.id}-{seen[task.id]}'")
+            task.problems.append(
+                _f("序号 {id} repeats; given the id '{new}'", id=task.id, new=f"{task.id}-{seen[task.id]}")
+            )
             task.id = f"{task.id}-{seen[task.id]}"
 
 

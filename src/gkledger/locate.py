@@ -10,6 +10,7 @@ import os
 import re
 from pathlib import Path
 
+from gkledger.i18n import _, _f
 from gkledger.model import shown_path
 
 TASKS_FILE = "tasks.yaml"
@@ -38,19 +39,19 @@ def file_name_problem(name: str) -> str | None:
     """Why a unit's name cannot be the name of its progress file (one safe path part on every
     system the ledger may be checked out on), or None when it can."""
     if not name or name != name.strip():
-        return "it is empty or starts or ends with a space"
+        return _("it is empty or starts or ends with a space")
     if name.startswith("."):
-        return "it starts with '.', which hides the file (and '..' leaves the folder)"
+        return _("it starts with '.', which hides the file (and '..' leaves the folder)")
     if name.endswith("."):
-        return "it ends with '.', which Windows drops from file names"
+        return _("it ends with '.', which Windows drops from file names")
     bad = sorted({c for c in name if c in _NOT_IN_FILE_NAMES or not c.isprintable()})
     if bad:
         shown = " ".join(repr(c) for c in bad)
-        return f"it holds {shown}, which a file name cannot (or must not) hold"
+        return _f("it holds {chars}, which a file name cannot (or must not) hold", chars=shown)
     if name.split(".")[0].upper() in _RESERVED:
-        return "it is a device name on Windows"
+        return _("it is a device name on Windows")
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        return f"it is longer than {MAX_NAME_BYTES} bytes"
+        return _f("it is longer than {limit} bytes", limit=MAX_NAME_BYTES)
     return None
 
 

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from gkledger.edits import scalar
+from gkledger.i18n import _, _f
 from gkledger.locate import UNITS_MODELINE, file_name_problem
 from gkledger.tables import Cell, Grid, TableError
 
@@ -67,7 +68,7 @@ def _header(grid: Grid) -> tuple[int, dict[str, list[int]]]:
                 columns.setdefault(key, []).append(column)
         if "name" in columns and "kind" in columns:
             return number, columns
-    raise TableError("no header row with 单位名称 (or 名称) and 类别 in the first 20 rows")
+    raise TableError(_("no header row with 单位名称 (or 名称) and 类别 in the first 20 rows"))
 
 
 def units_from_grid(grid: Grid) -> Roster:
@@ -104,12 +105,19 @@ def _check(roster: Roster) -> None:
     for unit in roster.units:
         for field_name, label in (("name", "单位名称"), ("kind", "类别"), ("level", "层级")):
             if not getattr(unit, field_name):
-                roster.problems.append((unit.row, f"{label} is empty"))
+                roster.problems.append((unit.row, _f("{column} is empty", column=label)))
         if unit.name:
             problem = file_name_problem(unit.name)
             if problem:
                 roster.problems.append(
-                    (unit.row, f"单位名称 '{unit.name}' cannot name its progress file: {problem}")
+                    (
+                        unit.row,
+                        _f(
+                            "单位名称 '{name}' cannot name its progress file: {problem}",
+                            name=unit.name,
+                            problem=problem,
+                        ),
+                    )
                 )
         for name in dict.fromkeys([unit.name, unit.full_name, *unit.aliases]):
             if not name:
@@ -117,15 +125,25 @@ def _check(roster: Roster) -> None:
             taken = owner.get(name)
             if taken is not None and taken[1] != unit.row:
                 roster.problems.append(
-                    (unit.row, f"'{name}' already names {taken[0]} (row {taken[1]}); a name means one unit")
+                    (
+                        unit.row,
+                        _f(
+                            "'{name}' already names {unit} (row {row}); a name means one unit",
+                            name=name,
+                            unit=taken[0],
+                            row=taken[1],
+                        ),
+                    )
                 )
             else:
                 owner[name] = (unit.name, unit.row)
     for unit in roster.units:
         if unit.parent and unit.parent not in owner:
-            roster.problems.append((unit.row, f"上级 '{unit.parent}' is not a unit of the roster"))
+            roster.problems.append(
+                (unit.row, _f("上级 '{parent}' is not a unit of the roster", parent=unit.parent))
+            )
         elif unit.parent and owner[unit.parent][1] == unit.row:
-            roster.problems.append((unit.row, "a unit cannot be its own 上级"))
+            roster.problems.append((unit.row, _("a unit cannot be its own 上级")))
 
 
 def to_yaml(roster: Roster, source_name: str, kept: str = "") -> str:
