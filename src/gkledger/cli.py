@@ -9,9 +9,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import io
 import os
 import re
+import shlex
+import shutil
 import signal
+import subprocess
 import sys
 import unicodedata
 from collections.abc import Callable
@@ -79,8 +83,8 @@ def _refuse_repeats(ctx: ClickContext, params: list[Any], args: list[str], stop_
 
 
 def _take_everywhere(ctx: ClickContext, args: list[str]) -> list[str]:
-    """`--plan YEAR` and `--lang LANG` after the command name, as before it: taken out of the
-    command's own arguments (every command reads some plan and speaks some language)."""
+    """`--plan YEAR`, `--lang LANG` and `--no-pager` after the command name, as before it: taken
+    out of the command's own arguments (every command reads some plan and speaks some language)."""
     rest: list[str] = []
     given: dict[str, list[str]] = {"--plan": [], "--lang": []}
     words = iter(args)
@@ -90,7 +94,9 @@ def _take_everywhere(ctx: ClickContext, args: list[str]) -> list[str]:
             rest.extend(words)
             break
         name, equals, value = word.partition("=")
-        if name in given:
+        if word == "--no-pager":
+            ctx.meta["gkledger.no_pager"] = True
+        elif name in given:
             given[name].append(value if equals else next(words, ""))
         else:
             rest.append(word)
@@ -136,7 +142,11 @@ class _Group(typer.core.TyperGroup):
         return _without_placeholders(super().get_params(ctx))
 
     def invoke(self, ctx: ClickContext) -> Any:
-        result = super().invoke(ctx)
+        try:
+            result = super().invoke(ctx)
+        finally:
+            if isinstance(ctx.obj, GlobalOptions) and ctx.obj.paged is not None:
+                _page(ctx.obj.paged.getvalue())
         if isinstance(ctx.obj, GlobalOptions) and ctx.obj.degraded:
             raise typer.Exit(EXIT_PROBLEMS)  # a view shown without some broken progress files
         return result
@@ -259,6 +269,8 @@ class GlobalOptions:
     plan: int | None = None
     degraded: bool = False  # a view was shown without some broken progress files: exit 1 at the end
     root: Path | None = None  # the data folder the command read
+    no_pager: bool = False
+    paged: io.StringIO | None = None  # a view written for the pager, shown when the command ends
 
 
 NoCacheOption = Annotated[
@@ -281,6 +293,13 @@ def main(
     data: DataOption = None,
     today: TodayOption = None,
     no_cache: NoCacheOption = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager",
+            help="Print long views straight to the terminal instead of through $PAGER ($GKLEDGER_PAGER).",
+        ),
+    ] = False,
     plan: Annotated[
         int | None,
         typer.Option(
@@ -312,7 +331,7 @@ def main(
     if lang is not None and lang.strip().lower() not in i18n.LANGUAGES:
         raise typer.BadParameter(f"'{lang}' is not one of {', '.join(i18n.LANGUAGES)}", param_hint="--lang")
     i18n.use(i18n.language_from(lang, os.environ))  # `--lang` after the command name overrides it
-    ctx.obj = GlobalOptions(data, today, no_cache, plan)
+    ctx.obj = GlobalOptions(data, today, no_cache, plan, no_pager=no_pager)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -504,11 +523,52 @@ def _view_console(ctx: typer.Context, ledger: Ledger) -> Console:
     bundled = root is not None and is_bundled(root)
     if root is not None and not bundled and os.path.abspath(root) != os.path.abspath("data"):
         folder = shown_path(os.path.abspath(root))
-    console = out.make_console()
+    console = _paged_console(ctx) or out.make_console()
     end = dt.date(ledger.plan.year, 12, 31) if ledger.plan else None
     ended = end if end is not None and _day_of(ctx) > end else None
     out.ledger_line(console, ledger.plan.title if ledger.plan else None, folder, bundled, ended)
     return console
+
+
+def _paged_console(ctx: typer.Context) -> Console | None:
+    """On a terminal, a console whose view goes through the pager when the command ends (as git
+    does: only when it is longer than the screen); never when the output is piped or redirected."""
+    settings = _settings(ctx)
+    off = settings.no_pager or ctx.meta.get("gkledger.no_pager")
+    if off or not sys.stdout.isatty() or os.environ.get("TERM") == "dumb":
+        return None
+    if _pager_command() is None:
+        return None
+    from gkledger.render import console as out
+
+    size = shutil.get_terminal_size()
+    console, buffer = out.paging_console(size.columns, color="NO_COLOR" not in os.environ)
+    settings.paged = buffer
+    return console
+
+
+def _pager_command() -> list[str] | None:
+    """$GKLEDGER_PAGER, else $PAGER, else less; None when paging is switched off (an empty value,
+    or cat) or no pager is installed."""
+    chosen = os.environ.get("GKLEDGER_PAGER", os.environ.get("PAGER", "less"))
+    words = shlex.split(chosen) if chosen.strip() else []
+    if not words or words[0] == "cat" or shutil.which(words[0]) is None:
+        return None
+    return words
+
+
+def _page(text: str) -> None:
+    """Show a view: through the pager when it is taller than the screen, else as it is."""
+    command = _pager_command()
+    if command is None or text.count("\n") < shutil.get_terminal_size().lines:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX"), "LV": os.environ.get("LV", "-c")}
+    try:
+        subprocess.run(command, input=text.encode("utf-8"), env=env, check=False)
+    except OSError:
+        sys.stdout.write(text)
 
 
 def _unit(obligations: Obligations, name: str) -> Unit:

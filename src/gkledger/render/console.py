@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -64,6 +65,20 @@ GROUPS: tuple[tuple[str, frozenset[Status]], ...] = (
 
 def make_console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def paging_console(width: int, color: bool) -> tuple[Console, io.StringIO]:
+    """A console that writes a view into a buffer, as the terminal would show it, for a pager."""
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        highlight=False,
+        soft_wrap=False,
+        force_terminal=color,
+        color_system="standard" if color else None,
+    )
+    return console, buffer
 
 
 def status_text(status: Status) -> Text:
