@@ -50,6 +50,7 @@ def run_on_terminal(tmp_path: Path, *args: str, lines: int = 5) -> tuple[str, st
 def test_a_long_view_goes_through_the_pager(tmp_path: Path) -> None:
     shown, paged = run_on_terminal(tmp_path, "status", "--unit", "回民区", "--today", "2021-09-01")
     assert "回民区" in paged and "23 obligations" in paged
+    assert "23 obligations" in shown  # the pager showed it on the terminal
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals")
