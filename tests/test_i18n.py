@@ -40,14 +40,19 @@ def test_the_catalogs_are_current_and_complete() -> None:
         ("en", {}, "en"),
     ],
 )
-def test_the_language_is_chosen_chinese_first(option: str | None, environ: dict[str, str], language: str) -> None:
+def test_the_language_is_chosen_chinese_first(
+    option: str | None, environ: dict[str, str], language: str
+) -> None:
     assert i18n.language_from(option, environ) == language
 
 
 def broken(tmp_path: Path) -> Path:
     root = tmp_path / "data"
     write(root / "units.yaml", "units:\n  - {name: 甲县, full_name: 甲县, kind: 县, level: 县级}\n")
-    write(root / "tasks.yaml", "plan: {title: t, year: 2022}\ntasks:\n  - {id: '1', section: s, text: t, owners: 甲县, owed_by: {unit: 甲县}, deadline: 尽快}\n")
+    write(
+        root / "tasks.yaml",
+        "plan: {title: t, year: 2022}\ntasks:\n  - {id: '1', section: s, text: t, owners: 甲县, owed_by: {unit: 甲县}, deadline: 尽快}\n",
+    )
     write(root / "progress" / "甲县.yaml", "- task: '1'\n  unit: 甲县\n  done: 2022-02-30\n")
     return root
 
@@ -61,7 +66,9 @@ def broken(tmp_path: Path) -> Path:
         ([], {"GKLEDGER_LANG": "", "LANG": "en_US.UTF-8"}, ["not a real date"]),
     ],
 )
-def test_check_speaks_the_language_asked_for(cli: Cli, tmp_path: Path, args: list[str], env: dict[str, str], expected: list[str]) -> None:
+def test_check_speaks_the_language_asked_for(
+    cli: Cli, tmp_path: Path, args: list[str], env: dict[str, str], expected: list[str]
+) -> None:
     result = cli(*args, "check", "--data", str(broken(tmp_path)), env=env)
     assert result.exit_code == 1
     for words in expected:

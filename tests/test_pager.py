@@ -29,7 +29,12 @@ def run_on_terminal(tmp_path: Path, *args: str, lines: int = 5) -> tuple[str, st
     leader, follower = pty.openpty()
     try:
         subprocess.run(
-            [sys.executable, "-m", "gkledger", *args], stdout=follower, stderr=subprocess.PIPE, env=env, timeout=120, check=False
+            [sys.executable, "-m", "gkledger", *args],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=120,
+            check=False,
         )
         os.close(follower)
         shown = b""
@@ -57,7 +62,9 @@ def test_a_long_view_goes_through_the_pager(tmp_path: Path) -> None:
 def test_a_short_view_and_no_pager_are_printed_straight(tmp_path: Path) -> None:
     _, paged = run_on_terminal(tmp_path, "status", "--unit", "回民区", "--today", "2021-09-01", lines=200)
     assert paged == ""  # it fits the screen
-    shown, paged = run_on_terminal(tmp_path, "status", "--unit", "回民区", "--today", "2021-09-01", "--no-pager")
+    shown, paged = run_on_terminal(
+        tmp_path, "status", "--unit", "回民区", "--today", "2021-09-01", "--no-pager"
+    )
     assert paged == "" and "23 obligations" in shown
 
 
