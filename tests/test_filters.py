@@ -68,3 +68,40 @@ def test_late_by_task_counts_units(cli: Cli, shipped: Path) -> None:
 def test_unknown_filter_values_are_usage_errors(cli: Cli, shipped: Path, args: list[str]) -> None:
     result = cli("due", "--before", "2021-12-31", *args, *TODAY, "--data", str(shipped))
     assert result.exit_code == 2 and "gkledger:" in result.stderr
+
+
+def test_status_takes_the_same_filters(cli: Cli, shipped: Path) -> None:
+    """The overview counts only what the filters let through; one unit's listing lists only it."""
+    every = rows(cli, shipped, "status", "--unit", "回民区", "--all")
+    late = [r for r in every if r["status"] == "late"]
+    assert rows(cli, shipped, "status", "--unit", "回民区", "--status", "逾期") == late
+    websites = [r for r in every if "网站" in str(r["text"])]
+    assert rows(cli, shipped, "status", "--unit", "回民区", "--all", "--grep", "网站") == websites
+    overview = rows(cli, shipped, "status", "--kind", "旗县区")
+    assert {u["unit"] for u in overview} == {
+        "土默特左旗", "托克托县", "和林县", "清水河县", "武川县", "新城区", "回民区", "玉泉区", "赛罕区"
+    }  # fmt: skip
+    lates = rows(cli, shipped, "status", "--status", "late")
+    assert all(u["total"] == u["late"] for u in lates)
+
+
+def test_status_by_kind_totals_each_kind_and_all(cli: Cli, shipped: Path) -> None:
+    found = rows(cli, shipped, "status", "--by", "kind")
+    units = [r for r in found if r["row"] == "unit"]
+    kinds = {r["kind"]: r for r in found if r["row"] == "kind-total"}
+    total = next(r for r in found if r["row"] == "total")
+    assert set(kinds) == {"政府", "政府办公室", "旗县区", "委办局"}  # kinds that owe anything
+    for kind, row in kinds.items():
+        mine = [u for u in units if u["kind"] == kind]
+        assert row["total"] == sum(u["total"] for u in mine) and row["late"] == sum(u["late"] for u in mine)
+    assert total["total"] == sum(r["total"] for r in kinds.values()) == 579
+    table = cli("--lang", "zh", "status", "--by", "kind", *TODAY, "--data", str(shipped)).stdout
+    assert "旗县区 合计" in table and "总计" in table
+
+
+def test_lead_keeps_the_rows_a_unit_leads(cli: Cli, shipped: Path) -> None:
+    every = rows(cli, shipped, "due", "--before", "2021-12-31")
+    assert rows(cli, shipped, "due", "--before", "2021-12-31", "--lead") == [r for r in every if r["lead"]]
+    assert {r["unit"] for r in rows(cli, shipped, "due", "--before", "2021-12-31", "--lead")} == {
+        "行政审批和政务服务局"
+    }

@@ -35,7 +35,7 @@ from gkledger.locate import PROGRESS_DIR, find_data_dir
 from gkledger.model import Ledger, Unit, shown_path
 from gkledger.query import OPEN_STATUSES, Query, open_rows, select, unit_summaries, worst_first
 from gkledger.query import evidence as evidence_records
-from gkledger.status import Obligations, Row, Status, row_of, summarise
+from gkledger.status import STATUSES, Obligations, Row, Status, Summary, row_of, summarise
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -850,6 +850,26 @@ def status(
             "--show-entry", help="With --unit: each record's commit day (登记) from the git history."
         ),
     ] = False,
+    kind: KindOption = None,
+    group: GroupOption = None,
+    status_filter: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            metavar="LIST",
+            help="Only these statuses, comma separated (late,due-soon … or 逾期,临期 …).",
+            show_default=False,
+        ),
+    ] = None,
+    section: SectionOption = None,
+    grep: GrepOption = None,
+    lead: LeadOption = False,
+    by: Annotated[
+        StatusBy | None,
+        typer.Option(
+            "--by", help="Without --unit: kind gives 合计 rows per kind and a 总计 row.", show_default=False
+        ),
+    ] = None,
     today: TodayOption = None,
     data: DataOption = None,
 ) -> None:
@@ -857,8 +877,10 @@ def status(
 
     Statuses: late (逾期), due-soon (临期), pending, ongoing (全年持续推进), done, done-late, waived.
     按期办结率 = done on time ÷ obligations whose due day has passed (waived ones left out).
+    --kind, --group, --status, --section, --grep and --lead choose what is counted or listed.
 
-    Examples: gkledger status --unit 回民区 --today 2021-09-01;  gkledger status --format csv
+    Examples: gkledger status --unit 回民区 --today 2021-09-01;  gkledger status --by kind;
+    gkledger status --kind 旗县区 --format csv
     """
     obligations = _obligations(ctx, data)
     ledger = obligations.ledger
@@ -867,9 +889,17 @@ def status(
     from gkledger.render import console as out
 
     if unit is None:
-        every = obligations.rows(day, soon_days)
+        statuses = frozenset(STATUSES) if status_filter is None else _statuses(status_filter)
+        query = _query(
+            ctx, obligations, None, kind, group, statuses=statuses, section=section, grep=grep, lead=lead
+        )
+        every = [row for row in obligations.rows(day, soon_days) if query.admits(row)]
         summaries = unit_summaries(obligations, day, soon_days, every)
-        if fmt is ListFormat.table:
+        if query.units is not None:
+            summaries = [s for s in summaries if s.unit is not None and s.unit.name in query.units]
+        if by is StatusBy.kind:
+            _by_kind(ctx, ledger, summaries, every, day, fmt)
+        elif fmt is ListFormat.table:
             limit = None if all_units else out.OVERVIEW_ROWS
             end = dt.date(ledger.plan.year, 12, 31) if ledger.plan else None
             console = _view_console(ctx, ledger)
@@ -883,7 +913,14 @@ def status(
         return
     chosen = _unit(obligations, unit)
     every = obligations.rows(day, soon_days, chosen)
-    shown = worst_first(every if all_ else open_rows(every), obligations)
+    wanted = _statuses(status_filter) if status_filter is not None else None
+    query = Query(
+        statuses=wanted or (frozenset(STATUSES) if all_ else OPEN_STATUSES),
+        section=section,
+        grep=grep,
+        lead=lead,
+    )
+    shown = worst_first([row for row in every if query.admits(row)], obligations)
     entered = _entry_dates(ctx, obligations.ledger, required=True) if show_entry else None
     if entered is not None and fmt is not ListFormat.table:
         from gkledger.render.records import ROW_COLUMNS, row_record, to_csv, to_json
@@ -900,6 +937,46 @@ def status(
             ),
         )
     _gate(every, fail_on)
+
+
+class StatusBy(StrEnum):
+    kind = "kind"
+
+
+def _by_kind(
+    ctx: typer.Context,
+    ledger: Ledger,
+    summaries: list[Summary],
+    rows: list[Row],
+    day: dt.date,
+    fmt: ListFormat,
+) -> None:
+    """The overview grouped by kind of unit, each kind in the order units.yaml first lists it."""
+    kinds: dict[str, list[Summary]] = {}
+    for unit in ledger.units:
+        kinds.setdefault(unit.kind, [])
+    for summary in summaries:
+        if summary.unit is not None:
+            kinds[summary.unit.kind].append(summary)
+    groups = [
+        (kind, found, summarise([r for r in rows if r.unit.kind == kind], day))
+        for kind, found in kinds.items()
+        if found
+    ]
+    overall = summarise(rows, day)
+    if fmt is ListFormat.table:
+        from gkledger.render import console as out
+
+        out.units_by_kind(_view_console(ctx, ledger), groups, overall, day)
+        return
+    from gkledger.render.records import JsonObject, summary_record, to_csv, to_json
+
+    records: list[JsonObject] = []
+    for kind, found, total in groups:
+        records.extend({**summary_record(s), "row": "unit"} for s in found)
+        records.append({**summary_record(total), "kind": kind, "row": "kind-total"})
+    records.append({**summary_record(overall), "row": "total"})
+    sys.stdout.write(to_json(records) if fmt is ListFormat.json else to_csv(records))
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -975,6 +1052,7 @@ ByOption = Annotated[
     GroupBy | None,
     typer.Option("--by", help="One row per task, with how many units and which.", show_default=False),
 ]
+LeadOption = Annotated[bool, typer.Option("--lead", help="Only rows where the unit leads the task (牵头).")]
 
 
 def _query(
@@ -1086,6 +1164,7 @@ def due(
     ] = None,
     section: SectionOption = None,
     grep: GrepOption = None,
+    lead: LeadOption = False,
     sort: SortOption = SortBy.due,
     by: ByOption = None,
     soon: SoonOption = None,
@@ -1114,6 +1193,7 @@ def due(
     query = _query(
         ctx, obligations, unit, kind, group,
         statuses=statuses, due_from=first, due_until=last, order=sort.value, section=section, grep=grep,
+        lead=lead,
     )  # fmt: skip
     rows = select(obligations, day, soon_days, query)
     span = f"{first.isoformat()} … {last.isoformat()}" if first else f"on or before {last.isoformat()}"
@@ -1131,6 +1211,7 @@ def late(
     group: GroupOption = None,
     section: SectionOption = None,
     grep: GrepOption = None,
+    lead: LeadOption = False,
     sort: SortOption = SortBy.due,
     by: ByOption = None,
     fmt: ListFormatOption = ListFormat.table,
@@ -1150,7 +1231,7 @@ def late(
     day = _today(ctx, today)
     query = _query(
         ctx, obligations, unit, kind, group,
-        statuses=frozenset({"late"}), order=sort.value, section=section, grep=grep,
+        statuses=frozenset({"late"}), order=sort.value, section=section, grep=grep, lead=lead,
     )  # fmt: skip
     rows = select(obligations, day, ledger.settings.soon_days, query)
     shown = f" · {'、'.join(unit)}" if unit else ""

@@ -36,10 +36,12 @@ class Query:
     units: frozenset[str] | None = None  # canonical names; None: every unit
     section: str | None = None  # text that the task's 任务名称 (section or item) contains
     grep: str | None = None  # text that the task's text or note, or the record's note, contains
+    lead: bool = False  # only rows where the unit leads the task (牵头)
 
     def admits(self, row: Row) -> bool:
         return (
             row.status in self.statuses
+            and (not self.lead or row.lead)
             and (self.due_from is None or row.due >= self.due_from)
             and (self.due_until is None or row.due <= self.due_until)
             and (self.units is None or row.unit.name in self.units)

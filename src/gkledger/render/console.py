@@ -373,6 +373,53 @@ OVERVIEW_ROWS = 100  # units shown by default; --all-units shows every one
 LONG_TABLE = 200  # rows past which a table is laid out line by line instead of by rich's Table
 
 
+_OVERVIEW_COLUMNS = (
+    Column("单位 Unit", folds=True),
+    Column("逾期", "right"),
+    Column("临期", "right"),
+    Column("在办", "right"),
+    Column("已办结", "right"),
+    Column("总数", "right"),
+    Column("办结进度 Finished", optional=True),
+    Column("按期办结率", "right"),
+)
+
+
+def _overview_row(summary: Summary, label: str | None = None) -> list[Cell]:
+    counts = summary.counts
+    style = STYLES["late"] if counts["late"] else (STYLES["due-soon"] if counts["due-soon"] else "green")
+    share = summary.finished / summary.total if summary.total else 0.0
+    name = label if label is not None else (summary.unit.name if summary.unit else "全部")
+    return [
+        Text(name, style="bold") if label is not None else name,
+        Text(str(counts["late"] or ""), style=STYLES["late"]),
+        Text(str(counts["due-soon"] or ""), style=STYLES["due-soon"]),
+        str(counts["pending"] + counts["ongoing"] or ""),
+        str(summary.finished or ""),
+        str(summary.total),
+        Text(f"{_bar(share)} {share:>4.0%}", style=style),
+        rate_text(summary.on_time_rate),
+    ]
+
+
+def units_by_kind(
+    console: Console,
+    groups: Sequence[tuple[str, Sequence[Summary], Summary]],
+    overall: Summary,
+    today: dt.date,
+) -> None:
+    """The overview grouped by kind of unit (旗县区, 委办局, 开发区 …): each kind's units worst
+    first, its 合计 row, and a 总计 row for all."""
+    rows: list[list[Cell] | None] = []
+    for kind, summaries, total in groups:
+        rows.extend(_overview_row(summary) for summary in summaries)
+        rows.append(_overview_row(total, _f("{kind} total", kind=kind)))
+        rows.append(SECTION)
+    rows.append(_overview_row(overall, _("Total")))
+    title = _f("By kind · as of {day}", day=today.isoformat())
+    console.print(fitted_table(console, title, _OVERVIEW_COLUMNS, rows))
+
+
 def units_overview(
     console: Console,
     summaries: Sequence[Summary],
@@ -387,34 +434,9 @@ def units_overview(
     hidden = len(summaries) - limit if limit is not None and len(summaries) > limit else 0
     if hidden:
         summaries = summaries[:limit]
-    columns = [
-        Column("单位 Unit", folds=True),
-        Column("逾期", "right"),
-        Column("临期", "right"),
-        Column("在办", "right"),
-        Column("已办结", "right"),
-        Column("总数", "right"),
-        Column("办结进度 Finished", optional=True),
-        Column("按期办结率", "right"),
-    ]
-    rows: list[list[Cell] | None] = []
-    for summary in summaries:
-        counts = summary.counts
-        style = STYLES["late"] if counts["late"] else (STYLES["due-soon"] if counts["due-soon"] else "green")
-        share = summary.finished / summary.total if summary.total else 0.0
-        rows.append(
-            [
-                summary.unit.name if summary.unit else "全部",
-                Text(str(counts["late"] or ""), style=STYLES["late"]),
-                Text(str(counts["due-soon"] or ""), style=STYLES["due-soon"]),
-                str(counts["pending"] + counts["ongoing"] or ""),
-                str(summary.finished or ""),
-                str(summary.total),
-                Text(f"{_bar(share)} {share:>4.0%}", style=style),
-                rate_text(summary.on_time_rate),
-            ]
-        )
+    rows: list[list[Cell] | None] = [_overview_row(summary) for summary in summaries]
     title = f"按单位汇总 By unit, worst first · as of {today.isoformat()}"
+    columns = _OVERVIEW_COLUMNS
     if len(rows) > LONG_TABLE:
         console.print(plain_table(title, columns, rows), crop=False, overflow="ignore")
     else:
