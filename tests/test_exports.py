@@ -85,31 +85,54 @@ def test_xlsx(cli: Cli, ledger: Path, tmp_path: Path) -> None:
     target = tmp_path / "台账.xlsx"
     export(cli, ledger, "xlsx", "-o", str(target))
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["任务台账", "办理矩阵", "单位汇总", "办结记录"]
+    assert book.sheetnames == [
+        "任务台账",
+        "办理矩阵·政府、政府办公室",
+        "办理矩阵·旗县区",
+        "办理矩阵·委办局",
+        "单位汇总",
+        "办结记录",
+    ]
     sheet = book["任务台账"]
-    assert [c.value for c in sheet[1]][:6] == ["序号", "任务名称", "具体任务", "责任单位", "完成时限", "备注"]
-    assert sheet.max_row == 26 and sheet["C13"].value.startswith("政策制定机关要积极解答")
-    assert sheet["B2"].value == "一、继续深化重点工作信息公开\n(一)做好各类规划信息主动公开。"
-    assert "B2:B3" in {str(r) for r in sheet.merged_cells.ranges}  # merged 任务名称, as in the notice
-    heights = {row: sheet.row_dimensions[row].height for row in range(2, 27)}
-    assert heights[11] >= 6 * 15 > heights[3]  # row 10's long 具体任务 is printed whole, not cut to a line
+    assert [c.value for c in sheet[2]][:6] == ["序号", "任务名称", "具体任务", "责任单位", "完成时限", "备注"]
+    assert sheet.max_row == 27 and sheet["C14"].value.startswith("政策制定机关要积极解答")
+    assert sheet["B3"].value == "一、继续深化重点工作信息公开\n(一)做好各类规划信息主动公开。"
+    assert "B3:B4" in {str(r) for r in sheet.merged_cells.ranges}  # merged 任务名称, as in the notice
+    heights = {row: sheet.row_dimensions[row].height for row in range(3, 28)}
+    assert heights[12] >= 6 * 15 > heights[4]  # row 10's long 具体任务 is printed whole, not cut to a line
     for ws in book.worksheets:
-        assert ws.freeze_panes is not None and ws.print_title_rows == "$1:$1"
+        # A title row with the plan and 截至日期; the header under it, frozen and printed on every page.
+        assert ws["A1"].value.startswith("呼和浩特市2021年政务公开工作要点任务台账（截至2021年9月1日）")
+        assert ws.freeze_panes is not None and ws.print_title_rows == "$1:$2"
         assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert (
+            ws.oddFooter.center.text == "第 &P 页 共 &N 页" and "截至2021年9月1日" in ws.oddHeader.center.text
+        )
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+    for name in ("任务台账", "单位汇总", "办结记录"):
+        assert book[name].auto_filter.ref.startswith("A2:")  # every list can be filtered
     records = book["办结记录"]
-    notes = {r[0].value: r[6].value for r in records.iter_rows(min_row=2)}
+    notes = {r[0].value: r[6].value for r in records.iter_rows(min_row=3)}
     assert notes["5"] == '=HYPERLINK("http://evil.example","点我")'  # shown as text, not run
-    matrix = book["办理矩阵"]
-    header = [c.value for c in matrix[1]]
+    links = {r[5].value: r[5].hyperlink for r in records.iter_rows(min_row=3) if r[5].value}
+    assert links
+    for url, link in links.items():  # evidence is a real link when it is http(s), text otherwise
+        assert (link is not None and link.target == url) == url.startswith(("http://", "https://"))
+    matrix = book["办理矩阵·旗县区"]
+    header = [c.value for c in matrix[2]]
     column = header.index("回民区") + 1
-    late_row = next(r for r in range(2, matrix.max_row + 1) if matrix.cell(r, 1).value == "15")
+    late_row = next(r for r in range(3, matrix.max_row + 1) if matrix.cell(r, 1).value == "15")
     cell = matrix.cell(late_row, column)
-    assert cell.value == "逾期" and cell.fill.fgColor.rgb.endswith("F8CBAD")
+    assert cell.value == "逾" and cell.fill.fgColor.rgb.endswith("F8CBAD")
+    legend = [matrix.cell(r, 2).value for r in range(3, matrix.max_row + 1)]
+    assert "图例 Legend" in legend and "逾期完成 done-late" in legend and "未到期 pending" in legend
     summary = book["单位汇总"]
-    assert summary["A1"].value == "单位" and summary["K1"].value == "按期办结率"
+    assert summary["A2"].value == "单位" and summary["K2"].value == "按期办结率"
+    total = [c.value for c in summary[summary.max_row]]
+    assert total[0] == "合计" and total[8] == 579  # the 合计 row counts every obligation
 
 
 def test_xlsx_needs_a_file(cli: Cli, ledger: Path) -> None:

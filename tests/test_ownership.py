@@ -243,6 +243,6 @@ def test_xlsx_records_sheet_gets_entry_dates_in_a_repository(cli: Cli, repo: Pat
     )
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out)["办结记录"]
-    header = [c.value for c in sheet[1]]
+    header = [c.value for c in sheet[2]]  # row 1 is the title
     assert header[-1] == "登记日期"
-    assert str(sheet.cell(row=2, column=len(header)).value).startswith("2021-08-09")
+    assert str(sheet.cell(row=3, column=len(header)).value).startswith("2021-08-09")

@@ -239,7 +239,9 @@ def test_export_then_import_gives_the_same_tasks(cli: Cli, tmp_path: Path) -> No
     )
     # Row 3's supporters ("相关职能部门") are not named: kept in unresolved, so the row is for review.
     assert result.exit_code == 1, result.output
-    assert f"{workbook}:4: 责任单位: '相关职能部门' is not assigned to units" in result.stderr
+    assert (
+        f"{workbook}:5: 责任单位: '相关职能部门' is not assigned to units" in result.stderr
+    )  # under the title
     assert "25 tasks, 1 to review" in result.stderr
     assert "24 fully, 1 partly, 0 not resolved; 1 with a lead; deadlines 25 read, 0 not" in result.stderr
     checked = cli("check", "--data", str(imported))

@@ -2,9 +2,11 @@
 and reading a 台账 workbook for `gkledger import`.
 
 Sheet 1 is the 台账 in the notice's own layout (序号, 任务名称, 具体任务, 责任单位, 完成时限, 备注) with how
-each row stands; sheet 2 the matrix of tasks × units with 红黄绿 fills; sheet 3 the per-unit counts and
-按期办结率; sheet 4 the completion records with their evidence. Every sheet has its header
-frozen and repeated on printed pages, A4 landscape.
+each row stands; then one matrix of tasks × units per kind of unit (旗县区, 委办局 …), each status
+its own colour with a legend; the per-unit counts and 按期办结率 with a 合计 row; the completion
+records with their evidence as links. Every sheet starts with a title row (the plan, 截至日期),
+has its header frozen, repeated on printed pages and filterable (the lists), prints A4 landscape
+fitted to the page width, with the title in the page header and 第N页 共M页 in the footer.
 
 Text from the data is always written as text, never as a formula: a note reading `=HYPERLINK(…)`
 shows as those characters in Excel and WPS.
@@ -24,20 +26,22 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from gkledger.model import Unit
 from gkledger.render.labels import ZH
 from gkledger.render.text import cell as cell_text
 from gkledger.reports import Report
 from gkledger.status import Status
 
-FILLS: dict[Status, str] = {
+FILLS: dict[Status, str] = {  # each status its own colour: 逾期完成 is not 未到期
     "late": "F8CBAD",
     "due-soon": "FFE699",
-    "pending": "E2EFDA",
+    "pending": "DDEBF7",
     "ongoing": "E2EFDA",
     "done": "A9D08E",
-    "done-late": "C6E0B4",
-    "waived": "EDEDED",
+    "done-late": "F4B183",
+    "waived": "D9D9D9",
 }
+FIRST_ROW = 3  # row 1: the title; row 2: the header
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -77,16 +81,36 @@ def _set(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
 
 
 def _header(
-    sheet: Worksheet, headers: tuple[str, ...] | list[str], widths: tuple[int, ...] | list[int]
+    sheet: Worksheet,
+    headers: tuple[str, ...] | list[str],
+    widths: tuple[int, ...] | list[int],
+    title: str,
+    rotate_from: int | None = None,
 ) -> None:
-    for col, (title, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = _set(sheet, 1, col, title)
+    """The title row (the plan and 截至日期) over every column, the header row under it, and the
+    print settings: A4 landscape, one page wide, header rows repeated, title in the page header,
+    第N页 共M页 in the footer. Header cells from column `rotate_from` are set vertically (unit names
+    over narrow status columns)."""
+    end = get_column_letter(len(headers))
+    top = _set(sheet, 1, 1, title)
+    top.font = Font(bold=True, size=14)
+    top.alignment = Alignment(horizontal="center", vertical="center")
+    top.border = Border()
+    sheet.merge_cells(f"A1:{end}1")
+    sheet.row_dimensions[1].height = 24
+    for col, (name, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        cell = _set(sheet, 2, col, name)
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
-        cell.alignment = CENTER
+        vertical = rotate_from is not None and col >= rotate_from
+        cell.alignment = Alignment(
+            horizontal="center", vertical="center", wrap_text=True, text_rotation=255 if vertical else 0
+        )
         sheet.column_dimensions[get_column_letter(col)].width = width
-    sheet.freeze_panes = "B2"
-    sheet.print_title_rows = "1:1"
+    if rotate_from is not None:
+        sheet.row_dimensions[2].height = 15 * max(3, max(len(h) for h in headers[rotate_from - 1 :]))
+    sheet.freeze_panes = "B3"
+    sheet.print_title_rows = "1:2"
     setup = sheet.page_setup
     setup.orientation = "landscape"
     setup.paperSize = sheet.PAPERSIZE_A4
@@ -94,6 +118,23 @@ def _header(
     setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.print_options.horizontalCentered = True
+    for header in (sheet.oddHeader, sheet.evenHeader):
+        if header is not None:
+            header.center.text = title.replace("&", "&&")  # & starts a code in a page header
+    for footer in (sheet.oddFooter, sheet.evenFooter):
+        if footer is not None:
+            footer.center.text = "第 &P 页 共 &N 页"
+
+
+def _title(report: Report) -> str:
+    plan = report.plan
+    name = (plan.attachment or plan.title) if plan else "任务台账"
+    return f"{name}（截至{report.today.year}年{report.today.month}月{report.today.day}日）"
+
+
+def _filter(sheet: Worksheet, columns: int, last_row: int) -> None:
+    """An autofilter over a list's header and rows."""
+    sheet.auto_filter.ref = f"A2:{get_column_letter(columns)}{max(2, last_row)}"
 
 
 def _standing(line_summary: Any) -> str:
@@ -106,11 +147,11 @@ def _standing(line_summary: Any) -> str:
 
 def _ledger_sheet(sheet: Worksheet, report: Report) -> None:
     sheet.title = "任务台账"
-    _header(sheet, LEDGER_HEADERS, LEDGER_WIDTHS)
+    _header(sheet, LEDGER_HEADERS, LEDGER_WIDTHS, _title(report))
     previous: tuple[str, str | None] | None = None
-    run_start = 2
+    run_start = FIRST_ROW
     for offset, line in enumerate(report.tasks):
-        row = offset + 2
+        row = offset + FIRST_ROW
         task = line.task
         name = (task.section, task.item)
         values = (
@@ -133,7 +174,8 @@ def _ledger_sheet(sheet: Worksheet, report: Report) -> None:
         if name != previous:  # merge the 任务名称 cells of a run, as the notice does
             _merge_run(sheet, run_start, row - 1)
             run_start, previous = row, name
-    _merge_run(sheet, run_start, len(report.tasks) + 1)
+    _merge_run(sheet, run_start, len(report.tasks) + FIRST_ROW - 1)
+    _filter(sheet, len(LEDGER_HEADERS), len(report.tasks) + FIRST_ROW - 1)
 
 
 def _height(cells: Iterable[tuple[object, int]]) -> float:
@@ -151,40 +193,95 @@ def _merge_run(sheet: Worksheet, first: int, last: int) -> None:
         sheet.merge_cells(start_row=first, start_column=2, end_row=last, end_column=2)
 
 
-def _matrix_sheet(sheet: Worksheet, report: Report) -> None:
-    sheet.title = "办理矩阵"
-    headers = ["序号", "具体任务", "完成时限", *(unit.name for unit in report.units)]
-    widths = [6, 36, 12, *(max(6, min(14, 2 * len(unit.name) + 1)) for unit in report.units)]
-    _header(sheet, headers, widths)
-    sheet.freeze_panes = "D2"
-    # Forty-odd unit columns shrunk onto one A4 page are unreadable: print across pages instead,
-    # each repeating the task columns.
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=False)
+def _matrix_sheets(workbook: Workbook, report: Report) -> None:
+    """One matrix per kind of unit (旗县区, 委办局, 开发区 …): a few dozen narrow columns with the
+    unit names set vertically fit one page wide and print legibly, where forty-odd units on one
+    sheet printed on dozens of pages."""
+    kinds: dict[str, list[Unit]] = {}
+    for unit in report.units:
+        kinds.setdefault(unit.kind, []).append(unit)
+    # Kinds of a few units (市政府, its office) share a sheet, named for them all.
+    groups: list[tuple[list[str], list[Unit]]] = []
+    small: tuple[list[str], list[Unit]] | None = None
+    for kind, units in kinds.items():
+        if len(units) >= MATRIX_GROUP_MIN:
+            groups.append(([kind], units))
+            continue
+        if small is None:
+            small = ([], [])
+            groups.append(small)
+        small[0].append(kind)
+        small[1].extend(units)
+    for names, units in groups:
+        name = "、".join(names)
+        sheet = workbook.create_sheet()
+        sheet.title = _sheet_name(f"办理矩阵·{name}" if len(groups) > 1 else "办理矩阵")
+        _matrix_sheet(sheet, report, units, name if len(groups) > 1 else None)
+
+
+MATRIX_GROUP_MIN = 5  # units of a kind to have a matrix of its own
+
+
+def _sheet_name(name: str) -> str:
+    """A worksheet name Excel accepts: at most 31 characters, none of []:*?/\\."""
+    return "".join("_" if c in "[]:*?/\\" else c for c in name)[:31]
+
+
+def _matrix_sheet(sheet: Worksheet, report: Report, units: list[Unit], kind: str | None) -> None:
+    headers = ["序号", "具体任务", "完成时限", *(unit.name for unit in units)]
+    widths = [6, 36, 12, *(4 for _unit in units)]
+    title = _title(report) + (f" · {kind}" if kind else "")
+    _header(sheet, headers, widths, title, rotate_from=4)
+    sheet.freeze_panes = "D3"
     sheet.print_title_cols = "A:C"
     for offset, line in enumerate(report.tasks):
-        row = offset + 2
+        row = offset + FIRST_ROW
         _set(sheet, row, 1, line.task.id).alignment = CENTER
         _set(sheet, row, 2, line.task.text).alignment = WRAP
         deadline = line.task.deadline.text if line.task.deadline else ""
         _set(sheet, row, 3, deadline).alignment = CENTER
-        for col, unit in enumerate(report.units, start=4):
+        for col, unit in enumerate(units, start=4):
             status = report.status(line.task, unit)
-            cell = _set(sheet, row, col, ZH[status] if status else "")
+            cell = _set(sheet, row, col, SHORT[status] if status else "")
             cell.alignment = CENTER
             if status:
                 cell.fill = PatternFill("solid", fgColor=FILLS[status])
         sheet.row_dimensions[row].height = _height([(line.task.text, widths[1])])
+    _legend(sheet, len(report.tasks) + FIRST_ROW + 1)
+
+
+# One character per status, for a narrow matrix column; the legend says what each means.
+SHORT: dict[Status, str] = {
+    "late": "逾",
+    "due-soon": "临",
+    "pending": "待",
+    "ongoing": "续",
+    "done": "完",
+    "done-late": "迟",
+    "waived": "免",
+}
+
+
+def _legend(sheet: Worksheet, row: int) -> None:
+    """Under the matrix: each status's mark and colour, and what it means."""
+    _set(sheet, row, 2, "图例 Legend").font = Font(bold=True)
+    for offset, status in enumerate(FILLS, start=1):
+        mark = _set(sheet, row + offset, 1, SHORT[status])
+        mark.fill = PatternFill("solid", fgColor=FILLS[status])
+        mark.alignment = CENTER
+        _set(sheet, row + offset, 2, f"{ZH[status]} {status}")
 
 
 def _summary_sheet(sheet: Worksheet, report: Report) -> None:
     sheet.title = "单位汇总"
-    _header(sheet, SUMMARY_HEADERS, (22, 10, 7, 7, 7, 9, 9, 7, 7, 8, 12))
-    for offset, summary in enumerate(report.by_unit):
-        row = offset + 2
+    _header(sheet, SUMMARY_HEADERS, (22, 10, 7, 7, 7, 9, 9, 7, 7, 8, 12), _title(report))
+    summaries = [*report.by_unit, report.overall]
+    for offset, summary in enumerate(summaries):
+        row = offset + FIRST_ROW
         counts = summary.counts
         unit = summary.unit
         values: tuple[Any, ...] = (
-            unit.name if unit else "全部",
+            unit.name if unit else "合计",
             unit.kind if unit else "",
             counts["late"],
             counts["due-soon"],
@@ -202,6 +299,10 @@ def _summary_sheet(sheet: Worksheet, report: Report) -> None:
         rate.number_format = "0%"
         if counts["late"]:
             sheet.cell(row=row, column=3).fill = PatternFill("solid", fgColor=FILLS["late"])
+        if unit is None:  # the 合计 row: bold, and left out of the filter's range
+            for col in range(1, len(SUMMARY_HEADERS) + 1):
+                sheet.cell(row=row, column=col).font = Font(bold=True)
+    _filter(sheet, len(SUMMARY_HEADERS), len(report.by_unit) + FIRST_ROW - 1)
 
 
 RECORD_HEADERS = ("序号", "单位", "状态", "完成日期", "免办理由", "证据 Evidence", "备注 Note", "记录位置")
@@ -210,8 +311,8 @@ RECORD_HEADERS = ("序号", "单位", "状态", "完成日期", "免办理由", 
 def _records_sheet(sheet: Worksheet, report: Report, entered: dict[tuple[str, str], dt.date] | None) -> None:
     sheet.title = "办结记录"
     headers = RECORD_HEADERS if entered is None else (*RECORD_HEADERS, "登记日期")
-    _header(sheet, headers, (6, 20, 12, 12, 20, 40, 30, 30, 12)[: len(headers)])
-    row = 1
+    _header(sheet, headers, (6, 20, 12, 12, 20, 40, 30, 30, 12)[: len(headers)], _title(report))
+    row = FIRST_ROW - 1
     for obligation in report.rows:
         record = obligation.record
         if record is None:
@@ -234,6 +335,16 @@ def _records_sheet(sheet: Worksheet, report: Report, entered: dict[tuple[str, st
         sheet.cell(row=row, column=4).number_format = "yyyy-mm-dd"
         if entered is not None:
             sheet.cell(row=row, column=9).number_format = "yyyy-mm-dd"
+        if record.evidence and _linkable(record.evidence):
+            link = sheet.cell(row=row, column=6)
+            link.hyperlink = record.evidence
+            link.font = Font(color="0563C1", underline="single")
+    _filter(sheet, len(headers), row)
+
+
+def _linkable(url: str) -> bool:
+    """Only http(s) addresses become links; anything else stays text."""
+    return url.lower().startswith(("http://", "https://")) and not any(c.isspace() for c in url)
 
 
 def to_xlsx(report: Report, entered: dict[tuple[str, str], dt.date] | None = None) -> bytes:
@@ -242,7 +353,7 @@ def to_xlsx(report: Report, entered: dict[tuple[str, str], dt.date] | None = Non
     first = workbook.active
     assert isinstance(first, Worksheet)
     _ledger_sheet(first, report)
-    _matrix_sheet(workbook.create_sheet(), report)
+    _matrix_sheets(workbook, report)
     _summary_sheet(workbook.create_sheet(), report)
     _records_sheet(workbook.create_sheet(), report, entered)
     plan = report.plan
