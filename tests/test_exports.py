@@ -242,11 +242,32 @@ def test_html_in_a_real_browser(cli: Cli, ledger: Path, tmp_path: Path) -> None:
             assert note == "<script>alert('x')</script><img src=x onerror=alert(1)>"
             width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             assert width[0] <= width[1]  # no sideways scrolling of the page on a phone
-            assert page.locator("table.matrix tbody tr").count() == 25
+            summary = page.evaluate(
+                "[...document.querySelectorAll('#summary .scroll, #summary .cards')]"
+                ".map(e => [e.scrollWidth, e.clientWidth])"
+            )
+            assert all(scroll <= client for scroll, client in summary), summary  # the summary fits 390 px
+            parts = page.locator("table.matrix")
+            assert parts.count() == 3  # 政府、政府办公室 · 旗县区 · 委办局
+            assert page.locator("table.matrix thead th.unit").count() == 46  # every unit, once
+            assert all(parts.nth(i).locator("tbody tr").count() == 25 for i in range(3))
+            sticky = page.evaluate("getComputedStyle(document.querySelector('.matrix td.task')).position")
+            assert sticky == "sticky"  # the task column stays while the units scroll past
+            toc = page.evaluate(
+                "[...document.querySelectorAll('nav.toc a')].map(a => a.getAttribute('href'))"
+            )
+            assert toc == ["#summary", "#late", "#matrix-1", "#matrix-2", "#matrix-3", "#records"]
+            assert all(page.locator(ref).count() == 1 for ref in toc)
             late = json.loads(export(cli, ledger, "json").stdout)
             expected = sum(1 for r in late if r["status"] == "late")
             assert page.locator("#late h2").text_content() == f"逾期事项 Late ({expected})"
+            # Printed: A4 landscape is 277 mm wide inside its margins, about 1,047 CSS pixels.
+            page.set_viewport_size({"width": 1047, "height": 740})
+            page.emulate_media(media="print")
+            widths = page.evaluate("[...document.querySelectorAll('table.matrix')].map(t => t.scrollWidth)")
+            assert max(widths) <= 1047, widths  # every part of the matrix fits the page: nothing is cut
             pdf = page.pdf(format="A4", landscape=True)
-            assert pdf.startswith(b"%PDF-") and len(pdf) > 10_000
+            pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+            assert pdf.startswith(b"%PDF-") and 4 <= pages <= 20, pages
         finally:
             browser.close()

@@ -94,6 +94,29 @@ def _cells(rows: tuple[Row, ...]) -> dict[tuple[str, str], Status]:
     return cells
 
 
+MATRIX_GROUP_MIN = 5  # units of a kind to have a matrix of its own
+
+
+def matrix_groups(units: tuple[Unit, ...]) -> list[tuple[str, tuple[Unit, ...]]]:
+    """The matrix's units in parts that print legibly: one per kind of unit (旗县区, 委办局 …), in
+    units.yaml order; kinds of a few units (市政府, its office) share one part, named for them all."""
+    kinds: dict[str, list[Unit]] = {}
+    for unit in units:
+        kinds.setdefault(unit.kind, []).append(unit)
+    groups: list[tuple[list[str], list[Unit]]] = []
+    small: tuple[list[str], list[Unit]] | None = None
+    for kind, members in kinds.items():
+        if len(members) >= MATRIX_GROUP_MIN:
+            groups.append(([kind], members))
+            continue
+        if small is None:
+            small = ([], [])
+            groups.append(small)
+        small[0].append(kind)
+        small[1].extend(members)
+    return [("、".join(names), tuple(members)) for names, members in groups]
+
+
 def group_by_unit(rows: tuple[Row, ...]) -> dict[str, list[Row]]:
     grouped: dict[str, list[Row]] = {}
     for row in rows:

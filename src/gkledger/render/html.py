@@ -8,13 +8,14 @@ on A4. Every piece of data passes through Jinja2's autoescaping.
 from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 
 from gkledger import __version__
 from gkledger.model import Settings
 from gkledger.render.bulletin import bulletin_intro, bulletin_sections, bulletin_title, cn_date
 from gkledger.render.labels import ZH, both
 from gkledger.render.text import visible
-from gkledger.reports import Bulletin, Report
+from gkledger.reports import Bulletin, Report, matrix_groups
 
 
 def _rate(rate: float | None) -> str:
@@ -62,12 +63,29 @@ def bulletin_html(bulletin: Bulletin, settings: Settings) -> str:
     )
 
 
+def css_string(text: str) -> str:
+    """A CSS string literal that holds `text` and nothing else: every ASCII character but letters,
+    digits and spaces is a hex escape (so no quote, backslash or </style> can end it)."""
+    out = ['"']
+    for char in text:
+        if (char.isascii() and not (char.isalnum() or char == " ")) or not char.isprintable():
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
 def to_html(report: Report) -> str:
     template = _environment().get_template("report.html.j2")
     plan = report.plan
     title = (plan.attachment or plan.title) if plan else "任务台账"
+    today = report.today
+    header = f"{title} · 截至{today.year}年{today.month}月{today.day}日"
     return template.render(
         title=title,
+        print_header=Markup(css_string(visible(header))),
+        matrix_groups=matrix_groups(report.units),
         plan=plan,
         unit=report.unit,
         today=report.today.isoformat(),

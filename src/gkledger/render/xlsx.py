@@ -29,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gkledger.model import Unit
 from gkledger.render.labels import ZH
 from gkledger.render.text import cell as cell_text
-from gkledger.reports import Report
+from gkledger.reports import Report, matrix_groups
 from gkledger.status import Status
 
 FILLS: dict[Status, str] = {  # each status its own colour: 逾期完成 is not 未到期
@@ -197,29 +197,11 @@ def _matrix_sheets(workbook: Workbook, report: Report) -> None:
     """One matrix per kind of unit (旗县区, 委办局, 开发区 …): a few dozen narrow columns with the
     unit names set vertically fit one page wide and print legibly, where forty-odd units on one
     sheet printed on dozens of pages."""
-    kinds: dict[str, list[Unit]] = {}
-    for unit in report.units:
-        kinds.setdefault(unit.kind, []).append(unit)
-    # Kinds of a few units (市政府, its office) share a sheet, named for them all.
-    groups: list[tuple[list[str], list[Unit]]] = []
-    small: tuple[list[str], list[Unit]] | None = None
-    for kind, units in kinds.items():
-        if len(units) >= MATRIX_GROUP_MIN:
-            groups.append(([kind], units))
-            continue
-        if small is None:
-            small = ([], [])
-            groups.append(small)
-        small[0].append(kind)
-        small[1].extend(units)
-    for names, units in groups:
-        name = "、".join(names)
+    groups = matrix_groups(report.units)
+    for name, units in groups:
         sheet = workbook.create_sheet()
         sheet.title = _sheet_name(f"办理矩阵·{name}" if len(groups) > 1 else "办理矩阵")
         _matrix_sheet(sheet, report, units, name if len(groups) > 1 else None)
-
-
-MATRIX_GROUP_MIN = 5  # units of a kind to have a matrix of its own
 
 
 def _sheet_name(name: str) -> str:
@@ -227,7 +209,7 @@ def _sheet_name(name: str) -> str:
     return "".join("_" if c in "[]:*?/\\" else c for c in name)[:31]
 
 
-def _matrix_sheet(sheet: Worksheet, report: Report, units: list[Unit], kind: str | None) -> None:
+def _matrix_sheet(sheet: Worksheet, report: Report, units: tuple[Unit, ...], kind: str | None) -> None:
     headers = ["序号", "具体任务", "完成时限", *(unit.name for unit in units)]
     widths = [6, 36, 12, *(4 for _unit in units)]
     title = _title(report) + (f" · {kind}" if kind else "")
