@@ -144,8 +144,8 @@ def test_html_is_self_contained_and_escaped(cli: Cli, ledger: Path) -> None:
     pytest.importorskip("jinja2")
     html = export(cli, ledger, "html").stdout
     tags = set(re.findall(r"<\s*([a-zA-Z][\w-]*)", html))
-    assert tags <= {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p", "section", "div",
-                    "b", "table", "thead", "tbody", "tr", "th", "td", "span", "a", "footer"}, tags  # fmt: skip
+    assert tags <= {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p", "section", "div",
+                    "b", "table", "thead", "tbody", "tr", "th", "td", "span", "a", "footer", "nav", "ol", "li"}, tags  # fmt: skip
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert "呼和浩特市2021年政务公开工作要点任务台账" in html
