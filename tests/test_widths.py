@@ -64,3 +64,38 @@ def test_marks_and_bars_are_never_of_ambiguous_width() -> None:
 
     for mark in [*LIGHTS.values(), BAR_FULL, BAR_EMPTY]:
         assert unicodedata.east_asian_width(mark) in ("N", "Na", "H"), mark
+
+
+def test_wrap_folds_free_text_instead_of_cutting_it(cli: Cli, shipped: Path) -> None:
+    """With --wrap (before or after the command) the 具体任务 column wraps whole; without it, at 80
+    columns, it ends in an ellipsis."""
+    args = (
+        "due",
+        "--before",
+        "2021-09-30",
+        "--today",
+        "2021-09-01",
+        "--unit",
+        "回民区",
+        "--data",
+        str(shipped),
+    )
+    cut = cli(*args, env={"COLUMNS": "80"}).stdout
+    wrapped = cli(*args, "--wrap", env={"COLUMNS": "80"}).stdout
+    assert "…" in cut and "…" not in wrapped
+    assert cli("--wrap", *args, env={"COLUMNS": "80"}).stdout == wrapped
+    lines = wrapped.splitlines()
+    header = next(line for line in lines if "具体任务" in line)
+    start = cell_len(header[: header.index("具体任务")])
+
+    def text_column(line: str) -> str:
+        width = 0
+        for i, char in enumerate(line):
+            if width >= start:
+                return line[i:].strip()
+            width += cell_len(char)
+        return ""
+
+    column = "".join(text_column(line) for line in lines[lines.index(header) + 2 :])
+    text = "加强对基层政府和部门政务公开标准化规范化工作的指导监督力度"
+    assert text in column  # every character of the task, in order, across the wrapped lines

@@ -83,8 +83,8 @@ def _refuse_repeats(ctx: ClickContext, params: list[Any], args: list[str], stop_
 
 
 def _take_everywhere(ctx: ClickContext, args: list[str]) -> list[str]:
-    """`--plan YEAR`, `--lang LANG` and `--no-pager` after the command name, as before it: taken
-    out of the command's own arguments (every command reads some plan and speaks some language)."""
+    """`--plan YEAR`, `--lang LANG`, `--no-pager` and `--wrap` after the command name, as before
+    it: taken out of the command's own arguments (every command reads some plan and shows it)."""
     rest: list[str] = []
     given: dict[str, list[str]] = {"--plan": [], "--lang": []}
     words = iter(args)
@@ -96,6 +96,8 @@ def _take_everywhere(ctx: ClickContext, args: list[str]) -> list[str]:
         name, equals, value = word.partition("=")
         if word == "--no-pager":
             ctx.meta["gkledger.no_pager"] = True
+        elif word == "--wrap":
+            ctx.meta["gkledger.wrap"] = True
         elif name in given:
             given[name].append(value if equals else next(words, ""))
         else:
@@ -270,6 +272,7 @@ class GlobalOptions:
     degraded: bool = False  # a view was shown without some broken progress files: exit 1 at the end
     root: Path | None = None  # the data folder the command read
     no_pager: bool = False
+    wrap: bool = False
     paged: io.StringIO | None = None  # a view written for the pager, shown when the command ends
 
 
@@ -298,6 +301,14 @@ def main(
         typer.Option(
             "--no-pager",
             help="Print long views straight to the terminal instead of through $PAGER ($GKLEDGER_PAGER).",
+        ),
+    ] = False,
+    wrap: Annotated[
+        bool,
+        typer.Option(
+            "--wrap",
+            help="Wrap free text (具体任务) onto more lines instead of cutting it (the default when the "
+            "output is not a terminal and no width is set); also after the command.",
         ),
     ] = False,
     plan: Annotated[
@@ -331,7 +342,7 @@ def main(
     if lang is not None and lang.strip().lower() not in i18n.LANGUAGES:
         raise typer.BadParameter(f"'{lang}' is not one of {', '.join(i18n.LANGUAGES)}", param_hint="--lang")
     i18n.use(i18n.language_from(lang, os.environ))  # `--lang` after the command name overrides it
-    ctx.obj = GlobalOptions(data, today, no_cache, plan, no_pager=no_pager)
+    ctx.obj = GlobalOptions(data, today, no_cache, plan, no_pager=no_pager, wrap=wrap)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -524,6 +535,8 @@ def _view_console(ctx: typer.Context, ledger: Ledger) -> Console:
     if root is not None and not bundled and os.path.abspath(root) != os.path.abspath("data"):
         folder = shown_path(os.path.abspath(root))
     console = _paged_console(ctx) or out.make_console()
+    wrap = _settings(ctx).wrap or ctx.meta.get("gkledger.wrap", False)
+    out.wrap_free_text(bool(wrap) or (not sys.stdout.isatty() and "COLUMNS" not in os.environ))
     end = dt.date(ledger.plan.year, 12, 31) if ledger.plan else None
     ended = end if end is not None and _day_of(ctx) > end else None
     out.ledger_line(console, ledger.plan.title if ledger.plan else None, folder, bundled, ended)
@@ -1196,9 +1209,13 @@ def due(
         lead=lead,
     )  # fmt: skip
     rows = select(obligations, day, soon_days, query)
-    span = f"{first.isoformat()} … {last.isoformat()}" if first else f"on or before {last.isoformat()}"
+    span = (
+        _f("Due {first} … {last}", first=first.isoformat(), last=last.isoformat())
+        if first
+        else _f("Due on or before {last}", last=last.isoformat())
+    )
     shown = f" · {'、'.join(unit)}" if unit else ""
-    title = f"Due {span}{shown} · as of {day.isoformat()}"
+    title = _f("{span}{units} · as of {day}", span=span, units=shown, day=day.isoformat())
     _listing(ctx, obligations, title, rows, fmt, by)
     _gate(rows, fail_on)
 
@@ -1235,7 +1252,7 @@ def late(
     )  # fmt: skip
     rows = select(obligations, day, ledger.settings.soon_days, query)
     shown = f" · {'、'.join(unit)}" if unit else ""
-    title = f"Late{shown} · as of {day.isoformat()}"
+    title = _f("Late{units} · as of {day}", units=shown, day=day.isoformat())
     _listing(ctx, obligations, title, rows, fmt, by)
     _gate(rows, fail_on)
 

@@ -202,6 +202,15 @@ def _first_words(cell: Text, words: int) -> Text:
     return cell[:cut] if cut < len(plain) else cell
 
 
+_WRAP = {"free_text": False}
+
+
+def wrap_free_text(on: bool) -> None:
+    """Whether free text (具体任务) wraps onto more lines instead of ending in an ellipsis: asked for
+    with --wrap, and the default when the output is not a terminal and no width is set."""
+    _WRAP["free_text"] = on
+
+
 def fitted_table(
     console: Console, title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[Cell] | None]
 ) -> Table:
@@ -213,7 +222,7 @@ def fitted_table(
     cells = [
         [c if isinstance(c, Text) else Text(c) for c in row] if row is not None else None for row in rows
     ]
-    columns = list(columns)
+    columns = [replace(col, wrap=True) if col.flexible and _WRAP["free_text"] else col for col in columns]
     widths = _widths(columns, cells)
     if _needed(columns, widths) > console.width:
         # Too narrow: headers keep their Chinese word, cells that may be shortened are, optional
