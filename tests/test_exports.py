@@ -271,3 +271,24 @@ def test_html_in_a_real_browser(cli: Cli, ledger: Path, tmp_path: Path) -> None:
             assert pdf.startswith(b"%PDF-") and 4 <= pages <= 20, pages
         finally:
             browser.close()
+
+
+def test_csv_for_people_speaks_chinese_and_listings_keep_the_contract(cli: Cli, ledger: Path) -> None:
+    people = cli("--lang", "zh", "export", "-f", "csv", "--today", "2021-09-01", "--data", str(ledger)).stdout
+    header, first = people.lstrip("\ufeff").splitlines()[:2]
+    assert header.startswith("序号,期次,单位,单位全称,到期日期,状态,剩余天数")
+    assert first.split(",")[5] in {"逾期", "临期", "未到期", "持续", "已完成", "逾期完成", "免办"}
+    listing = cli(
+        "--lang",
+        "zh",
+        "due",
+        "--before",
+        "2021-09-30",
+        "-f",
+        "csv",
+        "--today",
+        "2021-09-01",
+        "--data",
+        str(ledger),
+    )
+    assert listing.stdout.lstrip("\ufeff").startswith("task,period,unit,unit_full_name,due,status")

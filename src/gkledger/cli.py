@@ -1812,8 +1812,13 @@ def export(
         from gkledger.render.records import row_record, rows_csv, to_json
 
         rows = obligations.rows(day, soon_days, chosen)
-        text = to_json([row_record(r) for r in rows]) if fmt is ExportFormat.json else rows_csv(rows)
-        _deliver(output, text.encode("utf-8"), f"{len(rows)} obligations as of {day}")
+        for_people = i18n.current() == "zh"  # an export's CSV is for Excel: Chinese headers and statuses
+        text = (
+            to_json([row_record(r) for r in rows]) if fmt is ExportFormat.json else rows_csv(rows, for_people)
+        )
+        _deliver(
+            output, text.encode("utf-8"), _f("{count} obligations as of {day}", count=len(rows), day=day)
+        )
         return
     report = build(obligations, day, soon_days, chosen)
     payload: bytes
@@ -1832,7 +1837,7 @@ def export(
             payload = to_ics(report)
     except ImportError as exc:
         _missing_extra(exc)
-    _deliver(output, payload, f"{len(report.rows)} obligations as of {day}")
+    _deliver(output, payload, _f("{count} obligations as of {day}", count=len(report.rows), day=day))
 
 
 def _deliver(output: Path | None, payload: bytes, what: str) -> None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from gkledger.diagnostics import Diagnostic
 from gkledger.model import Task, Unit, shown_path
+from gkledger.render.labels import ZH
 from gkledger.status import Row, Summary
 
 if TYPE_CHECKING:  # links needs the optional httpx; its results are only rendered here
@@ -59,13 +60,20 @@ def row_record(row: Row) -> JsonObject:
     return dict(zip(ROW_COLUMNS, row_values(row), strict=True))
 
 
-def rows_csv(rows: Iterable[Row]) -> str:
-    """Obligations as CSV, written straight from the rows: one pass, no objects in between."""
+def rows_csv(rows: Iterable[Row], for_people: bool = False) -> str:
+    """Obligations as CSV, written straight from the rows: one pass, no objects in between. A
+    listing's CSV keeps the contract's column names and status words; `for_people` (an export
+    opened in Excel) heads the columns in Chinese and says each status in Chinese."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(ROW_COLUMNS)
-    writer.writerows([safe_cell(value) for value in row_values(row)] for row in rows)
+    writer.writerow([PEOPLE_HEADERS[name] for name in ROW_COLUMNS] if for_people else ROW_COLUMNS)
+    status = ROW_COLUMNS.index("status")
+    for row in rows:
+        values = [safe_cell(value) for value in row_values(row)]
+        if for_people:
+            values[status] = ZH[row.status]
+        writer.writerow(values)
     return buffer.getvalue()
 
 
@@ -228,6 +236,27 @@ def to_csv(records: Sequence[JsonObject], columns: Iterable[str] | None = None) 
         writer.writerow([safe_cell(record.get(field)) for field in fields])
     return buffer.getvalue()
 
+
+# The columns of an export's CSV for people, in Chinese (ROW_COLUMNS are the contract's names).
+PEOPLE_HEADERS = {
+    "task": "序号",
+    "period": "期次",
+    "unit": "单位",
+    "unit_full_name": "单位全称",
+    "due": "到期日期",
+    "status": "状态",
+    "days_left": "剩余天数",
+    "lead": "牵头",
+    "text": "具体任务",
+    "owners": "责任单位",
+    "deadline": "完成时限",
+    "ongoing": "持续推进",
+    "done": "完成日期",
+    "waived": "免办理由",
+    "evidence": "佐证链接",
+    "note": "备注",
+    "record": "记录位置",
+}
 
 # The columns of obligation CSV, for a header even when no row matches.
 ROW_COLUMNS = (
