@@ -24,6 +24,7 @@ from typing import Literal
 from gkledger.cache import load_snapshot
 from gkledger.edits import NewRecord
 from gkledger.forms import SHEET_TITLE, FilledRow, digest, plan_key, read_date, read_form, token
+from gkledger.i18n import _, _f
 from gkledger.load import is_http_url
 from gkledger.locate import display_path
 from gkledger.model import Ledger, Record
@@ -85,7 +86,9 @@ def collect(
     loaded = load_snapshot(root, cache)
     errors = [d for d in loaded.diagnostics if d.severity == "error"]
     if errors:
-        raise Refused("the ledger has errors; fix them first (gkledger check lists them)", diagnostics=errors)
+        raise Refused(
+            _("the ledger has errors; fix them first (gkledger check lists them)"), diagnostics=errors
+        )
     ledger = loaded.ledger
     obligations = Obligations(ledger, owners=loaded.owners)
     results: list[RowResult] = []
@@ -99,27 +102,29 @@ def collect(
         for want, result in taken:
             key = (want.task, want.unit, want.period)
             if key in asked:
-                results.append(_refuse(result, "the same task for the same unit is in another form too"))
+                results.append(_refuse(result, _("the same task for the same unit is in another form too")))
                 continue
             asked.add(key)
             existing = _existing(obligations, want)
             if existing is None:
                 wanted.append((want, result))
             elif same_values(existing, want):
-                results.append(_with(result, "unchanged", "already recorded with exactly these values"))
+                results.append(_with(result, "unchanged", _("already recorded with exactly these values")))
             elif not replace:
                 results.append(
-                    _refuse(result, f"differs from the record at {existing.source}; use --replace")
+                    _refuse(
+                        result, _f("differs from the record at {where}; use --replace", where=existing.source)
+                    )
                 )
             else:
                 wanted.append((want, _with(result, "replaced", result.detail)))
     if dry_run or not wanted:
-        results.extend(r for _, r in wanted)
+        results.extend(r for _want, r in wanted)
         return Collected(_ordered(results), None, notes)
     written = record(
-        root, [w for w, _ in wanted], today=today, replace=replace, keep_identical=True, cache=cache
+        root, [w for w, _result in wanted], today=today, replace=replace, keep_identical=True, cache=cache
     )
-    results.extend(r for _, r in wanted)
+    results.extend(r for _want, r in wanted)
     return Collected(_ordered(results), written, notes)
 
 
@@ -159,10 +164,12 @@ def _judge_file(path: Path, ledger: Ledger, obligations: Obligations, today: dt.
         return whole("; ".join(form.problems))
     key = plan_key(ledger.plan)
     if form.plan != key:
-        return whole(f"a form of another plan ({form.plan or 'none'}), not of {key}")
+        return whole(
+            _f("a form of another plan ({other}), not of {plan}", other=form.plan or "none", plan=key)
+        )
     unit = obligations.index.get(form.unit or "")
     if unit is None:
-        return whole(f"a form of unit '{form.unit}', which is not in units.yaml")
+        return whole(_f("a form of unit '{unit}', which is not in units.yaml", unit=form.unit))
     owed = {o.label: o for o in obligations.of_unit(unit)}  # 序号 as the form shows it: 5, 5·Q3
     # Each row carries its token in a hidden column. A row whose token is not one of this form's was
     # pasted in from another unit's or plan's form; the token is not checked against the row's own
@@ -172,8 +179,13 @@ def _judge_file(path: Path, ledger: Ledger, obligations: Obligations, today: dt.
     current = digest([(o.label, o.due.isoformat()) for o in obligations.of_unit(unit)])
     if form.rows_digest and form.rows_digest != current:
         notes.append(
-            f"{shown}: an earlier issue of {unit.name}'s form (issued {form.issued}); "
-            "each row is checked against the ledger as it is now"
+            _f(
+                "{file}: an earlier issue of {unit}'s form (issued {issued}); each row is checked against "
+                "the ledger as it is now",
+                file=shown,
+                unit=unit.name,
+                issued=form.issued,
+            )
         )
     year = ledger.plan.year if ledger.plan else today.year
     problems: list[RowResult] = []
@@ -189,42 +201,52 @@ def _judge_file(path: Path, ledger: Ledger, obligations: Obligations, today: dt.
         if row.token not in tokens:
             bad(
                 "序号",
-                f"the row of 序号 '{row.task}' is not a row of {unit.name}'s form (pasted from another?)",
+                _f(
+                    "the row of 序号 '{task}' is not a row of {unit}'s form (pasted from another?)",
+                    task=row.task,
+                    unit=unit.name,
+                ),
             )
             continue
         if row.task not in owed:
-            bad("序号", f"{unit.name} does not owe task '{row.task}' (序号 edited?)")
+            bad("序号", _f("{unit} does not owe task '{task}' (序号 edited?)", unit=unit.name, task=row.task))
             continue
         if row.task in seen:
-            bad("序号", f"task {row.task} appears twice")
+            bad("序号", _f("task {task} appears twice", task=row.task))
             continue
         seen.add(row.task)
         filled = row.done not in (None, "") or row.waived
         if not filled:
             if row.evidence or row.note:
-                bad("完成日期", "佐证链接 or 说明 without a 完成日期 or a 免办理由")
+                bad("完成日期", _("佐证链接 or 说明 without a 完成日期 or a 免办理由"))
             continue
         if row.done not in (None, "") and row.waived:
-            bad("免办理由", "both a 完成日期 and a 免办理由: a task is either done or waived")
+            bad("免办理由", _("both a 完成日期 and a 免办理由: a task is either done or waived"))
             continue
         done = None
         if row.done not in (None, ""):
             done = read_date(row.done, year)
             if done is None:
-                bad("完成日期", f"'{row.done}' is not a date (write 2021-08-20, 2021/8/20 or 2021年8月20日)")
+                bad(
+                    "完成日期",
+                    _f(
+                        "'{value}' is not a date (write 2021-08-20, 2021/8/20 or 2021年8月20日)",
+                        value=row.done,
+                    ),
+                )
                 continue
             if done > today:
-                bad("完成日期", f"{done} is after today ({today})")
+                bad("完成日期", _f("{day} is after today ({today})", day=done, today=today))
                 continue
         if row.evidence is not None and not is_http_url(row.evidence):
-            bad("佐证链接", f"'{row.evidence}' is not an http(s) link")
+            bad("佐证链接", _f("'{url}' is not an http(s) link", url=row.evidence))
             continue
         texts = {"免办理由": row.waived, "说明": row.note, "佐证链接": row.evidence}
         controls = [name for name, text in texts.items() if text and _has_controls(text)]
         if controls:
-            bad(controls[0], "holds control characters")
+            bad(controls[0], _("holds control characters"))
             continue
-        detail = f"done on {done}" if done else f"waived ({row.waived})"
+        detail = _f("done on {day}", day=done) if done else _f("waived ({reason})", reason=row.waived)
         taken.append(
             (
                 NewRecord(

@@ -28,6 +28,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gkledger.dates import parse_typed_date
+from gkledger.i18n import _, _f
 from gkledger.model import Plan, Unit
 from gkledger.render.labels import ZH
 from gkledger.render.text import cell as cell_text
@@ -214,7 +215,7 @@ def read_form(data: bytes) -> ReadForm:
                 identity[str(values[0])] = "" if len(values) < 2 or values[1] is None else str(values[1])
     form = ReadForm(identity.get("plan"), identity.get("unit"), identity.get("issued"), identity.get("rows"))
     if not identity:
-        form.problems.append("not a gkledger form: its identity sheet is missing")
+        form.problems.append(_("not a gkledger form: its identity sheet is missing"))
         return form
     sheet = book[SHEET_TITLE] if SHEET_TITLE in book.sheetnames else book.worksheets[0]
     grid = [
@@ -229,13 +230,13 @@ def read_form(data: bytes) -> ReadForm:
         None,
     )
     if header_at is None:
-        form.problems.append(f"no header row {' | '.join(HEADERS)}")
+        form.problems.append(_f("no header row {headers}", headers=" | ".join(HEADERS)))
         return form
     names = [_text(v) for v in grid[header_at]]
     columns = {name: get_column_letter(i + 1) for i, name in enumerate(names) if name}
     where = {name: names.index(name) for name in (*HEADERS, TOKEN_HEADER) if name in names}
     if TOKEN_HEADER not in where:
-        form.problems.append(f"the hidden column {TOKEN_HEADER} was removed")
+        form.problems.append(_f("the hidden column {column} was removed", column=TOKEN_HEADER))
         return form
     for offset, values in enumerate(grid[header_at + 1 :], start=header_at + 2):
 
