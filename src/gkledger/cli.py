@@ -865,15 +865,7 @@ def status(
     ] = False,
     kind: KindOption = None,
     group: GroupOption = None,
-    status_filter: Annotated[
-        str | None,
-        typer.Option(
-            "--status",
-            metavar="LIST",
-            help="Only these statuses, comma separated (late,due-soon … or 逾期,临期 …).",
-            show_default=False,
-        ),
-    ] = None,
+    status_filter: StatusesOption = None,
     section: SectionOption = None,
     grep: GrepOption = None,
     lead: LeadOption = False,
@@ -1065,6 +1057,15 @@ ByOption = Annotated[
     GroupBy | None,
     typer.Option("--by", help="One row per task, with how many units and which.", show_default=False),
 ]
+StatusesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--status",
+        metavar="LIST",
+        help="Only these statuses, comma separated: late,due-soon,pending … (or 逾期,临期 …).",
+        show_default=False,
+    ),
+]
 LeadOption = Annotated[bool, typer.Option("--lead", help="Only rows where the unit leads the task (牵头).")]
 
 
@@ -1166,15 +1167,7 @@ def due(
     unit: UnitsOption = None,
     kind: KindOption = None,
     group: GroupOption = None,
-    status_filter: Annotated[
-        str | None,
-        typer.Option(
-            "--status",
-            metavar="LIST",
-            help="Only these statuses, comma separated: late,due-soon,pending,ongoing (or 逾期,临期 …).",
-            show_default=False,
-        ),
-    ] = None,
+    status_filter: StatusesOption = None,
     section: SectionOption = None,
     grep: GrepOption = None,
     lead: LeadOption = False,

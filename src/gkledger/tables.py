@@ -169,13 +169,7 @@ def read_xlsx(data: bytes, header_word: str = "序号") -> list[list[Cell]]:
     """The cells of the first sheet that has `header_word` in its first rows (else the first
     sheet), row by row. A merged cell reads as its value in its first cell and blanks elsewhere,
     as the notice's 任务名称 column is laid out."""
-    _check_zip(data)
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise TableError(f"not a readable .xlsx workbook ({type(exc).__name__})") from None
+    workbook = read_xlsx_book(data)
     try:
         first: list[list[Cell]] | None = None
         for sheet in workbook.worksheets:
@@ -253,13 +247,7 @@ def _plain(value: object) -> Cell:
 def read_xlsx_grid(data: bytes, header_words: Sequence[str] = HEADER_WORDS) -> Grid:
     """As `read_xlsx`, with the sheet's merged ranges (read from its XML: openpyxl's read-only
     mode, which the bounds need, does not keep them)."""
-    _check_zip(data)
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise TableError(f"not a readable .xlsx workbook ({type(exc).__name__})") from None
+    workbook = read_xlsx_book(data)
     try:
 
         def grids() -> Iterator[Grid]:
