@@ -9,7 +9,6 @@ the new plan's year end. A task already carried (the same `carried_from`) is nev
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -58,7 +57,7 @@ class Carried:
         return "\n".join(lines) + "\n"
 
 
-def carry(source: Obligations, target: Ledger, today: dt.date, deadline: str | None) -> list[Carried]:
+def carry(source: Obligations, target: Ledger, deadline: str | None) -> list[Carried]:
     """The open obligations of `source`'s plan as tasks of `target`'s, leaving out what `target`
     already carries."""
     plan = source.ledger.plan
@@ -109,7 +108,7 @@ def _deadline_in(task: Task, year: int) -> str:
         again = parse_deadline(task.deadline.text, year)
     except DeadlineError:
         return YEAR_END
-    if again.due.year != year or str(year - 1) in task.deadline.text:
+    if again.due.year != year:  # it names a year of its own (2021年8月底)
         return YEAR_END
     return task.deadline.text
 
@@ -138,7 +137,7 @@ def append_tasks(text: str, carried: list[Carried]) -> str:
     lines = text.splitlines(keepends=True)
     for number, line in enumerate(lines):
         if line.rstrip() in ("tasks: []", "tasks:[]"):
-            lines[number] = "tasks:\n"
+            lines[number] = "tasks:" + line[len(line.rstrip("\r\n")) :]  # its own line ending
             body = "".join(lines)
             return body + added.lstrip("\n")
     if not text.endswith("\n"):

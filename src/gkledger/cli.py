@@ -1359,7 +1359,6 @@ def carry(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Say what would be carried; write nothing.")
     ] = False,
-    today: TodayOption = None,
     data: DataOption = None,
 ) -> None:
     """Carry what a plan left open into a later plan, owed by the units that had not finished it.
@@ -1403,7 +1402,6 @@ def carry(
             parse_deadline(deadline, to)
         except DeadlineError as exc:
             _fail(_f("--deadline: {error}", error=exc))
-    day = _today(ctx, today)
     loaded = {}
     for root in (source, target):
         snapshot = _snapshot(ctx, root)
@@ -1418,7 +1416,7 @@ def carry(
             )
         loaded[root] = snapshot
     carried = carry_over(
-        Obligations(loaded[source].ledger, owners=loaded[source].owners), loaded[target].ledger, day, deadline
+        Obligations(loaded[source].ledger, owners=loaded[source].owners), loaded[target].ledger, deadline
     )
     if not carried:
         typer.echo(
