@@ -898,7 +898,9 @@ def status(
         query = _query(
             ctx, obligations, None, kind, group, statuses=statuses, section=section, grep=grep, lead=lead
         )
-        every = [row for row in obligations.rows(day, soon_days) if query.admits(row)]
+        every = obligations.rows(day, soon_days)
+        if query != Query(statuses=statuses):  # a filter was given: count only what it lets through
+            every = [row for row in every if query.admits(row)]
         summaries = unit_summaries(obligations, day, soon_days, every)
         if query.units is not None:
             summaries = [s for s in summaries if s.unit is not None and s.unit.name in query.units]

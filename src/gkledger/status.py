@@ -17,7 +17,7 @@ today), waived ones left out of both; 逾期率 (late rate) = obligations still 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
 
@@ -137,15 +137,16 @@ class Obligations:
             records.setdefault((record.task, unit.name, record.period), record)
         return records
 
-    def _owed(self, task: Task, unit: Unit, records: dict[RecordKey, Record]) -> Iterator[Obligation]:
+    def _owed(self, task: Task, unit: Unit, records: dict[RecordKey, Record]) -> list[Obligation]:
         """What a unit owes for a task: once, or once per period of a recurring task."""
-        lead = self.leads(task, unit.name)
+        lead = task.lead is not None and self.leads(task, unit.name)
         periods = task.deadline.periods if task.deadline is not None else ()
         if not periods:
-            yield Obligation(task, unit, records.get((task.id, unit.name, None)), lead)
-            return
-        for period in periods:
-            yield Obligation(task, unit, records.get((task.id, unit.name, period.label)), lead, period)
+            return [Obligation(task, unit, records.get((task.id, unit.name, None)), lead)]
+        return [
+            Obligation(task, unit, records.get((task.id, unit.name, period.label)), lead, period)
+            for period in periods
+        ]
 
     @property
     def tasks_of_unit(self) -> dict[str, list[str]]:
@@ -162,10 +163,15 @@ class Obligations:
         if self._by_task is None:
             by_name = self.index.by_name
             records = self.records
-            self._by_task = {
-                task_id: [o for n in self.owners[task_id] for o in self._owed(task, by_name[n], records)]
-                for task_id, task in self.tasks.items()
-            }
+            self._by_task = {}
+            for task_id, task in self.tasks.items():
+                names = self.owners[task_id]
+                if task.lead is None and task.deadline is not None and not task.deadline.periods:
+                    # The common case, once per obligation of a province: no call per unit.
+                    owed = [Obligation(task, by_name[n], records.get((task_id, n, None))) for n in names]
+                else:
+                    owed = [o for n in names for o in self._owed(task, by_name[n], records)]
+                self._by_task[task_id] = owed
         return self._by_task
 
     def of_unit(self, unit: Unit) -> list[Obligation]:
@@ -228,16 +234,17 @@ def owners_of(ledger: Ledger, index: UnitIndex) -> dict[str, tuple[str, ...]]:
 def row_of(obligation: Obligation, today: dt.date, soon_days: int) -> Row:
     deadline = obligation.task.deadline
     assert deadline is not None  # obligations exist only for readable deadlines
-    due = obligation.due
+    period = obligation.period  # read once: this runs for every obligation of a province
+    due = period.due if period is not None else deadline.due
     return Row(
-        task=obligation.task,
-        unit=obligation.unit,
-        record=obligation.record,
-        due=due,
-        status=status_of(due, deadline.ongoing, obligation.record, today, soon_days),
-        days_left=(due - today).days,
-        lead=obligation.lead,
-        period=period_label(obligation),
+        obligation.task,
+        obligation.unit,
+        obligation.record,
+        due,
+        status_of(due, deadline.ongoing, obligation.record, today, soon_days),
+        (due - today).days,
+        obligation.lead,
+        period.label if period is not None else None,
     )
 
 
