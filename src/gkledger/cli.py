@@ -899,7 +899,7 @@ def status(
             ctx, obligations, None, kind, group, statuses=statuses, section=section, grep=grep, lead=lead
         )
         every = obligations.rows(day, soon_days)
-        if query != Query(statuses=statuses):  # a filter was given: count only what it lets through
+        if query != Query():  # a filter was given: count only what it lets through
             every = [row for row in every if query.admits(row)]
         summaries = unit_summaries(obligations, day, soon_days, every)
         if query.units is not None:
