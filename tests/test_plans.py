@@ -181,3 +181,23 @@ def test_check_reads_every_plan_and_the_shared_units_once(cli: Cli, repository: 
     assert result.exit_code == 1
     assert "2021/progress/甲县.yaml:3:9: GK105" in result.stdout
     assert result.stdout.count("GK102") == 1  # units.yaml's missing level, said once for both plans
+
+
+def test_a_new_progress_file_of_a_plan_points_at_the_schemas(cli: Cli, repository: Path) -> None:
+    assert (
+        cli(
+            "done",
+            "1",
+            "-u",
+            "甲县",
+            "--date",
+            "2022-03-01",
+            "--today",
+            "2022-03-02",
+            "--data",
+            str(repository),
+        ).exit_code
+        == 0
+    )
+    first = (repository / "2022" / "progress" / "甲县.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../../schema/progress.schema.json"

@@ -2001,8 +2001,8 @@ def _add_plan(data: Path, year: int) -> None:
     for their schema line, so that both plans share data/units.yaml."""
     from gkledger.atomic import write_atomic
     from gkledger.load import read_plan_year
-    from gkledger.locate import PROGRESS_MODELINE, TASKS_MODELINE, is_bundled, plan_years
-    from gkledger.scaffold import deeper, plan_files
+    from gkledger.locate import PROGRESS_MODELINE, TASKS_MODELINE, deeper, is_bundled, plan_years
+    from gkledger.scaffold import plan_files
 
     if is_bundled(data):
         _fail(_("the ledger bundled with gkledger is never written to; start your own with gkledger init"))

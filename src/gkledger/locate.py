@@ -23,6 +23,11 @@ UNITS_MODELINE = "# yaml-language-server: $schema=../schema/units.schema.json\n"
 PROGRESS_MODELINE = "# yaml-language-server: $schema=../../schema/progress.schema.json\n"
 
 
+def deeper(modeline: str) -> str:
+    """A schema modeline for a file one folder further down (data/2022/ rather than data/)."""
+    return modeline.replace("$schema=", "$schema=../", 1)
+
+
 def display_path(path: Path) -> str:
     """A path as users should see it in diagnostics: relative to the working folder when inside it."""
     return shown_path(str(path))

@@ -21,7 +21,15 @@ from gkledger.datafiles import absolute
 from gkledger.diagnostics import Diagnostic
 from gkledger.edits import NewRecord
 from gkledger.i18n import _, _f
-from gkledger.locate import PROGRESS_DIR, display_path, file_name_problem, is_bundled
+from gkledger.locate import (
+    PROGRESS_DIR,
+    PROGRESS_MODELINE,
+    deeper,
+    display_path,
+    file_name_problem,
+    is_bundled,
+    is_plan_folder,
+)
 from gkledger.model import Ledger, Record, Task, Unit
 from gkledger.status import Obligation, Obligations
 
@@ -145,6 +153,11 @@ def record(
             return Recorded((), (), loaded.ledger, tuple(plan.unchanged), loaded.owners)
         texts = {path: _read_text(path) for path in plan.files()}
         edited, rewritten = _edit(texts, plan)
+        if is_plan_folder(root):  # a new file in data/<year>/progress/ points one folder further up
+            for path, text in edited.items():
+                start = text.lstrip(BOM)
+                if not texts[path] and start.startswith(PROGRESS_MODELINE):
+                    edited[path] = deeper(PROGRESS_MODELINE) + start[len(PROGRESS_MODELINE) :]
         overlay = {path: text.encode("utf-8") for path, text in edited.items()}
         checked = load_snapshot(root, cache, overlay)
         problems = [d for d in checked.diagnostics if d.severity == "error"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from gkledger.locate import TASKS_MODELINE, UNITS_MODELINE, bundled_ledger
+from gkledger.locate import TASKS_MODELINE, UNITS_MODELINE, bundled_ledger, deeper
 from gkledger.schemas import SCHEMAS, render
 
 
@@ -43,11 +43,6 @@ tasks: []
 #    owed_by: [{{group: 旗县区}}]
 #    deadline: {year}年12月底
 """
-
-
-def deeper(modeline: str) -> str:
-    """A schema modeline for a file one folder further down (data/2022/ rather than data/)."""
-    return modeline.replace("$schema=", "$schema=../", 1)
 
 
 def plan_files(year: int) -> dict[str, bytes]:
