@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gkledger.i18n import _, _f
+
 Cell = str | int | float | dt.date | None
 
 MAX_ROWS = 10_000  # a work plan has tens of rows; a roster a few thousand
@@ -44,21 +46,27 @@ def read_file(path: Path) -> bytes:
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise TableError(f"cannot read it: {exc.strerror or exc}") from None
+        raise TableError(_f("cannot read it: {error}", error=exc.strerror or exc)) from None
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise TableError("not a regular file")
+            raise TableError(_("not a regular file"))
         if info.st_size > MAX_FILE_BYTES:
-            raise TableError(f"the file is {info.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
+            raise TableError(
+                _f(
+                    "the file is {size:,} bytes; the limit is {limit:,}",
+                    size=info.st_size,
+                    limit=MAX_FILE_BYTES,
+                )
+            )
         with os.fdopen(os.dup(fd), "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise TableError(f"cannot read it: {exc.strerror or exc}") from None
+        raise TableError(_f("cannot read it: {error}", error=exc.strerror or exc)) from None
     finally:
         os.close(fd)
     if len(data) > MAX_FILE_BYTES:
-        raise TableError(f"the file is larger than {MAX_FILE_BYTES:,} bytes")
+        raise TableError(_f("the file is larger than {limit:,} bytes", limit=MAX_FILE_BYTES))
     return data
 
 
@@ -107,7 +115,7 @@ def read_table(
         return read_docx(data, header_words), None
     if suffix in (".html", ".htm"):
         return read_html(data, header_words)
-    raise TableError(f"give a {TABLE_TYPES} file")
+    raise TableError(_f("give a {types} file", types=TABLE_TYPES))
 
 
 def _has_header(rows: Sequence[Sequence[Cell]], words: Sequence[str]) -> bool:
@@ -126,15 +134,17 @@ def _first_with_header(grids: Iterable[Grid], words: Sequence[str], what: str) -
         if _has_header(grid.rows, words):
             return grid
     if first is None:
-        raise TableError(f"it holds no {what}")
+        raise TableError(_f("it holds no {what}", what=what))
     return first
 
 
 def _bounded(rows: int, columns: int) -> None:
     if rows > MAX_ROWS:
-        raise TableError(f"more than {MAX_ROWS:,} rows; is this a 任务台账?")
+        raise TableError(_f("more than {limit:,} rows; is this a 任务台账?", limit=MAX_ROWS))
     if columns > MAX_COLUMNS:
-        raise TableError(f"a row has {columns:,} columns; the limit is {MAX_COLUMNS}")
+        raise TableError(
+            _f("a row has {count:,} columns; the limit is {limit}", count=columns, limit=MAX_COLUMNS)
+        )
 
 
 def read_csv(data: bytes) -> tuple[list[list[Cell]], str | None]:
@@ -145,22 +155,32 @@ def read_csv(data: bytes) -> tuple[list[list[Cell]], str | None]:
         try:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
-            raise TableError("neither UTF-8 nor GBK text") from None
-        note = "read as GBK (GB18030); UTF-8 is preferred"
+            raise TableError(_("neither UTF-8 nor GBK text")) from None
+        note = _("read as GBK (GB18030); UTF-8 is preferred")
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[list[Cell]] = []
     try:
         for row in reader:
             if len(rows) >= MAX_ROWS:
-                raise TableError(f"more than {MAX_ROWS:,} rows; is this a 任务台账?")
+                raise TableError(_f("more than {limit:,} rows; is this a 任务台账?", limit=MAX_ROWS))
             if len(row) > MAX_COLUMNS:
                 raise TableError(
-                    f"row {reader.line_num} has {len(row):,} columns; the limit is {MAX_COLUMNS}"
+                    _f(
+                        "row {row} has {count:,} columns; the limit is {limit}",
+                        row=reader.line_num,
+                        count=len(row),
+                        limit=MAX_COLUMNS,
+                    )
                 )
             rows.append(list(row))
     except csv.Error as exc:
         raise TableError(
-            f"row {reader.line_num}: {exc} (a cell may hold at most {MAX_CELL_CHARS:,} characters)"
+            _f(
+                "row {row}: {error} (a cell may hold at most {limit:,} characters)",
+                row=reader.line_num,
+                error=exc,
+                limit=MAX_CELL_CHARS,
+            )
         ) from None
     return rows, note
 
@@ -194,7 +214,7 @@ def read_xlsx_book(data: bytes) -> Any:
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise TableError(f"not a readable .xlsx workbook ({type(exc).__name__})") from None
+        raise TableError(_f("not a readable .xlsx workbook ({error})", error=type(exc).__name__)) from None
 
 
 def _check_zip(data: bytes) -> None:
@@ -202,12 +222,16 @@ def _check_zip(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise TableError("not a readable .xlsx workbook (not a zip file)") from None
+        raise TableError(_("not a readable .xlsx workbook (not a zip file)")) from None
     total = sum(member.file_size for member in members)
     if total > MAX_UNZIPPED or len(members) > 10_000:
         raise TableError(
-            f"the workbook unpacks to {total:,} bytes in {len(members):,} parts; "
-            f"the limit is {MAX_UNZIPPED:,} bytes"
+            _f(
+                "the workbook unpacks to {size:,} bytes in {parts:,} parts; the limit is {limit:,} bytes",
+                size=total,
+                parts=len(members),
+                limit=MAX_UNZIPPED,
+            )
         )
 
 
@@ -217,7 +241,9 @@ def _sheet_rows(sheet: object) -> list[list[Cell]]:
     try:
         for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):  # type: ignore[attr-defined]
             if len(values) > MAX_COLUMNS and any(v is not None for v in values[MAX_COLUMNS:]):
-                raise TableError(f"row {len(rows) + 1} has cells past column {MAX_COLUMNS}")
+                raise TableError(
+                    _f("row {row} has cells past column {limit}", row=len(rows) + 1, limit=MAX_COLUMNS)
+                )
             row = [_plain(v) for v in values[:MAX_COLUMNS]]
             while row and row[-1] is None:
                 row.pop()  # the padding a sheet's declared dimension adds
@@ -225,12 +251,12 @@ def _sheet_rows(sheet: object) -> list[list[Cell]]:
             if len(rows) >= MAX_ROWS:
                 if blank_run:
                     continue  # blank rows to a far-away cell: scanned as they stream, never kept
-                raise TableError(f"more than {MAX_ROWS:,} rows; is this a 任务台账?")
+                raise TableError(_f("more than {limit:,} rows; is this a 任务台账?", limit=MAX_ROWS))
             rows.append(row)
     except TableError:
         raise
     except Exception as exc:  # a damaged sheet
-        raise TableError(f"a sheet cannot be read ({type(exc).__name__})") from None
+        raise TableError(_f("a sheet cannot be read ({error})", error=type(exc).__name__)) from None
     while rows and all(v is None or v == "" for v in rows[-1]):
         rows.pop()
     return rows
@@ -239,7 +265,13 @@ def _sheet_rows(sheet: object) -> list[list[Cell]]:
 def _plain(value: object) -> Cell:
     if value is None or isinstance(value, str | int | float | dt.date):
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-            raise TableError(f"a cell holds {len(value):,} characters; the limit is {MAX_CELL_CHARS:,}")
+            raise TableError(
+                _f(
+                    "a cell holds {count:,} characters; the limit is {limit:,}",
+                    count=len(value),
+                    limit=MAX_CELL_CHARS,
+                )
+            )
         return value
     return str(value)
 
@@ -257,7 +289,7 @@ def read_xlsx_grid(data: bytes, header_words: Sequence[str] = HEADER_WORDS) -> G
                     grid.merge(first, last)
                 yield grid
 
-        return _first_with_header(grids(), header_words, "sheet")
+        return _first_with_header(grids(), header_words, _("sheet"))
     finally:
         workbook.close()
 
@@ -294,7 +326,7 @@ def read_xls(data: bytes, header_words: Sequence[str] = HEADER_WORDS) -> Grid:
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
     except Exception as exc:  # xlrd raises many kinds for a damaged file
-        raise TableError(f"not a readable .xls workbook ({type(exc).__name__})") from None
+        raise TableError(_f("not a readable .xls workbook ({error})", error=type(exc).__name__)) from None
 
     def grids() -> Iterator[Grid]:
         for index in range(book.nsheets):
@@ -310,7 +342,7 @@ def read_xls(data: bytes, header_words: Sequence[str] = HEADER_WORDS) -> Grid:
             yield grid
 
     try:
-        return _first_with_header(grids(), header_words, "sheet")
+        return _first_with_header(grids(), header_words, _("sheet"))
     finally:
         book.release_resources()
 
@@ -341,13 +373,13 @@ def read_docx(data: bytes, header_words: Sequence[str] = HEADER_WORDS) -> Grid:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for a damaged file
-        raise TableError(f"not a readable .docx document ({type(exc).__name__})") from None
+        raise TableError(_f("not a readable .docx document ({error})", error=type(exc).__name__)) from None
 
     def grids() -> Iterator[Grid]:
         for table in document.tables:
             yield _docx_grid(table)
 
-    return _first_with_header(grids(), header_words, "table")
+    return _first_with_header(grids(), header_words, _("table"))
 
 
 def _docx_grid(table: Any) -> Grid:
@@ -385,19 +417,19 @@ def read_html(data: bytes, header_words: Sequence[str] = HEADER_WORDS) -> tuple[
         data.decode("utf-8")
     except UnicodeDecodeError:
         if not re.search(rb"<meta[^>]+charset", data[:4096], re.IGNORECASE):
-            note = "read as GBK (GB18030); UTF-8 is preferred"
+            note = _("read as GBK (GB18030); UTF-8 is preferred")
             data = data.decode("gb18030", errors="replace").encode("utf-8")
     try:
         page = lxml.html.document_fromstring(data)
     except Exception as exc:  # an empty or unreadable page
-        raise TableError(f"not a readable web page ({type(exc).__name__})") from None
+        raise TableError(_f("not a readable web page ({error})", error=type(exc).__name__)) from None
 
     def grids() -> Iterator[Grid]:
         for table in page.iter("table"):
             if table.find(".//table") is None:  # a layout table around the real one: skip it
                 yield _html_grid(table)
 
-    return _first_with_header(grids(), header_words, "table"), note
+    return _first_with_header(grids(), header_words, _("table")), note
 
 
 def _html_grid(table: Any) -> Grid:
