@@ -13,7 +13,7 @@ import pytest
 from .conftest import DATA
 
 
-def run_on_terminal(tmp_path: Path, *args: str, lines: int = 5) -> tuple[str, str]:
+def run_on_terminal(tmp_path: Path, *args: str, lines: int = 5, pager: str = "tee") -> tuple[str, str]:
     """gkledger with a pseudo-terminal as its output and a pager that keeps what it was given."""
     paged = tmp_path / "paged.txt"
     env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")}
@@ -21,7 +21,7 @@ def run_on_terminal(tmp_path: Path, *args: str, lines: int = 5) -> tuple[str, st
         "GKLEDGER_LANG": "en",
         "GKLEDGER_DATA": str(DATA),
         "GKLEDGER_CACHE_DIR": str(tmp_path / "cache"),
-        "GKLEDGER_PAGER": f"tee {paged}",
+        "GKLEDGER_PAGER": f"{pager} {paged}",
         "LINES": str(lines),
         "COLUMNS": "100",
         "TERM": "xterm",
@@ -79,3 +79,9 @@ def test_piped_output_never_pages(tmp_path: Path) -> None:
         capture_output=True, text=True, env=env, timeout=120, check=False,
     )  # fmt: skip
     assert "23 obligations" in result.stdout and not (tmp_path / "paged.txt").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals")
+def test_a_view_of_a_subcommand_is_paged_once(tmp_path: Path) -> None:
+    _, paged = run_on_terminal(tmp_path, "units", pager="tee -a")  # each pager run adds to the file
+    assert paged.count("回民区人民政府") == 1

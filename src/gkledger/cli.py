@@ -148,7 +148,8 @@ class _Group(typer.core.TyperGroup):
             result = super().invoke(ctx)
         finally:
             if isinstance(ctx.obj, GlobalOptions) and ctx.obj.paged is not None:
-                _page(ctx.obj.paged.getvalue())
+                paged, ctx.obj.paged = ctx.obj.paged, None  # a group within a group pages once
+                _page(paged.getvalue())
         if isinstance(ctx.obj, GlobalOptions) and ctx.obj.degraded:
             raise typer.Exit(EXIT_PROBLEMS)  # a view shown without some broken progress files
         return result
