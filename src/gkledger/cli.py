@@ -1374,10 +1374,11 @@ def carry(
     Example: gkledger carry 2021 --to 2022 --deadline 2022年6月底
     """
     from gkledger.atomic import WriteRefused, commit
+    from gkledger.cache import load_snapshot
     from gkledger.carry import append_tasks, reads_back
     from gkledger.carry import carry as carry_over
     from gkledger.deadlines import DeadlineError, parse_deadline
-    from gkledger.load import load, read_tasks_text
+    from gkledger.load import read_tasks_text
     from gkledger.locate import TASKS_FILE, is_bundled, plan_years
 
     if to <= year:
@@ -1444,7 +1445,8 @@ def carry(
             ),
             EXIT_PROBLEMS,
         )
-    problems = [d for d in load(target, {path: new}).diagnostics if d.severity == "error"]
+    checked = load_snapshot(target, _cache_folder(ctx), {path: new})  # only the new tasks.yaml parsed
+    problems = [d for d in checked.diagnostics if d.severity == "error"]
     if problems:
         from gkledger.render.diagnostics import as_text
 
@@ -2280,15 +2282,14 @@ def _verify_import(text: str, imported: Imported) -> None:
     from gkledger.load import read_tasks_text
 
     tasks, _problems = read_tasks_text(text.encode("utf-8"))
-    meant = [(t.id, t.section, t.item, t.text, t.owners, t.deadline, t.remark) for t in imported.tasks]
+    # A deadline outside the grammar is written verbatim too; read back, it has no due day.
+    meant = [
+        (t.id, t.section, t.item, t.text, t.owners, t.deadline if t.deadline_read else None, t.remark)
+        for t in imported.tasks
+    ]
     read = [
         (t.id, t.section, t.item, t.text, t.owners, t.deadline.text if t.deadline else None, t.remark)
         for t in tasks
-    ]
-    unreadable = {t.id for t in imported.tasks if any(p.startswith("完成时限") for p in t.problems)}
-    read = [
-        (*r[:5], next(m[5] for m in meant if m[0] == r[0]) if r[0] in unreadable else r[5], r[6])
-        for r in read
     ]
     if read != meant:
         _fail(

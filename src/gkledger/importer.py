@@ -13,7 +13,6 @@ written verbatim: nothing of the table is changed or dropped.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import unicodedata
@@ -28,6 +27,7 @@ from gkledger.locate import TASKS_MODELINE
 from gkledger.model import Term
 from gkledger.owners import Reading, Vocabulary
 from gkledger.tables import Cell, Grid, TableError
+from gkledger.tables import text_of as _text
 
 # Each column the importer reads, and the words tables head it with (README.md lists them).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -90,6 +90,7 @@ class ImportedTask:
     deadline: str
     remark: str | None
     reading: Reading
+    deadline_read: bool = False  # the deadline is in the grammar (it has a due day)
     section_number: int = 0  # which section of the table, counting from 1
     problems: list[str] = field(default_factory=list)
 
@@ -108,7 +109,7 @@ class Imported:
     def summary(self) -> dict[str, int]:
         """What came in: tasks, owners phrases resolved fully / partly / not, leads, deadlines."""
         resolved = Counter(task.reading.resolved for task in self.tasks if task.owners)
-        read = sum(1 for task in self.tasks if task.deadline and not _deadline_problem(task))
+        read = sum(1 for task in self.tasks if task.deadline_read)
         return {
             "tasks": len(self.tasks),
             "owners_full": resolved["full"],
@@ -118,22 +119,6 @@ class Imported:
             "deadlines_read": read,
             "deadlines_unread": len(self.tasks) - read,
         }
-
-
-def _deadline_problem(task: ImportedTask) -> bool:
-    return any(problem.startswith("完成时限") for problem in task.problems)
-
-
-def _text(cell: Cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, dt.datetime):
-        return cell.date().isoformat()
-    if isinstance(cell, dt.date):
-        return cell.isoformat()
-    return str(cell).strip()
 
 
 def header_field(cell: Cell) -> str | None:
@@ -273,6 +258,7 @@ def tasks_from_grid(grid: Grid, year: int, title: str, vocabulary: Vocabulary) -
             deadline=deadline,
             remark=remark,
             reading=reading,
+            deadline_read=bool(deadline) and _reads(deadline, year),
         )
         task.problems.extend(_problems(task, year))
         task.section_number = sections
@@ -327,10 +313,10 @@ def _problems(task: ImportedTask, year: int) -> list[str]:
         )
     if not task.deadline:
         found.append(_("完成时限 is empty"))
-    else:
+    elif not task.deadline_read:
         try:
             parse_deadline(task.deadline, year)
-        except DeadlineError as exc:
+        except DeadlineError as exc:  # what is wrong with it, in the grammar's words
             found.append(_f("完成时限: {problem}", problem=exc))
     return found
 

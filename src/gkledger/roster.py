@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from gkledger.edits import scalar
 from gkledger.i18n import _, _f
 from gkledger.locate import UNITS_MODELINE, file_name_problem
-from gkledger.tables import Cell, Grid, TableError
+from gkledger.tables import Cell, Grid, TableError, text_of
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("单位名称", "名称", "单位简称", "单位"),
@@ -52,11 +52,8 @@ class Roster:
 
 
 def _text(cell: Cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return unicodedata.normalize("NFKC", str(cell)).strip() if isinstance(cell, str) else str(cell)
+    """A roster cell as text, full-width letters and digits made plain (ＡＢ１ → AB1)."""
+    return unicodedata.normalize("NFKC", text_of(cell))
 
 
 def _header(grid: Grid) -> tuple[int, dict[str, list[int]]]:

@@ -70,6 +70,19 @@ def read_file(path: Path) -> bytes:
     return data
 
 
+def text_of(cell: Cell) -> str:
+    """A cell as text: blank for nothing, 3 for the 3.0 a spreadsheet stores, a date as YYYY-MM-DD."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, dt.datetime):
+        return cell.date().isoformat()
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    return str(cell).strip()
+
+
 Place = tuple[int, int]  # (row, column), 0-based
 
 
