@@ -201,3 +201,62 @@ def test_a_new_progress_file_of_a_plan_points_at_the_schemas(cli: Cli, repositor
     )
     first = (repository / "2022" / "progress" / "甲县.yaml").read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../../../schema/progress.schema.json"
+
+
+@pytest.mark.parametrize("layout", ["crlf-bom", "dash-alone", "flow"])
+def test_carry_keeps_odd_layouts_or_refuses_them_whole(cli: Cli, repository: Path, layout: str) -> None:
+    """Every byte of an odd but valid tasks.yaml is kept, or, where the tasks cannot be appended
+    (a list in flow style), nothing is written."""
+    path = repository / "2022" / "tasks.yaml"
+    text = TASKS_2022
+    if layout == "dash-alone":
+        text = text.replace('  - id: "1"\n', '  -\n    id: "1"\n')
+    if layout == "flow":
+        text = (
+            text.split("tasks:")[0]
+            + 'tasks: [{id: "1", section: s, text: t, owners: o, owed_by: {unit: 甲县}, deadline: 年底}]\n'
+        )
+    data = text.encode("utf-8")
+    if layout == "crlf-bom":
+        data = b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")
+    path.write_bytes(data)
+    result = cli("carry", "2021", "--to", "2022", "--data", str(repository))
+    if layout == "flow":
+        assert result.exit_code == 1 and "nothing was written" in result.stderr
+        assert path.read_bytes() == data
+        return
+    assert result.exit_code == 0, result.output
+    written = path.read_bytes()
+    assert written.startswith(data)  # the file as it was, the carried task after it
+    if layout == "crlf-bom":
+        assert b"\n" not in written.replace(b"\r\n", b"")  # in the file's own line ends
+    assert cli("check", "--data", str(repository)).exit_code == 0
+    assert [t["id"] for t in yaml.safe_load(path.read_bytes().decode("utf-8-sig"))["tasks"]][-1] == "2021-2"
+
+
+def test_carry_never_writes_through_a_link(cli: Cli, repository: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(TASKS_2022, encoding="utf-8")
+    target = repository / "2022" / "tasks.yaml"
+    target.unlink()
+    target.symlink_to(outside)
+    result = cli("carry", "2021", "--to", "2022", "--data", str(repository))
+    assert result.exit_code != 0 and outside.read_text(encoding="utf-8") == TASKS_2022
+
+
+def test_the_cache_answers_as_a_fresh_load_across_plans(cli: Cli, repository: Path) -> None:
+    write(repository / "2022" / "progress" / "甲县.yaml", "- task: '1'\n  unit: 甲县\n  done: 2022-03-01\n")
+    for args in (
+        ("check",),
+        ("status", "--plan", "2021", "--today", "2022-03-01", "-f", "json"),
+        ("review", "2021", "-f", "json", "--today", "2022-03-01"),
+        ("status", "--unit", "甲县", "--all", "--today", "2022-03-01", "-f", "json"),
+    ):
+        fresh = (
+            cli(*args, "--no-cache", "--data", str(repository))
+            if args[0] == "check"
+            else cli("--no-cache", *args, "--data", str(repository))
+        )
+        cold = cli(*args, "--data", str(repository))
+        warm = cli(*args, "--data", str(repository))
+        assert fresh.stdout == cold.stdout == warm.stdout, args

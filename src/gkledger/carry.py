@@ -133,13 +133,14 @@ def append_tasks(text: str, carried: list[Carried]) -> str:
     """tasks.yaml text with the carried tasks after the last task: every byte of the file kept. A
     file whose `tasks:` is not the last top-level key or not a block list cannot take them this way
     (the caller reads the result back and refuses what does not read as meant)."""
-    added = "".join("\n" + task.yaml() for task in carried)
+    newline = "\r\n" if "\r\n" in text else "\n"  # the file's own line ends
+    added = "".join("\n" + task.yaml() for task in carried).replace("\n", newline)
     lines = text.splitlines(keepends=True)
     for number, line in enumerate(lines):
         if line.rstrip() in ("tasks: []", "tasks:[]"):
             lines[number] = "tasks:" + line[len(line.rstrip("\r\n")) :]  # its own line ending
             body = "".join(lines)
-            return body + added.lstrip("\n")
+            return body + added.removeprefix(newline)
     if not text.endswith("\n"):
-        text += "\n"
+        text += newline
     return text + added
