@@ -4,6 +4,7 @@ servers that refuse HEAD or fail once, pages in GBK, and invalid TLS."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import socket
 import ssl
@@ -20,7 +21,7 @@ from typer.testing import Result
 from .conftest import write
 
 httpx = pytest.importorskip("httpx")
-from gkledger import links  # noqa: E402
+from gkledger import i18n, links  # noqa: E402
 
 Cli = Callable[..., Result]
 HITS: Counter[str] = Counter()
@@ -261,9 +262,15 @@ def test_table_and_csv_name_file_and_line(
 
 def test_dns_failures_are_named() -> None:
     error = httpx.ConnectError("[Errno -2] Name or service not known")
-    assert links.describe_error(error) == "DNS failure: the host name does not resolve"
-    assert links.describe_error(httpx.ConnectError("[Errno 111] Connection refused")) == "connection refused"
-    assert links.describe_error(httpx.ReadTimeout("read timed out")) == "timeout"
+    assert str(links.describe_error(error)) == "DNS failure: the host name does not resolve"
+    refused = links.describe_error(httpx.ConnectError("[Errno 111] Connection refused"))
+    assert str(refused) == "connection refused"
+    assert str(links.describe_error(httpx.ReadTimeout("read timed out"))) == "timeout"
+    i18n.use("zh")
+    try:
+        assert refused.said() == "连接被拒绝"
+    finally:
+        i18n.use("en")
 
 
 def test_a_ledger_without_evidence_has_nothing_to_check(cli: Cli, shipped: Path) -> None:
@@ -306,3 +313,27 @@ def test_check_refuses_urls_no_client_can_request(cli: Cli, shipped: Path, url: 
     )
     result = cli("check", "--data", str(shipped))
     assert result.exit_code == 1 and "GK107" in result.stdout
+
+
+def test_reasons_keep_their_message_through_the_cache_and_read_in_chinese(tmp_path: Path) -> None:
+    """The cache keeps a reason's message id and values: a cached result is said in the user's
+    language as a fresh one is; an entry of an older cache (English detail only) is shown as is."""
+    evidence = links.Evidence("p.yaml", 3, "5", "回民区", "https://example.gov.cn/x")
+    now = dt.datetime(2021, 9, 1, 12, 0)
+    reason = links.because("HTTP {status} after redirect to {url}", status=404, url="https://a.gov.cn/")
+    result = links.LinkResult(evidence, links.Outcome("broken", 404, reason, "https://a.gov.cn/"))
+    cache = tmp_path / "links.json"
+    links._save(cache, [result], {}, now)
+    ((outcome, _checked),) = links.read_cache(cache, now).values()
+    assert outcome == result.outcome and outcome.detail == "HTTP 404 after redirect to https://a.gov.cn/"
+    i18n.use("zh")
+    try:
+        assert outcome.reason.said() == "重定向到 https://a.gov.cn/ 后 HTTP 404"
+    finally:
+        i18n.use("en")
+    raw = json.loads(cache.read_text(encoding="utf-8"))
+    for entry in raw.values():
+        del entry["reason"], entry["values"]
+    cache.write_text(json.dumps(raw), encoding="utf-8")
+    ((older, _checked),) = links.read_cache(cache, now).values()
+    assert older.detail == outcome.detail and older.reason.said() == outcome.detail

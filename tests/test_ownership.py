@@ -224,7 +224,9 @@ def test_audit_table_and_status_entry_dates(cli: Cli, repo: Path) -> None:
     write(repo / "data" / "progress" / "回民区.yaml", record("6", "回民区", "2021-06-28"))
     commit(repo, "late", "2021-08-09", "hm-gongkai", "hm@example.gov.cn")
     table = cli("audit", "--data", str(repo / "data"))
-    assert "late-entry" in table.stdout and "42天" in table.stdout
+    assert "late-entry" in table.stdout and "42d" in table.stdout
+    chinese = cli("audit", "--data", str(repo / "data"), "--lang", "zh")
+    assert "迟报" in chinese.stdout and "42天" in chinese.stdout and "late-entry" not in chinese.stdout
     status = cli("status", "--unit", "回民区", "--all", "--show-entry", "--format", "json",
                  "--today", "2021-09-01", "--data", str(repo / "data"))  # fmt: skip
     assert status.exit_code == 0, status.output

@@ -72,14 +72,19 @@ def test_the_plan_is_chosen_by_the_day_by_plan_or_by_environment(
 
 def test_an_ended_plan_says_so_in_every_view(cli: Cli, repository: Path) -> None:
     line = title(cli, repository, "--plan", "2021", "--today", "2022-03-01")
-    assert "计划已于2021-12-31结束" in line
+    assert "the plan ended on 2021-12-31" in line
     running = title(cli, repository, "--plan", "2022", "--today", "2022-03-01")
-    assert "结束" not in running
+    assert "the plan ended" not in running
     status = cli("status", "--data", str(repository), "--plan", "2021", "--today", "2022-03-01")
-    assert "计划已于2021-12-31结束" in status.stdout.splitlines()[0]
-    assert "最终结果 Final (2021年计划已结束)" in status.stdout
+    assert "the plan ended on 2021-12-31" in status.stdout.splitlines()[0]
+    assert "Final result (the 2021 plan has ended)" in status.stdout
     now = cli("status", "--data", str(repository), "--plan", "2022", "--today", "2022-03-01")
-    assert "最终结果" not in now.stdout and "全部 All units" in now.stdout
+    assert "Final result" not in now.stdout and "All units: " in now.stdout
+    chinese = cli(
+        "status", "--data", str(repository), "--plan", "2021", "--today", "2022-03-01", "--lang", "zh"
+    )
+    assert "计划已于 2021-12-31 结束" in chinese.stdout.splitlines()[0]
+    assert "最终结果（2021年计划已结束）" in chinese.stdout
 
 
 def test_records_go_into_the_chosen_plan(cli: Cli, repository: Path) -> None:
@@ -129,7 +134,7 @@ def test_review_as_markdown_and_csv(cli: Cli, repository: Path) -> None:
         ("甲县", "2", "waived"),
     ]
     table = cli("review", "2021", "--data", str(repository), "--today", "2022-03-01")
-    assert table.exit_code == 0 and "合计" in table.stdout
+    assert table.exit_code == 0 and "Total" in table.stdout
 
 
 def test_carry_writes_the_open_obligations_once(cli: Cli, repository: Path) -> None:

@@ -81,7 +81,7 @@ def test_done_appends_in_the_files_own_style_keeping_every_byte(cli: Cli, ledger
         "    evidence: https://example.gov.cn/5.html\n"
         '    note: "见: 公示栏 #1"\n'
     )
-    assert "Recorded: task 5 for 回民区" in result.stdout and "按期办结率" in result.stdout
+    assert "Recorded: task 5 for 回民区" in result.stdout and "on time" in result.stdout
     assert load(ledger).diagnostics == []
     assert status_of(ledger, "5", "回民区", dt.date(2021, 9, 1)) == "done"
 

@@ -57,11 +57,20 @@ def run(cli: Cli, ledger: Path, *args: str) -> Result:
 
 
 def test_unit_status_table(cli: Cli, ledger: Path) -> None:
-    result = run(cli, ledger, "status", "--unit", "回民区", "--today", "2021-09-01", "--all")
+    """The tables are Chinese by default (headers, statuses, days) and English with --lang en."""
+    result = run(cli, ledger, "status", "--unit", "回民区", "--today", "2021-09-01", "--all", "--lang", "zh")
     golden("status-huimin-all.txt", result.stdout)
     out = result.stdout
-    assert out.index("逾期 late") < out.index("未到期 pending") < out.index("已完成 done")
-    assert "按期办结率 20% (1/5 already due)" in out  # 4 on time; 21 late; 5, 15, 16 open
+    assert out.index("▪ 逾期") < out.index("▫ 未到期") < out.index("✔ 已完成")
+    assert out.splitlines()[2].split() == ["序号", "状态", "到期", "剩余", "具体任务", "办结"]
+    assert "逾期1天" in out and "Status" not in out
+    assert "按期办结率 20%" in out  # 4 on time; 21 late; 5, 15, 16 open
+    english = run(cli, ledger, "status", "--unit", "回民区", "--today", "2021-09-01", "--all").stdout
+    golden("status-huimin-all.en.txt", english)
+    assert english.index("▪ late") < english.index("▫ pending") < english.index("✔ done")
+    assert english.splitlines()[2].split() == ["No.", "Status", "Due", "Left", "Task", "Record"]
+    assert "1d late" in english
+    assert "on time 20% (1/5 already due)" in english
 
 
 def test_unit_status_json_contract(cli: Cli, ledger: Path) -> None:
@@ -85,7 +94,7 @@ def test_unit_status_csv_has_a_bom_and_the_same_columns(cli: Cli, ledger: Path) 
 
 
 def test_overview_is_worst_first(cli: Cli, ledger: Path) -> None:
-    result = run(cli, ledger, "status", "--today", "2021-09-01")
+    result = run(cli, ledger, "status", "--today", "2021-09-01", "--lang", "zh")
     golden("status-overview.txt", result.stdout)
     rows = json.loads(run(cli, ledger, "status", "--today", "2021-09-01", "-f", "json").stdout)
     lates = [r["late"] for r in rows]
@@ -106,7 +115,9 @@ def test_due_before_is_inclusive_and_sorted(cli: Cli, ledger: Path) -> None:
     window = run(cli, ledger, "due", "--after", "2021-09-01", "--before", "2021-09-30", "-u", "财政局",
                  "--today", "2021-09-01", "-f", "json")  # fmt: skip
     assert [(r["task"], r["status"]) for r in json.loads(window.stdout)] == [("14", "pending")]
-    table = run(cli, ledger, "due", "--before", "2021-09-30", "-u", "回民区", "--today", "2021-09-01")
+    table = run(
+        cli, ledger, "due", "--before", "2021-09-30", "-u", "回民区", "--today", "2021-09-01", "--lang", "zh"
+    )
     golden("due-huimin.txt", table.stdout)
 
 
@@ -120,7 +131,7 @@ def test_late_lists_only_overdue_and_gates_ci(cli: Cli, ledger: Path) -> None:
 
 
 def test_show_task(cli: Cli, ledger: Path) -> None:
-    result = run(cli, ledger, "show", "19", "--today", "2021-12-28")
+    result = run(cli, ledger, "show", "19", "--today", "2021-12-28", "--lang", "zh")
     golden("show-19.txt", result.stdout)
     assert "旗县区级以上政府公报主管部门。" in result.stdout and "本级不编印政府公报" in result.stdout
     rows = json.loads(run(cli, ledger, "show", "19", "--today", "2021-12-28", "-f", "json").stdout)

@@ -20,29 +20,38 @@ VIEWS = {
 }
 
 
+LATE = {"zh": "逾期{days}天", "en": "{days}d late"}
+
+
+@pytest.mark.parametrize("lang", sorted(LATE))
 @pytest.mark.parametrize("width", [60, 80, 100, 200])
 @pytest.mark.parametrize("view", sorted(VIEWS))
-def test_identifying_cells_stay_whole(cli: Cli, shipped: Path, view: str, width: int) -> None:
+def test_identifying_cells_stay_whole(cli: Cli, shipped: Path, view: str, width: int, lang: str) -> None:
     args = (*VIEWS[view], *TODAY, "--data", str(shipped))
-    table = cli(*args, env={"COLUMNS": str(width)}).stdout
+    table = cli(*args, "--lang", lang, env={"COLUMNS": str(width)}).stdout
     rows = json.loads(cli(*args, "--format", "json").stdout)
     assert rows
     assert all(cell_len(line) <= width for line in table.splitlines())
     for row in rows:
         assert row["due"] in table
-        assert f"逾期{-row['days_left']}天" in table or row["days_left"] >= 0
+        assert LATE[lang].format(days=-row["days_left"]) in table or row["days_left"] >= 0
         if width >= 80:
             assert row["unit"] in table
     assert "…" not in "".join(line.split("   ")[0] for line in table.splitlines())  # the first column
 
 
+RATE = {"zh": ("单位", "按期办结率"), "en": ("Unit", "Rate")}
+
+
+@pytest.mark.parametrize("lang", sorted(RATE))
 @pytest.mark.parametrize("width", [60, 80, 100, 200])
-def test_the_overview_keeps_every_count(cli: Cli, shipped: Path, width: int) -> None:
-    table = cli("status", *TODAY, "--data", str(shipped), env={"COLUMNS": str(width)}).stdout
+def test_the_overview_keeps_every_count(cli: Cli, shipped: Path, width: int, lang: str) -> None:
+    table = cli("status", *TODAY, "--data", str(shipped), "--lang", lang, env={"COLUMNS": str(width)}).stdout
     summaries = json.loads(cli("status", "--format", "json", *TODAY, "--data", str(shipped)).stdout)
     assert all(cell_len(line) <= width for line in table.splitlines())
-    header = next(line for line in table.splitlines() if line.startswith("单位"))
-    assert "…" not in header and "按期办结率" in header
+    first, last = RATE[lang]
+    header = next(line for line in table.splitlines() if line.startswith(first))
+    assert "…" not in header and header.rstrip().endswith(last)
     lines = [ln for ln in table.splitlines() if ln.strip()]
     for summary in summaries:
         name = summary["unit"]  # whole, or folded onto the next line at 60 columns
@@ -79,6 +88,8 @@ def test_wrap_folds_free_text_instead_of_cutting_it(cli: Cli, shipped: Path) -> 
         "回民区",
         "--data",
         str(shipped),
+        "--lang",
+        "zh",
     )
     cut = cli(*args, env={"COLUMNS": "80"}).stdout
     wrapped = cli(*args, "--wrap", env={"COLUMNS": "80"}).stdout

@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po, write_po
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "gkledger"
 PO = PACKAGE / "locale" / "zh_CN" / "LC_MESSAGES" / "gkledger.po"
 MO = PO.with_suffix(".mo")
-KEYWORDS = {"_": None, "_f": (1,), "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "_f": (1,), "N_": None, "ngettext": (1, 2)}
 STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # fixed, so that the files change only with messages
 
 

@@ -71,6 +71,11 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _translation.ngettext(singular, plural, count)
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalog where it is translated later (kept as an id until shown)."""
+    return message
+
+
 def _f(message: str, **values: object) -> str:
     """The message in the current language, with its {placeholders} filled in."""
     return _(message).format(**values)

@@ -9,7 +9,8 @@ pass `now` for the result cache.
 
 Each link ends in one state: `ok`, `redirected` (it works, but from elsewhere: `detail` says where)
 or `broken` (4xx/5xx, DNS failure, refused connection, timeout, TLS problem, redirect loop, or a
-page that no longer mentions the expected terms).
+page that no longer mentions the expected terms). The reason is kept as a message id and its
+values (`Reason`), so JSON and the cache hold the English and tables say it in the user's language.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from gkledger import __version__
+from gkledger.i18n import N_, _f
 
 State = Literal["ok", "redirected", "broken"]
 
@@ -41,7 +43,27 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 TRANSIENT = frozenset({429, 502, 503, 504})
 HEAD_REFUSED = frozenset({400, 403, 405, 501})
 CACHE_HOURS = 24
-BUDGET_DETAIL = "timeout: the run's time budget"
+BUDGET_REASON = N_("timeout: the run's time budget of {budget} s ran out")
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a link is in its state: an English message template (a gettext id) and its values."""
+
+    template: str = ""
+    values: tuple[tuple[str, str], ...] = ()
+
+    def __str__(self) -> str:
+        """In English, as JSON and the cache keep it."""
+        return self.template.format(**dict(self.values))
+
+    def said(self) -> str:
+        """In the user's language."""
+        return _f(self.template, **dict(self.values)) if self.template else ""
+
+
+def because(template: str, **values: object) -> Reason:
+    return Reason(template, tuple((key, str(value)) for key, value in values.items()))
 
 
 @dataclass(frozen=True)
@@ -60,8 +82,12 @@ class Evidence:
 class Outcome:
     state: State
     status: int | None
-    detail: str
+    reason: Reason = Reason()
     final_url: str | None = None
+
+    @property
+    def detail(self) -> str:
+        return str(self.reason)
 
 
 @dataclass(frozen=True)
@@ -102,24 +128,26 @@ def _causes(exc: BaseException) -> list[BaseException]:
     return found
 
 
-def describe_error(exc: BaseException) -> str:
+def describe_error(exc: BaseException) -> Reason:
     """A short reason for a failed request, as a user should read it."""
     causes = _causes(exc)
     text = " ".join(str(c) for c in causes).lower()
     if isinstance(exc, httpx.TimeoutException) or any(isinstance(c, TimeoutError) for c in causes):
-        return "timeout"
+        return because(N_("timeout"))
     if any(isinstance(c, ssl.SSLError) for c in causes) or "certificate verify failed" in text:
-        reason = re.search(r"certificate verify failed: ([^()\]]+)", text)
-        return f"TLS problem: {reason.group(1).strip() if reason else 'the secure connection failed'}"
+        found = re.search(r"certificate verify failed: ([^()\]]+)", text)
+        if found:
+            return because(N_("TLS problem: {reason}"), reason=found.group(1).strip())
+        return because(N_("TLS problem: the secure connection failed"))
     if any(isinstance(c, socket.gaierror) for c in causes) or re.search(
         r"name or service not known|nodename nor servname|getaddrinfo|name resolution", text
     ):
-        return "DNS failure: the host name does not resolve"
+        return because(N_("DNS failure: the host name does not resolve"))
     if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in text:
-        return "connection refused"
+        return because(N_("connection refused"))
     if isinstance(exc, httpx.UnsupportedProtocol):
-        return "not an http(s) URL"
-    return f"connection failed ({type(exc).__name__})"
+        return because(N_("not an http(s) URL"))
+    return because(N_("connection failed ({error})"), error=type(exc).__name__)
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -178,16 +206,19 @@ class Checker:
                     return response, body
             response, body = await self._send("GET", url, read_body)
         except (httpx.TimeoutException, TimeoutError) as exc:
-            raise _Transient(Outcome("broken", None, "timeout")) from exc
+            raise _Transient(Outcome("broken", None, because(N_("timeout")))) from exc
         except httpx.RemoteProtocolError as exc:
-            raise _Transient(Outcome("broken", None, "the server closed the connection")) from exc
+            closed = because(N_("the server closed the connection"))
+            raise _Transient(Outcome("broken", None, closed)) from exc
         self._raise_if_transient(response)
         return response, body
 
     @staticmethod
     def _raise_if_transient(response: httpx.Response) -> None:
         if response.status_code in TRANSIENT:
-            outcome = Outcome("broken", response.status_code, f"HTTP {response.status_code}")
+            outcome = Outcome(
+                "broken", response.status_code, because(N_("HTTP {status}"), status=response.status_code)
+            )
             raise _Transient(outcome, _retry_after(response))
 
     async def _with_retries(self, url: str, read_body: bool) -> tuple[httpx.Response, bytes]:
@@ -206,7 +237,7 @@ class Checker:
     async def probe(self, url: str, expect: tuple[str, ...]) -> Outcome:
         invalid = _invalid(url)
         if invalid is not None:
-            return Outcome("broken", None, f"not a valid URL: {invalid}")
+            return Outcome("broken", None, because(N_("not a valid URL: {why}"), why=invalid))
         chain = [url]
         current = url
         try:
@@ -217,12 +248,14 @@ class Checker:
                     following = urljoin(current, location)
                     if following in chain:
                         loop = " → ".join([*chain[chain.index(following) :], following])
-                        return Outcome("broken", response.status_code, f"redirect loop: {loop}")
+                        loop_reason = because(N_("redirect loop: {loop}"), loop=loop)
+                        return Outcome("broken", response.status_code, loop_reason)
                     chain.append(following)
                     current = following
                     continue
                 return self._judge(response, body, chain, expect)
-            return Outcome("broken", None, f"more than {MAX_REDIRECTS} redirects", current)
+            too_many = because(N_("more than {count} redirects"), count=MAX_REDIRECTS)
+            return Outcome("broken", None, too_many, current)
         except _Transient as transient:
             return transient.outcome
         except httpx.HTTPError as exc:
@@ -230,7 +263,7 @@ class Checker:
         except (ssl.SSLError, OSError) as exc:
             return Outcome("broken", None, describe_error(exc))
         except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
-            return Outcome("broken", None, f"not a valid URL: {exc}")
+            return Outcome("broken", None, because(N_("not a valid URL: {why}"), why=exc))
 
     @staticmethod
     def _judge(response: httpx.Response, body: bytes, chain: list[str], expect: tuple[str, ...]) -> Outcome:
@@ -238,22 +271,26 @@ class Checker:
         final = chain[-1]
         moved = len(chain) > 1
         if status >= 400 or status < 200:
-            detail = f"HTTP {status}" + (f" after redirect to {final}" if moved else "")
-            return Outcome("broken", status, detail, final)
+            if moved:
+                reason = because(N_("HTTP {status} after redirect to {url}"), status=status, url=final)
+            else:
+                reason = because(N_("HTTP {status}"), status=status)
+            return Outcome("broken", status, reason, final)
         if expect:
             kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
             if kind and not (
                 kind.startswith("text/") or kind in ("application/xhtml+xml", "application/xml")
             ):
-                return Outcome("redirected" if moved else "ok", status,
-                               f"cannot look for {'、'.join(expect)} in {kind}", final)  # fmt: skip
+                cannot = because(N_("cannot look for {terms} in {kind}"), terms="、".join(expect), kind=kind)
+                return Outcome("redirected" if moved else "ok", status, cannot, final)
             text = _decode(body, response)
             missing = [term for term in expect if term not in text]
             if missing:
-                return Outcome("broken", status, f"the page no longer mentions {'、'.join(missing)}", final)
+                gone = because(N_("the page no longer mentions {terms}"), terms="、".join(missing))
+                return Outcome("broken", status, gone, final)
         if moved:
-            return Outcome("redirected", status, final, final)
-        return Outcome("ok", status, "", final)
+            return Outcome("redirected", status, because(N_("now at {url}"), url=final), final)
+        return Outcome("ok", status, Reason(), final)
 
 
 def _invalid(url: str) -> str | None:
@@ -305,7 +342,8 @@ async def _check_all(
             try:
                 outcomes[key] = await checker.probe(*key)
             except Exception as exc:  # a failure no rule above names is still this link's result
-                outcomes[key] = Outcome("broken", None, f"check failed ({type(exc).__name__}: {exc})")
+                failed = because(N_("check failed ({error})"), error=f"{type(exc).__name__}: {exc}")
+                outcomes[key] = Outcome("broken", None, failed)
             if on_result is not None:
                 for evidence in by_key[key]:
                     on_result(LinkResult(evidence, outcomes[key]))
@@ -316,7 +354,7 @@ async def _check_all(
             for job in pending:
                 job.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
-    unchecked = Outcome("broken", None, f"{BUDGET_DETAIL} of {limits.budget:g} s ran out")
+    unchecked = Outcome("broken", None, because(BUDGET_REASON, budget=f"{limits.budget:g}"))
     return [LinkResult(e, outcomes.get((e.url, e.expect), unchecked)) for e in items]
 
 
@@ -349,9 +387,13 @@ def read_cache(path: Path, now: dt.datetime) -> dict[str, tuple[Outcome, str]]:
         try:
             checked = dt.datetime.fromisoformat(entry["checked"])
             if dt.timedelta(0) <= now - checked <= dt.timedelta(hours=CACHE_HOURS):
-                outcome = Outcome(entry["state"], entry["status"], entry["detail"], entry.get("final_url"))
+                values = entry.get("values") or {}
+                reason = because(entry["reason"], **values) if "reason" in entry else Reason()
+                if str(reason) != entry["detail"]:  # an older cache, or one edited by hand
+                    reason = because(N_("{detail}"), detail=entry["detail"])
+                outcome = Outcome(entry["state"], entry["status"], reason, entry.get("final_url"))
                 fresh[key] = (outcome, entry["checked"])
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, IndexError, TypeError, ValueError):
             continue
     return fresh
 
@@ -379,6 +421,8 @@ def _entry(outcome: Outcome, checked: str) -> dict[str, object]:
         "state": outcome.state,
         "status": outcome.status,
         "detail": outcome.detail,
+        "reason": outcome.reason.template,
+        "values": dict(outcome.reason.values),
         "final_url": outcome.final_url,
         "checked": checked,
     }
@@ -391,7 +435,7 @@ def _save(
 
     entries = {key: _entry(outcome, checked) for key, (outcome, checked) in known.items()}
     for result in results:
-        if not result.cached and not result.outcome.detail.startswith(BUDGET_DETAIL):
+        if not result.cached and result.outcome.reason.template != BUDGET_REASON:
             entries[_cache_key(result.evidence)] = _entry(result.outcome, now.isoformat())
     with contextlib.suppress(OSError):
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -21,10 +21,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from gkledger import i18n
 from gkledger.i18n import _, _f
 from gkledger.model import Task, Unit, shown_path
-from gkledger.render.labels import EN, ZH, both
+from gkledger.render.labels import flag_label, label, state_label
 from gkledger.status import STATUSES, Row, Status, Summary
 
 if TYPE_CHECKING:
@@ -55,11 +54,12 @@ LIGHTS: dict[Status, str] = {
     "waived": "-",
 }
 BAR_FULL, BAR_EMPTY = "▰", "▱"
-GROUPS: tuple[tuple[str, frozenset[Status]], ...] = (
-    ("逾期 Late", frozenset({"late"})),
-    ("临期 Due soon", frozenset({"due-soon"})),
-    ("在办 Open", frozenset({"pending", "ongoing"})),
-    ("已办结 Finished", frozenset({"done", "done-late", "waived"})),
+# How a unit's rows are grouped, in this order, a rule between groups.
+GROUPS: tuple[frozenset[Status], ...] = (
+    frozenset({"late"}),
+    frozenset({"due-soon"}),
+    frozenset({"pending", "ongoing"}),
+    frozenset({"done", "done-late", "waived"}),
 )
 
 
@@ -82,17 +82,17 @@ def paging_console(width: int, color: bool) -> tuple[Console, io.StringIO]:
 
 
 def status_text(status: Status) -> Text:
-    return Text(f"{LIGHTS[status]} {both(status)}", style=STYLES[status])
+    return Text(f"{LIGHTS[status]} {label(status)}", style=STYLES[status])
 
 
 def days_text(row: Row) -> Text:
     if row.status in ("done", "done-late", "waived"):
         return Text("")
     if row.days_left < 0:
-        return Text(f"逾期{-row.days_left}天", style=STYLES["late"])
+        return Text(_f("{days}d late", days=-row.days_left), style=STYLES["late"])
     if row.days_left == 0:
-        return Text("今天到期", style=STYLES["due-soon"])
-    return Text(f"{row.days_left}天", style=STYLES[row.status])
+        return Text(_("due today"), style=STYLES["due-soon"])
+    return Text(_f("{days}d", days=row.days_left), style=STYLES[row.status])
 
 
 def rate_text(rate: float | None) -> str:
@@ -104,11 +104,11 @@ def _evidence(row: Row, entered: dict[tuple[str, str], dt.date] | None = None) -
     if record is None:
         return ""
     if record.waived is not None:
-        return f"免: {record.waived}"
+        return _f("waived: {reason}", reason=record.waived)
     parts = [f"{record.done.isoformat()}" if record.done else ""]
     if entered is not None:
         day = entered.get((row.task.id, row.unit.name))
-        parts.append(f"(登记 {day.isoformat()})" if day else "(未提交)")
+        parts.append(_f("(entered {day})", day=day.isoformat()) if day else _("(not committed)"))
     if record.evidence:
         parts.append(record.evidence)
     return " ".join(parts)
@@ -225,9 +225,8 @@ def fitted_table(
     columns = [replace(col, wrap=True) if col.flexible and _WRAP["free_text"] else col for col in columns]
     widths = _widths(columns, cells)
     if _needed(columns, widths) > console.width:
-        # Too narrow: headers keep their Chinese word, cells that may be shortened are, optional
+        # Too narrow: cells that may be shortened are, optional
         # columns go (rightmost first), and last the free text; what identifies a row stays whole.
-        columns = [replace(col, header=col.header.split(" ")[0]) for col in columns]
         for row in cells:
             for i, col in enumerate(columns):
                 if row is not None and col.short_words:
@@ -288,16 +287,16 @@ def unit_status(
         return
     with_records = any(row.record for row in rows)
     columns = [
-        Column("序号", "right"),
-        Column("状态 Status", short_words=2),
-        Column("到期 Due"),
-        Column("剩余 Left", "right"),
-        Column("具体任务 Task", flexible=True),
+        Column(_("No."), "right"),
+        Column(_("Status"), short_words=2),
+        Column(_("Due")),
+        Column(_("Left"), "right"),
+        Column(_("Task"), flexible=True),
     ]
     if with_records:
-        columns.append(Column("办结 Record", wrap=True, max_width=28, optional=True))
+        columns.append(Column(_("Record"), wrap=True, max_width=28, optional=True))
     table_rows: list[list[Cell] | None] = []
-    for _group, statuses in GROUPS:
+    for statuses in GROUPS:
         group = [row for row in rows if row.status in statuses]
         for row in group:
             cells: list[Cell] = [
@@ -327,27 +326,26 @@ def summary_line(summary: Summary) -> Text:
     counts = summary.counts
     line = Text()
     line.append(_f("{count} obligations: ", count=summary.total))
-    names = ZH if i18n.current() == "zh" else EN
     parts: list[tuple[str, Status]] = [
-        (_f("{count} {status}", count=counts[s], status=names[s]), s) for s in STATUSES if counts[s]
+        (_f("{count} {status}", count=counts[s], status=label(s)), s) for s in STATUSES if counts[s]
     ]
-    for i, (label, status) in enumerate(parts):
+    for i, (said, status) in enumerate(parts):
         if i:
             line.append(_(", "))
-        line.append(label, style=STYLES[status])
+        line.append(said, style=STYLES[status])
     if not parts:
         line.append(_("none"))
     rate = rate_text(summary.on_time_rate)
     line.append(
         _f(
-            " · 按期办结率 {rate} ({on_time}/{due} already due)",
+            " · on time {rate} ({on_time}/{due} already due)",
             rate=rate,
             on_time=summary.on_time,
             due=summary.due_so_far,
         )
     )
     if summary.lead:
-        line.append(_f(" · 牵头 {count} ({open} open)", count=summary.lead, open=summary.lead_open))
+        line.append(_f(" · leads {count} ({open} open)", count=summary.lead, open=summary.lead_open))
     return line
 
 
@@ -355,9 +353,9 @@ def ledger_line(
     console: Console, title: str | None, folder: str | None, bundled: bool, ended: dt.date | None = None
 ) -> None:
     """Which ledger a view shows, and whether its plan is over (statuses are then final)."""
-    line = Text(_("台账: "), style="dim").append(title or _("(no plan title)"), style="bold")
+    line = Text(_("Ledger: "), style="dim").append(title or _("(no plan title)"), style="bold")
     if ended is not None:
-        line.append(_f(" · 计划已于{day}结束", day=ended.isoformat()), style="bold yellow")
+        line.append(_f(" · the plan ended on {day}", day=ended.isoformat()), style="bold yellow")
     if folder and not bundled:
         line.append(f" · {folder}", style="dim")
     console.print(line)
@@ -382,23 +380,24 @@ OVERVIEW_ROWS = 100  # units shown by default; --all-units shows every one
 LONG_TABLE = 200  # rows past which a table is laid out line by line instead of by rich's Table
 
 
-_OVERVIEW_COLUMNS = (
-    Column("单位 Unit", folds=True),
-    Column("逾期", "right"),
-    Column("临期", "right"),
-    Column("在办", "right"),
-    Column("已办结", "right"),
-    Column("总数", "right"),
-    Column("办结进度 Finished", optional=True),
-    Column("按期办结率", "right"),
-)
+def _overview_columns() -> tuple[Column, ...]:
+    return (
+        Column(_("Unit"), folds=True),
+        Column(_("Late"), "right"),
+        Column(_("Due soon"), "right"),
+        Column(_("Open"), "right"),
+        Column(_("Finished"), "right"),
+        Column(_("All"), "right"),
+        Column(_("Progress"), optional=True),
+        Column(_("Rate"), "right"),
+    )
 
 
 def _overview_row(summary: Summary, label: str | None = None) -> list[Cell]:
     counts = summary.counts
     style = STYLES["late"] if counts["late"] else (STYLES["due-soon"] if counts["due-soon"] else "green")
     share = summary.finished / summary.total if summary.total else 0.0
-    name = label if label is not None else (summary.unit.name if summary.unit else "全部")
+    name = label if label is not None else (summary.unit.name if summary.unit else _("All units"))
     return [
         Text(name, style="bold") if label is not None else name,
         Text(str(counts["late"] or ""), style=STYLES["late"]),
@@ -426,7 +425,7 @@ def units_by_kind(
         rows.append(SECTION)
     rows.append(_overview_row(overall, _("Total")))
     title = _f("By kind · as of {day}", day=today.isoformat())
-    console.print(fitted_table(console, title, _OVERVIEW_COLUMNS, rows))
+    console.print(fitted_table(console, title, _overview_columns(), rows))
 
 
 def units_overview(
@@ -444,8 +443,8 @@ def units_overview(
     if hidden:
         summaries = summaries[:limit]
     rows: list[list[Cell] | None] = [_overview_row(summary) for summary in summaries]
-    title = f"按单位汇总 By unit, worst first · as of {today.isoformat()}"
-    columns = _OVERVIEW_COLUMNS
+    title = _f("By unit, worst first · as of {day}", day=today.isoformat())
+    columns = _overview_columns()
     if len(rows) > LONG_TABLE:
         console.print(plain_table(title, columns, rows), crop=False, overflow="ignore")
     else:
@@ -454,15 +453,15 @@ def units_overview(
         console.print(
             Text(
                 _f(
-                    "… 另有{count:,}个单位未列出 ({count:,} more units; --all-units lists every one)",
+                    "… {count:,} more units not listed (--all-units lists every one)",
                     count=hidden,
                 ),
                 style="dim",
             )
         )
-    label = _("全部 All units: ")
+    label = _("All units: ")
     if overall.unit is None and ended is not None and today > ended:
-        label = _f("最终结果 Final ({year}年计划已结束): ", year=ended.year)
+        label = _f("Final result (the {year} plan has ended): ", year=ended.year)
     console.print(Text(label).append_text(summary_line(overall)))
 
 
@@ -472,12 +471,12 @@ def obligation_list(console: Console, title: str, rows: Sequence[Row]) -> None:
         console.print(Text(_f("{title}: none.", title=title)))
         return
     columns = [
-        Column("到期 Due"),
-        Column("剩余 Left", "right"),
-        Column("序号", "right"),
-        Column("单位 Unit", folds=True),
-        Column("状态 Status", short_words=2),
-        Column("具体任务 Task", flexible=True),
+        Column(_("Due")),
+        Column(_("Left"), "right"),
+        Column(_("No."), "right"),
+        Column(_("Unit"), folds=True),
+        Column(_("Status"), short_words=2),
+        Column(_("Task"), flexible=True),
     ]
     table_rows: list[list[Cell] | None] = [
         [
@@ -499,10 +498,10 @@ def task_groups(console: Console, title: str, groups: Sequence[TaskGroup]) -> No
         console.print(Text(_f("{title}: none.", title=title)))
         return
     columns = [
-        Column("序号", "right"),
-        Column("到期 Due"),
-        Column("单位数 Units", "right"),
-        Column("单位 Which", flexible=True, wrap=True),
+        Column(_("No."), "right"),
+        Column(_("Due")),
+        Column(_("Units"), "right"),
+        Column(_("Which"), flexible=True, wrap=True),
     ]
     rows: list[list[Cell] | None] = [
         [g.rows[0].task_label, g.due.isoformat(), str(len(g.rows)), "、 ".join(r.unit.name for r in g.rows)]
@@ -518,27 +517,27 @@ def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summ
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold", no_wrap=True)
     facts.add_column(overflow="fold")  # Chinese text has no spaces to wrap at
-    facts.add_row("任务名称", escape(heading))
-    facts.add_row("具体任务", escape(task.text))
-    facts.add_row("责任单位", escape(task.owners))
+    facts.add_row(_("Item"), escape(heading))
+    facts.add_row(_("Task"), escape(task.text))
+    facts.add_row(_("Owners"), escape(task.owners))
     facts.add_row(_("resolves to"), escape("、".join(r.unit.name for r in rows)) + f" ({len(rows)})")
     leads = [r.unit.name for r in rows if r.lead]
     if leads:
-        facts.add_row("牵头 lead", escape("、".join(leads)))
+        facts.add_row(_("Lead"), escape("、".join(leads)))
     if task.unresolved:
-        facts.add_row("未落实 unresolved", Text("、".join(task.unresolved), style="yellow"))
+        facts.add_row(_("Unresolved"), Text("、".join(task.unresolved), style="yellow"))
     if deadline is not None:
-        kind = " (ongoing; reviewed at the end of the plan year)" if deadline.ongoing else ""
-        facts.add_row("完成时限", f"{escape(deadline.text)} → {deadline.due.isoformat()}{kind}")
+        kind = _(" (ongoing; reviewed at the end of the plan year)") if deadline.ongoing else ""
+        facts.add_row(_("Deadline"), f"{escape(deadline.text)} → {deadline.due.isoformat()}{kind}")
     if task.remark:
-        facts.add_row("备注", escape(task.remark))
+        facts.add_row(_("Remark"), escape(task.remark))
     if task.note:
-        facts.add_row("note", Text(task.note, style="italic"))
+        facts.add_row(_("Note"), Text(task.note, style="italic"))
     columns = [
-        Column("单位 Unit", folds=True),
-        Column("状态 Status", short_words=2),
-        Column("剩余 Left", "right"),
-        Column("办结 Record / evidence", flexible=True, wrap=True),
+        Column(_("Unit"), folds=True),
+        Column(_("Status"), short_words=2),
+        Column(_("Left"), "right"),
+        Column(_("Record / evidence"), flexible=True, wrap=True),
     ]
     table = fitted_table(
         console,
@@ -546,23 +545,25 @@ def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summ
         columns,
         [[_unit_name(row), status_text(row.status), days_text(row), _evidence(row)] for row in rows],
     )
-    console.print(Panel(facts, title=f"任务 {escape(task.id)}", title_align="left", box=box.ROUNDED))
+    console.print(
+        Panel(facts, title=_f("Task {task}", task=escape(task.id)), title_align="left", box=box.ROUNDED)
+    )
     console.print(Group(table, summary_line(summary)))
 
 
 def _unit_name(row: Row) -> str:
     """A unit in a task's detail: marked when it leads, with the period of a recurring task."""
-    name = f"{row.unit.name}（牵头）" if row.lead else row.unit.name
+    name = _f("{unit} (lead)", unit=row.unit.name) if row.lead else row.unit.name
     return f"{name} · {row.period}" if row.period else name
 
 
 def tasks_table(console: Console, tasks: Sequence[Task]) -> None:
     columns = [
-        Column("序号", "right"),
-        Column("到期 Due"),
-        Column("完成时限 Deadline"),
-        Column("具体任务 Task", flexible=True, wrap=True),
-        Column("责任单位 Owners", wrap=True, max_width=20),
+        Column(_("No."), "right"),
+        Column(_("Due")),
+        Column(_("Deadline")),
+        Column(_("Task"), flexible=True, wrap=True),
+        Column(_("Owners"), wrap=True, max_width=20),
     ]
     rows: list[list[Cell] | None] = []
     for task in tasks:
@@ -574,10 +575,10 @@ def tasks_table(console: Console, tasks: Sequence[Task]) -> None:
 
 def units_table(console: Console, units: Sequence[Unit]) -> None:
     columns = [
-        Column("单位 Unit", folds=True),
-        Column("类别 Kind"),
-        Column("全称 Full name", wrap=True, max_width=24),
-        Column("别名 Aliases · 标签 Tags", flexible=True, wrap=True),
+        Column(_("Unit"), folds=True),
+        Column(_("Kind")),
+        Column(_("Full name"), wrap=True, max_width=24),
+        Column(_("Aliases · Tags"), flexible=True, wrap=True),
     ]
     rows: list[list[Cell] | None] = []
     for unit in units:
@@ -597,12 +598,12 @@ COLLECT_STYLES = {"recorded": "green", "replaced": "green", "unchanged": "dim", 
 def collected_table(console: Console, results: Sequence[RowResult], dry_run: bool) -> None:
     """What collect did with each row: recorded, replaced, unchanged or refused, and why."""
     columns = [
-        Column("文件 File", wrap=True, max_width=30),
-        Column("行 Row", "right"),
-        Column("单位 Unit", folds=True),
-        Column("序号", "right"),
-        Column("结果 Result"),
-        Column("说明 Detail", flexible=True, wrap=True),
+        Column(_("File"), wrap=True, max_width=30),
+        Column(_("Row"), "right"),
+        Column(_("Unit"), folds=True),
+        Column(_("No."), "right"),
+        Column(_("Result")),
+        Column(_("Detail"), flexible=True, wrap=True),
     ]
     rows: list[list[Cell] | None] = [
         [
@@ -610,29 +611,35 @@ def collected_table(console: Console, results: Sequence[RowResult], dry_run: boo
             str(r.line or ""),
             r.unit or "",
             r.task or "",
-            Text(r.state, style=COLLECT_STYLES[r.state]),
+            Text(state_label(r.state), style=COLLECT_STYLES[r.state]),
             r.detail,
         ]
         for r in results
     ]
-    title = "收集 Collect" + (" · dry run: nothing was written" if dry_run else "")
+    title = _("Collect") + (_(" · dry run: nothing was written") if dry_run else "")
     console.print(fitted_table(console, title, columns, rows))
     counts = {
         state: sum(1 for r in results if r.state == state and r.line is not None) for state in COLLECT_STYLES
     }
-    console.print(Text(", ".join(f"{n} {state}" for state, n in counts.items())))
+    console.print(
+        Text(
+            _(", ").join(
+                _f("{count} {state}", count=n, state=state_label(state)) for state, n in counts.items()
+            )
+        )
+    )
 
 
 def audit_table(console: Console, entries: Sequence[Entry], max_lag: int, shallow: bool) -> None:
     """One row per record: when it was committed, by whom, how long after its 完成日期, and flags."""
     columns = [
-        Column("序号", "right"),
-        Column("单位 Unit", folds=True),
-        Column("完成 Done"),
-        Column("登记 Entered"),
-        Column("滞后 Lag", "right"),
-        Column("提交人 By", flexible=True, wrap=True),
-        Column("标记 Flags", flexible=True, wrap=True),
+        Column(_("No."), "right"),
+        Column(_("Unit"), folds=True),
+        Column(_("Done")),
+        Column(_("Entered")),
+        Column(_("Lag"), "right"),
+        Column(_("By"), flexible=True, wrap=True),
+        Column(_("Flags"), flexible=True, wrap=True),
     ]
     rows: list[list[Cell] | None] = []
     for entry in entries:
@@ -640,20 +647,22 @@ def audit_table(console: Console, entries: Sequence[Entry], max_lag: int, shallo
         flags = Text()
         for i, (flag, sha) in enumerate(entry.flags.items()):
             flags.append(
-                ("\n" if i else "") + f"{flag} {sha[:10]}", style="red" if flag != "cross-unit" else "yellow"
+                ("\n" if i else "") + f"{flag_label(flag)} {sha[:10]}",
+                style="red" if flag != "cross-unit" else "yellow",
             )
         rows.append(
             [
                 entry.task,
                 entry.unit,
                 entry.done.isoformat() if entry.done else "",
-                added.authored.date().isoformat() if added else ("未提交" if entry.present else ""),
-                "" if entry.lag_days is None else f"{entry.lag_days}天",
+                added.authored.date().isoformat() if added else (_("not committed") if entry.present else ""),
+                "" if entry.lag_days is None else _f("{days}d", days=entry.lag_days),
                 added.author if added else "",
                 flags,
             ]
         )
-    console.print(fitted_table(console, f"登记审计 Audit · late-entry after {max_lag} days", columns, rows))
+    title = _f("Audit · entered late after {days} days", days=max_lag)
+    console.print(fitted_table(console, title, columns, rows))
     flagged = sum(1 for e in entries if e.flags)
     console.print(Text(_f("{count} records, {flagged} flagged", count=len(entries), flagged=flagged)))
     if shallow:
@@ -668,32 +677,33 @@ def audit_table(console: Console, entries: Sequence[Entry], max_lag: int, shallo
 def links_table(console: Console, results: Sequence[LinkResult]) -> None:
     """One row per evidence link: its state, the record it comes from, and why."""
     columns = [
-        Column("状态 State"),
+        Column(_("State")),
         Column("HTTP", "right"),
-        Column("序号", "right"),
-        Column("单位 Unit", folds=True),
-        Column("链接 URL", wrap=True, max_width=48),
-        Column("说明 Detail / record", flexible=True, wrap=True),
+        Column(_("No."), "right"),
+        Column(_("Unit"), folds=True),
+        Column(_("URL"), wrap=True, max_width=48),
+        Column(_("Detail / record"), flexible=True, wrap=True),
     ]
     rows: list[list[Cell] | None] = []
     for result in results:
         e, o = result.evidence, result.outcome
-        where = f"{shown_path(e.path)}:{e.line}" + (" (cached)" if result.cached else "")
+        where = f"{shown_path(e.path)}:{e.line}" + (_(" (cached)") if result.cached else "")
         rows.append(
             [
-                Text(o.state, style=LINK_STYLES[o.state]),
+                Text(state_label(o.state), style=LINK_STYLES[o.state]),
                 str(o.status or ""),
                 e.task,
                 e.unit,
                 e.url,
-                Text(o.detail + ("\n" if o.detail else "") + where),
+                Text(o.reason.said() + ("\n" if o.detail else "") + where),
             ]
         )
     console.print(fitted_table(console, None, columns, rows))
     counts = {state: sum(1 for r in results if r.outcome.state == state) for state in LINK_STYLES}
     line = Text(_f("{count} links: ", count=len(results)))
     for i, (state, count) in enumerate(counts.items()):
-        line.append(("" if i == 0 else ", ") + f"{count} {state}", style=LINK_STYLES[state] if count else "")
+        said = _f("{count} {state}", count=count, state=state_label(state))
+        line.append(("" if i == 0 else _(", ")) + said, style=LINK_STYLES[state] if count else "")
     console.print(line)
 
 
@@ -707,7 +717,11 @@ def link_progress(total: int) -> Iterator[Callable[[object], None]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(
-        TextColumn("checking links"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+        TextColumn(_("checking links")),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
     ) as progress:
         job = progress.add_task("links", total=total)
         yield lambda _result: progress.advance(job)
@@ -717,15 +731,18 @@ def review_view(console: Console, review: Review) -> None:
     """回头看: each unit's result, worst first, with a 合计 row; then every item that was never done,
     done late (by how many days) or waived (and why)."""
     as_of = review.ended or review.today
-    state = f"计划已于{review.ended.isoformat()}结束" if review.ended else f"截至{review.today.isoformat()}"
+    if review.ended:
+        state = _f("the plan ended on {day}", day=review.ended.isoformat())
+    else:
+        state = _f("as of {day}", day=review.today.isoformat())
     columns = [
-        Column("单位 Unit", folds=True),
-        Column("应办结 Due", "right"),
-        Column("按期 On time", "right"),
-        Column("逾期办结 Late", "right"),
-        Column("未办结 Never", "right"),
-        Column("免办 Waived", "right"),
-        Column("按期办结率 Rate", "right"),
+        Column(_("Unit"), folds=True),
+        Column(_("Was due"), "right"),
+        Column(_("On time"), "right"),
+        Column(_("Done late"), "right"),
+        Column(_("Never done"), "right"),
+        Column(_("Waived"), "right"),
+        Column(_("On-time rate"), "right"),
     ]
     rows: list[list[Cell] | None] = []
     for unit in review.units:
@@ -745,7 +762,7 @@ def review_view(console: Console, review: Review) -> None:
     rows.append(SECTION)
     rows.append(
         [
-            "合计 Total",
+            _("Total"),
             str(total.due_so_far),
             str(total.on_time),
             str(review.done_late),
@@ -755,22 +772,25 @@ def review_view(console: Console, review: Review) -> None:
         ]
     )
     console.print(
-        fitted_table(console, f"回头看 Review · {state} · as of {as_of.isoformat()}", columns, rows)
+        fitted_table(
+            console, _f("Review · {state} · as of {day}", state=state, day=as_of.isoformat()), columns, rows
+        )
     )
     detail = [
-        Column("单位 Unit", folds=True),
-        Column("序号"),
-        Column("情况 Outcome", flexible=True, wrap=True),
+        Column(_("Unit"), folds=True),
+        Column(_("No.")),
+        Column(_("Outcome"), flexible=True, wrap=True),
     ]
     found: list[list[Cell] | None] = []
     for unit in review.units:
         for row in unit.never_done:
-            outcome = Text(f"未办结 (到期 {row.due.isoformat()})", style=STYLES["late"])
+            outcome = Text(_f("never done (due {day})", day=row.due.isoformat()), style=STYLES["late"])
             found.append([unit.unit.name, row.task_label, outcome])
         for row, days in unit.done_late:
-            found.append([unit.unit.name, row.task_label, f"逾期{days}天办结 ({_evidence(row)})"])
+            outcome_late = _f("done {days}d late ({record})", days=days, record=_evidence(row))
+            found.append([unit.unit.name, row.task_label, outcome_late])
         for row in unit.waived:
             reason = row.record.waived if row.record is not None else ""
-            found.append([unit.unit.name, row.task_label, f"免于办理: {reason}"])
+            found.append([unit.unit.name, row.task_label, _f("waived: {reason}", reason=reason)])
     if found:
-        console.print(fitted_table(console, "未办结 · 逾期办结 · 免办 Items", detail, found))
+        console.print(fitted_table(console, _("Never done · done late · waived"), detail, found))

@@ -1,8 +1,11 @@
 """What people read for each status, one map per language. Statuses themselves stay the seven
-English words of the JSON contract; only renderers turn them into labels."""
+English words of the JSON contract; only renderers turn them into labels. The same for the states
+of links, of collected rows and of audit flags: words in JSON, labels in the user's language."""
 
 from __future__ import annotations
 
+from gkledger import i18n
+from gkledger.i18n import N_, _
 from gkledger.status import Status
 
 ZH: dict[Status, str] = {
@@ -26,5 +29,39 @@ EN: dict[Status, str] = {
 
 
 def both(status: Status) -> str:
-    """The terminal's label: the Chinese word, then the contract's word (逾期 late)."""
+    """A document's label: the Chinese word, then the contract's word (逾期 late)."""
     return f"{ZH[status]} {EN[status]}"
+
+
+def label(status: Status) -> str:
+    """The terminal's label, in the user's language (逾期, or late)."""
+    return ZH[status] if i18n.current() == "zh" else EN[status]
+
+
+_STATES = {
+    "ok": N_("ok"),
+    "redirected": N_("redirected"),
+    "broken": N_("broken"),
+    "recorded": N_("recorded"),
+    "replaced": N_("replaced"),
+    "unchanged": N_("unchanged"),
+    "refused": N_("refused"),
+}
+_FLAGS = {
+    "late-entry": N_("late-entry"),
+    "redated": N_("redated"),
+    "removed": N_("removed"),
+    "not-maintainer": N_("not-maintainer"),
+    "cross-unit": N_("cross-unit"),
+    "history-cut": N_("history-cut"),
+}
+
+
+def state_label(state: str) -> str:
+    """A link's state (ok, redirected, broken) or a collected row's (recorded … refused)."""
+    return _(_STATES.get(state, state))
+
+
+def flag_label(flag: str) -> str:
+    """An audit flag (late-entry, redated …)."""
+    return _(_FLAGS.get(flag, flag))
