@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from gkledger.i18n import _
 from gkledger.locate import PROGRESS_DIR, TASKS_FILE, UNITS_FILE
 from gkledger.model import Ledger
 
@@ -29,8 +30,10 @@ def render(ledger: Ledger, data_dir: str, forge: Forge = "github") -> str:
     base = f"{data_dir.strip('/')}/" if data_dir.strip("/") else ""
     office = " ".join(ledger.maintainers)
     lines = [
-        "# Written by gkledger codeowners from units.yaml: change the maintainers there and run it again.",
-        "# The office reviews the plan and the units; each unit's maintainers review its progress file.",
+        "# "
+        + _("Written by gkledger codeowners from units.yaml: change the maintainers there and run it again."),
+        "# "
+        + _("The office reviews the plan and the units; each unit's maintainers review its progress file."),
     ]
 
     def section(title: str) -> None:
@@ -39,14 +42,14 @@ def render(ledger: Ledger, data_dir: str, forge: Forge = "github") -> str:
         else:
             lines.extend(["", f"# {title}"])
 
-    section("台账 plan")
+    section(_("plan"))
     if office:
         lines.append(f"{pattern(base + TASKS_FILE)} {office}")
         lines.append(f"{pattern(base + UNITS_FILE)} {office}")
         lines.append(f"{pattern(base + PROGRESS_DIR)}/ {office}")
     else:
-        lines.append("# no office maintainers: add maintainers: [...] at the top of units.yaml")
-    section("进度 progress")
+        lines.append("# " + _("no office maintainers: add maintainers: [...] at the top of units.yaml"))
+    section(_("progress"))
     for unit in ledger.units:
         if unit.maintainers:
             lines.append(f"{pattern(f'{base}{PROGRESS_DIR}/{unit.name}.yaml')} {' '.join(unit.maintainers)}")
