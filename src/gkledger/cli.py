@@ -341,7 +341,10 @@ def main(
     ] = False,
 ) -> None:
     if lang is not None and lang.strip().lower() not in i18n.LANGUAGES:
-        raise typer.BadParameter(f"'{lang}' is not one of {', '.join(i18n.LANGUAGES)}", param_hint="--lang")
+        raise typer.BadParameter(
+            _f("'{value}' is not one of {choices}", value=lang, choices=", ".join(i18n.LANGUAGES)),
+            param_hint="--lang",
+        )
     i18n.use(i18n.language_from(lang, os.environ))  # `--lang` after the command name overrides it
     ctx.obj = GlobalOptions(data, today, no_cache, plan, no_pager=no_pager, wrap=wrap)
 
@@ -2348,7 +2351,7 @@ def links(
         if results:
             out.links_table(out.make_console(), results)
         else:
-            typer.echo("No evidence links to check.", err=True)
+            typer.echo(_("No evidence links to check."), err=True)
     else:
         from gkledger.render.records import link_record, to_csv, to_json
 
@@ -2419,10 +2422,10 @@ def form(
         else:
             path = output or Path(name)
         _write_output(path, write_form(ledger.plan, chosen, rows, day), make_folders=all_units)
-        typer.echo(f"Wrote {path} ({len(rows)} rows)", err=True)
+        typer.echo(_f("Wrote {file} ({count} rows)", file=path, count=len(rows)), err=True)
         written += 1
     if all_units:
-        typer.echo(f"{written} forms; units with nothing open were left out", err=True)
+        typer.echo(_f("{count} forms; units with nothing open were left out", count=written), err=True)
 
 
 def _task_position(ledger: Ledger, task_id: str) -> int:
@@ -2520,7 +2523,8 @@ def codeowners(
         _, inside = repository_of(root)
     except AuditError:
         inside = Path(os.path.relpath(os.path.abspath(root))).as_posix()
-        typer.echo(f"gkledger: not in a git repository; paths are written relative to {Path.cwd()}", err=True)
+        note = _f("not in a git repository; paths are written relative to {folder}", folder=Path.cwd())
+        typer.echo(f"gkledger: {note}", err=True)
     text = render(ledger, inside, forge.value)
     if output is None:
         sys.stdout.write(text)
