@@ -88,3 +88,38 @@ def test_usage_errors_are_chinese_by_default(cli: Cli, shipped: Path) -> None:
     assert result.exit_code == 2 and "未知单位" in result.stderr
     english = cli("--lang", "en", "status", "--unit", "不存在的单位", "--data", str(shipped))
     assert english.exit_code == 2 and "unknown unit" in english.stderr
+
+
+@pytest.mark.parametrize("where", ["before", "after", "env"])
+def test_help_is_chinese_by_default_and_english_on_request(cli: Cli, where: str) -> None:
+    """Every command's help, its options' and Typer's panel titles come from the catalog; Chinese
+    runs of text fold at the column's edge instead of ending in an ellipsis."""
+    from typer.main import get_command
+
+    from gkledger.cli import app, help_texts
+
+    chinese = cli("--lang", "zh", "status", "--help", env={"COLUMNS": "80"}).stdout
+    assert "某单位承担而未办结的任务" in chinese and "╭─ 选项" in chinese and "[默认：table]" in chinese
+    assert "What a unit owes" not in chinese
+    joined = "".join(line.strip("│ ").split("  ")[-1].replace(" ", "") for line in chinese.splitlines())
+    for text in (
+        "显示每条记录在git历史中的提交日期（登记）。",
+        "只看这些状态，逗号分隔：late,due-soon,pending…（或逾期,临期…）。",
+    ):
+        assert text in joined  # whole, folded over lines, never cut
+    assert "承担任务的单位" in cli("--lang", "zh", "--help").stdout  # a group lists its commands' help
+    args = {
+        "before": ("--lang", "en", "status", "--help"),
+        "after": ("status", "--help", "--lang", "en"),
+        "env": ("status", "--help"),
+    }[where]
+    english = cli(*args, env={"COLUMNS": "80", "GKLEDGER_LANG": "en" if where == "env" else "zh"}).stdout
+    assert "What a unit owes" in english and "╭─ Options" in english and "某单位承担" not in english
+    i18n.use("zh")
+    try:
+        texts = set(help_texts(get_command(app)))
+        assert len(texts) > 100 and all(
+            i18n._(text) != text for text in texts if not text.isascii() or " " in text
+        )
+    finally:
+        i18n.use("en")

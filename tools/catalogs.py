@@ -1,5 +1,5 @@
-"""Keep the message catalogs current: extract every `_()`/`_f()` message of gkledger with Babel,
-merge them into the Chinese catalog (translations kept, new messages added empty, gone ones
+"""Keep the message catalogs current: extract every `_()`/`_f()`/`N_()` message of gkledger with
+Babel and every text of the command line's help (from the built Typer app), merge them into the Chinese catalog (translations kept, new messages added empty, gone ones
 dropped), and compile it to the .mo file the package reads.
 
     python tools/catalogs.py           update locale/zh_CN/LC_MESSAGES/gkledger.po and .mo
@@ -35,7 +35,19 @@ def template() -> Catalog:
         catalog.add(
             message, None, [(f"gkledger/{filename}", lineno)], auto_comments=comments, context=context
         )
+    for text in help_texts():
+        if text not in catalog:
+            catalog.add(text, None, [("gkledger/cli.py", 0)], auto_comments=["--help"])
     return catalog
+
+
+def help_texts() -> list[str]:
+    """The help of every command and option, as Typer builds it from the docstrings and help=."""
+    from typer.main import get_command
+
+    from gkledger.cli import app, help_texts
+
+    return list(dict.fromkeys(help_texts(get_command(app))))
 
 
 def merged() -> Catalog:

@@ -18,7 +18,7 @@ import signal
 import subprocess
 import sys
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -79,7 +79,7 @@ def _refuse_repeats(ctx: ClickContext, params: list[Any], args: list[str], stop_
             i += 1  # its value, whatever it looks like
     for uses in seen.values():
         if len(uses) > 1:
-            ctx.fail(f"{uses[0]} was given {len(uses)} times; give it once")
+            ctx.fail(_f("{option} was given {count} times; give it once", option=uses[0], count=len(uses)))
 
 
 def _take_everywhere(ctx: ClickContext, args: list[str]) -> list[str]:
@@ -104,17 +104,77 @@ def _take_everywhere(ctx: ClickContext, args: list[str]) -> list[str]:
             rest.append(word)
     for name, values in given.items():
         if len(values) > 1:
-            ctx.fail(f"{name} was given {len(values)} times; give it once")
+            ctx.fail(_f("{option} was given {count} times; give it once", option=name, count=len(values)))
     if given["--lang"]:
-        language = given["--lang"][0].strip().lower()
-        if language not in i18n.LANGUAGES:
-            ctx.fail(f"--lang '{language}' is not one of {', '.join(i18n.LANGUAGES)}")
-        i18n.use(language)
+        _speak(ctx, given["--lang"][0])
     if given["--plan"]:
         if not re.fullmatch(r"\d{4}", given["--plan"][0].strip()):
-            ctx.fail(f"--plan '{given['--plan'][0]}' is not a plan year such as 2022")
+            ctx.fail(_f("--plan '{value}' is not a plan year such as 2022", value=given["--plan"][0]))
         ctx.meta["gkledger.plan"] = int(given["--plan"][0])
     return rest
+
+
+def _speak(ctx: ClickContext, value: str) -> None:
+    language = value.strip().lower()
+    if language not in i18n.LANGUAGES:
+        ctx.fail(
+            _f("--lang '{value}' is not one of {choices}", value=language, choices=", ".join(i18n.LANGUAGES))
+        )
+    i18n.use(language)
+
+
+def _lang_before_command(ctx: ClickContext, args: list[str]) -> None:
+    """`gkledger --lang en --help`: the language is needed before Click shows the help, which it
+    does while parsing, before the option's own callback runs."""
+    words = iter(args)
+    for word in words:
+        if word == "--" or not word.startswith("-"):
+            return
+        name, equals, value = word.partition("=")
+        if name == "--lang":
+            _speak(ctx, value if equals else next(words, ""))
+            return
+
+
+def help_texts(command: Any) -> Iterator[str]:
+    """Every text of a command's help that users read: its help and short help, its options' help
+    and panel names, and the same of its subcommands (the catalog tool extracts them from here)."""
+    ctx = typer.Context(command)
+    yield from (t for t in (command.help, command.short_help, command.epilog) if t)
+    for param in command.get_params(ctx):
+        yield from (t for t in (getattr(param, "help", None), getattr(param, "rich_help_panel", None)) if t)
+    for sub in getattr(command, "commands", {}).values():
+        yield from help_texts(sub)
+
+
+def _help_in_language(command: Any, ctx: ClickContext) -> None:
+    """Help in the user's language: the command's texts, its options', and (for a group) the
+    short help of each subcommand it lists; Typer's panel titles too."""
+    from typer import rich_utils
+
+    if not getattr(rich_utils._make_rich_text, "folds", False):
+        made = rich_utils._make_rich_text
+
+        def folding(**kwargs: Any) -> Any:
+            # Chinese has no spaces to wrap at: a run of it that is wider than the column folds
+            # onto the next line instead of ending in an ellipsis.
+            text: Any = made(**kwargs)
+            if getattr(text, "overflow", "") is None:
+                text.overflow = "fold"
+            return text
+
+        folding.folds = True  # type: ignore[attr-defined]
+        rich_utils._make_rich_text = folding
+    rich_utils.OPTIONS_PANEL_TITLE = _("Options")
+    rich_utils.ARGUMENTS_PANEL_TITLE = _("Arguments")
+    rich_utils.COMMANDS_PANEL_TITLE = _("Commands")
+    rich_utils.DEFAULT_STRING = _("[default: {}]")
+    rich_utils.REQUIRED_LONG_STRING = _("[required]")
+    for thing in (command, *command.get_params(ctx), *getattr(command, "commands", {}).values()):
+        for name in ("help", "short_help", "epilog", "rich_help_panel"):
+            text = getattr(thing, name, None)
+            if isinstance(text, str) and text:
+                setattr(thing, name, _(text))
 
 
 def _without_placeholders(params: list[Any]) -> list[Any]:
@@ -134,14 +194,23 @@ class _Command(typer.core.TyperCommand):
     def get_params(self, ctx: ClickContext) -> list[Any]:
         return _without_placeholders(super().get_params(ctx))
 
+    def format_help(self, ctx: ClickContext, formatter: Any) -> None:
+        _help_in_language(self, ctx)
+        super().format_help(ctx, formatter)
+
 
 class _Group(typer.core.TyperGroup):
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
         _refuse_repeats(ctx, self.get_params(ctx), args, stop_at_word=True)
+        _lang_before_command(ctx, args)
         return super().parse_args(ctx, args)
 
     def get_params(self, ctx: ClickContext) -> list[Any]:
         return _without_placeholders(super().get_params(ctx))
+
+    def format_help(self, ctx: ClickContext, formatter: Any) -> None:
+        _help_in_language(self, ctx)
+        super().format_help(ctx, formatter)
 
     def invoke(self, ctx: ClickContext) -> Any:
         try:
