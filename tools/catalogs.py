@@ -1,6 +1,7 @@
 """Keep the message catalogs current: extract every `_()`/`_f()`/`N_()` message of gkledger with
-Babel and every text of the command line's help (from the built Typer app), merge them into the Chinese catalog (translations kept, new messages added empty, gone ones
-dropped), and compile it to the .mo file the package reads.
+Babel and every text of the command line's help (from the built Typer app), merge them into the
+Chinese catalog (translations kept, new messages added empty, gone ones dropped), and compile it
+to the .mo file the package reads.
 
     python tools/catalogs.py           update locale/zh_CN/LC_MESSAGES/gkledger.po and .mo
     python tools/catalogs.py --check   exit 1 if a message has no translation or the .mo is stale
