@@ -4,6 +4,7 @@ left, status and every count stay whole; only free text (具体任务) shrinks o
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -110,3 +111,31 @@ def test_wrap_folds_free_text_instead_of_cutting_it(cli: Cli, shipped: Path) -> 
     column = "".join(text_column(line) for line in lines[lines.index(header) + 2 :])
     text = "加强对基层政府和部门政务公开标准化规范化工作的指导监督力度"
     assert text in column  # every character of the task, in order, across the wrapped lines
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "widths"
+GOLDEN_VIEWS = {
+    "due": ("due", "--before", "2021-09-30"),
+    "late": ("late",),
+    "status": ("status",),
+    "status-unit": ("status", "--unit", "回民区", "--all"),
+    "late-by-task": ("late", "--by", "task"),
+}
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 200])
+@pytest.mark.parametrize("view", sorted(GOLDEN_VIEWS))
+def test_views_at_each_width_match_their_golden_file(
+    cli: Cli, shipped: Path, view: str, width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Chinese views as an office sees them at 60, 80, 100 and 200 columns. Regenerate after
+    an intended change with GKLEDGER_UPDATE_GOLDEN=1."""
+    monkeypatch.chdir(shipped.parent)
+    args = (*GOLDEN_VIEWS[view], *TODAY, "--data", shipped.name, "--lang", "zh")
+    text = cli(*args, env={"COLUMNS": str(width)}).stdout
+    path = GOLDEN / f"{view}-{width}.txt"
+    if os.environ.get("GKLEDGER_UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="")
+    assert text == path.read_text(encoding="utf-8"), f"{path.name} differs"
+    assert all(cell_len(line) <= width for line in text.splitlines())
