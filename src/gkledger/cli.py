@@ -33,7 +33,7 @@ from gkledger.diagnostics import Diagnostic, has_errors
 from gkledger.i18n import _, _f, ngettext
 from gkledger.locate import PROGRESS_DIR, find_data_dir
 from gkledger.model import Ledger, Unit, shown_path
-from gkledger.query import OPEN_STATUSES, Query, open_rows, select, unit_summaries, worst_first
+from gkledger.query import OPEN_STATUSES, Query, open_rows, overview, select, unit_summaries, worst_first
 from gkledger.query import evidence as evidence_records
 from gkledger.status import STATUSES, Obligations, Row, Status, Summary, row_of, summarise
 
@@ -971,25 +971,30 @@ def status(
         query = _query(
             ctx, obligations, None, kind, group, statuses=statuses, section=section, grep=grep, lead=lead
         )
-        every = obligations.rows(day, soon_days)
-        if query != Query():  # a filter was given: count only what it lets through
-            every = [row for row in every if query.admits(row)]
-        summaries = unit_summaries(obligations, day, soon_days, every)
-        if query.units is not None:
-            summaries = [s for s in summaries if s.unit is not None and s.unit.name in query.units]
+        if query == Query() and by is not StatusBy.kind:  # every unit, every row: counted, no rows
+            summaries, overall = overview(obligations, day, soon_days)
+        else:
+            every = obligations.rows(day, soon_days)
+            if query != Query():  # a filter was given: count only what it lets through
+                every = [row for row in every if query.admits(row)]
+            summaries = unit_summaries(obligations, day, soon_days, every)
+            overall = summarise(every, day)
+            if query.units is not None:
+                summaries = [s for s in summaries if s.unit is not None and s.unit.name in query.units]
         if by is StatusBy.kind:
             _by_kind(ctx, ledger, summaries, every, day, fmt)
         elif fmt is ListFormat.table:
             limit = None if all_units else out.OVERVIEW_ROWS
             end = dt.date(ledger.plan.year, 12, 31) if ledger.plan else None
             console = _view_console(ctx, ledger)
-            out.units_overview(console, summaries, summarise(every, day), day, limit, end)
+            out.units_overview(console, summaries, overall, day, limit, end)
         else:
             from gkledger.render.records import summary_record, to_csv, to_json
 
             records = [summary_record(s) for s in summaries]
             sys.stdout.write(to_json(records) if fmt is ListFormat.json else to_csv(records))
-        _gate(every, fail_on)
+        if fail_on is not None and overall.counts[fail_on.value]:
+            raise typer.Exit(EXIT_PROBLEMS)
         return
     chosen = _unit(obligations, unit)
     every = obligations.rows(day, soon_days, chosen)
@@ -1877,16 +1882,20 @@ def export(
     from gkledger.reports import build
 
     if fmt in (ExportFormat.csv, ExportFormat.json):  # one row per obligation: no report to build
-        from gkledger.render.records import row_record, rows_csv, to_json
+        from gkledger.render.records import obligations_csv, row_record, rows_csv, to_json
 
-        rows = obligations.rows(day, soon_days, chosen)
         for_people = i18n.current() == "zh"  # an export's CSV is for Excel: Chinese headers and statuses
-        text = (
-            to_json([row_record(r) for r in rows]) if fmt is ExportFormat.json else rows_csv(rows, for_people)
-        )
-        _deliver(
-            output, text.encode("utf-8"), _f("{count} obligations as of {day}", count=len(rows), day=day)
-        )
+        if fmt is ExportFormat.csv and chosen is None:  # a province's 60,000 lines, without a Row each
+            text, count = obligations_csv(obligations, day, soon_days, for_people)
+        else:
+            rows = obligations.rows(day, soon_days, chosen)
+            text = (
+                to_json([row_record(r) for r in rows])
+                if fmt is ExportFormat.json
+                else rows_csv(rows, for_people)
+            )
+            count = len(rows)
+        _deliver(output, text.encode("utf-8"), _f("{count} obligations as of {day}", count=count, day=day))
         return
     report = build(obligations, day, soon_days, chosen)
     payload: bytes

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from gkledger.model import Record, Task, Unit
-from gkledger.status import OPEN, STATUSES, Obligations, Row, Status, Summary, summarise
+from gkledger.status import OPEN, STATUSES, Obligations, Row, Status, Summary, summarise, tally
 
 OPEN_STATUSES: frozenset[Status] = OPEN
 RANK: dict[Status, int] = {status: i for i, status in enumerate(STATUSES)}  # late first
@@ -179,6 +179,13 @@ def unit_summaries(
         by_unit.setdefault(row.unit.name, []).append(row)
     summaries = [summarise(by_unit.get(unit.name, ()), today, unit) for unit in obligations.owing_units()]
     return worst_units(summaries, obligations)
+
+
+def overview(obligations: Obligations, today: dt.date, soon_days: int) -> tuple[list[Summary], Summary]:
+    """Every owing unit's summary, worst first, and the summary of all: `unit_summaries` and
+    `summarise` over every row, counted without the rows."""
+    summaries, overall = tally(obligations, today, soon_days)
+    return worst_units(summaries, obligations), overall
 
 
 def open_rows(rows: Iterable[Row]) -> list[Row]:

@@ -143,8 +143,8 @@ def plain_table(title: str | None, columns: Sequence[Column], rows: Sequence[Seq
         for i, cell in enumerate(row):
             widths[i] = max(widths[i], cell.cell_len)
     out = Text()
-    if title:
-        out.append(title + "\n")
+    if title:  # padded to the table's width, as rich's Table pads its title
+        out.append(title + " " * (sum(widths) + 3 * (len(columns) - 1) - cell_len(title)) + "\n")
 
     def line(row: Sequence[Text]) -> None:
         for i, (cell, col, width) in enumerate(zip(row, columns, widths, strict=True)):
@@ -445,7 +445,14 @@ def units_overview(
     rows: list[list[Cell] | None] = [_overview_row(summary) for summary in summaries]
     title = _f("By unit, worst first · as of {day}", day=today.isoformat())
     columns = _overview_columns()
-    if len(rows) > LONG_TABLE:
+    cells = [[c if isinstance(c, Text) else Text(c) for c in row] for row in rows if row is not None]
+    widths = _widths(columns, cells)
+    fits = _needed(columns, widths) <= console.width and cell_len(title) <= sum(widths) + 3 * (
+        len(columns) - 1
+    )
+    if len(rows) > LONG_TABLE or fits:
+        # Line by line when nothing needs shrinking (as rich's Table would lay it out, without
+        # measuring every cell twice), or when there are too many rows for rich's Table.
         console.print(plain_table(title, columns, rows), crop=False, overflow="ignore")
     else:
         console.print(fitted_table(console, title, columns, rows))

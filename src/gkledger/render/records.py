@@ -8,6 +8,7 @@ neutralised (OWASP's advice on CSV injection).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from collections.abc import Iterable, Sequence
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from gkledger.diagnostics import Diagnostic
 from gkledger.model import Task, Unit, shown_path
 from gkledger.render.labels import ZH
-from gkledger.status import Row, Summary
+from gkledger.status import STATUSES, Obligations, Row, Status, Summary, status_of
 
 if TYPE_CHECKING:  # links needs the optional httpx; its results are only rendered here
     from gkledger.audit import Entry
@@ -75,6 +76,81 @@ def rows_csv(rows: Iterable[Row], for_people: bool = False) -> str:
             values[status] = ZH[row.status]
         writer.writerow(values)
     return buffer.getvalue()
+
+
+class _Echo:
+    """A file for csv.writer whose write gives the text back: writerow then returns the line."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def obligations_csv(
+    obligations: Obligations, today: dt.date, soon_days: int, for_people: bool = False
+) -> tuple[str, int]:
+    """`rows_csv(obligations.rows(today, soon_days), for_people)` and how many rows it has, written
+    from the owners and the records without a Row for each of a province's 60,000 obligations: the
+    cells of each task, unit and record are encoded once (csv's own quoting, cells made safe as
+    `safe_cell` makes them) and each line is joined from them. The fields of a line are quoted one
+    by one, so the parts join with commas into the line csv.writer would write."""
+    line = csv.writer(_Echo(), lineterminator="\r\n").writerow
+
+    def cells(*values: Any) -> str:  # two or more cells: a single empty one would be quoted
+        text: str = line([safe_cell(value) for value in values])
+        return text[:-2]
+
+    out = [
+        "\ufeff",
+        cells(*(PEOPLE_HEADERS[name] for name in ROW_COLUMNS) if for_people else ROW_COLUMNS),
+        "\r\n",
+    ]
+    records = obligations.records
+    by_name = obligations.index.by_name
+    words = ZH if for_people else {status: status for status in STATUSES}
+    unit_cells = {name: cells(unit.name, unit.full_name) for name, unit in by_name.items()}
+    middles: dict[tuple[dt.date, Status, bool], str] = {}
+    shown: dict[str, str] = {}  # a progress file's path as shown, worked out once per file
+    no_record = cells(None, None, None, None, None)
+    for task in obligations.tasks.values():
+        deadline = task.deadline
+        assert deadline is not None  # obligations exist only for readable deadlines
+        ongoing = deadline.ongoing
+        tail = cells(task.text, task.owners, deadline.text, ongoing)
+        slots = []
+        for period in deadline.periods or (None,):
+            due = period.due if period is not None else deadline.due
+            label = period.label if period is not None else None
+            slots.append((cells(task.id, label), label, due, status_of(due, ongoing, None, today, soon_days)))
+        for name in obligations.owners[task.id]:
+            unit = unit_cells[name]
+            lead = task.lead is not None and obligations.leads(task, name)
+            for (
+                head,
+                label,
+                due,
+                bare,
+            ) in slots:
+                record = records.get((task.id, name, label))
+                status = bare if record is None else status_of(due, ongoing, record, today, soon_days)
+                middle = middles.get((due, status, lead))
+                if middle is None:
+                    middle = middles[due, status, lead] = cells(
+                        due.isoformat(), words[status], (due - today).days, lead
+                    )
+                if record is None:
+                    done = no_record
+                else:
+                    source = record.source
+                    path = shown.get(source.path) or shown.setdefault(source.path, shown_path(source.path))
+                    done = cells(
+                        record.done.isoformat() if record.done else None,
+                        record.waived,
+                        record.evidence,
+                        record.note,
+                        f"{path}:{source.line}:{source.column}" if source.line > 0 else path,  # str(source)
+                    )
+                out.append(f"{head},{unit},{middle},{tail},{done}\r\n")
+    return "".join(out), len(out) - 3
 
 
 def summary_record(summary: Summary) -> JsonObject:

@@ -1,0 +1,141 @@
+"""The province-scale paths (the overview counted without rows, the CSV export written from the
+owners and records) answer exactly as the general ones: same summaries, same bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from gkledger.load import load
+from gkledger.query import overview, unit_summaries
+from gkledger.render.records import obligations_csv, rows_csv
+from gkledger.status import Obligations, summarise
+
+from .conftest import DATA, SMALL_UNITS, write
+
+TASKS = """\
+plan:
+  title: 某市2022年政务公开工作要点
+  year: 2022
+  signed: 2022-01-10
+tasks:
+  - id: "1"
+    section: 一、财政
+    text: '=公开财政资金直达基层情况，"含引号",逗号'
+    owners: 县级以上财政部门。
+    owed_by: [{group: 县级以上, role: 财政}]
+    deadline: 每季度末
+  - id: "2"
+    section: 一、财政
+    text: |-
+      报送公开情况。
+      第二行
+    owners: 县级以上政府，市政府牵头。
+    owed_by: [{group: 县级以上}]
+    lead: {unit: 市政府}
+    deadline: 自2022年7月起每月10日前
+  - id: "3"
+    section: 二、自查
+    text: 开展自查。
+    owners: 县级以上政府。
+    owed_by: [{group: 县级以上}]
+    deadline: 每半年
+  - id: "4"
+    section: 二、自查
+    text: 一次性任务。
+    owners: 县级以上政府。
+    owed_by: [{group: 县级以上}]
+    deadline: 2022年9月30日前
+  - id: "5"
+    section: 二、自查
+    text: 持续推进。
+    owners: 县级以上政府。
+    owed_by: [{group: 县级以上}]
+    deadline: 全年持续推进
+"""
+PERIODS = {"1": ["2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4"], "2": [f"2022-{m:02}" for m in range(7, 13)],
+           "3": ["2022-H1", "2022-H2"], "4": [None], "5": [None]}  # fmt: skip
+UNITS = {"1": ["财政局"], "2": ["市政府", "甲县"], "3": ["市政府", "甲县"], "4": ["市政府", "甲县"],
+         "5": ["市政府", "甲县"]}  # fmt: skip
+
+
+def records(seed: int) -> dict[str, str]:
+    """Each unit's progress file: random records, done on time or late, waived, or none."""
+    chance = random.Random(seed)
+    files: dict[str, list[str]] = {}
+    for task, periods in PERIODS.items():
+        for period in periods:
+            for unit in UNITS[task]:
+                pick = chance.random()
+                if pick < 0.3:
+                    continue
+                lines = [f'- task: "{task}"', f"  unit: {unit}"]
+                if period:
+                    lines.append(f"  period: {period}")
+                if pick < 0.8:
+                    lines.append(f"  done: 2022-{chance.randint(1, 12):02}-{chance.randint(1, 28):02}")
+                    if chance.random() < 0.5:
+                        lines.append(f"  evidence: https://example.gov.cn/{task}/{unit}?a=1,b=2")
+                    if chance.random() < 0.3:
+                        lines.append("  note: '+注意, \"引号\"'")
+                else:
+                    lines.append("  waived: 本级无此项工作")
+                files.setdefault(unit, []).extend(lines)
+    return {unit: "\n".join(lines) + "\n" for unit, lines in files.items()}
+
+
+def small_ledger(root: Path, seed: int) -> Obligations:
+    write(root / "units.yaml", SMALL_UNITS)
+    write(root / "tasks.yaml", TASKS)
+    for unit, text in records(seed).items():
+        write(root / "progress" / f"{unit}.yaml", text)
+    loaded = load(root)
+    assert not [d for d in loaded.diagnostics if d.severity == "error"], loaded.diagnostics
+    return Obligations(loaded.ledger)
+
+
+DAYS = [
+    dt.date(2022, 1, 1),
+    dt.date(2022, 3, 31),
+    dt.date(2022, 7, 5),
+    dt.date(2022, 12, 31),
+    dt.date(2023, 2, 1),
+]
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("today", DAYS)
+def test_the_overview_counts_as_the_rows_do(tmp_path: Path, seed: int, today: dt.date) -> None:
+    obligations = small_ledger(tmp_path / "data", seed)
+    rows = obligations.rows(today, 7)
+    assert overview(obligations, today, 7) == (
+        unit_summaries(obligations, today, 7, rows),
+        summarise(rows, today),
+    )
+
+
+@pytest.mark.parametrize("people", [False, True])
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("today", DAYS)
+def test_the_csv_export_is_the_rows_csv(tmp_path: Path, seed: int, today: dt.date, people: bool) -> None:
+    obligations = small_ledger(tmp_path / "data", seed)
+    rows = obligations.rows(today, 7)
+    assert obligations_csv(obligations, today, 7, people) == (rows_csv(rows, people), len(rows))
+
+
+@pytest.mark.parametrize("today", [dt.date(2021, 6, 1), dt.date(2021, 9, 1), dt.date(2022, 1, 1)])
+def test_on_the_shipped_ledger_too(tmp_path: Path, today: dt.date) -> None:
+    shutil.copytree(DATA, tmp_path / "data")
+    write(tmp_path / "data" / "progress" / "回民区.yaml", '- {task: "4", unit: 回民区, done: 2021-06-30}\n')
+    obligations = Obligations(load(tmp_path / "data").ledger)
+    rows = obligations.rows(today, 7)
+    assert overview(obligations, today, 7) == (
+        unit_summaries(obligations, today, 7, rows),
+        summarise(rows, today),
+    )
+    for people in (False, True):
+        assert obligations_csv(obligations, today, 7, people) == (rows_csv(rows, people), len(rows))
