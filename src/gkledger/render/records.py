@@ -15,9 +15,9 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gkledger.diagnostics import Diagnostic
-from gkledger.model import Task, Unit, shown_path
+from gkledger.model import Record, Task, Unit, shown_path
 from gkledger.render.labels import ZH
-from gkledger.status import STATUSES, Obligations, Row, Status, Summary, status_of
+from gkledger.status import STATUSES, Obligations, Row, Summary, status_of
 
 if TYPE_CHECKING:  # links needs the optional httpx; its results are only rendered here
     from gkledger.audit import Entry
@@ -29,6 +29,7 @@ JsonObject = dict[str, Any]  # one object of the JSON contract (a CSV row likewi
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_FIRST = frozenset(_FORMULA_STARTS)
+_UNPLAIN_FIRST = frozenset((*_FORMULA_STARTS, " ", ""))  # a cell starting so may need more than its text
 
 
 def row_values(row: Row) -> list[Any]:
@@ -99,18 +100,37 @@ def obligations_csv(
         text: str = line([safe_cell(value) for value in values])
         return text[:-2]
 
+    def cell(text: str | None) -> str:
+        """One cell of text as csv writes it: most need no quoting and no formula guard."""
+        if text is None:
+            return ""
+        if (
+            text[:1] in _UNPLAIN_FIRST
+            or text[-1:] == " "
+            or "," in text
+            or '"' in text
+            or "\n" in text
+            or "\r" in text
+        ):
+            quoted: str = line([safe_cell(text)])
+            return quoted[:-2]
+        return text
+
+    by_name = obligations.index.by_name
+    names = obligations.index.names
+    found: dict[tuple[str, str | None], dict[str, Record]] = {}  # (task, period) -> unit -> its record
+    for record in obligations.ledger.records:
+        name = names.get(record.unit.strip())
+        if name is not None:
+            found.setdefault((record.task, record.period), {}).setdefault(name, record)
+    words = ZH if for_people else {status: status for status in STATUSES}
+    unit_cells = {name: cells(unit.name, unit.full_name) for name, unit in by_name.items()}
+    shown: dict[str, str] = {}  # a progress file's path as its cell shows it, once per file
     out = [
         "\ufeff",
         cells(*(PEOPLE_HEADERS[name] for name in ROW_COLUMNS) if for_people else ROW_COLUMNS),
         "\r\n",
     ]
-    records = obligations.records
-    by_name = obligations.index.by_name
-    words = ZH if for_people else {status: status for status in STATUSES}
-    unit_cells = {name: cells(unit.name, unit.full_name) for name, unit in by_name.items()}
-    middles: dict[tuple[dt.date, Status, bool], str] = {}
-    shown: dict[str, str] = {}  # a progress file's path as shown, worked out once per file
-    no_record = cells(None, None, None, None, None)
     for task in obligations.tasks.values():
         deadline = task.deadline
         assert deadline is not None  # obligations exist only for readable deadlines
@@ -120,36 +140,34 @@ def obligations_csv(
         for period in deadline.periods or (None,):
             due = period.due if period is not None else deadline.due
             label = period.label if period is not None else None
-            slots.append((cells(task.id, label), label, due, status_of(due, ongoing, None, today, soon_days)))
+            days = (due - today).days
+            middles = {  # the cells from due to the end of the task's, by status and lead
+                (status, lead): f"{cells(due.isoformat(), words[status], days, lead)},{tail},"
+                for status in STATUSES
+                for lead in (False, True)
+            }
+            bare = status_of(due, ongoing, None, today, soon_days)
+            head = cells(task.id, label) + ","
+            slots.append((head, due, bare, middles, found.get((task.id, label), {})))
         for name in obligations.owners[task.id]:
             unit = unit_cells[name]
             lead = task.lead is not None and obligations.leads(task, name)
-            for (
-                head,
-                label,
-                due,
-                bare,
-            ) in slots:
-                record = records.get((task.id, name, label))
-                status = bare if record is None else status_of(due, ongoing, record, today, soon_days)
-                middle = middles.get((due, status, lead))
-                if middle is None:
-                    middle = middles[due, status, lead] = cells(
-                        due.isoformat(), words[status], (due - today).days, lead
-                    )
-                if record is None:
-                    done = no_record
-                else:
-                    source = record.source
-                    path = shown.get(source.path) or shown.setdefault(source.path, shown_path(source.path))
-                    done = cells(
-                        record.done.isoformat() if record.done else None,
-                        record.waived,
-                        record.evidence,
-                        record.note,
-                        f"{path}:{source.line}:{source.column}" if source.line > 0 else path,  # str(source)
-                    )
-                out.append(f"{head},{unit},{middle},{tail},{done}\r\n")
+            for head, due, bare, middles, recorded in slots:
+                found_record = recorded.get(name)
+                if found_record is None:
+                    out.append(f"{head}{unit},{middles[bare, lead]},,,,\r\n")
+                    continue
+                record = found_record
+                status = status_of(due, ongoing, record, today, soon_days)
+                source = record.source
+                path = shown.get(source.path)
+                if path is None:
+                    path = shown[source.path] = shown_path(source.path)
+                place = f"{path}:{source.line}:{source.column}" if source.line > 0 else path  # str(source)
+                out.append(
+                    f"{head}{unit},{middles[status, lead]}{record.done.isoformat() if record.done else ''},"
+                    f"{cell(record.waived)},{cell(record.evidence)},{cell(record.note)},{cell(place)}\r\n"
+                )
     return "".join(out), len(out) - 3
 
 
