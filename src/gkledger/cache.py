@@ -26,6 +26,7 @@ import hashlib
 import os
 import pickle
 import stat
+import time
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -33,7 +34,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
 from gkledger import __version__, i18n
-from gkledger.datafiles import MAX_RECORDS, DataFile, FileStat, Listing, list_files, read_bytes, with_overlay
+from gkledger.datafiles import (
+    MAX_RECORDS,
+    DataFile,
+    FileStat,
+    Listing,
+    absolute,
+    list_files,
+    read_bytes,
+    with_overlay,
+)
 
 if TYPE_CHECKING:
     from gkledger.diagnostics import Diagnostic
@@ -166,10 +176,18 @@ def _checksum(body: bytes | memoryview) -> bytes:
 
 
 _OPENED: dict[Path, tuple[tuple[int, int, int], tuple[Index, int]]] = {}  # what this process read or wrote
+# An index this process built and has not written yet (a command that writes the ledger saves it
+# once, after its write: see `settle`), with the time its listing was taken, which stands in for
+# the time of writing in the racy rule.
+_BUILT: dict[Path, tuple[Index, int]] = {}
 
 
 def _open(path: Path) -> tuple[Index, int] | None:
-    """The cache file's index and when it was written, if it is ours, whole and of this code."""
+    """The cache file's index and when it was written, if it is ours, whole and of this code; or
+    the index this process built since, not yet written."""
+    built = _BUILT.get(path)
+    if built is not None and built[0].code == _code_digest():
+        return built
     if not (_trusted(path.parent) and _trusted(path)):
         return None
     with contextlib.suppress(OSError):
@@ -313,14 +331,46 @@ class _Reader:
         return _digest(data) if isinstance(data, bytes) else None
 
 
-def load_snapshot(root: Path, home: Path | None, overlay: Overlay | None = None) -> Snapshot:
+def load_snapshot(
+    root: Path, home: Path | None, overlay: Overlay | None = None, save: bool = True
+) -> Snapshot:
     """The ledger in `root`, from the cache in `home` where its entries are current, else loaded
     (and cached). `overlay` gives new bytes for some files, to check a change before it is
-    written: those files are parsed, the rest come from the cache, and the cache is not written."""
+    written: those files are parsed, the rest come from the cache. With `save` false the cache
+    file is not written: the index is kept for this process, for the next load and for `settle`
+    (a command that writes the ledger loads it, checks its change, writes, then saves once)."""
     if home is None:
         return _fresh(root, overlay)
     with _no_gc():
-        return _through_cache(root, home, overlay or {})
+        return _through_cache(root, home, overlay or {}, save)
+
+
+def settle(root: Path, home: Path | None, written: Overlay) -> None:
+    """After `written` (path -> bytes, checked through `load_snapshot(..., overlay, save=False)`)
+    is on disk: the index of that check, with each written file's entry under its signature now,
+    becomes the cache file. The next command parses nothing and writes no cache. A file changed
+    again by someone else since is still caught: it changed within the racy window of this write,
+    so the next run reads it and compares digests."""
+    if home is None:
+        return
+    path = _slot(home, absolute(root))
+    built = _BUILT.pop(path, None)
+    if built is None:
+        return
+    index = built[0]
+    folder = Path(index.root)
+    for file, data in written.items():
+        name = file.relative_to(folder).as_posix() if file.is_relative_to(folder) else None
+        entry = index.files.get(name) if name is not None else None
+        if entry is None or entry.digest != _digest(data):
+            continue  # not a progress file of this ledger's index: its next load reads it
+        try:
+            info = os.lstat(file)
+        except OSError:
+            continue
+        entry.signature = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    with contextlib.suppress(OSError):
+        _write(path, index)
 
 
 def _fresh(root: Path, overlay: Overlay | None) -> Snapshot:
@@ -333,9 +383,10 @@ def _fresh(root: Path, overlay: Overlay | None) -> Snapshot:
     return Snapshot(loaded.ledger, loaded.diagnostics, owners_of(loaded.ledger, index))
 
 
-def _through_cache(root: Path, home: Path, overlay: Overlay) -> Snapshot:
+def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) -> Snapshot:
     from gkledger.units import UnitIndex
 
+    listed_ns = time.time_ns()  # before the listing: the racy rule's "written" for an index kept unsaved
     listing: Listing = list_files(root)
     root = listing.root
     if not listing.files:
@@ -452,12 +503,16 @@ def _through_cache(root: Path, home: Path, overlay: Overlay) -> Snapshot:
             str(root),
             (core_files[0], core_files[1]),
             core_digest,
-            _dumps((core, owners)),
+            old.core if old is not None and old.core_digest == core_digest else _dumps((core, owners)),
             files,
             across,
         )
-        with contextlib.suppress(OSError):  # no cache this time; the answer is the same
-            _write(path, index)
+        if save:
+            _BUILT.pop(path, None)
+            with contextlib.suppress(OSError):  # no cache this time; the answer is the same
+                _write(path, index)
+        else:
+            _BUILT[path] = (index, listed_ns)
     return Snapshot(ledger, diagnostics, owners, from_cache=not changed and old is not None, parsed=parsed)
 
 

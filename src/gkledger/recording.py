@@ -16,7 +16,7 @@ from pathlib import Path
 
 from gkledger import edits
 from gkledger.atomic import WriteRefused, commit, locked, writable_target
-from gkledger.cache import load_snapshot
+from gkledger.cache import load_snapshot, settle
 from gkledger.datafiles import absolute
 from gkledger.diagnostics import Diagnostic
 from gkledger.edits import NewRecord
@@ -140,7 +140,7 @@ def record(
             )
     folder.mkdir(exist_ok=True)
     with locked(folder):
-        loaded = load_snapshot(root, cache)
+        loaded = load_snapshot(root, cache, save=False)  # saved once, after the write (settle)
         errors = [d for d in loaded.diagnostics if d.severity == "error"]
         if errors:
             raise Refused(
@@ -159,7 +159,7 @@ def record(
                 if not texts[path] and start.startswith(PROGRESS_MODELINE):
                     edited[path] = deeper(PROGRESS_MODELINE) + start[len(PROGRESS_MODELINE) :]
         overlay = {path: text.encode("utf-8") for path, text in edited.items()}
-        checked = load_snapshot(root, cache, overlay)
+        checked = load_snapshot(root, cache, overlay, save=False)
         problems = [d for d in checked.diagnostics if d.severity == "error"]
         if problems:
             raise Refused(
@@ -170,6 +170,7 @@ def record(
             commit(overlay)
         except WriteRefused as refused:
             raise Refused(str(refused)) from refused
+        settle(root, cache, overlay)
         return Recorded(
             tuple(plan.entries), tuple(rewritten), checked.ledger, tuple(plan.unchanged), checked.owners
         )
