@@ -48,6 +48,7 @@ from gkledger.datafiles import (
 if TYPE_CHECKING:
     from gkledger.diagnostics import Diagnostic
     from gkledger.model import Core, Ledger, Record
+    from gkledger.status import Obligations
     from gkledger.units import UnitIndex
 
 MAGIC = b"gkledger-cache-8"  # bump when the layout or pickled types change
@@ -65,6 +66,13 @@ class Snapshot:
     owners: dict[str, tuple[str, ...]]
     from_cache: bool = False
     parsed: int = 0  # how many files were parsed this time (the rest came from the cache)
+    index: UnitIndex | None = None  # the units' index the load built, owners known
+
+    def obligations(self) -> Obligations:
+        """The ledger's obligations, with the owners and the units' index this load resolved."""
+        from gkledger.status import Obligations
+
+        return Obligations(self.ledger, self.index, self.owners)
 
 
 def cache_home(environ: dict[str, str] | os._Environ[str]) -> Path | None:
@@ -380,7 +388,7 @@ def _fresh(root: Path, overlay: Overlay | None) -> Snapshot:
 
     loaded = load(root, overlay=overlay)
     index = UnitIndex(loaded.ledger.units, loaded.ledger.groups)
-    return Snapshot(loaded.ledger, loaded.diagnostics, owners_of(loaded.ledger, index))
+    return Snapshot(loaded.ledger, loaded.diagnostics, owners_of(loaded.ledger, index), index=index)
 
 
 def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) -> Snapshot:
@@ -513,7 +521,8 @@ def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) 
                 _write(path, index)
         else:
             _BUILT[path] = (index, listed_ns)
-    return Snapshot(ledger, diagnostics, owners, from_cache=not changed and old is not None, parsed=parsed)
+    from_cache = not changed and old is not None
+    return Snapshot(ledger, diagnostics, owners, from_cache=from_cache, parsed=parsed, index=unit_index)
 
 
 def _core_of(index: Index) -> tuple[Core, dict[str, tuple[str, ...]]]:

@@ -593,7 +593,7 @@ def _obligations(ctx: typer.Context, data: Path | None) -> Obligations:
                 err=True,
             )
         _settings(ctx).degraded = True
-    return Obligations(ledger, owners=snapshot.owners)
+    return Obligations(ledger, snapshot.index, snapshot.owners)
 
 
 def _view_console(ctx: typer.Context, ledger: Ledger) -> Console:
@@ -1496,9 +1496,7 @@ def carry(
                 EXIT_PROBLEMS,
             )
         loaded[root] = snapshot
-    carried = carry_over(
-        Obligations(loaded[source].ledger, owners=loaded[source].owners), loaded[target].ledger, deadline
-    )
+    carried = carry_over(loaded[source].obligations(), loaded[target].ledger, deadline)
     if not carried:
         typer.echo(
             _f(
@@ -1662,7 +1660,7 @@ def _record(
     from gkledger.render import console as out
 
     console = out.make_console()
-    obligations = Obligations(result.ledger, owners=result.owners)
+    obligations = Obligations(result.ledger, result.index, result.owners)
     for entry in result.entries:
         what = (
             _f("done on {day}", day=entry.record.done)

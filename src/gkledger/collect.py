@@ -90,7 +90,7 @@ def collect(
             _("the ledger has errors; fix them first (gkledger check lists them)"), diagnostics=errors
         )
     ledger = loaded.ledger
-    obligations = Obligations(ledger, owners=loaded.owners)
+    obligations = loaded.obligations()
     results: list[RowResult] = []
     notes: list[str] = []
     wanted: list[tuple[NewRecord, RowResult]] = []

@@ -32,6 +32,7 @@ from gkledger.locate import (
 )
 from gkledger.model import Ledger, Record, Task, Unit
 from gkledger.status import Obligation, Obligations
+from gkledger.units import UnitIndex
 
 BOM = "\ufeff"
 
@@ -64,6 +65,7 @@ class Recorded:
     ledger: Ledger  # the ledger as it is now
     unchanged: tuple[Entry, ...] = ()  # asked for, and already recorded with exactly these values
     owners: dict[str, tuple[str, ...]] | None = None  # each task's owing units, as resolved
+    index: UnitIndex | None = None  # the units' index that resolved them
 
 
 def record_progress(
@@ -146,11 +148,9 @@ def record(
             raise Refused(
                 _("the ledger has errors; fix them first (gkledger check lists them)"), diagnostics=errors
             )
-        plan = _plan(
-            Obligations(loaded.ledger, owners=loaded.owners), folder, wanted, replace, keep_identical
-        )
+        plan = _plan(loaded.obligations(), folder, wanted, replace, keep_identical)
         if not plan.entries:
-            return Recorded((), (), loaded.ledger, tuple(plan.unchanged), loaded.owners)
+            return Recorded((), (), loaded.ledger, tuple(plan.unchanged), loaded.owners, loaded.index)
         texts = {path: _read_text(path) for path in plan.files()}
         edited, rewritten = _edit(texts, plan)
         if is_plan_folder(root):  # a new file in data/<year>/progress/ points one folder further up
@@ -165,14 +165,19 @@ def record(
             raise Refused(
                 _("the new record would make the ledger invalid; nothing was written"), diagnostics=problems
             )
-        _confirm(Obligations(checked.ledger, owners=checked.owners), plan.entries)
+        _confirm(checked.obligations(), plan.entries)
         try:
             commit(overlay)
         except WriteRefused as refused:
             raise Refused(str(refused)) from refused
         settle(root, cache, overlay)
         return Recorded(
-            tuple(plan.entries), tuple(rewritten), checked.ledger, tuple(plan.unchanged), checked.owners
+            tuple(plan.entries),
+            tuple(rewritten),
+            checked.ledger,
+            tuple(plan.unchanged),
+            checked.owners,
+            checked.index,
         )
 
 

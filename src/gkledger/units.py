@@ -64,6 +64,7 @@ class UnitIndex:
         self._selected: dict[int, tuple[Selector, tuple[Unit, ...]]] = {}
         self._groups: dict[str, frozenset[str]] = {}
         self._owner_names: dict[int, tuple[Selector, Members]] = {}
+        self._known: dict[int, tuple[Selector, Iterable[str]]] = {}  # owners resolved by an earlier run
 
     def get(self, name: str) -> Unit | None:
         """The unit a canonical name, full name or alias means."""
@@ -96,17 +97,24 @@ class UnitIndex:
         return cached[1]
 
     def know_owners(self, selector: Selector, names: Iterable[str]) -> None:
-        """Take a selector's owners as already resolved (by an earlier run, from the cache)."""
-        self._owner_names[id(selector)] = (selector, Members(self.order, names))
+        """Take a selector's owners as already resolved (by an earlier run, from the cache); their
+        Members are made when first asked for (a view of one unit asks for none)."""
+        self._known[id(selector)] = (selector, names)
 
     def owners(self, selector: Selector) -> Members:
         """The units a selector means, for fast membership tests by canonical name."""
         key = id(selector)
-        known = self._owner_names.get(key)
-        if known is None or known[0] is not selector:
-            known = (selector, Members(self.order, (u.name for u in self.select(selector))))
-            self._owner_names[key] = known
-        return known[1]
+        found = self._owner_names.get(key)
+        if found is None or found[0] is not selector:
+            known = self._known.get(key)
+            names = (
+                known[1]
+                if known is not None and known[0] is selector
+                else (u.name for u in self.select(selector))
+            )
+            found = (selector, Members(self.order, names))
+            self._owner_names[key] = found
+        return found[1]
 
     def _term(self, term: Term) -> list[Unit]:
         matched = [unit for unit in self.by_name.values() if self._matches(unit, term)]
