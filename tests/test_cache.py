@@ -285,8 +285,8 @@ def test_done_saves_the_cache_once_and_the_next_view_parses_nothing(
     real_write = cache._write
     monkeypatch.setattr(cache, "_write", lambda path, index: writes.append(path) or real_write(path, index))
     assert cli("done", "5", "-u", "回民区", "--date", "2021-08-20", *args).exit_code == 0
-    assert len(writes) == 1 and not cache._BUILT
     [slot] = files_in(home)
+    assert writes == [slot] and slot not in cache._BUILT
     saved = slot.read_bytes()
     cache._OPENED.clear()  # as a new process would
     snapshot = cache.load_snapshot(shipped, home)

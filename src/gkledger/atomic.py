@@ -54,13 +54,16 @@ def commit(changes: dict[Path, bytes], mode: int | None = None, durable: bool = 
     """Write several files all or nothing, as far as a file system allows: every new content is
     staged and flushed beside its file first, then each is renamed into place; if a rename fails,
     the files already replaced get their old bytes back. Each file is read back and compared."""
-    staged: list[tuple[Path, str, bytes | None]] = []
+    staged: list[tuple[Path, str, bytes | bool]] = []
     try:
+        several = len(changes) > 1  # only then can a failed rename leave others to put back
         for path, data in changes.items():
             kept = writable_target(path)
-            old = path.read_bytes() if kept is not None else None
+            # The old bytes to put back; False: there was no file; True: one file alone, whose
+            # rename either happened whole or not at all, so there is nothing to put back.
+            old: bytes | bool = (path.read_bytes() if several else True) if kept is not None else False
             staged.append((path, _stage(path, data, mode if mode is not None else kept, durable), old))
-        done: list[tuple[Path, bytes | None]] = []
+        done: list[tuple[Path, bytes | bool]] = []
         try:
             for path, temp_name, old in staged:
                 os.replace(temp_name, path)
@@ -68,9 +71,9 @@ def commit(changes: dict[Path, bytes], mode: int | None = None, durable: bool = 
         except BaseException:
             for path, old in reversed(done):
                 with contextlib.suppress(OSError):
-                    if old is None:
+                    if old is False:
                         os.unlink(path)
-                    else:
+                    elif isinstance(old, bytes):
                         commit({path: old})
             raise
     finally:
