@@ -302,3 +302,32 @@ def test_done_saves_the_cache_once_and_the_next_view_parses_nothing(
     assert again.parsed == 1 and [str(r.done) for r in again.ledger.records] == ["2021-08-19"]
     fresh = cli("--no-cache", "status", "--unit", "回民区", "--all", "--format", "json", *args).stdout
     assert cli("status", "--unit", "回民区", "--all", "--format", "json", *args).stdout == fresh
+
+
+@pytest.mark.parametrize("duplicate", [False, True])
+@pytest.mark.parametrize("maintainers", [False, True])
+def test_the_checks_across_files_from_pairs_equal_those_from_keys(
+    shipped: Path, duplicate: bool, maintainers: bool
+) -> None:
+    """What the cache keeps per file (pairs, units) gives the same GK404 and GK408 as the keys."""
+    from gkledger import checks
+    from gkledger.units import UnitIndex
+
+    write(shipped / "progress" / "回民区.yaml", "- task: '5'\n  unit: 回民区\n  done: 2021-08-20\n")
+    write(shipped / "progress" / "玉泉区.yaml", "- task: '6'\n  unit: 玉泉区\n  done: 2021-08-20\n")
+    if duplicate:
+        write(shipped / "progress" / "其他.yaml", "- task: '5'\n  unit: 回民区人民政府\n  done: 2021-08-21\n")
+    if maintainers:
+        units = (shipped / "units.yaml").read_text(encoding="utf-8")
+        write(shipped / "units.yaml", "maintainers: ['@office']\n" + units)
+    ledger = load(shipped).ledger
+    index = UnitIndex(ledger.units, ledger.groups)
+    by_file: dict[str, list[checks.Key]] = {}
+    for key in checks.record_keys(ledger, index, ledger.records):
+        by_file.setdefault(key[2], []).append(key)
+    expected = checks.across(ledger, index, [k for keys in by_file.values() for k in keys])
+    pairs = [checks.pairs_of(ledger, index, keys) for keys in by_file.values()]
+    units = [key[1] for keys in by_file.values() for key in keys]
+    got = checks.across_files(ledger, index, pairs, units, lambda: [k for ks in by_file.values() for k in ks])
+    assert got == expected
+    assert [d.code for d in got] == ["GK404"] * duplicate + ["GK408"] * (2 * maintainers)

@@ -9,7 +9,8 @@ each progress file its records, its diagnostics (reading, shape and each record'
 a small key per record for the checks across files. A file whose signature matches, outside the
 racy window, keeps its digest; a file whose digest matches keeps its entry; any other is read and
 parsed again. When the core changes, every file's own checks run again on its cached records.
-The checks across files (GK404, GK408) run on the keys whenever anything changed.
+The checks across files (GK404, GK408) run whenever anything changed: on each file's pairs (a
+number per record) and units, and on the keys only when a (task, unit) pair repeats.
 
 The key of the whole is gkledger's installed code and the ledger folder. It lives in the user's
 cache folder (`$GKLEDGER_CACHE_DIR`, else `$XDG_CACHE_HOME/gkledger`, else `~/.cache/gkledger`), never
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
     from gkledger.status import Obligations
     from gkledger.units import UnitIndex
 
-MAGIC = b"gkledger-cache-8"  # bump when the layout or pickled types change
+MAGIC = b"gkledger-cache-9"  # bump when the layout or pickled types change
 DIGEST = 32
 RACY_NS = 2_000_000_000  # a file changed this close to the cache's writing is hashed again
 Overlay = dict[Path, bytes]
@@ -158,7 +159,8 @@ class FileEntry:
     problems: tuple[Diagnostic, ...]  # reading and shape, which only the bytes decide
     own: tuple[Diagnostic, ...]  # each record's own checks, which the core decides too
     units: tuple[str, ...]  # canonical units with records here
-    keys: bytes  # pickled list[Key], for the checks across files
+    keys: bytes  # pickled list[Key], for the checks across files when a (task, unit) pair repeats
+    pairs: bytes  # checks.pairs_of the keys: enough for the checks across files otherwise
     records: bytes  # pickled list[Record]
 
 
@@ -488,10 +490,15 @@ def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) 
     if changed or old is None:
         from gkledger import checks
 
-        keys: list[checks.Key] = []
-        for entry in files.values():
-            keys.extend(pickle.loads(entry.keys))
-        across = tuple(checks.across(bare, unit_index, keys))
+        def keys() -> list[checks.Key]:
+            found: list[checks.Key] = []
+            for entry in files.values():
+                found.extend(pickle.loads(entry.keys))
+            return found
+
+        pairs = (entry.pairs for entry in files.values())
+        units = (unit for entry in files.values() for unit in entry.units)
+        across = tuple(checks.across_files(bare, unit_index, pairs, units, keys))
     else:
         across = old.across
 
@@ -553,6 +560,7 @@ def _entry(
         own=tuple(checks.of_records(bare, unit_index, records)),
         units=tuple(dict.fromkeys(key[1] for key in keys)),
         keys=_dumps(keys),
+        pairs=checks.pairs_of(bare, unit_index, keys),
         records=pickled if pickled is not None else _dumps(records),
     )
 

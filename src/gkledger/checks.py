@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import PurePath
 
@@ -599,6 +600,39 @@ def of_records(ledger: Ledger, index: UnitIndex, records: Sequence[Record]) -> l
 
 def across(ledger: Ledger, index: UnitIndex, keys: Iterable[Key]) -> list[Diagnostic]:
     return [d for check in CROSS_CHECKS for d in check(ledger, index, keys)]
+
+
+def pairs_of(ledger: Ledger, index: UnitIndex, keys: Iterable[Key]) -> bytes:
+    """The (task or period, unit) pair of each key that names a task, as one number each (packed
+    64-bit integers): what `no_second_records` compares, small enough to keep for every file."""
+    slots = _slots(ledger)
+    units = {name: i for i, name in enumerate(index.by_name)}
+    width = len(units)
+    return array(
+        "q", (slots[task] * width + units[unit] for task, unit, *_ in keys if task is not None)
+    ).tobytes()
+
+
+def across_files(
+    ledger: Ledger,
+    index: UnitIndex,
+    pairs: Iterable[bytes],
+    units: Iterable[str],
+    keys: Callable[[], Iterable[Key]],
+) -> list[Diagnostic]:
+    """`across` from what each file keeps: its `pairs_of` and its units with records. The keys
+    themselves (`keys()`, which may have to be unpickled file by file) are read only when some pair
+    occurs twice, which is when GK404 has something to say; GK408 needs only the units."""
+    numbers = array("q")
+    for part in pairs:
+        numbers.frombytes(part)
+    if len(set(numbers)) != len(numbers):
+        return across(ledger, index, keys())
+    return [
+        *recording_units_have_maintainers(
+            ledger, index, ((None, name, "", 0, 0) for name in dict.fromkeys(units))
+        )
+    ]
 
 
 def run(ledger: Ledger) -> list[Diagnostic]:
