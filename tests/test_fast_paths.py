@@ -118,11 +118,17 @@ def test_the_overview_counts_as_the_rows_do(tmp_path: Path, seed: int, today: dt
     )
 
 
+@pytest.mark.parametrize("folder", ["data", '台账,"甲" ', "-data"])
 @pytest.mark.parametrize("people", [False, True])
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("today", DAYS)
-def test_the_csv_export_is_the_rows_csv(tmp_path: Path, seed: int, today: dt.date, people: bool) -> None:
-    obligations = small_ledger(tmp_path / "data", seed)
+def test_the_csv_export_is_the_rows_csv(
+    tmp_path: Path, seed: int, today: dt.date, people: bool, folder: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also where the source column needs quoting or a formula guard (a folder with a comma,
+    quotes and a trailing space; a relative path that starts with a dash)."""
+    monkeypatch.chdir(tmp_path)
+    obligations = small_ledger(Path(folder), seed)
     rows = obligations.rows(today, 7)
     assert obligations_csv(obligations, today, 7, people) == (rows_csv(rows, people), len(rows))
 
