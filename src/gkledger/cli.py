@@ -12,12 +12,8 @@ import datetime as dt
 import io
 import os
 import re
-import shlex
-import shutil
 import signal
-import subprocess
 import sys
-import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -625,6 +621,8 @@ def _paged_console(ctx: typer.Context) -> Console | None:
         return None
     if _pager_command() is None:
         return None
+    import shutil
+
     from gkledger.render import console as out
 
     size = shutil.get_terminal_size()
@@ -636,6 +634,9 @@ def _paged_console(ctx: typer.Context) -> Console | None:
 def _pager_command() -> list[str] | None:
     """$GKLEDGER_PAGER, else $PAGER, else less; None when paging is switched off (an empty value,
     or cat) or no pager is installed."""
+    import shlex
+    import shutil
+
     chosen = os.environ.get("GKLEDGER_PAGER", os.environ.get("PAGER", "less"))
     words = shlex.split(chosen) if chosen.strip() else []
     if not words or words[0] == "cat" or shutil.which(words[0]) is None:
@@ -645,6 +646,9 @@ def _pager_command() -> list[str] | None:
 
 def _page(text: str) -> None:
     """Show a view: through the pager when it is taller than the screen, else as it is."""
+    import shutil
+    import subprocess
+
     command = _pager_command()
     if command is None or text.count("\n") < shutil.get_terminal_size().lines:
         sys.stdout.write(text)
@@ -1590,6 +1594,8 @@ ReplaceOption = Annotated[
 def text_value(value: str, option: str, lines: bool = False) -> str:
     """A value typed on the command line, refused (exit 2) when it would not survive as text:
     bytes that are not UTF-8, or control characters (tabs and line breaks only where `lines`)."""
+    import unicodedata
+
     if any("\ud800" <= char <= "\udfff" for char in value):
         _fail(
             _f(
