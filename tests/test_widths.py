@@ -120,6 +120,10 @@ GOLDEN_VIEWS = {
     "status": ("status",),
     "status-unit": ("status", "--unit", "回民区", "--all"),
     "late-by-task": ("late", "--by", "task"),
+    "due-by-task": ("due", "--before", "2021-09-30", "--by", "task"),
+    "show": ("show", "19"),
+    "tasks": ("tasks",),
+    "units": ("units",),
 }
 
 
@@ -139,3 +143,55 @@ def test_views_at_each_width_match_their_golden_file(
         path.write_text(text, encoding="utf-8", newline="")
     assert text == path.read_text(encoding="utf-8"), f"{path.name} differs"
     assert all(cell_len(line) <= width for line in text.splitlines())
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_tables_laid_out_line_by_line_are_what_rich_draws(seed: int) -> None:
+    """Where no cell needs a second line, a table is laid out line by line; it must be exactly the
+    table rich's Table draws: widths, "…" at the cut (CJK included), right-justified numbers,
+    sections and a title."""
+    import io
+    import random
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from gkledger.render.console import Column, fitted_table
+
+    chance = random.Random(seed)
+    words = [
+        "逾期",
+        "回民区",
+        "在政务服务场所设置“四办”工作政策咨询窗口",
+        "2021-09-30",
+        "12",
+        "a b",
+        "x" * 30,
+        "—",
+    ]
+    columns = [
+        Column("序号", "right"),
+        Column("单位", folds=True),
+        Column("状态 Status", short_words=2),
+        Column("Left", "right"),
+        Column("具体任务", flexible=True),
+    ]
+    if chance.random() < 0.5:
+        columns.append(Column("办结", wrap=True, max_width=28, optional=True))
+    rows: list[list[str | Text] | None] = []
+    for _ in range(chance.randint(1, 12)):
+        rows.append([str(chance.randint(1, 30)), chance.choice(words[:3]), Text("▪ 逾期", style="red"),
+                     chance.choice(["", "12天", "逾期3天"]), chance.choice(words) * chance.randint(1, 3),
+                     chance.choice(["", "2021-08-01", "免: 本级无"])][: len(columns)])  # fmt: skip
+        if chance.random() < 0.2:
+            rows.append(None)
+    title = chance.choice([None, "回民区 · 截至 2021-09-01"])
+    width = chance.choice([60, 72, 80, 100, 140])
+
+    def drawn(by_rich: bool) -> str:
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=width, color_system=None, highlight=False)
+        console.print(fitted_table(console, title, columns, rows, by_rich=by_rich))
+        return buffer.getvalue()
+
+    assert drawn(by_rich=False) == drawn(by_rich=True)

@@ -134,40 +134,6 @@ Cell = str | Text
 SECTION = None  # in a list of rows: a rule between groups
 
 
-def plain_table(title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[Cell] | None]) -> Text:
-    """A long table laid out line by line, as `fitted_table` would lay it out when nothing needs
-    wrapping: rich's Table measures and wraps every cell, which takes seconds for 2,000 rows."""
-    cells = [[c if isinstance(c, Text) else Text(c) for c in row] for row in rows if row is not None]
-    widths = [cell_len(col.header) for col in columns]
-    for row in cells:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], cell.cell_len)
-    out = Text()
-    if title:  # padded to the table's width, as rich's Table pads its title
-        out.append(title + " " * (sum(widths) + 3 * (len(columns) - 1) - cell_len(title)) + "\n")
-
-    def line(row: Sequence[Text]) -> None:
-        for i, (cell, col, width) in enumerate(zip(row, columns, widths, strict=True)):
-            pad = " " * (width - cell.cell_len)
-            if i:
-                out.append("   ")
-            if col.justify == "right":
-                out.append(pad)
-                out.append_text(cell)
-            else:
-                out.append_text(cell)
-                if i < len(columns) - 1:
-                    out.append(pad)
-        out.append("\n")
-
-    line([Text(col.header, style="bold") for col in columns])
-    out.append("─" * (sum(widths) + 3 * (len(columns) - 1)) + "\n")
-    for row in cells:
-        line(row)
-    out.rstrip()
-    return out
-
-
 FLEXIBLE_MIN = 8  # the least a free-text column is worth showing
 
 
@@ -211,9 +177,62 @@ def wrap_free_text(on: bool) -> None:
     _WRAP["free_text"] = on
 
 
+def _laid_out(
+    title: str | None,
+    columns: Sequence[Column],
+    widths: Sequence[int],
+    cells: Sequence[Sequence[Text] | None],
+) -> Text:
+    """The table rich's Table would draw (box SIMPLE_HEAD, no edge padding) when no cell needs
+    more than one line, laid out line by line: rich measures and wraps every cell, which costs a
+    warm view of one unit more than its ledger does. Cells wider than their column end in "…" as
+    rich ends them (Text.truncate); a section is a blank line; every line is padded to the
+    table's width, as rich pads it."""
+    total = sum(widths) + 3 * (len(columns) - 1)
+    out = Text(no_wrap=True, overflow="ignore", end="")
+    if title:
+        out.append(title + " " * (total - cell_len(title)) + "\n")
+
+    def line(row: Sequence[Text]) -> None:
+        for i, (cell, col, width) in enumerate(zip(row, columns, widths, strict=True)):
+            if i:
+                out.append("   ")
+            if cell.cell_len > width:
+                cell = cell.copy()
+                cell.truncate(width, overflow="ellipsis")
+            pad = " " * (width - cell.cell_len)
+            if col.justify == "right":
+                out.append(pad)
+                out.append_text(cell)
+            else:
+                out.append_text(cell)
+                out.append(pad)
+        out.append("\n")
+
+    line([Text(col.header, style="bold") for col in columns])
+    out.append("─" * total + "\n")
+    section = False  # a rule between two rows, once however many sections were asked for
+    drawn = 0
+    for row in cells:
+        if row is None:
+            section = drawn > 0
+            continue
+        if section:
+            out.append(" " * total + "\n")
+            section = False
+        line(row)
+        drawn += 1
+    return out[:-1]  # console.print ends the last line
+
+
 def fitted_table(
-    console: Console, title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[Cell] | None]
-) -> Table:
+    console: Console,
+    title: str | None,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Cell] | None],
+    *,
+    by_rich: bool = False,  # always rich's Table, even where lines would do (tests compare the two)
+) -> Table | Text:
     """A table whose fixed columns fit their content and whose flexible column gets the rest.
 
     Rich shrinks every column alike when a one-line cell is wider than the terminal, which can
@@ -247,6 +266,14 @@ def fitted_table(
     gaps = 3 * (len(columns) - 1)  # padding either side and the box's column separator
     fixed = sum(w for w, col in zip(widths, columns, strict=True) if not col.flexible)
     spare = max(FLEXIBLE_MIN, console.width - fixed - gaps)
+    final = [min(width, spare) if col.flexible else width for col, width in zip(columns, widths, strict=True)]
+    one_line = all(
+        not col.wrap or all(row is None or row[i].cell_len <= final[i] for row in cells)
+        for i, col in enumerate(columns)
+    )
+    breaks = any("\n" in c.plain for row in cells if row is not None for c in row)
+    if not by_rich and one_line and not breaks and (not title or cell_len(title) <= sum(final) + gaps):
+        return _laid_out(title, columns, final, cells)
     table = Table(
         title=Text(title) if title else None,
         box=box.SIMPLE_HEAD,
@@ -377,7 +404,7 @@ def _bar(fraction: float, width: int = 10) -> str:
 
 
 OVERVIEW_ROWS = 100  # units shown by default; --all-units shows every one
-LONG_TABLE = 200  # rows past which a table is laid out line by line instead of by rich's Table
+LONG_TABLE = 200  # overview rows past which units keep their whole width whatever the terminal
 
 
 def _overview_columns() -> tuple[Column, ...]:
@@ -445,15 +472,9 @@ def units_overview(
     rows: list[list[Cell] | None] = [_overview_row(summary) for summary in summaries]
     title = _f("By unit, worst first · as of {day}", day=today.isoformat())
     columns = _overview_columns()
-    cells = [[c if isinstance(c, Text) else Text(c) for c in row] for row in rows if row is not None]
-    widths = _widths(columns, cells)
-    fits = _needed(columns, widths) <= console.width and cell_len(title) <= sum(widths) + 3 * (
-        len(columns) - 1
-    )
-    if len(rows) > LONG_TABLE or fits:
-        # Line by line when nothing needs shrinking (as rich's Table would lay it out, without
-        # measuring every cell twice), or when there are too many rows for rich's Table.
-        console.print(plain_table(title, columns, rows), crop=False, overflow="ignore")
+    if len(rows) > LONG_TABLE:  # every unit at its whole width, however wide the terminal
+        cells = [[c if isinstance(c, Text) else Text(c) for c in row] for row in rows if row is not None]
+        console.print(_laid_out(title, columns, _widths(columns, cells), cells), crop=False)
     else:
         console.print(fitted_table(console, title, columns, rows))
     if hidden:
