@@ -123,3 +123,31 @@ def test_help_is_chinese_by_default_and_english_on_request(cli: Cli, where: str)
         )
     finally:
         i18n.use("en")
+
+
+REFUSALS = [
+    (
+        ("status", "--format", "xml"),
+        "'--format' / '-f' 的值无效：'xml' 不是可选值之一",
+        "invalid value for '--format'",
+    ),
+    (("status", "--soon", "999"), "不在范围 0<=x<=366 内", "999 is not in the range 0<=x<=366"),
+    (("show",), "缺少参数 'task'", "missing argument 'task'"),
+    (("status", "--unit"), "'--unit' 需要一个值", "'--unit' needs a value"),
+    (("status", "extra"), "多余的参数（extra）", "unexpected extra arguments (extra)"),
+    (("tasks", "--today", "x"), "没有这个选项：--today", "no such option: --today"),
+    (("staus",), "没有命令 'staus'；是不是要用 'status'", "no such command 'staus'; did you mean 'status'"),
+]
+
+
+@pytest.mark.parametrize(("args", "chinese", "english"), REFUSALS)
+def test_click_refusals_speak_the_language_too(
+    cli: Cli, args: tuple[str, ...], chinese: str, english: str
+) -> None:
+    """What Typer's Click refuses (an unknown choice, a missing argument, a typo in a command) is
+    said in the user's language, in the same panel, exit 2."""
+    zh = cli(*args, env={"GKLEDGER_LANG": "zh", "COLUMNS": "200"})
+    assert zh.exit_code == 2 and chinese in zh.stderr and "╭─ 错误" in zh.stderr
+    assert "查看帮助" in zh.stderr or "Usage" not in zh.stderr  # the hint line, where Click gives one
+    en = cli(*args, env={"LANG": "en_US.UTF-8", "GKLEDGER_LANG": "", "COLUMNS": "200"})
+    assert en.exit_code == 2 and english in en.stderr and "╭─ Error" in en.stderr

@@ -26,7 +26,7 @@ import typer.core
 from gkledger import __version__, i18n
 from gkledger.dates import TYPED_EXAMPLE, parse_typed_date
 from gkledger.diagnostics import Diagnostic, has_errors
-from gkledger.i18n import _, _f, ngettext
+from gkledger.i18n import N_, _, _f, ngettext
 from gkledger.locate import PROGRESS_DIR, find_data_dir
 from gkledger.model import Ledger, Unit, shown_path
 from gkledger.query import OPEN_STATUSES, Query, open_rows, overview, select, unit_summaries, worst_first
@@ -173,6 +173,85 @@ def _help_in_language(command: Any, ctx: ClickContext) -> None:
                 setattr(thing, name, _(text))
 
 
+# What Typer's Click says in English when it refuses a command line (typer._click words them in
+# f-strings, out of gettext's reach), read back into message ids of the catalog.
+_CLICK_SAYS = (
+    (
+        re.compile(r"(?P<value>.+) is not one of (?P<choices>.+)\.", re.S),
+        N_("{value} is not one of {choices}"),
+    ),
+    (re.compile(r"(?P<value>.+) is not a valid (?P<kind>.+)\.", re.S), N_("{value} is not a valid {kind}")),
+    (
+        re.compile(r"(?P<value>.+) is not in the range (?P<range>.+)\.", re.S),
+        N_("{value} is not in the range {range}"),
+    ),
+    (re.compile(r"Option (?P<option>.+) requires an argument\."), N_("{option} needs a value")),
+    (
+        re.compile(r"Got unexpected extra arguments?(?:\(s\))? \((?P<words>.*)\)", re.S),
+        N_("unexpected extra arguments ({words})"),
+    ),
+    (
+        re.compile(r"No such command (?P<name>.+?)\. Did you mean (?P<close>.+)\?", re.S),
+        N_("no such command {name}; did you mean {close}?"),
+    ),
+    (re.compile(r"No such command (?P<name>.+)\.", re.S), N_("no such command {name}")),
+    (re.compile(r"No such option: (?P<option>.+)", re.S), N_("no such option: {option}")),
+)
+
+
+def _click_said(error: Any) -> str:
+    """A refusal of Typer's Click in the user's language; its own words when it says something
+    none of `_CLICK_SAYS` reads."""
+    message = str(error.message)
+    for pattern, said in _CLICK_SAYS:
+        found = pattern.fullmatch(message)
+        if found:
+            message = _f(said, **found.groupdict())
+            break
+    kind = type(error).__name__
+    if kind == "MissingParameter":
+        name = error.param_hint or (error.param.get_error_hint(error.ctx) if error.param is not None else "")
+        return _f(
+            "missing {what} {name}",
+            what=_("argument")
+            if (error.param_type or error.param.param_type_name) == "argument"
+            else _("option"),
+            name=name,
+        )
+    if kind == "BadParameter":
+        hint = error.param_hint or (
+            error.param.get_error_hint(error.ctx) if error.param is not None else None
+        )
+        return _f("invalid value for {option}: {why}", option=hint, why=message) if hint else message
+    if kind == "NoSuchOption" and error.possibilities:
+        return _f(
+            "{refusal} (possible options: {options})",
+            refusal=message,
+            options=", ".join(sorted(error.possibilities)),
+        )
+    return message
+
+
+def _typer_in_language() -> None:
+    """Typer's refusals in the user's language: its panel's title, its hint line and the message."""
+    from typer import rich_utils
+
+    if getattr(rich_utils.rich_format_error, "speaks", False):
+        return
+    shown = rich_utils.rich_format_error
+
+    def speaking(error: Any) -> None:
+        rich_utils.ERRORS_PANEL_TITLE = _("Error")
+        rich_utils.RICH_HELP = _("Try [blue]'{command_path} {help_option}'[/] for help.")
+        if isinstance(getattr(error, "message", None), str):
+            said = _click_said(error)
+            error.format_message = lambda: said
+        shown(error)
+
+    speaking.speaks = True  # type: ignore[attr-defined]
+    rich_utils.rich_format_error = speaking  # type: ignore[assignment]
+
+
 def _without_placeholders(params: list[Any]) -> list[Any]:
     """Flags take no value: help shows `--all`, not `--all <bool>`."""
     for param in params:
@@ -197,6 +276,8 @@ class _Command(typer.core.TyperCommand):
 
 class _Group(typer.core.TyperGroup):
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
+        _typer_in_language()
+        i18n.use(i18n.language_from(None, os.environ))  # what Click refuses is said in it too
         _refuse_repeats(ctx, self.get_params(ctx), args, stop_at_word=True)
         _lang_before_command(ctx, args)
         return super().parse_args(ctx, args)
