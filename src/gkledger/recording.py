@@ -150,6 +150,7 @@ def record(
             )
         plan = _plan(loaded.obligations(), folder, wanted, replace, keep_identical)
         if not plan.entries:
+            settle(root, cache, {})  # nothing to write: the load's index is saved as it is
             return Recorded((), (), loaded.ledger, tuple(plan.unchanged), loaded.owners, loaded.index)
         texts = {path: _read_text(path) for path in plan.files()}
         edited, rewritten = _edit(texts, plan)
