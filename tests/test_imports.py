@@ -34,4 +34,12 @@ def test_a_warm_status_does_not_parse_yaml(tmp_path: Path) -> None:
         "try:\n    app()\nexcept SystemExit:\n    pass"
     )
     assert "yaml" in imported_modules(run, env)  # the first run parses and fills the cache
-    assert "yaml" not in imported_modules(run, env)
+    warm = imported_modules(run, env)
+    assert "yaml" not in warm
+    # Typer's rich_utils (with rich.traceback, pydantic or attrs behind it) is for help and refusals
+    assert not warm & {"pydantic", "attr", "attrs"}
+    full = subprocess.run(
+        [sys.executable, "-c", f"{run}\nimport sys\nprint('\\n'.join(sys.modules))"],
+        capture_output=True, check=True, env=env, text=True,
+    ).stdout.splitlines()  # fmt: skip
+    assert "typer.rich_utils" not in full and "rich.traceback" not in full

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 import typer.core
+from typer._click.exceptions import ClickException  # the Click that Typer carries
 
 from gkledger import __version__, i18n
 from gkledger.dates import TYPED_EXAMPLE, parse_typed_date
@@ -232,24 +233,18 @@ def _click_said(error: Any) -> str:
     return message
 
 
-def _typer_in_language() -> None:
-    """Typer's refusals in the user's language: its panel's title, its hint line and the message."""
+def _in_language(error: Any) -> None:
+    """A refusal of Click's, on its way to Typer's error panel, in the user's language: the message,
+    the panel's title and its hint line. Typer's rich_utils is imported only here, when there is a
+    refusal to show (it costs a run a tenth of its time)."""
     from typer import rich_utils
 
-    if getattr(rich_utils.rich_format_error, "speaks", False):
-        return
-    shown = rich_utils.rich_format_error
-
-    def speaking(error: Any) -> None:
-        rich_utils.ERRORS_PANEL_TITLE = _("Error")
-        rich_utils.RICH_HELP = _("Try [blue]'{command_path} {help_option}'[/] for help.")
-        if isinstance(getattr(error, "message", None), str):
-            said = _click_said(error)
-            error.format_message = lambda: said
-        shown(error)
-
-    speaking.speaks = True  # type: ignore[attr-defined]
-    rich_utils.rich_format_error = speaking  # type: ignore[assignment]
+    rich_utils.ERRORS_PANEL_TITLE = _("Error")
+    rich_utils.RICH_HELP = _("Try [blue]'{command_path} {help_option}'[/] for help.")
+    if isinstance(getattr(error, "message", None), str) and not getattr(error, "in_language", False):
+        said = _click_said(error)
+        error.format_message = lambda: said
+        error.in_language = True
 
 
 def _without_placeholders(params: list[Any]) -> list[Any]:
@@ -262,9 +257,13 @@ def _without_placeholders(params: list[Any]) -> list[Any]:
 
 class _Command(typer.core.TyperCommand):
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
-        args = _take_everywhere(ctx, args)
-        _refuse_repeats(ctx, self.get_params(ctx), args, stop_at_word=False)
-        return super().parse_args(ctx, args)
+        try:
+            args = _take_everywhere(ctx, args)
+            _refuse_repeats(ctx, self.get_params(ctx), args, stop_at_word=False)
+            return super().parse_args(ctx, args)
+        except ClickException as error:
+            _in_language(error)
+            raise
 
     def get_params(self, ctx: ClickContext) -> list[Any]:
         return _without_placeholders(super().get_params(ctx))
@@ -276,11 +275,21 @@ class _Command(typer.core.TyperCommand):
 
 class _Group(typer.core.TyperGroup):
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
-        _typer_in_language()
         i18n.use(i18n.language_from(None, os.environ))  # what Click refuses is said in it too
-        _refuse_repeats(ctx, self.get_params(ctx), args, stop_at_word=True)
-        _lang_before_command(ctx, args)
-        return super().parse_args(ctx, args)
+        try:
+            _refuse_repeats(ctx, self.get_params(ctx), args, stop_at_word=True)
+            _lang_before_command(ctx, args)
+            return super().parse_args(ctx, args)
+        except ClickException as error:
+            _in_language(error)
+            raise
+
+    def resolve_command(self, ctx: ClickContext, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except ClickException as error:  # a mistyped command
+            _in_language(error)
+            raise
 
     def get_params(self, ctx: ClickContext) -> list[Any]:
         return _without_placeholders(super().get_params(ctx))
