@@ -25,7 +25,7 @@ import typer.core
 from typer._click.exceptions import ClickException  # the Click that Typer carries
 
 from gkledger import __version__, i18n
-from gkledger.dates import TYPED_EXAMPLE, parse_typed_date
+from gkledger.dates import TYPED_EXAMPLES, parse_typed_date
 from gkledger.diagnostics import Diagnostic, has_errors
 from gkledger.i18n import N_, _, _f, ngettext
 from gkledger.locate import PROGRESS_DIR, find_data_dir
@@ -585,10 +585,10 @@ def _date_option(ctx: typer.Context, value: str, option: str, today: dt.date | N
     if parsed is None:
         _fail(
             _f(
-                "{option} '{value}' is not a real date; write it as {example}, or today",
+                "{option} '{value}' is not a real date; write it as {examples}, or today",
                 option=option,
                 value=value,
-                example=TYPED_EXAMPLE,
+                examples=_(", ").join(TYPED_EXAMPLES),
             )
         )
     return parsed

@@ -26,7 +26,7 @@ _TYPED = (
     re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"),
     re.compile(r"()(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?"),
 )
-TYPED_EXAMPLE = "2021-09-30, 2021/9/30, 2021年9月30日 or 9月30日"
+TYPED_EXAMPLES = ("2021-09-30", "2021/9/30", "2021年9月30日", "9月30日")
 
 
 def parse_typed_date(text: str, year: int | Callable[[], int]) -> dt.date | None:
