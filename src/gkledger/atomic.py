@@ -16,6 +16,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from gkledger.i18n import _f
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -34,11 +36,13 @@ def writable_target(path: Path) -> int | None:
     except FileNotFoundError:
         return None
     if stat.S_ISLNK(info.st_mode):
-        raise WriteRefused(f"{path} is a symbolic link; gkledger does not write through links")
+        raise WriteRefused(_f("{file} is a symbolic link; gkledger does not write through links", file=path))
     if not stat.S_ISREG(info.st_mode):
-        raise WriteRefused(f"{path} is not a regular file")
+        raise WriteRefused(_f("{file} is not a regular file", file=path))
     if not info.st_mode & 0o222:
-        raise WriteRefused(f"{path} is read-only; make it writable (chmod u+w) if it should change")
+        raise WriteRefused(
+            _f("{file} is read-only; make it writable (chmod u+w) if it should change", file=path)
+        )
     return info.st_mode & 0o7777
 
 
@@ -86,7 +90,7 @@ def commit(changes: dict[Path, bytes], mode: int | None = None, durable: bool = 
         _sync_folder(folder)
     for path, data in changes.items():
         if path.read_bytes() != data:
-            raise OSError(f"{path} does not read back as written")
+            raise OSError(_f("{file} does not read back as written", file=path))
 
 
 def _stage(path: Path, data: bytes, mode: int | None, durable: bool = True) -> str:

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from gkledger.edits import records_of
+from gkledger.i18n import _, _f
 from gkledger.model import Ledger, Unit
 from gkledger.units import UnitIndex
 
@@ -99,10 +100,10 @@ def _git(repo: Path, *args: str, data: bytes | None = None) -> bytes:
             env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"},
         )
     except FileNotFoundError:
-        raise AuditError("git is not installed") from None
+        raise AuditError(_("git is not installed")) from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise AuditError(message[-1] if message else f"git {args[0]} failed")
+        raise AuditError(message[-1] if message else _f("git {command} failed", command=args[0]))
     return done.stdout
 
 
@@ -112,7 +113,7 @@ def repository_of(folder: Path) -> tuple[Path, str]:
         top = _git(folder, "rev-parse", "--show-toplevel").decode("utf-8", "surrogateescape").strip()
     except AuditError:
         raise AuditError(
-            f"{folder} is not in a git repository; audit reads the ledger's git history"
+            _f("{folder} is not in a git repository; audit reads the ledger's git history", folder=folder)
         ) from None
     inside = os.path.relpath(os.path.realpath(folder), os.path.realpath(top))
     return Path(top), "" if inside == "." else Path(inside).as_posix()

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from gkledger.i18n import _
 from gkledger.locate import PROGRESS_MODELINE
 from gkledger.yaml_source import Mapping, Scalar, Sequence, Value, parse
 
@@ -260,7 +261,7 @@ def append(text: str, record: NewRecord, unit_for_header: str) -> Edited:
     """`text` with the record added after the last one (a new file gets a header comment first)."""
     old = records_of(text)
     if old is None:
-        raise EditError("the file does not read as a list of records")
+        raise EditError(_("the file does not read as a list of records"))
     expected = [*old, record.values()]
     return _checked(_append_text(text, record, unit_for_header), expected, text)
 
@@ -269,7 +270,7 @@ def replace(text: str, index: int, record: NewRecord) -> Edited:
     """`text` with its record number `index` (0-based, in file order) rewritten."""
     old = records_of(text)
     if old is None or not 0 <= index < len(old):
-        raise EditError("the record to replace is not where the ledger found it")
+        raise EditError(_("the record to replace is not where the ledger found it"))
     expected = [*old[:index], record.values(), *old[index + 1 :]]
     return _checked(_replace_text(text, index, record), expected, text)
 
@@ -280,7 +281,7 @@ def _checked(candidate: str | None, expected: list[Any], original: str) -> Edite
     rewritten = rewrite(original, expected)
     if records_of(rewritten) == expected:
         return Edited(rewritten, rewritten=True)
-    raise EditError("the edited file would not read back as the records meant")
+    raise EditError(_("the edited file would not read back as the records meant"))
 
 
 def _append_text(text: str, record: NewRecord, unit_for_header: str) -> str | None:
