@@ -221,23 +221,15 @@ class Obligations:
         chosen = self.of_unit(unit) if unit is not None else self.all()
         return [row_of(o, today, soon_days) for o in chosen]
 
-    def owed(
-        self, today: dt.date, soon_days: int
-    ) -> Iterable[tuple[Task, Period | None, dt.date, Status, int]]:
-        """Each task (and period of a recurring task) once, with its due day, the status of an
-        obligation of it without a record, and its days left: what every unit owing it shares."""
+    def owed(self, today: dt.date, soon_days: int) -> Iterable[tuple[Task, Period | None, dt.date, Status]]:
+        """Each task (and period of a recurring task) once, with its due day and the status of an
+        obligation of it that has no record: what every unit owing it shares."""
         for task in self.tasks.values():
             deadline = task.deadline
             assert deadline is not None  # obligations exist only for readable deadlines
             for period in deadline.periods or (None,):
                 due = period.due if period is not None else deadline.due
-                yield (
-                    task,
-                    period,
-                    due,
-                    status_of(due, deadline.ongoing, None, today, soon_days),
-                    (due - today).days,
-                )
+                yield task, period, due, status_of(due, deadline.ongoing, None, today, soon_days)
 
 
 def tally(obligations: Obligations, today: dt.date, soon_days: int) -> tuple[list[Summary], Summary]:
@@ -248,7 +240,7 @@ def tally(obligations: Obligations, today: dt.date, soon_days: int) -> tuple[lis
     column = {status: number for number, status in enumerate(STATUSES)}
     due_so_far, on_time, lead, lead_open = range(len(STATUSES), len(STATUSES) + 4)
     counts: dict[str, list[int]] = {}
-    for task, period, due, bare, _days in obligations.owed(today, soon_days):
+    for task, period, due, bare in obligations.owed(today, soon_days):
         assert task.deadline is not None
         ongoing = task.deadline.ongoing
         label = period.label if period is not None else None
@@ -257,16 +249,16 @@ def tally(obligations: Obligations, today: dt.date, soon_days: int) -> tuple[lis
         for name in obligations.owners[task.id]:
             record = records.get((task.id, name, label))
             status = bare if record is None else status_of(due, ongoing, record, today, soon_days)
-            tally_ = counts.get(name)
-            if tally_ is None:
-                tally_ = counts[name] = [0] * (len(STATUSES) + 4)
-            tally_[column[status]] += 1
+            unit = counts.get(name)
+            if unit is None:
+                unit = counts[name] = [0] * (len(STATUSES) + 4)
+            unit[column[status]] += 1
             if past and status != "waived":
-                tally_[due_so_far] += 1
-                tally_[on_time] += status == "done"
+                unit[due_so_far] += 1
+                unit[on_time] += status == "done"
             if leads and obligations.leads(task, name):
-                tally_[lead] += 1
-                tally_[lead_open] += status in OPEN
+                unit[lead] += 1
+                unit[lead_open] += status in OPEN
     overall = [0] * (len(STATUSES) + 4)
     summaries = []
     for unit in obligations.index.by_name.values():  # the units owing anything, in units.yaml order
