@@ -249,16 +249,16 @@ def tally(obligations: Obligations, today: dt.date, soon_days: int) -> tuple[lis
         for name in obligations.owners[task.id]:
             record = records.get((task.id, name, label))
             status = bare if record is None else status_of(due, ongoing, record, today, soon_days)
-            unit = counts.get(name)
-            if unit is None:
-                unit = counts[name] = [0] * (len(STATUSES) + 4)
-            unit[column[status]] += 1
+            counted = counts.get(name)
+            if counted is None:
+                counted = counts[name] = [0] * (len(STATUSES) + 4)
+            counted[column[status]] += 1
             if past and status != "waived":
-                unit[due_so_far] += 1
-                unit[on_time] += status == "done"
+                counted[due_so_far] += 1
+                counted[on_time] += status == "done"
             if leads and obligations.leads(task, name):
-                unit[lead] += 1
-                unit[lead_open] += status in OPEN
+                counted[lead] += 1
+                counted[lead_open] += status in OPEN
     overall = [0] * (len(STATUSES) + 4)
     summaries = []
     for unit in obligations.index.by_name.values():  # the units owing anything, in units.yaml order
