@@ -81,7 +81,7 @@ def records(seed: int) -> dict[str, str]:
                     if chance.random() < 0.5:
                         lines.append(f"  evidence: https://example.gov.cn/{task}/{unit}?a=1,b=2")
                     if chance.random() < 0.3:
-                        lines.append("  note: '+注意, \"引号\"'")
+                        lines.append(chance.choice(["  note: '+注意, \"引号\"'", "  note: ' 前后空格 '"]))
                 else:
                     lines.append("  waived: 本级无此项工作")
                 files.setdefault(unit, []).extend(lines)

@@ -109,7 +109,7 @@ def obligations_csv(
 
     def cell(text: str | None) -> str:
         """One cell of text as csv writes it: most need no quoting and no formula guard."""
-        if text is None:
+        if not text:  # None or empty: an empty field (quoted only when alone on its line)
             return ""
         if (
             text[:1] in _UNPLAIN_FIRST
