@@ -151,3 +151,14 @@ def test_click_refusals_speak_the_language_too(
     assert "查看帮助" in zh.stderr or "Usage" not in zh.stderr  # the hint line, where Click gives one
     en = cli(*args, env={"LANG": "en_US.UTF-8", "GKLEDGER_LANG": "", "COLUMNS": "200"})
     assert en.exit_code == 2 and english in en.stderr and "╭─ Error" in en.stderr
+
+
+def test_lang_before_a_group_of_commands_holds_for_its_subcommand(cli: Cli, tmp_path: Path) -> None:
+    """`gkledger --lang en units import …`: the subgroup does not fall back to the environment."""
+    roster = tmp_path / "名单.csv"
+    roster.write_text("单位名称,类别\n甲县,旗县区\n甲县,旗县区\n", encoding="utf-8")
+    english = cli("--lang", "en", "units", "import", str(roster), "--dry-run", env={"GKLEDGER_LANG": "zh"})
+    chinese = cli("--lang", "zh", "units", "import", str(roster), "--dry-run", env={"GKLEDGER_LANG": "en"})
+    assert english.exit_code == chinese.exit_code == 1
+    assert "problems in the roster; nothing was written" in english.stderr
+    assert "problems in the roster" not in chinese.stderr and "名单" in chinese.stderr.splitlines()[-1]

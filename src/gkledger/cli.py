@@ -215,7 +215,7 @@ def _click_said(error: Any) -> str:
         return _f(
             "missing {what} {name}",
             what=_("argument")
-            if (error.param_type or error.param.param_type_name) == "argument"
+            if (error.param_type or getattr(error.param, "param_type_name", "")) == "argument"
             else _("option"),
             name=name,
         )
@@ -275,7 +275,8 @@ class _Command(typer.core.TyperCommand):
 
 class _Group(typer.core.TyperGroup):
     def parse_args(self, ctx: ClickContext, args: list[str]) -> list[str]:
-        i18n.use(i18n.language_from(None, os.environ))  # what Click refuses is said in it too
+        if ctx.parent is None:  # the language, before Click can refuse anything (--lang may follow)
+            i18n.use(i18n.language_from(None, os.environ))
         try:
             _refuse_repeats(ctx, self.get_params(ctx), args, stop_at_word=True)
             _lang_before_command(ctx, args)
