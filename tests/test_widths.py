@@ -172,7 +172,7 @@ def test_tables_laid_out_line_by_line_are_what_rich_draws(seed: int) -> None:
     columns = [
         Column("序号", "right"),
         Column("单位", folds=True),
-        Column("状态 Status", short_words=2),
+        Column("状态 Status"),
         Column("Left", "right"),
         Column("具体任务", flexible=True),
     ]

@@ -126,7 +126,6 @@ class Column:
     wrap: bool = False  # long text wraps onto more lines instead of ending in an ellipsis
     max_width: int | None = None
     optional: bool = False  # left out when the terminal is too narrow for it
-    short_words: int | None = None  # when narrow, keep this many words of each cell (▪ 逾期 late → ▪ 逾期)
     folds: bool = False  # when nothing else helps, long values fold onto more lines (never cut)
 
 
@@ -160,12 +159,6 @@ def _without(
         [widths[i] for i in keep],
         [[row[i] for i in keep] if row is not None else None for row in cells],
     )
-
-
-def _first_words(cell: Text, words: int) -> Text:
-    plain = cell.plain
-    cut = len(" ".join(plain.split(" ")[:words]))
-    return cell[:cut] if cut < len(plain) else cell
 
 
 _WRAP = {"free_text": False}
@@ -244,13 +237,8 @@ def fitted_table(
     columns = [replace(col, wrap=True) if col.flexible and _WRAP["free_text"] else col for col in columns]
     widths = _widths(columns, cells)
     if _needed(columns, widths) > console.width:
-        # Too narrow: cells that may be shortened are, optional
-        # columns go (rightmost first), and last the free text; what identifies a row stays whole.
-        for row in cells:
-            for i, col in enumerate(columns):
-                if row is not None and col.short_words:
-                    row[i] = _first_words(row[i], col.short_words)
-        widths = _widths(columns, cells)
+        # Too narrow: optional columns go (rightmost first), and last the free text; what
+        # identifies a row stays whole.
         for drop in [i for i, col in enumerate(columns) if col.optional][::-1]:
             if _needed(columns, widths) <= console.width:
                 break
@@ -315,7 +303,7 @@ def unit_status(
     with_records = any(row.record for row in rows)
     columns = [
         Column(_("No."), "right"),
-        Column(_("Status"), short_words=2),
+        Column(_("Status")),
         Column(_("Due")),
         Column(_("Left"), "right"),
         Column(_("Task"), flexible=True),
@@ -503,7 +491,7 @@ def obligation_list(console: Console, title: str, rows: Sequence[Row]) -> None:
         Column(_("Left"), "right"),
         Column(_("No."), "right"),
         Column(_("Unit"), folds=True),
-        Column(_("Status"), short_words=2),
+        Column(_("Status")),
         Column(_("Task"), flexible=True),
     ]
     table_rows: list[list[Cell] | None] = [
@@ -563,7 +551,7 @@ def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summ
         facts.add_row(_("Note"), Text(task.note, style="italic"))
     columns = [
         Column(_("Unit"), folds=True),
-        Column(_("Status"), short_words=2),
+        Column(_("Status")),
         Column(_("Left"), "right"),
         Column(_("Record / evidence"), flexible=True, wrap=True),
     ]
