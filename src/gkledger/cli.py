@@ -133,13 +133,16 @@ def _lang_before_command(ctx: ClickContext, args: list[str]) -> None:
             return
 
 
+HELP_FIELDS = ("help", "short_help", "epilog", "rich_help_panel")  # what a command or option shows
+
+
 def help_texts(command: Any) -> Iterator[str]:
     """Every text of a command's help that users read: its help and short help, its options' help
     and panel names, and the same of its subcommands (the catalog tool extracts them from here)."""
-    ctx = typer.Context(command)
-    yield from (t for t in (command.help, command.short_help, command.epilog) if t)
-    for param in command.get_params(ctx):
-        yield from (t for t in (getattr(param, "help", None), getattr(param, "rich_help_panel", None)) if t)
+    for thing in (command, *command.get_params(typer.Context(command))):
+        yield from (
+            text for name in HELP_FIELDS if isinstance(text := getattr(thing, name, None), str) and text
+        )
     for sub in getattr(command, "commands", {}).values():
         yield from help_texts(sub)
 
@@ -168,7 +171,7 @@ def _help_in_language(command: Any, ctx: ClickContext) -> None:
     rich_utils.DEFAULT_STRING = _("[default: {}]")
     rich_utils.REQUIRED_LONG_STRING = _("[required]")
     for thing in (command, *command.get_params(ctx), *getattr(command, "commands", {}).values()):
-        for name in ("help", "short_help", "epilog", "rich_help_panel"):
+        for name in HELP_FIELDS:
             text = getattr(thing, name, None)
             if isinstance(text, str) and text:
                 setattr(thing, name, _(text))
