@@ -37,6 +37,27 @@ def test_a_warm_load_equals_a_cold_one(shipped: Path, tmp_path: Path) -> None:
     assert warm.owners == cold.owners and warm.diagnostics == cold.diagnostics
 
 
+def test_records_come_back_as_records(shipped: Path, tmp_path: Path) -> None:
+    """A record is pickled as a plain tuple and rebuilt in C: what comes back is a Record still,
+    with its places, and copies of it are too (tuples compare equal whatever their class)."""
+    import copy
+
+    from gkledger.model import Record, Source, make_record
+
+    write(shipped / "progress" / "回民区.yaml", "- task: '5'\n  unit: 回民区\n  done: 2021-08-20\n")
+    home = tmp_path / "cache"
+    cache.load_snapshot(shipped, home)
+    warm = list(cache.load_snapshot(shipped, home).ledger.records)
+    cold = list(load(shipped).ledger.records)
+    assert warm and all(type(record) is Record for record in warm)
+    assert [r.source for r in warm] == [r.source for r in cold]
+    assert [(r.task_source, r.unit_source) for r in warm] == [(r.task_source, r.unit_source) for r in cold]
+    made = make_record("5", "回民区", None, "并入", None, None, Source("/x/p.yaml", 3, 5), period="2022-Q3")
+    for again in (pickle.loads(pickle.dumps(made)), copy.copy(made), copy.deepcopy(made)):
+        assert type(again) is Record and again == made and again.period == "2022-Q3"
+        assert again.source == Source("/x/p.yaml", 3, 5)
+
+
 def test_diagnostics_come_back_exactly(cli: Cli, small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(small / "progress" / "甲县.yaml", "- task: '9'\n  unit: 乙县\n  done: 2021-02-30\n")
     monkeypatch.chdir(small.parent)

@@ -145,3 +145,29 @@ def test_on_the_shipped_ledger_too(tmp_path: Path, today: dt.date) -> None:
     )
     for people in (False, True):
         assert obligations_csv(obligations, today, 7, people) == (rows_csv(rows, people), len(rows))
+
+
+@pytest.mark.parametrize("working", [".", "a", "a/..x", "b", "/"])
+def test_paths_are_shown_as_relpath_shows_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, working: str
+) -> None:
+    """`shown_path` works out a folder's relpath once for all its files: the same answer as
+    relpath of each file, for paths with `..`, `.`, doubled slashes and names that start with `..`."""
+    import os
+
+    from gkledger import model
+
+    base = tmp_path / "w"
+    (base / working).mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(base / working)
+    cwd = os.getcwd()
+    steps = ["a", "b", "..", ".", "", "..x", "x..", "c.yaml", "数据"]
+    chance = random.Random(working)
+    for _ in range(3000):
+        path = "/" + "/".join(chance.choice(steps) for _ in range(chance.randint(0, 5)))
+        if chance.random() < 0.5:
+            path = str(base) + path
+        elif chance.random() < 0.2:
+            path = "/" + path
+        relative = os.path.relpath(path, cwd)
+        assert model.shown_path(path) == (path if relative.startswith("..") else relative), path

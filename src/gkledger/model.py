@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from gkledger.diagnostics import Diagnostic
@@ -20,24 +20,38 @@ if TYPE_CHECKING:
 def shown_path(path: str) -> str:
     """A path as users should see it: relative to the working folder when inside it. Sources keep
     the real path, so the same diagnostics read right from any folder (and from the cache).
-    Remembered per working folder: a listing shows the same few files thousands of times."""
+    Remembered per working folder, and worked out per folder: a listing shows the same few files
+    thousands of times, and an export a province's 2,000 progress files, all in one folder."""
     if not os.path.isabs(path):
         return path
     key = (os.getcwd(), path)
     shown = _SHOWN.get(key)
     if shown is None:
-        try:
-            relative = os.path.relpath(path, key[0])
-        except ValueError:  # another drive on Windows
-            relative = ".."
+        folder, name = os.path.split(path)
+        if not name or os.path.normpath(path) != path or path == key[0]:  # `..`, `//`, here itself
+            relative = _relative(path, key[0])
+        else:  # a plain path is inside exactly when its plain folder is, or is the working one
+            inside = _SHOWN_FOLDER.get((key[0], folder))
+            if inside is None:
+                inside = _SHOWN_FOLDER[key[0], folder] = _relative(folder, key[0])
+            relative = name if inside == "." else os.path.join(inside, name)
         shown = path if relative.startswith("..") else relative
         if len(_SHOWN) > 100_000:
             _SHOWN.clear()
+            _SHOWN_FOLDER.clear()
         _SHOWN[key] = shown
     return shown
 
 
+def _relative(path: str, start: str) -> str:
+    try:
+        return os.path.relpath(path, start)
+    except ValueError:  # another drive on Windows
+        return ".."
+
+
 _SHOWN: dict[tuple[str, str], str] = {}
+_SHOWN_FOLDER: dict[tuple[str, str], str] = {}  # (working folder, plain folder) -> its relpath
 
 
 class Source(NamedTuple):
@@ -214,6 +228,11 @@ class Record(NamedTuple):
     places: int  # see `pack_places`
     expect: tuple[str, ...] = ()  # terms the evidence page must still mention (gkledger links)
     period: str | None = None  # which period of a recurring task (2022-Q3); None for a one-off task
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        """Pickled as the tuple it is and rebuilt by `tuple.__new__`, in C: the cache unpickles a
+        province's 50,000 records at once, a third faster than through NamedTuple's `__new__`."""
+        return tuple.__new__, (Record, tuple(self))
 
     def _at(self, shift: int) -> Source:
         place = (self.places >> shift) & 0xFFFFFFFFFFFFFFFF

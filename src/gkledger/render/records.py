@@ -79,11 +79,12 @@ def rows_csv(rows: Iterable[Row], for_people: bool = False) -> str:
     return buffer.getvalue()
 
 
-def _place(cell: str, line: int, column: int) -> str:
-    """A path's cell with :line:column, inside its quotes when it has them."""
-    if cell.endswith('"'):
-        return f'{cell[:-1]}:{line}:{column}"'
-    return f"{cell}:{line}:{column}"
+class _Days(dict[dt.date | None, str]):
+    """Dates as ISO text, each worked out once: a ledger's 50,000 records fall on a few hundred."""
+
+    def __missing__(self, day: dt.date | None) -> str:
+        text = self[day] = day.isoformat() if day is not None else ""
+        return text
 
 
 class _Echo:
@@ -132,7 +133,8 @@ def obligations_csv(
             found.setdefault((record.task, record.period), {}).setdefault(name, record)
     words = ZH if for_people else {status: status for status in STATUSES}
     unit_cells = {name: cells(unit.name, unit.full_name) for name, unit in by_name.items()}
-    shown: dict[str, str] = {}  # a progress file's path as its cell shows it, once per file
+    shown: dict[str, tuple[str, str]] = {}  # a progress file's path cell, cut where :line:column goes
+    days_done = _Days()
     out = [
         "\ufeff",
         cells(*(PEOPLE_HEADERS[name] for name in ROW_COLUMNS) if for_people else ROW_COLUMNS),
@@ -155,33 +157,33 @@ def obligations_csv(
             }
             bare = status_of(due, ongoing, None, today, soon_days)
             head = cells(task.id, label) + ","
-            slots.append((head, due, bare, middles, found.get((task.id, label), {})))
+            unrecorded = (f"{middles[bare, False]},,,,\r\n", f"{middles[bare, True]},,,,\r\n")
+            slots.append((head, due, bare, middles, unrecorded, found.get((task.id, label), {})))
         for name in obligations.owners[task.id]:
             unit = unit_cells[name]
             lead = task.lead is not None and obligations.leads(task, name)
-            for head, due, bare, middles, recorded in slots:
-                found_record = recorded.get(name)
-                if found_record is None:
-                    out.append(f"{head}{unit},{middles[bare, lead]},,,,\r\n")
+            for head, due, bare, middles, unrecorded, recorded in slots:
+                owed = recorded.get(name)
+                if owed is None:
+                    out.append(f"{head}{unit},{unrecorded[lead]}")
                     continue
-                record = found_record
-                done = record.done
-                if record.waived is not None:  # status_of, inline: this runs 50,000 times
+                _, _, done, waived, evidence, note, path, places = owed[:8]
+                if waived is not None:  # status_of, inline: this runs 50,000 times
                     status: Status = "waived"
                 elif done is not None:
                     status = "done" if done <= due else "done-late"
                 else:
                     status = bare
-                path = shown.get(record.path)
-                if path is None:
-                    path = shown[record.path] = cell(shown_path(record.path))
-                line_number, column = record.place
-                waived, evidence, note = record.waived, record.evidence, record.note
+                cut = shown.get(path)
+                if cut is None:
+                    whole = cell(shown_path(path))
+                    cut = shown[path] = (whole[:-1], '"') if whole.endswith('"') else (whole, "")
+                place = places >> 128  # Record.place, inline: the line and column of the record
                 out.append(
-                    f"{head}{unit},{middles[status, lead]}{done.isoformat() if done else ''},"
+                    f"{head}{unit},{middles[status, lead]}{days_done[done]},"
                     f"{'' if waived is None else cell(waived)},{'' if evidence is None else cell(evidence)},"
-                    f"{'' if note is None else cell(note)},"
-                    f"{_place(path, line_number, column) if line_number > 0 else path}\r\n"  # str(source)
+                    f"{'' if note is None else cell(note)},{cut[0]}"
+                    + (f":{place >> 32}:{place & 0xFFFFFFFF}{cut[1]}\r\n" if place >> 32 else f"{cut[1]}\r\n")
                 )
     return "".join(out), len(out) - 3
 
