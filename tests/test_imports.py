@@ -43,3 +43,13 @@ def test_a_warm_status_does_not_parse_yaml(tmp_path: Path) -> None:
         capture_output=True, check=True, env=env, text=True,
     ).stdout.splitlines()  # fmt: skip
     assert "typer.rich_utils" not in full and "rich.traceback" not in full
+
+
+def test_the_console_script_collects_garbage_seldom() -> None:
+    """A command's ledger holds no cycles: the collector waits for 200,000 new objects, not 700."""
+    code = (
+        "import gc, sys\nfrom gkledger import cli\nsys.argv = ['gkledger', '--version']\n"
+        "try:\n    cli.run()\nexcept SystemExit:\n    pass\nprint(gc.get_threshold()[0])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, text=True).stdout
+    assert out.split()[-1] == "200000"
