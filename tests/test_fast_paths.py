@@ -147,6 +147,19 @@ def test_on_the_shipped_ledger_too(tmp_path: Path, today: dt.date) -> None:
         assert obligations_csv(obligations, today, 7, people) == (rows_csv(rows, people), len(rows))
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_one_units_rows_are_its_rows_among_all(tmp_path: Path, seed: int) -> None:
+    """One unit's view finds its tasks in each task's owners, without inverting them all: the
+    same rows, in the same order, as the rows of every unit give it, on the shipped ledger too."""
+    shutil.copytree(DATA, tmp_path / "shipped")
+    for ledger in (small_ledger(tmp_path / "data", seed), Obligations(load(tmp_path / "shipped").ledger)):
+        every = ledger.rows(DAYS[2], 7)
+        for unit in ledger.index.by_name.values():
+            alone = Obligations(ledger.ledger, ledger.index, ledger.owners)  # nothing inverted yet
+            assert alone.rows(DAYS[2], 7, unit) == [row for row in every if row.unit == unit]
+            assert alone._tasks_of_unit is None
+
+
 @pytest.mark.parametrize("working", [".", "a", "a/..x", "b", "/"])
 def test_paths_are_shown_as_relpath_shows_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, working: str

@@ -181,9 +181,17 @@ class Obligations:
             records = self._unit_records(unit)
         return [
             obligation
-            for task_id in self.tasks_of_unit.get(unit.name, ())
+            for task_id in self._tasks_owed_by(unit.name)
             for obligation in self._owed(self.tasks[task_id], unit, records)
         ]
+
+    def _tasks_owed_by(self, name: str) -> list[str]:
+        """The tasks a unit owes, in task order: from the inverted owners when they are built, else
+        by looking for the unit in each task's owners, which for one unit's view is a province's
+        2,000 units times 60 tasks fewer steps than inverting them all."""
+        if self._tasks_of_unit is not None:
+            return self._tasks_of_unit.get(name, [])
+        return [task_id for task_id, names in self.owners.items() if name in names]
 
     def obligation(self, task_id: str, unit: Unit, period: str | None = None) -> Obligation | None:
         """What `unit` owes for one task (in one period of a recurring task), with its record, or
