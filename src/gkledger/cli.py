@@ -1977,8 +1977,6 @@ def export(
     day = _today(ctx, today)
     soon_days = ledger.settings.soon_days if soon is None else soon
     chosen = _unit(obligations, unit) if unit else None
-    from gkledger.reports import build
-
     if fmt in (ExportFormat.csv, ExportFormat.json):  # one row per obligation: no report to build
         from gkledger.render.records import obligations_csv, row_record, rows_csv, to_json
 
@@ -1995,6 +1993,8 @@ def export(
             count = len(rows)
         _deliver(output, text.encode("utf-8"), _f("{count} obligations as of {day}", count=count, day=day))
         return
+    from gkledger.reports import build  # the report the documents share: not for a row per line
+
     report = build(obligations, day, soon_days, chosen)
     payload: bytes
     try:

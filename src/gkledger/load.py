@@ -25,7 +25,6 @@ from gkledger.datafiles import (
     read_bytes,
     with_overlay,
 )
-from gkledger.deadlines import DeadlineError, parse_deadline
 from gkledger.diagnostics import Diagnostic
 from gkledger.fields import Fields, expect_mapping, expect_sequence, source_of, texts_of
 from gkledger.i18n import _, _f
@@ -478,6 +477,8 @@ def _read_task(path: str, node: Value, year: int | None, out: list[Diagnostic]) 
     deadline_text = fields.text("deadline", required=True)
     deadline = None
     if deadline_text is not None and year is not None:
+        from gkledger.deadlines import DeadlineError, parse_deadline  # tasks only: not for a progress file
+
         try:
             deadline = parse_deadline(deadline_text, year)
         except DeadlineError as exc:
