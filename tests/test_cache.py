@@ -325,6 +325,29 @@ def test_done_saves_the_cache_once_and_the_next_view_parses_nothing(
     assert cli("status", "--unit", "回民区", "--all", "--format", "json", *args).stdout == fresh
 
 
+def test_the_check_of_a_change_reuses_the_core_it_loaded(shipped: Path, tmp_path: Path) -> None:
+    """`done` loads the ledger, then the ledger with its change: the second load unpickles no core
+    and builds no units' index again, and answers as a fresh load of the changed files does; a
+    change of units.yaml gets a core of its own."""
+    home = tmp_path / "cache"
+    cache.load_snapshot(shipped, home)
+    cache._OPENED.clear()  # as a new process would
+    first = cache.load_snapshot(shipped, home, save=False)
+    progress = shipped / "progress" / "回民区.yaml"
+    overlay = {progress: "- task: '5'\n  unit: 回民区\n  done: 2021-08-20\n".encode()}
+    checked = cache.load_snapshot(shipped, home, overlay, save=False)
+    assert checked.index is first.index and checked.ledger.tasks is first.ledger.tasks
+    fresh = load(shipped, overlay=overlay)
+    assert (
+        list(checked.ledger.records) == list(fresh.ledger.records)
+        and checked.diagnostics == fresh.diagnostics
+    )
+    units = shipped / "units.yaml"
+    renamed = {units: units.read_bytes().replace("回民区".encode(), "回民新区".encode(), 1)}
+    other = cache.load_snapshot(shipped, home, renamed, save=False)
+    assert other.index is not first.index and other.diagnostics == load(shipped, overlay=renamed).diagnostics
+
+
 @pytest.mark.parametrize("duplicate", [False, True])
 @pytest.mark.parametrize("maintainers", [False, True])
 def test_the_checks_across_files_from_pairs_equal_those_from_keys(

@@ -394,8 +394,6 @@ def _fresh(root: Path, overlay: Overlay | None) -> Snapshot:
 
 
 def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) -> Snapshot:
-    from gkledger.units import UnitIndex
-
     listed_ns = time.time_ns()  # before the listing: the racy rule's "written" for an index kept unsaved
     listing: Listing = list_files(root)
     root = listing.root
@@ -426,7 +424,7 @@ def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) 
         + b"".join(repr(f.problem).encode() for f in (units_file, tasks_file))
     )
     if old is not None and old.core_digest == core_digest and all(core_files[i][1] for i in range(2)):
-        core, owners = _core_of(old)
+        core, owners, unit_index = _core_of(old)
         resigned = resigned or [f for f, _ in core_files] != [f for f, _ in old.core_files]
     else:
         from gkledger.load import read_core  # parsing: the YAML stack is imported only now
@@ -434,13 +432,10 @@ def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) 
 
         core, resolved = read_core(units_file, reader.data(units_file), tasks_file, reader.data(tasks_file))
         owners = owners_of(core.ledger(root, ()), resolved)
+        unit_index = _indexed(core, owners)
         changed = True
         parsed += 2
     bare = core.ledger(root, ())
-    unit_index = UnitIndex(core.units, core.groups)
-    tasks = {task.id: task for task in core.tasks}
-    for task_id, names in owners.items():  # resolved once, with the core
-        unit_index.know_owners(tasks[task_id].owed_by, names)
 
     # Each progress file.
     files: dict[str, FileEntry] = {}
@@ -532,9 +527,28 @@ def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) 
     return Snapshot(ledger, diagnostics, owners, from_cache=from_cache, parsed=parsed, index=unit_index)
 
 
-def _core_of(index: Index) -> tuple[Core, dict[str, tuple[str, ...]]]:
-    core, owners = pickle.loads(index.core)
-    return core, owners
+def _core_of(index: Index) -> tuple[Core, dict[str, tuple[str, ...]], UnitIndex]:
+    """The index's core and owners, unpickled, with the units' index built on them: once per
+    process for the same pickled core (`done` loads the ledger, then the ledger with its change)."""
+    global _CORE
+    if _CORE is None or _CORE[0] is not index.core:  # the blob itself, held here: its id is its own
+        core, owners = pickle.loads(index.core)
+        _CORE = (index.core, core, owners, _indexed(core, owners))
+    return _CORE[1], _CORE[2], _CORE[3]
+
+
+_CORE: tuple[bytes, Core, dict[str, tuple[str, ...]], UnitIndex] | None = None
+
+
+def _indexed(core: Core, owners: dict[str, tuple[str, ...]]) -> UnitIndex:
+    """The units' index of a core, each task's owners known (resolved once, with the core)."""
+    from gkledger.units import UnitIndex
+
+    unit_index = UnitIndex(core.units, core.groups)
+    tasks = {task.id: task for task in core.tasks}
+    for task_id, names in owners.items():
+        unit_index.know_owners(tasks[task_id].owed_by, names)
+    return unit_index
 
 
 def _entry(
