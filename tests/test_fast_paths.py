@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from typer.testing import Result
 
 from gkledger.load import load
 from gkledger.query import overview, unit_summaries
@@ -16,6 +18,8 @@ from gkledger.render.records import obligations_csv, rows_csv
 from gkledger.status import Obligations, summarise
 
 from .conftest import DATA, SMALL_UNITS, write
+
+Cli = Callable[..., Result]
 
 TASKS = """\
 plan:
@@ -145,6 +149,18 @@ def test_on_the_shipped_ledger_too(tmp_path: Path, today: dt.date) -> None:
     )
     for people in (False, True):
         assert obligations_csv(obligations, today, 7, people) == (rows_csv(rows, people), len(rows))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_export_streamed_to_a_pipe_is_the_file_it_writes(cli: Cli, tmp_path: Path, lang: str) -> None:
+    """Standard output gets the CSV a task at a time; `-o` gets it whole: the same bytes, and those
+    of the rows' CSV."""
+    obligations = small_ledger(tmp_path / "data", 1)
+    args = ("--lang", lang, "export", "-f", "csv", "--today", "2022-07-05", "--data", str(tmp_path / "data"))
+    piped = cli(*args).stdout_bytes
+    assert cli(*args, "-o", str(tmp_path / "out.csv")).exit_code == 0
+    assert piped == (tmp_path / "out.csv").read_bytes()
+    assert piped == rows_csv(obligations.rows(DAYS[2], 7), for_people=lang == "zh").encode("utf-8")
 
 
 @pytest.mark.parametrize("seed", range(3))

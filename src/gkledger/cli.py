@@ -1978,17 +1978,24 @@ def export(
     soon_days = ledger.settings.soon_days if soon is None else soon
     chosen = _unit(obligations, unit) if unit else None
     if fmt in (ExportFormat.csv, ExportFormat.json):  # one row per obligation: no report to build
-        from gkledger.render.records import obligations_csv, row_record, rows_csv, to_json
+        from gkledger.render import records
 
         for_people = i18n.current() == "zh"  # an export's CSV is for Excel: Chinese headers and statuses
         if fmt is ExportFormat.csv and chosen is None:  # a province's 60,000 lines, without a Row each
-            text, count = obligations_csv(obligations, day, soon_days, for_people)
+            if output is None:  # a task's lines at a time, straight to the pipe
+                stdout = sys.stdout.buffer
+                records.write_obligations_csv(
+                    lambda text: stdout.write(text.encode("utf-8")), obligations, day, soon_days, for_people
+                )
+                stdout.flush()
+                return
+            text, count = records.obligations_csv(obligations, day, soon_days, for_people)
         else:
             rows = obligations.rows(day, soon_days, chosen)
             text = (
-                to_json([row_record(r) for r in rows])
+                records.to_json([records.row_record(r) for r in rows])
                 if fmt is ExportFormat.json
-                else rows_csv(rows, for_people)
+                else records.rows_csv(rows, for_people)
             )
             count = len(rows)
         _deliver(output, text.encode("utf-8"), _f("{count} obligations as of {day}", count=count, day=day))

@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from gkledger.diagnostics import Diagnostic
@@ -97,7 +97,22 @@ class _Echo:
 def obligations_csv(
     obligations: Obligations, today: dt.date, soon_days: int, for_people: bool = False
 ) -> tuple[str, int]:
-    """`rows_csv(obligations.rows(today, soon_days), for_people)` and how many rows it has, written
+    """`rows_csv(obligations.rows(today, soon_days), for_people)` and how many rows it has, from
+    `write_obligations_csv`."""
+    parts: list[str] = []
+    count = write_obligations_csv(parts.append, obligations, today, soon_days, for_people)
+    return "".join(parts), count
+
+
+def write_obligations_csv(
+    write: Callable[[str], object],
+    obligations: Obligations,
+    today: dt.date,
+    soon_days: int,
+    for_people: bool = False,
+) -> int:
+    """`rows_csv(obligations.rows(today, soon_days), for_people)` given to `write` a task at a
+    time (a province's export is 15 MB, never held whole), and how many rows it wrote. Written
     from the owners and the records without a Row for each of a province's 60,000 obligations: the
     cells of each task, unit and record are encoded once (csv's own quoting, cells made safe as
     `safe_cell` makes them) and each line is joined from them. The fields of a line are quoted one
@@ -135,12 +150,14 @@ def obligations_csv(
     unit_cells = {name: cells(unit.name, unit.full_name) for name, unit in by_name.items()}
     shown: dict[str, tuple[str, str]] = {}  # a progress file's path cell, cut where :line:column goes
     days_done = _Days()
-    out = [
-        "\ufeff",
-        cells(*(PEOPLE_HEADERS[name] for name in ROW_COLUMNS) if for_people else ROW_COLUMNS),
-        "\r\n",
-    ]
+    write(
+        "\ufeff"
+        + cells(*(PEOPLE_HEADERS[name] for name in ROW_COLUMNS) if for_people else ROW_COLUMNS)
+        + "\r\n"
+    )
+    count = 0
     for task in obligations.tasks.values():
+        out: list[str] = []
         deadline = task.deadline
         assert deadline is not None  # obligations exist only for readable deadlines
         ongoing = deadline.ongoing
@@ -185,7 +202,9 @@ def obligations_csv(
                     f"{'' if note is None else cell(note)},{cut[0]}"
                     + (f":{place >> 32}:{place & 0xFFFFFFFF}{cut[1]}\r\n" if place >> 32 else f"{cut[1]}\r\n")
                 )
-    return "".join(out), len(out) - 3
+        write("".join(out))
+        count += len(out)
+    return count
 
 
 def summary_record(summary: Summary) -> JsonObject:
