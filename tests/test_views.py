@@ -164,3 +164,34 @@ def test_soon_option_and_ledger_setting(cli: Cli, ledger: Path) -> None:
         tasks.read_text(encoding="utf-8").replace("soon_days: 7", "soon_days: 14"), encoding="utf-8"
     )
     assert statuses() == {"due-soon"}
+
+
+def test_every_unit_keeps_its_whole_line_on_a_narrow_terminal(cli: Cli, tmp_path: Path) -> None:
+    """`status --all-units` past 200 units lays each unit out at the table's whole width however
+    narrow the terminal: no line is wrapped or cut (as `less -S` or a file wants it)."""
+    import subprocess
+    import sys
+
+    from rich.cells import cell_len
+
+    maker = Path(__file__).resolve().parents[1] / "benchmarks" / "make_ledger.py"
+    args = ["--units", "260", "--tasks", "6", "--records", "400", str(tmp_path / "big")]
+    subprocess.run([sys.executable, str(maker), *args], check=True, capture_output=True)
+    out = cli(
+        "--lang",
+        "zh",
+        "status",
+        "--all-units",
+        "--today",
+        "2021-09-01",
+        "--data",
+        str(tmp_path / "big"),
+        env={"COLUMNS": "60"},
+    )
+    lines = out.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("按单位汇总"))  # the table's title
+    table = lines[start : next(i for i, line in enumerate(lines) if line.startswith("全部单位"))]
+    widths = {cell_len(line) for line in table}
+    [width] = widths  # title, header, rule and every unit: one width
+    assert width > 60 and sum(1 for line in table if line.startswith("u")) == 260
+    assert table[1].rstrip().endswith("按期办结率")

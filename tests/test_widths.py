@@ -156,7 +156,7 @@ def test_tables_laid_out_line_by_line_are_what_rich_draws(seed: int) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from gkledger.render.console import Column, fitted_table
+    from gkledger.render.console import Column, Lines, fitted_table
 
     chance = random.Random(seed)
     words = [
@@ -195,3 +195,22 @@ def test_tables_laid_out_line_by_line_are_what_rich_draws(seed: int) -> None:
         return buffer.getvalue()
 
     assert drawn(by_rich=False) == drawn(by_rich=True)
+
+    # Printed as rich prints the same Text, in colour or not, cropped or not where it fits.
+    for color in (None, "standard"):
+        console = Console(file=io.StringIO(), width=width, color_system=color, force_terminal=bool(color))
+        laid = fitted_table(console, title, columns, rows)
+        if not isinstance(laid, Lines):
+            continue
+        wide = Console(
+            file=io.StringIO(), width=laid.width + 1, color_system=color, force_terminal=bool(color)
+        )
+        shown = []
+        for target, what, crop in ((console, laid, True), (wide, laid, False), (wide, laid.text, True)):
+            target.file = io.StringIO()
+            target.print(what, crop=crop)
+            shown.append(target.file.getvalue())
+        assert shown[1] == shown[2], "not as rich renders its Text"
+        assert ("\x1b[" in shown[1]) == bool(color)
+        if laid.width <= width:
+            assert shown[0] == shown[1]

@@ -15,11 +15,14 @@ from typing import TYPE_CHECKING
 
 from rich import box
 from rich.cells import cell_len
-from rich.console import Console, Group, JustifyMethod
+from rich.console import Console, ConsoleOptions, Group, JustifyMethod, RenderResult
+from rich.control import strip_control_codes
 from rich.markup import escape
+from rich.measure import Measurement
 from rich.panel import Panel
+from rich.segment import Segment
 from rich.table import Table
-from rich.text import Text
+from rich.text import Span, Text
 
 from gkledger.i18n import _, _f
 from gkledger.model import Task, Unit, shown_path
@@ -170,40 +173,79 @@ def wrap_free_text(on: bool) -> None:
     _WRAP["free_text"] = on
 
 
+class Lines:
+    """A table laid out line by line (`_laid_out`): one Text of all its lines, each padded to the
+    table's width, printed neither wrapped nor divided. Rich prints a Text by dividing it into a
+    Text per line (and wraps lines wider than the console): 13,000 lines of a province's `due`
+    took a second that way. Rendered here as rich renders the whole Text, styles included, and as
+    its plain text when the console shows no styles."""
+
+    def __init__(self, text: Text, width: int) -> None:
+        self.text = text
+        self.width = width  # of every line, in cells
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if console.color_system is None and not console.record:  # a style renders as nothing
+            for line in self.text.plain.split("\n"):  # a segment a line: rich splits at each "\n"
+                yield Segment(line)
+                yield Segment.line()
+            return
+        else:
+            yield from self.text.render(console)
+        yield Segment.line()
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(self.width, self.width)
+
+
 def _laid_out(
     title: str | None,
     columns: Sequence[Column],
     widths: Sequence[int],
     cells: Sequence[Sequence[Text] | None],
-) -> Text:
+) -> Lines:
     """The table rich's Table would draw (box SIMPLE_HEAD, no edge padding) when no cell needs
     more than one line, laid out line by line: rich measures and wraps every cell, which costs a
     warm view of one unit more than its ledger does. Cells wider than their column end in "…" as
     rich ends them (Text.truncate); a section is a blank line; every line is padded to the
-    table's width, as rich pads it."""
+    table's width, as rich pads it. The text and its spans are put together as Text.append_text
+    would put them, without a call per cell."""
     total = sum(widths) + 3 * (len(columns) - 1)
-    out = Text(no_wrap=True, overflow="ignore", end="")
+    parts: list[str] = []
+    spans: list[Span] = []
+    at = 0  # characters so far
+
+    def put(text: str) -> None:
+        nonlocal at
+        parts.append(text)
+        at += len(text)
+
     if title:
-        out.append(title + " " * (total - cell_len(title)) + "\n")
+        title = strip_control_codes(title)
+        put(title + " " * (total - cell_len(title)) + "\n")
 
     def line(row: Sequence[Text]) -> None:
         for i, (cell, col, width) in enumerate(zip(row, columns, widths, strict=True)):
             if i:
-                out.append("   ")
-            if cell.cell_len > width:
+                put("   ")
+            size = cell.cell_len
+            if size > width:
                 cell = cell.copy()
                 cell.truncate(width, overflow="ellipsis")
-            pad = " " * (width - cell.cell_len)
+                size = cell.cell_len
+            pad = " " * (width - size)
             if col.justify == "right":
-                out.append(pad)
-                out.append_text(cell)
-            else:
-                out.append_text(cell)
-                out.append(pad)
-        out.append("\n")
+                put(pad)
+            if cell.style:
+                spans.append(Span(at, at + len(cell), cell.style))
+            spans.extend(Span(at + start, at + end, style) for start, end, style in cell.spans)
+            put(cell.plain)
+            if col.justify != "right":
+                put(pad)
+        put("\n")
 
     line([Text(col.header, style="bold") for col in columns])
-    out.append("─" * total + "\n")
+    put("─" * total + "\n")
     section = False  # a rule between two rows, once however many sections were asked for
     drawn = 0
     for row in cells:
@@ -211,11 +253,21 @@ def _laid_out(
             section = drawn > 0
             continue
         if section:
-            out.append(" " * total + "\n")
+            put(" " * total + "\n")
             section = False
         line(row)
         drawn += 1
-    return out[:-1]  # console.print ends the last line
+    text = "".join(parts)[:-1]  # the last line is ended by the renderable
+    return Lines(Text(text, spans=spans, no_wrap=True, overflow="ignore", end=""), total)
+
+
+def print_table(
+    console: Console, title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[Cell] | None]
+) -> None:
+    """`fitted_table`, printed: laid out line by line and within the console's width, its lines
+    are not measured again to be cropped (a province's listing has 13,000 of them)."""
+    table = fitted_table(console, title, columns, rows)
+    console.print(table, crop=not (isinstance(table, Lines) and table.width <= console.width))
 
 
 def fitted_table(
@@ -225,7 +277,7 @@ def fitted_table(
     rows: Sequence[Sequence[Cell] | None],
     *,
     by_rich: bool = False,  # always rich's Table, even where lines would do (tests compare the two)
-) -> Table | Text:
+) -> Table | Lines:
     """A table whose fixed columns fit their content and whose flexible column gets the rest.
 
     Rich shrinks every column alike when a one-line cell is wider than the terminal, which can
@@ -326,13 +378,11 @@ def unit_status(
             table_rows.append(cells)
         if group:
             table_rows.append(SECTION)
-    console.print(
-        fitted_table(
-            console,
-            _f("{unit} · as of {day}", unit=_title(unit), day=today.isoformat()),
-            columns,
-            table_rows[:-1],
-        )
+    print_table(
+        console,
+        _f("{unit} · as of {day}", unit=_title(unit), day=today.isoformat()),
+        columns,
+        table_rows[:-1],
     )
     console.print(summary_line(summary))
 
@@ -440,7 +490,7 @@ def units_by_kind(
         rows.append(SECTION)
     rows.append(_overview_row(overall, _("Total")))
     title = _f("By kind · as of {day}", day=today.isoformat())
-    console.print(fitted_table(console, title, _overview_columns(), rows))
+    print_table(console, title, _overview_columns(), rows)
 
 
 def units_overview(
@@ -464,7 +514,7 @@ def units_overview(
         cells = [[c if isinstance(c, Text) else Text(c) for c in row] for row in rows if row is not None]
         console.print(_laid_out(title, columns, _widths(columns, cells), cells), crop=False)
     else:
-        console.print(fitted_table(console, title, columns, rows))
+        print_table(console, title, columns, rows)
     if hidden:
         console.print(
             Text(
@@ -505,7 +555,7 @@ def obligation_list(console: Console, title: str, rows: Sequence[Row]) -> None:
         ]
         for row in rows
     ]
-    console.print(fitted_table(console, title, columns, table_rows))
+    print_table(console, title, columns, table_rows)
 
 
 def task_groups(console: Console, title: str, groups: Sequence[TaskGroup]) -> None:
@@ -523,7 +573,7 @@ def task_groups(console: Console, title: str, groups: Sequence[TaskGroup]) -> No
         [g.rows[0].task_label, g.due.isoformat(), str(len(g.rows)), "、 ".join(r.unit.name for r in g.rows)]
         for g in groups
     ]
-    console.print(fitted_table(console, _f("{title} · by task", title=title), columns, rows))
+    print_table(console, _f("{title} · by task", title=title), columns, rows)
 
 
 def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summary) -> None:
@@ -586,7 +636,7 @@ def tasks_table(console: Console, tasks: Sequence[Task]) -> None:
         due = f"{task.deadline.due.isoformat()}" if task.deadline else "?"
         rows.append([task.id, due, task.deadline.text if task.deadline else "", task.text, task.owners])
         rows.append(SECTION)
-    console.print(fitted_table(console, None, columns, rows[:-1]))
+    print_table(console, None, columns, rows[:-1])
 
 
 def units_table(console: Console, units: Sequence[Unit]) -> None:
@@ -602,7 +652,7 @@ def units_table(console: Console, units: Sequence[Unit]) -> None:
         if unit.tags:
             names.append(("  " if unit.aliases else "") + " ".join(f"#{t}" for t in unit.tags), style="cyan")
         rows.append([unit.name, unit.kind, unit.full_name, names])
-    console.print(fitted_table(console, None, columns, rows))
+    print_table(console, None, columns, rows)
 
 
 LINK_STYLES = {"ok": "green", "redirected": "yellow", "broken": "bold red"}
@@ -633,7 +683,7 @@ def collected_table(console: Console, results: Sequence[RowResult], dry_run: boo
         for r in results
     ]
     title = _("Collect") + (_(" · dry run: nothing was written") if dry_run else "")
-    console.print(fitted_table(console, title, columns, rows))
+    print_table(console, title, columns, rows)
     counts = {
         state: sum(1 for r in results if r.state == state and r.line is not None) for state in COLLECT_STYLES
     }
@@ -678,7 +728,7 @@ def audit_table(console: Console, entries: Sequence[Entry], max_lag: int, shallo
             ]
         )
     title = _f("Audit · entered late after {days} days", days=max_lag)
-    console.print(fitted_table(console, title, columns, rows))
+    print_table(console, title, columns, rows)
     flagged = sum(1 for e in entries if e.flags)
     console.print(Text(_f("{count} records, {flagged} flagged", count=len(entries), flagged=flagged)))
     if shallow:
@@ -714,7 +764,7 @@ def links_table(console: Console, results: Sequence[LinkResult]) -> None:
                 Text(o.reason.said() + ("\n" if o.detail else "") + where),
             ]
         )
-    console.print(fitted_table(console, None, columns, rows))
+    print_table(console, None, columns, rows)
     counts = {state: sum(1 for r in results if r.outcome.state == state) for state in LINK_STYLES}
     line = Text(_f("{count} links: ", count=len(results)))
     for i, (state, count) in enumerate(counts.items()):
@@ -787,10 +837,8 @@ def review_view(console: Console, review: Review) -> None:
             rate_text(total.on_time_rate),
         ]
     )
-    console.print(
-        fitted_table(
-            console, _f("Review · {state} · as of {day}", state=state, day=as_of.isoformat()), columns, rows
-        )
+    print_table(
+        console, _f("Review · {state} · as of {day}", state=state, day=as_of.isoformat()), columns, rows
     )
     detail = [
         Column(_("Unit"), folds=True),
@@ -809,4 +857,4 @@ def review_view(console: Console, review: Review) -> None:
             reason = row.record.waived if row.record is not None else ""
             found.append([unit.unit.name, row.task_label, _f("waived: {reason}", reason=reason)])
     if found:
-        console.print(fitted_table(console, _("Never done · done late · waived"), detail, found))
+        print_table(console, _("Never done · done late · waived"), detail, found)
