@@ -41,7 +41,8 @@ class UnitRecords(Protocol):
 
 class Obligation(NamedTuple):
     """What one unit owes for one task (or one period of it), with its record if any. A NamedTuple,
-    like `Record`: a province's views build 60,000 at once, and a tuple is built in C."""
+    like `Record`: a province's views build 60,000 at once, and a tuple is made in one step where
+    a frozen dataclass sets each field through object.__setattr__."""
 
     task: Task
     unit: Unit
@@ -188,8 +189,8 @@ class Obligations:
 
     def _tasks_owed_by(self, name: str) -> list[str]:
         """The tasks a unit owes, in task order: from the inverted owners when they are built, else
-        by looking for the unit in each task's owners, which for one unit's view is a province's
-        2,000 units times 60 tasks fewer steps than inverting them all."""
+        by looking for the unit in each task's owners (one unit's view of a province need not
+        invert the owners of 60 tasks among 2,000 units)."""
         if self._tasks_of_unit is not None:
             return self._tasks_of_unit.get(name, [])
         return [task_id for task_id, names in self.owners.items() if name in names]

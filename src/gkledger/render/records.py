@@ -112,7 +112,7 @@ def write_obligations_csv(
     for_people: bool = False,
 ) -> int:
     """`rows_csv(obligations.rows(today, soon_days), for_people)` given to `write` a task at a
-    time (a province's export is 15 MB, never held whole), and how many rows it wrote. Written
+    time (a pipe gets a province's 16 MB as it is made), and how many rows it wrote. Written
     from the owners and the records without a Row for each of a province's 60,000 obligations: the
     cells of each task, unit and record are encoded once (csv's own quoting, cells made safe as
     `safe_cell` makes them) and each line is joined from them. The fields of a line are quoted one
@@ -184,7 +184,7 @@ def write_obligations_csv(
                 if owed is None:
                     out.append(f"{head}{unit},{unrecorded[lead]}")
                     continue
-                _, _, done, waived, evidence, note, path, places = owed[:8]
+                _, _, done, waived, evidence, note, path, places = owed[:8]  # Record's, at once
                 if waived is not None:  # status_of, inline: this runs 50,000 times
                     status: Status = "waived"
                 elif done is not None:
