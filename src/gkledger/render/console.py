@@ -189,10 +189,9 @@ class Lines:
             for line in self.text.plain.split("\n"):  # a segment a line: rich splits at each "\n"
                 yield Segment(line)
                 yield Segment.line()
-            return
         else:
             yield from self.text.render(console)
-        yield Segment.line()
+            yield Segment.line()
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(self.width, self.width)
