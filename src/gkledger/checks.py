@@ -605,12 +605,23 @@ def across(ledger: Ledger, index: UnitIndex, keys: Iterable[Key]) -> list[Diagno
 def pairs_of(ledger: Ledger, index: UnitIndex, keys: Iterable[Key]) -> bytes:
     """The (task or period, unit) pair of each key that names a task, as one number each (packed
     64-bit integers): what `no_second_records` compares, small enough to keep for every file."""
-    slots = _slots(ledger)
-    units = {name: i for i, name in enumerate(index.by_name)}
-    width = len(units)
+    slots, width = _numbering(ledger, index)
+    order = index.order  # each unit's place in units.yaml: below `width`
     return array(
-        "q", (slots[task] * width + units[unit] for task, unit, *_ in keys if task is not None)
+        "q", (slots[task] * width + order[unit] for task, unit, *_ in keys if task is not None)
     ).tobytes()
+
+
+def _numbering(ledger: Ledger, index: UnitIndex) -> tuple[dict[str, int], int]:
+    """`_slots` and how many units there are, once per ledger and index: a cold load asks for
+    each of a province's 2,000 files."""
+    global _NUMBERED
+    if _NUMBERED is None or _NUMBERED[0] is not ledger or _NUMBERED[1] is not index:
+        _NUMBERED = (ledger, index, _slots(ledger), len(index.units))
+    return _NUMBERED[2], _NUMBERED[3]
+
+
+_NUMBERED: tuple[Ledger, UnitIndex, dict[str, int], int] | None = None
 
 
 def across_files(
