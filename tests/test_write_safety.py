@@ -262,3 +262,26 @@ def test_odd_but_valid_layouts_get_exactly_the_records_meant(cli: Cli, shipped: 
     text = path.read_bytes()
     if layout == "CRLF with a BOM":
         assert text.startswith(b"\xef\xbb\xbf") and b"\n" not in text.replace(b"\r\n", b"")
+
+
+def test_a_streamed_write_is_whole_or_nothing_and_never_through_a_link(tmp_path: Path) -> None:
+    """The cache streams its pickle into the new file: a failure midway leaves the old file and no
+    temporary one; a link is refused like any write."""
+    from gkledger.atomic import WriteRefused, write_atomic_stream
+
+    target = tmp_path / "cache.pickle"
+    target.write_bytes(b"old")
+    write_atomic_stream(target, lambda handle: handle.write(b"new") and None, mode=0o600)
+    assert target.read_bytes() == b"new" and target.stat().st_mode & 0o777 == 0o600
+
+    def broken(handle: object) -> None:
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_atomic_stream(target, broken)
+    assert target.read_bytes() == b"new" and [p.name for p in tmp_path.iterdir()] == ["cache.pickle"]
+    link = tmp_path / "link.pickle"
+    link.symlink_to(target)
+    with pytest.raises(WriteRefused):
+        write_atomic_stream(link, lambda handle: None)
+    assert target.read_bytes() == b"new"

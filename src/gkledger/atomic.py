@@ -13,8 +13,9 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from gkledger.i18n import _f
 
@@ -52,6 +53,18 @@ def write_atomic(path: Path, data: bytes, mode: int | None = None, durable: bool
     `durable=False` skips flushing to disk and reading back, for files that check themselves (the
     cache, whose checksum catches a torn file): still never half written, only maybe not kept."""
     commit({path: data}, mode, durable)
+
+
+def write_atomic_stream(path: Path, write: Callable[[BinaryIO], None], mode: int | None = None) -> None:
+    """Replace `path` atomically with what `write` writes to a file, for content too large to hold
+    twice that checks itself (the cache of a million records, with its checksum): as
+    `write_atomic(..., durable=False)`, never half written, neither flushed to disk nor read back."""
+    temp_name = _stage(path, write, mode if mode is not None else writable_target(path), durable=False)
+    try:
+        os.replace(temp_name, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
 
 
 def commit(changes: dict[Path, bytes], mode: int | None = None, durable: bool = True) -> None:
@@ -93,11 +106,16 @@ def commit(changes: dict[Path, bytes], mode: int | None = None, durable: bool = 
             raise OSError(_f("{file} does not read back as written", file=path))
 
 
-def _stage(path: Path, data: bytes, mode: int | None, durable: bool = True) -> str:
+def _stage(
+    path: Path, data: bytes | Callable[[BinaryIO], None], mode: int | None, durable: bool = True
+) -> str:
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                data(handle)
             handle.flush()
             if durable:
                 os.fsync(handle.fileno())
