@@ -58,6 +58,24 @@ def test_records_come_back_as_records(shipped: Path, tmp_path: Path) -> None:
         assert again.source == Source("/x/p.yaml", 3, 5)
 
 
+def test_records_are_read_in_place_from_the_cache_file(shipped: Path, tmp_path: Path) -> None:
+    """Each file's pickled records and keys are kept out of band: loaded, they are slices of the
+    one copy of the cache file read, not copies of their own, and they unpickle as saved."""
+    write(shipped / "progress" / "回民区.yaml", "- task: '5'\n  unit: 回民区\n  done: 2021-08-20\n")
+    write(shipped / "progress" / "玉泉区.yaml", "- task: '6'\n  unit: 玉泉区\n  done: 2021-08-21\n")
+    home = tmp_path / "cache"
+    cache.load_snapshot(shipped, home)
+    cache._OPENED.clear()  # as a new process would
+    [slot] = files_in(home)
+    opened = cache._open(slot)
+    assert opened is not None
+    entries = list(opened[0].files.values())
+    blobs = [blob for entry in entries for blob in (entry.keys, entry.records)]
+    assert len(blobs) == 4 and all(isinstance(blob, memoryview) for blob in blobs)
+    assert len({id(blob.obj) for blob in blobs if isinstance(blob, memoryview)}) == 1  # one file read
+    assert [r.unit for e in entries for r in pickle.loads(e.records)] == ["回民区", "玉泉区"]
+
+
 def test_diagnostics_come_back_exactly(cli: Cli, small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(small / "progress" / "甲县.yaml", "- task: '9'\n  unit: 乙县\n  done: 2021-02-30\n")
     monkeypatch.chdir(small.parent)
@@ -104,7 +122,8 @@ def test_a_cache_others_can_write_is_never_loaded(shipped: Path, tmp_path: Path)
         def __reduce__(self) -> tuple[object, tuple[str]]:
             return (os.system, (f"touch {marker}",))
 
-    body = pickle.dumps(Exploit())
+    pickled = pickle.dumps(Exploit())
+    body = len(pickled).to_bytes(cache.LENGTH, "little") + pickled  # the layout `_write` writes
     checksum = cache._checksum(body)
     slot.write_bytes(cache.MAGIC + checksum + body)  # a well-formed cache file that would run code
     home.chmod(0o777)

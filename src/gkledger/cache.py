@@ -32,7 +32,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, overload
+from typing import TYPE_CHECKING, BinaryIO, SupportsIndex, overload
 
 from gkledger import __version__, i18n
 from gkledger.datafiles import (
@@ -52,10 +52,12 @@ if TYPE_CHECKING:
     from gkledger.status import Obligations
     from gkledger.units import UnitIndex
 
-MAGIC = b"gkledger-cache-10"  # bump when the layout or pickled types change
+MAGIC = b"gkledger-cache-11"  # bump when the layout or pickled types change
 DIGEST = 32
 RACY_NS = 2_000_000_000  # a file changed this close to the cache's writing is hashed again
 Overlay = dict[Path, bytes]
+Blob = bytes | memoryview  # a pickle kept in the cache; loaded, a slice of the cache file
+LENGTH = 8  # bytes of each length in the file: the pickle's, then each blob's after it
 
 
 @dataclass(frozen=True)
@@ -159,9 +161,25 @@ class FileEntry:
     problems: tuple[Diagnostic, ...]  # reading and shape, which only the bytes decide
     own: tuple[Diagnostic, ...]  # each record's own checks, which the core decides too
     units: tuple[str, ...]  # canonical units with records here
-    keys: bytes  # pickled list[Key], for the checks across files when a (task, unit) pair repeats
+    keys: Blob  # pickled list[Key], for the checks across files when a (task, unit) pair repeats
     pairs: bytes  # checks.pairs_of the keys: enough for the checks across files otherwise
-    records: bytes  # pickled list[Record]
+    records: Blob  # pickled list[Record]
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[object, ...]:
+        """Its two large blobs out of band (see `_write`): loaded, they are slices of the cache
+        file read, not copies of them (a million records' cache is 140 MB)."""
+        return FileEntry, (
+            self.signature,
+            self.digest,
+            self.core,
+            self.count,
+            self.problems,
+            self.own,
+            self.units,
+            pickle.PickleBuffer(self.keys),
+            self.pairs,
+            pickle.PickleBuffer(self.records),
+        )
 
 
 @dataclass
@@ -234,7 +252,8 @@ def _open(path: Path) -> tuple[Index, int] | None:
         return None
     try:
         with _no_gc():
-            index = pickle.loads(body)
+            pickled, blobs = _parts(body)
+            index = pickle.loads(pickled, buffers=blobs)
     except Exception:  # a file that passed its checksum but not unpickling: rebuild
         return None
     if not isinstance(index, Index) or index.code != _code_digest():
@@ -245,15 +264,36 @@ def _open(path: Path) -> tuple[Index, int] | None:
     return index, written_ns
 
 
+def _parts(body: memoryview) -> tuple[memoryview, list[memoryview]]:
+    """The pickle of the index and its out-of-band blobs, as slices of the file's body."""
+    size = int.from_bytes(body[:LENGTH], "little")
+    at = LENGTH + size
+    blobs = []
+    while at < len(body):
+        length = int.from_bytes(body[at : at + LENGTH], "little")
+        blobs.append(body[at + LENGTH : at + LENGTH + length])
+        at += LENGTH + length
+    if at != len(body):
+        raise ValueError("the blobs overrun the file")
+    return body[LENGTH : LENGTH + size], blobs
+
+
 def _write(path: Path, index: Index) -> None:
-    """The index, pickled straight into the new file and its checksum put in the header after:
-    a million records' cache is 140 MB, which `dumps` and a header joined to it held twice."""
+    """MAGIC, the checksum of the rest, then the index's pickle and each blob it keeps out of band
+    (protocol 5), each after its length: the blobs are written from where they are, and loading
+    makes them slices of the file read, so a million records' cache (140 MB) is never held twice.
+    The checksum is summed as the file is written and put in the header after."""
     from gkledger.atomic import write_atomic_stream
 
     def write(handle: BinaryIO) -> None:
         handle.write(MAGIC + bytes(DIGEST))
         summing = _Summing(handle)
-        pickle.dump(index, summing, protocol=pickle.HIGHEST_PROTOCOL)
+        blobs: list[pickle.PickleBuffer] = []
+        pickled = pickle.dumps(index, protocol=5, buffer_callback=blobs.append)
+        parts: list[bytes | memoryview] = [pickled, *(blob.raw() for blob in blobs)]
+        for part in parts:
+            summing.write(len(part).to_bytes(LENGTH, "little"))
+            summing.write(part)
         handle.seek(len(MAGIC))
         handle.write(_crc_field(summing.crc))
 
@@ -278,7 +318,7 @@ class LazyRecords(Sequence["Record"]):
     walks them all gets every record, in file order, exactly as the loader produced them.
     """
 
-    def __init__(self, files: list[tuple[tuple[str, ...], bytes]], count: int, names: dict[str, str]) -> None:
+    def __init__(self, files: list[tuple[tuple[str, ...], Blob]], count: int, names: dict[str, str]) -> None:
         self._files = files  # (canonical units with records there, pickled records), in file order
         self._count = count
         self._names = names  # every spelling of a unit -> its canonical name
@@ -322,7 +362,7 @@ class LazyRecords(Sequence["Record"]):
         return iter(self._materialise())
 
 
-def _unpickled(blob: bytes) -> list[Record]:
+def _unpickled(blob: Blob) -> list[Record]:
     with _no_gc():
         records: list[Record] = pickle.loads(blob)
     return records
@@ -583,7 +623,7 @@ def _entry(
     problems: Sequence[Diagnostic],
     bare: Ledger,
     unit_index: UnitIndex,
-    pickled: bytes | None = None,
+    pickled: Blob | None = None,
 ) -> FileEntry:
     """A progress file's entry: its records' own checks and keys, made against the core."""
     from gkledger import checks
