@@ -122,6 +122,26 @@ def test_the_overview_counts_as_the_rows_do(tmp_path: Path, seed: int, today: dt
     )
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_the_overview_through_the_cache_keeps_no_record(tmp_path: Path, seed: int) -> None:
+    """Through the cache, the overview walks the records a file at a time and keeps none of them
+    (a million records and a dict of them took 700 MB): the same summaries as a fresh load."""
+    from gkledger import cache
+
+    fresh = small_ledger(tmp_path / "data", seed)
+    home = tmp_path / "cache"
+    cache.load_snapshot(tmp_path / "data", home)
+    cache._OPENED.clear()  # as a new process would
+    warm = cache.load_snapshot(tmp_path / "data", home)
+    lazy = warm.ledger.records
+    assert isinstance(lazy, cache.LazyRecords)
+    for today in DAYS:
+        assert overview(warm.obligations(), today, 7) == overview(fresh, today, 7)
+    assert lazy._all is None and not lazy._open
+    materialised = warm.obligations()
+    assert materialised.records and overview(materialised, DAYS[2], 7) == overview(fresh, DAYS[2], 7)
+
+
 @pytest.mark.parametrize("folder", ["data", '台账,"甲" ', "-data"])
 @pytest.mark.parametrize("people", [False, True])
 @pytest.mark.parametrize("seed", range(6))

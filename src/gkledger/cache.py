@@ -342,6 +342,16 @@ class LazyRecords(Sequence["Record"]):
             found.extend(r for r in self._file(number) if self._names.get(r.unit.strip()) == name)
         return found
 
+    def passing(self) -> Iterator[Record]:
+        """Every record, in file order, each file's unpickled as it is reached and let go after,
+        unless already kept: one walk over a million records holds one file's at a time."""
+        if self._all is not None:
+            yield from self._all
+            return
+        for number in range(len(self._files)):
+            kept = self._open.get(number)
+            yield from kept if kept is not None else _unpickled(self._files[number][1])
+
     def _materialise(self) -> list[Record]:
         if self._all is None:
             with _no_gc():

@@ -39,6 +39,13 @@ class UnitRecords(Protocol):
     def for_unit(self, name: str) -> list[Record]: ...
 
 
+@runtime_checkable
+class PassingRecords(Protocol):
+    """A record table that can be walked without keeping what it loads (the cache's)."""
+
+    def passing(self) -> Iterable[Record]: ...
+
+
 class Obligation(NamedTuple):
     """What one unit owes for one task (or one period of it), with its record if any. A NamedTuple,
     like `Record`: a province's views build 60,000 at once, and a tuple is made in one step where
@@ -246,19 +253,21 @@ def tally(obligations: Obligations, today: dt.date, soon_days: int) -> tuple[lis
     """Each owing unit's summary (units.yaml order) and the summary of all, counted straight from
     the owners and the records: what `summarise` gives over `rows()`, without a Row for each of a
     province's 60,000 obligations."""
-    records = obligations.records
+    outcomes = _outcomes(obligations)
     column = {status: number for number, status in enumerate(STATUSES)}
     due_so_far, on_time, lead, lead_open = range(len(STATUSES), len(STATUSES) + 4)
     counts: dict[str, list[int]] = {}
     for task, period, due, bare in obligations.owed(today, soon_days):
-        assert task.deadline is not None
-        ongoing = task.deadline.ongoing
         label = period.label if period is not None else None
         past = due < today
         leads = task.lead is not None
         for name in obligations.owners[task.id]:
-            record = records.get((task.id, name, label))
-            status = bare if record is None else status_of(due, ongoing, record, today, soon_days)
+            outcome = outcomes.get((task.id, name, label))
+            status: Status
+            if isinstance(outcome, dt.date):
+                status = "done" if outcome <= due else "done-late"
+            else:
+                status = "waived" if outcome == _WAIVED else bare  # no record, or one saying neither
             counted = counts.get(name)
             if counted is None:
                 counted = counts[name] = [0] * (len(STATUSES) + 4)
@@ -277,6 +286,35 @@ def tally(obligations: Obligations, today: dt.date, soon_days: int) -> tuple[lis
             overall = [a + b for a, b in zip(overall, found, strict=True)]
             summaries.append(_summary(unit, found))
     return summaries, _summary(None, overall)
+
+
+_WAIVED = "waived"
+_NEITHER = "neither"  # a record with no day and no reason: as if there were none (check says why)
+
+
+def _outcomes(obligations: Obligations) -> dict[RecordKey, dt.date | str]:
+    """What the first record of each obligation says, for `tally`: the day it was done, or that it
+    was waived. Walked without keeping the records where the table allows it (the cache's): a
+    million records and a dict of them took 700 MB for the overview, their outcomes a fraction."""
+    if obligations._records is not None:  # the records' dict is there already: no second walk
+        return {key: _outcome(record) for key, record in obligations._records.items()}
+    table = obligations.ledger.records
+    names = obligations.index.names
+    outcomes: dict[RecordKey, dt.date | str] = {}
+    for record in table.passing() if isinstance(table, PassingRecords) else table:
+        name = names.get(record.unit.strip())
+        if name is not None:
+            key = (record.task, name, record.period)
+            if key not in outcomes:
+                outcomes[key] = _outcome(record)
+    return outcomes
+
+
+def _outcome(record: Record) -> dt.date | str:
+    """A record as `status_of` reads it: waived, done on a day, or neither."""
+    if record.waived is not None:
+        return _WAIVED
+    return record.done if record.done is not None else _NEITHER
 
 
 def _summary(unit: Unit | None, found: list[int]) -> Summary:
