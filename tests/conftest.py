@@ -110,3 +110,10 @@ os.environ.setdefault("NO_COLOR", "1")
 # The tests read English messages; tests of the Chinese ones ask for them (--lang zh).
 os.environ["GKLEDGER_LANG"] = "en"
 i18n.use("en")
+
+
+@pytest.fixture(autouse=True)
+def english() -> None:
+    """Each test starts in English: a command run with --lang zh leaves the process speaking
+    Chinese, which a later test calling the library directly would otherwise read."""
+    i18n.use("en")
