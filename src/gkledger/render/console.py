@@ -139,11 +139,26 @@ SECTION = None  # in a list of rows: a rule between groups
 FLEXIBLE_MIN = 8  # the least a free-text column is worth showing
 
 
-def _widths(columns: Sequence[Column], cells: Sequence[Sequence[Text] | None]) -> list[int]:
+class _Sizes(dict[int, tuple[str, int]]):
+    """Each cell's text and width, worked out once per Text (by identity, while the table's cells
+    are held): a listing shows the same Text in many rows, and measures each cell three times."""
+
+    def of(self, cell: Text) -> tuple[str, int]:
+        found = self.get(id(cell))
+        if found is None:
+            plain = cell.plain
+            found = self[id(cell)] = (plain, cell_len(plain))
+        return found
+
+
+def _widths(
+    columns: Sequence[Column], cells: Sequence[Sequence[Text] | None], sizes: _Sizes | None = None
+) -> list[int]:
+    sizes = _Sizes() if sizes is None else sizes
     widths = [cell_len(col.header) for col in columns]
     for row in cells:
         for i, cell in enumerate(row or ()):
-            widths[i] = max(widths[i], cell.cell_len)
+            widths[i] = max(widths[i], sizes.of(cell)[1])
     return [min(w, col.max_width or w) for w, col in zip(widths, columns, strict=True)]
 
 
@@ -202,6 +217,7 @@ def _laid_out(
     columns: Sequence[Column],
     widths: Sequence[int],
     cells: Sequence[Sequence[Text] | None],
+    sizes: _Sizes | None = None,
 ) -> Lines:
     """The table rich's Table would draw (box SIMPLE_HEAD, no edge padding) when no cell needs
     more than one line, laid out line by line: rich measures and wraps every cell, which costs a
@@ -209,42 +225,44 @@ def _laid_out(
     rich ends them (Text.truncate); a section is a blank line; every line is padded to the
     table's width, as rich pads it. The text and its spans are put together as Text.append_text
     would put them, without a call per cell."""
+    sizes = _Sizes() if sizes is None else sizes
     total = sum(widths) + 3 * (len(columns) - 1)
+    right = [col.justify == "right" for col in columns]
     parts: list[str] = []
     spans: list[Span] = []
     at = 0  # characters so far
 
-    def put(text: str) -> None:
-        nonlocal at
-        parts.append(text)
-        at += len(text)
-
     if title:
         title = strip_control_codes(title)
-        put(title + " " * (total - cell_len(title)) + "\n")
+        parts.append(title + " " * (total - cell_len(title)) + "\n")
+        at = len(parts[0])
 
     def line(row: Sequence[Text]) -> None:
-        for i, (cell, col, width) in enumerate(zip(row, columns, widths, strict=True)):
-            if i:
-                put("   ")
-            size = cell.cell_len
+        nonlocal at
+        for i, cell in enumerate(row):
+            width = widths[i]
+            plain, size = sizes.of(cell)
             if size > width:
                 cell = cell.copy()
                 cell.truncate(width, overflow="ellipsis")
-                size = cell.cell_len
+                plain, size = cell.plain, cell.cell_len
             pad = " " * (width - size)
-            if col.justify == "right":
-                put(pad)
+            lead = ("   " if i else "") + (pad if right[i] else "")
+            start = at + len(lead)
             if cell.style:
-                spans.append(Span(at, at + len(cell), cell.style))
-            spans.extend(Span(at + start, at + end, style) for start, end, style in cell.spans)
-            put(cell.plain)
-            if col.justify != "right":
-                put(pad)
-        put("\n")
+                spans.append(Span(start, start + len(plain), cell.style))
+            if cell.spans:
+                spans.extend(Span(start + begin, start + end, style) for begin, end, style in cell.spans)
+            piece = lead + plain if right[i] else lead + plain + pad
+            parts.append(piece)
+            at += len(piece)
+        parts.append("\n")
+        at += 1
 
-    line([Text(col.header, style="bold") for col in columns])
-    put("─" * total + "\n")
+    headers = [Text(col.header, style="bold") for col in columns]  # held: `sizes` knows them by id
+    line(headers)
+    parts.append("─" * total + "\n")
+    at += total + 1
     section = False  # a rule between two rows, once however many sections were asked for
     drawn = 0
     for row in cells:
@@ -252,7 +270,8 @@ def _laid_out(
             section = drawn > 0
             continue
         if section:
-            put(" " * total + "\n")
+            parts.append(" " * total + "\n")
+            at += total + 1
             section = False
         line(row)
         drawn += 1
@@ -282,11 +301,20 @@ def fitted_table(
     Rich shrinks every column alike when a one-line cell is wider than the terminal, which can
     squeeze short columns such as 序号 to nothing; sizing here keeps them whole.
     """
-    cells = [
-        [c if isinstance(c, Text) else Text(c) for c in row] if row is not None else None for row in rows
-    ]
+    made: dict[str, Text] = {}  # one Text per distinct string: a province's listing repeats them
+
+    def text(cell: Cell) -> Text:
+        if isinstance(cell, Text):
+            return cell
+        found = made.get(cell)
+        if found is None:
+            found = made[cell] = Text(cell)
+        return found
+
+    cells = [[text(c) for c in row] if row is not None else None for row in rows]
+    sizes = _Sizes()
     columns = [replace(col, wrap=True) if col.flexible and _WRAP["free_text"] else col for col in columns]
-    widths = _widths(columns, cells)
+    widths = _widths(columns, cells, sizes)
     if _needed(columns, widths) > console.width:
         # Too narrow: optional columns go (rightmost first), and last the free text; what
         # identifies a row stays whole.
@@ -307,12 +335,12 @@ def fitted_table(
     spare = max(FLEXIBLE_MIN, console.width - fixed - gaps)
     final = [min(width, spare) if col.flexible else width for col, width in zip(columns, widths, strict=True)]
     one_line = all(
-        not col.wrap or all(row is None or row[i].cell_len <= final[i] for row in cells)
+        not col.wrap or all(row is None or sizes.of(row[i])[1] <= final[i] for row in cells)
         for i, col in enumerate(columns)
     )
-    breaks = any("\n" in c.plain for row in cells if row is not None for c in row)
+    breaks = any("\n" in sizes.of(c)[0] for row in cells if row is not None for c in row)
     if not by_rich and one_line and not breaks and (not title or cell_len(title) <= sum(final) + gaps):
-        return _laid_out(title, columns, final, cells)
+        return _laid_out(title, columns, final, cells, sizes)
     table = Table(
         title=Text(title) if title else None,
         box=box.SIMPLE_HEAD,
