@@ -290,10 +290,16 @@ def _write(path: Path, index: Index) -> None:
         summing = _Summing(handle)
         blobs: list[pickle.PickleBuffer] = []
         pickled = pickle.dumps(index, protocol=5, buffer_callback=blobs.append)
+        pending: list[bytes | memoryview] = []  # written a megabyte at a time: 4,000 blobs are small
+        size = 0
         parts: list[bytes | memoryview] = [pickled, *(blob.raw() for blob in blobs)]
         for part in parts:
-            summing.write(len(part).to_bytes(LENGTH, "little"))
-            summing.write(part)
+            pending += (len(part).to_bytes(LENGTH, "little"), part)
+            size += LENGTH + len(part)
+            if size >= 1 << 20:
+                summing.write(b"".join(pending))
+                pending, size = [], 0
+        summing.write(b"".join(pending))
         handle.seek(len(MAGIC))
         handle.write(_crc_field(summing.crc))
 
