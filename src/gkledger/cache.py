@@ -420,6 +420,11 @@ class _Reader:
         data = self.data(file)
         return _digest(data) if isinstance(data, bytes) else None
 
+    def forget(self, file: DataFile) -> None:
+        """Let a file's bytes go once it is hashed and parsed: a first load of a million records
+        would otherwise hold all 142 MB of their YAML to the end."""
+        self.read.pop(file.path, None)
+
 
 def load_snapshot(
     root: Path, home: Path | None, overlay: Overlay | None = None, save: bool = True
@@ -556,6 +561,7 @@ def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) 
             entry.signature = None  # not on disk yet: never trusted by signature
         files[file.name] = entry
         total += entry.count
+        reader.forget(file)
     if total > MAX_RECORDS:
         return _fresh(root, overlay)  # what the loader cuts off, and how, is the loader's to say
     if old is not None and set(old.files) != set(files):
