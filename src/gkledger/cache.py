@@ -102,11 +102,15 @@ def _code_digest() -> bytes:
     of the code before it: every module and template of the package, hashed once per process."""
     global _CODE
     if _CODE is None:
-        package = Path(__file__).resolve().parent
+        package = os.path.dirname(os.path.realpath(__file__))
+        names = []
+        for folder, folders, files in os.walk(package):
+            folders[:] = [name for name in folders if name != "__pycache__"]  # bytecode follows the source
+            names += [os.path.join(folder, name) for name in files if name.endswith((".py", ".j2", ".mo"))]
         digest = hashlib.blake2b(__version__.encode(), digest_size=16)
-        for path in sorted(package.rglob("*")):
-            if path.suffix in (".py", ".j2", ".mo") and path.is_file():
-                digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+        for name in sorted(names):
+            with open(name, "rb") as handle:
+                digest.update(os.path.relpath(name, package).encode() + b"\0" + handle.read())
         _CODE = digest.digest()
     return _CODE
 
