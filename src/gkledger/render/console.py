@@ -224,7 +224,7 @@ def _laid_out(
     warm view of one unit more than its ledger does. Cells wider than their column end in "…" as
     rich ends them (Text.truncate); a section is a blank line; every line is padded to the
     table's width, as rich pads it. The text and its spans are put together as Text.append_text
-    would put them, without a call per cell."""
+    would put them, and each distinct cell is measured once (`sizes`)."""
     sizes = _Sizes() if sizes is None else sizes
     total = sum(widths) + 3 * (len(columns) - 1)
     right = [col.justify == "right" for col in columns]
