@@ -3,7 +3,6 @@ loaded from where someone else could have written it."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import pickle
 import threading
@@ -233,7 +232,7 @@ def test_a_racy_edit_hidden_by_touch_is_still_seen(shipped: Path) -> None:
     assert file.signature is not None
     size, _, ctime, inode = file.signature
     touched = (size, ctime - 10**12, ctime, inode)  # mtime set back ~17 minutes, ctime the edit's
-    file = dataclasses.replace(file, signature=touched)
+    file = file._replace(signature=touched)
     written = ctime  # the cache was written in the same second as the edit
     assert not cache._Reader({}, written).trusted(file, touched)  # hashed again: ctime is racy
     assert cache._Reader({}, written + cache.RACY_NS + 1).trusted(file, touched)  # written well after

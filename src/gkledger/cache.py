@@ -52,7 +52,7 @@ if TYPE_CHECKING:
     from gkledger.status import Obligations
     from gkledger.units import UnitIndex
 
-MAGIC = b"gkledger-cache-11"  # bump when the layout or pickled types change
+MAGIC = b"gkledger-cache-12"  # bump when the layout or pickled types change
 DIGEST = 32
 RACY_NS = 2_000_000_000  # a file changed this close to the cache's writing is hashed again
 Overlay = dict[Path, bytes]

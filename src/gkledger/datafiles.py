@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from gkledger.diagnostics import Diagnostic
 from gkledger.i18n import _, _f
@@ -27,8 +27,7 @@ MAX_RECORDS = 1_000_000  # twenty times a province's ledger over several years
 FileStat = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
 
-@dataclass(frozen=True, slots=True)
-class DataFile:
+class DataFile(NamedTuple):
     """One data file: where it is, and either its stat signature or why it cannot be read."""
 
     name: str  # below the root, with '/': "units.yaml", "progress/回民区.yaml"
@@ -38,8 +37,7 @@ class DataFile:
     problem: Diagnostic | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Listing:
+class Listing(NamedTuple):
     root: Path
     files: tuple[DataFile, ...]
     problems: tuple[Diagnostic, ...]  # about folders: the data folder itself, progress/

@@ -4,8 +4,7 @@ an exit code. Each code is stable; `CODES` is the catalogue that README.md docum
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from gkledger.model import Source
 
@@ -74,8 +73,7 @@ CODES: dict[str, tuple[Severity, str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     source: Source
     code: str
     message: str

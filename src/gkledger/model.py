@@ -143,8 +143,7 @@ class Period(NamedTuple):
     due: dt.date
 
 
-@dataclass(frozen=True, slots=True)
-class Deadline:
+class Deadline(NamedTuple):
     """What a 完成时限 text means: a due date, whether the task is ongoing (全年持续推进), and for a
     recurring task (每季度末) its periods, each owed apart (`due` is then the last one's)."""
 
@@ -157,8 +156,7 @@ class Deadline:
         return next((p for p in self.periods if p.label == label), None)
 
 
-@dataclass(frozen=True, slots=True)
-class Task:
+class Task(NamedTuple):
     id: str
     section: str
     item: str | None
@@ -178,8 +176,7 @@ class Task:
         return self.deadline.due if self.deadline else None
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(NamedTuple):
     title: str
     number: str | None
     issuer: str | None
@@ -191,8 +188,7 @@ class Plan:
     source: Source
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     """A plan's settings (tasks.yaml `settings:`)."""
 
     soon_days: int = 7

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from gkledger.model import Record, Task, Unit
 from gkledger.status import OPEN, STATUSES, Obligations, Row, Status, Summary, summarise, tally
@@ -23,8 +22,7 @@ Order = Literal["attention", "due", "unit", "task", "late"]
 ORDERS: tuple[Order, ...] = ("attention", "due", "unit", "task", "late")
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     """What a listing shows: one unit or all (or a set of units), which statuses, which due days,
     which sections and texts, in which order."""
 
@@ -112,8 +110,7 @@ def units_matching(
     return chosen
 
 
-@dataclass(frozen=True)
-class TaskGroup:
+class TaskGroup(NamedTuple):
     """One task's rows of a listing gathered: `late --by task`, what a 政务公开办 reads first."""
 
     task: Task

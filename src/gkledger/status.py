@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Literal, NamedTuple, Protocol, runtime_checkable
 
 from gkledger.model import Ledger, Period, Record, Task, Unit
@@ -363,8 +362,7 @@ def short_period(label: str | None) -> str:
     return label.split("-", 1)[1] if label and "-" in label else label or ""
 
 
-@dataclass(frozen=True, slots=True)
-class Summary:
+class Summary(NamedTuple):
     """Counts by status for one unit (or all), and the rates offices report."""
 
     unit: Unit | None

@@ -10,8 +10,7 @@ import contextlib
 import datetime as dt
 import io
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich import box
 from rich.cells import cell_len
@@ -121,8 +120,7 @@ def _title(unit: Unit) -> str:
     return unit.name if unit.full_name == unit.name else f"{unit.name}（{unit.full_name}）"
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     header: str
     justify: JustifyMethod = "left"
     flexible: bool = False  # takes the width left over
@@ -313,7 +311,7 @@ def fitted_table(
 
     cells = [[text(c) for c in row] if row is not None else None for row in rows]
     sizes = _Sizes()
-    columns = [replace(col, wrap=True) if col.flexible and _WRAP["free_text"] else col for col in columns]
+    columns = [col._replace(wrap=True) if col.flexible and _WRAP["free_text"] else col for col in columns]
     widths = _widths(columns, cells, sizes)
     if _needed(columns, widths) > console.width:
         # Too narrow: optional columns go (rightmost first), and last the free text; what
@@ -329,7 +327,7 @@ def fitted_table(
             excess = _needed(columns, widths) - console.width
             if excess > 0 and col.folds:
                 widths[i] = max(4, widths[i] - excess)
-                columns[i] = replace(col, wrap=True)
+                columns[i] = col._replace(wrap=True)
     gaps = 3 * (len(columns) - 1)  # padding either side and the box's column separator
     fixed = sum(w for w, col in zip(widths, columns, strict=True) if not col.flexible)
     spare = max(FLEXIBLE_MIN, console.width - fixed - gaps)
