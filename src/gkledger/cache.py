@@ -478,7 +478,8 @@ def _fresh(root: Path, overlay: Overlay | None) -> Snapshot:
     from gkledger.units import UnitIndex
 
     loaded = load(root, overlay=overlay)
-    index = UnitIndex(loaded.ledger.units, loaded.ledger.groups)
+    # The index the load's checks resolved the selectors with: owners are then not resolved again.
+    index = loaded.index or UnitIndex(loaded.ledger.units, loaded.ledger.groups)
     return Snapshot(loaded.ledger, loaded.diagnostics, owners_of(loaded.ledger, index), index=index)
 
 

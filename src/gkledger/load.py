@@ -93,6 +93,7 @@ Overlay = dict[Path, bytes]
 class Loaded:
     ledger: Ledger
     diagnostics: list[Diagnostic]
+    index: UnitIndex | None = None  # the units' index the checks resolved every selector with
 
 
 Data = bytes | Diagnostic  # a file's bytes, or why the read stage could not have them
@@ -227,7 +228,7 @@ def _load(root: Path, overlay: Overlay, preread: Overlay) -> Loaded:
         out.extend(checks.of_records(bare, index, found))
     out.extend(checks.across(bare, index, checks.KeysOf(bare, index, records)))
     out.sort(key=Diagnostic.sort_key)
-    return Loaded(core.ledger(root, tuple(records)), out)
+    return Loaded(core.ledger(root, tuple(records)), out, index)
 
 
 # ---------------------------------------------------------------------------------------------
