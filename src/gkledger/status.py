@@ -288,10 +288,9 @@ def tally(obligations: Obligations, today: dt.date, soon_days: int) -> tuple[lis
 
 
 _WAIVED = "waived"
-_NEITHER = "neither"  # a record with no day and no reason: as if there were none (check says why)
 
 
-def _outcomes(obligations: Obligations) -> dict[RecordKey, dt.date | str]:
+def _outcomes(obligations: Obligations) -> dict[RecordKey, dt.date | str | None]:
     """What the first record of each obligation says, for `tally`: the day it was done, or that it
     was waived. Walked without keeping the records where the table allows it (the cache's): a
     million records and a dict of them took 700 MB for the overview, their outcomes a fraction."""
@@ -299,7 +298,7 @@ def _outcomes(obligations: Obligations) -> dict[RecordKey, dt.date | str]:
         return {key: _outcome(record) for key, record in obligations._records.items()}
     table = obligations.ledger.records
     names = obligations.index.names
-    outcomes: dict[RecordKey, dt.date | str] = {}
+    outcomes: dict[RecordKey, dt.date | str | None] = {}
     for record in table.passing() if isinstance(table, PassingRecords) else table:
         name = names.get(record.unit.strip())
         if name is not None:
@@ -309,11 +308,10 @@ def _outcomes(obligations: Obligations) -> dict[RecordKey, dt.date | str]:
     return outcomes
 
 
-def _outcome(record: Record) -> dt.date | str:
-    """A record as `status_of` reads it: waived, done on a day, or neither."""
-    if record.waived is not None:
-        return _WAIVED
-    return record.done if record.done is not None else _NEITHER
+def _outcome(record: Record) -> dt.date | str | None:
+    """A record as `status_of` reads it: waived, done on a day, or neither (None: as if there were
+    no record; check says why)."""
+    return _WAIVED if record.waived is not None else record.done
 
 
 def _summary(unit: Unit | None, found: list[int]) -> Summary:
