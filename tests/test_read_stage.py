@@ -49,6 +49,19 @@ def test_a_fifo_named_yaml_hangs_nothing(shipped: Path, tmp_path: Path) -> None:
     assert done.returncode == 1 and "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "回民区.yaml is a folder, not a file"), ("zh", "回民区.yaml 是文件夹，不是文件")],
+)
+def test_a_folder_named_like_a_progress_file_is_named_in_the_users_language(
+    cli: Cli, shipped: Path, lang: str, said: str
+) -> None:
+    os.mkdir(shipped / "progress" / "回民区.yaml")
+    result = cli("--lang", lang, "check", "--data", str(shipped))
+    assert result.exit_code == 1
+    assert f"回民区.yaml:1:1: GK002 {said}" in result.stdout
+
+
 def test_the_size_limit_is_checked_before_reading(shipped: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     big = shipped / "progress" / "回民区.yaml"
     with big.open("wb") as handle:

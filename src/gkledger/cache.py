@@ -401,24 +401,27 @@ class _Reader:
     """The bytes and digest of each file, trusting recorded signatures outside the racy window."""
 
     def __init__(self, overlay: Overlay, written_ns: int) -> None:
-        self.overlay = overlay
+        self.overlay = {str(path): data for path, data in overlay.items()}  # by location
         self.written_ns = written_ns
-        self.read: dict[Path, bytes | Diagnostic] = {}
+        self.read: dict[str, bytes | Diagnostic] = {}
+
+    def overlaid(self, file: DataFile) -> bool:
+        return file.location in self.overlay
 
     def trusted(self, file: DataFile, signature: FileStat | None) -> bool:
         return (
-            file.path not in self.overlay
-            and file.signature is not None
+            file.signature is not None
             and signature == file.signature
+            and file.location not in self.overlay
             and _changed_at(file.signature) < self.written_ns - RACY_NS
         )
 
     def data(self, file: DataFile) -> bytes | Diagnostic:
-        if file.path in self.overlay:
-            return self.overlay[file.path]
-        if file.path not in self.read:
-            self.read[file.path] = read_bytes(file)
-        return self.read[file.path]
+        if file.location in self.overlay:
+            return self.overlay[file.location]
+        if file.location not in self.read:
+            self.read[file.location] = read_bytes(file)
+        return self.read[file.location]
 
     def digest(self, file: DataFile) -> bytes | None:
         data = self.data(file)
@@ -427,7 +430,7 @@ class _Reader:
     def forget(self, file: DataFile) -> None:
         """Let a file's bytes go once it is hashed and parsed: a first load of a million records
         would otherwise hold all 142 MB of their YAML to the end."""
-        self.read.pop(file.path, None)
+        self.read.pop(file.location, None)
 
 
 def load_snapshot(
@@ -506,7 +509,7 @@ def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) 
             core_files.append((file.signature, recorded[1]))
         else:
             core_files.append(
-                (file.signature if file.path not in overlay else None, reader.digest(file) or b"")
+                (file.signature if not reader.overlaid(file) else None, reader.digest(file) or b"")
             )
     core_digest = _digest(
         b"".join(d for _, d in core_files)
@@ -533,7 +536,7 @@ def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) 
     total = 0
     for file in with_overlay(listing, overlay):
         entry = old.files.get(file.name) if old else None
-        if file.problem is not None and file.path not in overlay:
+        if file.problem is not None and not reader.overlaid(file):
             read_problems.append(file.problem)
             changed = changed or entry is not None
             continue
@@ -552,7 +555,7 @@ def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) 
             if entry.core != core_digest:
                 entry = _recheck(entry, bare, unit_index, core_digest)
                 changed = True
-            if file.signature != entry.signature and file.path not in overlay:
+            if file.signature != entry.signature and not reader.overlaid(file):
                 entry.signature = file.signature
                 resigned = True
         else:
@@ -562,7 +565,7 @@ def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) 
             entry = _entry(file.signature, digest, core_digest, records, problems, bare, unit_index)
             changed = True
             parsed += 1
-        if file.path in overlay:
+        if reader.overlaid(file):
             entry.signature = None  # not on disk yet: never trusted by signature
         files[file.name] = entry
         total += entry.count

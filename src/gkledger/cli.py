@@ -978,7 +978,7 @@ def _roster_text(roster: Path, replacing: Path | None) -> tuple[str, int]:
     kept = _kept_units_sections(replacing) if replacing is not None and replacing.exists() else ""
     text = to_yaml(found, roster.name, kept)
     shown = replacing or Path("units.yaml")
-    core, _index = read_units_data(DataFile("units.yaml", shown, True), text.encode("utf-8"))
+    core, _index = read_units_data(DataFile("units.yaml", str(shown), True), text.encode("utf-8"))
     errors = [d for d in core.diagnostics if d.severity == "error"]
     if errors:
         sys.stderr.write(as_text(errors))

@@ -104,7 +104,7 @@ def _value(file: DataFile, data: Data, out: list[Diagnostic]) -> Value | None:
     if isinstance(data, Diagnostic):
         out.append(data)
         return None
-    shown = str(file.path)
+    shown = file.location
     value, problems = parse(shown, data)
     out.extend(problems)
     if value is None and not problems and file.required:
@@ -123,9 +123,9 @@ def read_core(
     with, so that no selector is resolved twice)."""
     out: list[Diagnostic] = []
     units, groups, maintainers, words = _read_units(
-        str(units_file.path), _value(units_file, units_data, out), out
+        units_file.location, _value(units_file, units_data, out), out
     )
-    plan, settings, tasks = _read_tasks(str(tasks_file.path), _value(tasks_file, tasks_data, out), out)
+    plan, settings, tasks = _read_tasks(tasks_file.location, _value(tasks_file, tasks_data, out), out)
     core = Core(plan, settings, tuple(tasks), tuple(units), groups, maintainers, (), words)
     index = UnitIndex(core.units, core.groups)
     found = checks.core(core.ledger(Path(), ()), index)
@@ -142,10 +142,10 @@ def read_units_alone(root: Path) -> tuple[Core, UnitIndex]:
 def read_units_data(file: DataFile, data: Data) -> tuple[Core, UnitIndex]:
     """A units.yaml's bytes (a file's, or a text about to be written) to a core with its checks."""
     out: list[Diagnostic] = []
-    units, groups, maintainers, words = _read_units(str(file.path), _value(file, data, out), out)
+    units, groups, maintainers, words = _read_units(file.location, _value(file, data, out), out)
     core = Core(None, Settings(), (), tuple(units), groups, maintainers, (), words)
     index = UnitIndex(core.units, core.groups)
-    found = [d for d in checks.core(core.ledger(Path(), ()), index) if d.source.path == str(file.path)]
+    found = [d for d in checks.core(core.ledger(Path(), ()), index) if d.source.path == file.location]
     return dataclasses.replace(core, diagnostics=(*out, *found)), index
 
 
@@ -169,13 +169,13 @@ def read_plan_year(data: bytes, path: str = "tasks.yaml") -> int | None:
 def read_progress(file: DataFile, data: Data) -> tuple[list[Record], list[Diagnostic]]:
     """One progress file's records and the diagnostics of reading and shape (not yet the checks)."""
     out: list[Diagnostic] = []
-    records = _read_records(str(file.path), _value(file, data, out), out)
+    records = _read_records(file.location, _value(file, data, out), out)
     return records, out
 
 
 def too_many(file: DataFile) -> Diagnostic:
     return Diagnostic(
-        Source(str(file.path), 1, 1),
+        Source(file.location, 1, 1),
         "GK007",
         _f(
             "the progress folder holds more than {limit:,} records; the rest were not read", limit=MAX_RECORDS
@@ -206,8 +206,10 @@ def _load(root: Path, overlay: Overlay, preread: Overlay) -> Loaded:
     if not listing.files:
         return Loaded(Ledger(str(root), None, Settings(), (), (), {}, ()), out)
 
+    given = {str(path): data for path, data in (*preread.items(), *overlay.items())}  # the overlay wins
+
     def data(file: DataFile) -> Data:
-        found = overlay.get(file.path, preread.get(file.path))
+        found = given.get(file.location)
         return found if found is not None else read_bytes(file)
 
     units_file, tasks_file = listing.files[:2]
@@ -527,11 +529,12 @@ def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list
     if sequence is None:
         return []
     records = []
+    what = _("a progress record")  # looked up once: a province's check reads 50,000 records
     for node in sequence.items:
-        mapping = expect_mapping(path, node, _("a progress record"), out)
+        mapping = expect_mapping(path, node, what, out)
         if mapping is None:
             continue
-        fields = Fields(path, mapping, RECORD_FIELDS, _("a progress record"), out)
+        fields = Fields(path, mapping, RECORD_FIELDS, what, out)
         task = fields.text("task", required=True)
         unit = fields.text("unit", required=True)
         done = fields.date("done")
