@@ -76,6 +76,22 @@ def test_records_are_read_in_place_from_the_cache_file(shipped: Path, tmp_path: 
     assert [r.unit for e in entries for r in pickle.loads(e.records)] == ["回民区", "玉泉区"]
 
 
+def test_the_table_of_parts_must_describe_the_body_exactly() -> None:
+    """A forged body that passes its checksum is still refused (and rebuilt) when its table of
+    lengths does not add up to it: no slice past the end, no bytes left over."""
+    good = cache._table([3, 2]) + b"abcde"
+    pickled, blobs = cache._parts(memoryview(good))
+    assert bytes(pickled) == b"abc" and [bytes(b) for b in blobs] == [b"de"]
+    for forged in (
+        cache._table([3, 2]) + b"abcd",  # a part cut short
+        cache._table([3, 2]) + b"abcdef",  # bytes no part claims
+        cache._table([]) + b"abc",  # no pickle at all
+        (10**6).to_bytes(cache.LENGTH, "little") + b"abc",  # a table longer than the file
+    ):
+        with pytest.raises(ValueError):
+            cache._parts(memoryview(forged))
+
+
 def test_diagnostics_come_back_exactly(cli: Cli, small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(small / "progress" / "甲县.yaml", "- task: '9'\n  unit: 乙县\n  done: 2021-02-30\n")
     monkeypatch.chdir(small.parent)
@@ -123,7 +139,7 @@ def test_a_cache_others_can_write_is_never_loaded(shipped: Path, tmp_path: Path)
             return (os.system, (f"touch {marker}",))
 
     pickled = pickle.dumps(Exploit())
-    body = len(pickled).to_bytes(cache.LENGTH, "little") + pickled  # the layout `_write` writes
+    body = cache._table([len(pickled)]) + pickled  # the layout `_write` writes
     checksum = cache._checksum(body)
     slot.write_bytes(cache.MAGIC + checksum + body)  # a well-formed cache file that would run code
     home.chmod(0o777)

@@ -24,9 +24,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import itertools
 import os
 import pickle
 import stat
+import struct
 import time
 import zlib
 from collections.abc import Iterator, Sequence
@@ -52,12 +54,12 @@ if TYPE_CHECKING:
     from gkledger.status import Obligations
     from gkledger.units import UnitIndex
 
-MAGIC = b"gkledger-cache-12"  # bump when the layout or pickled types change
+MAGIC = b"gkledger-cache-13"  # bump when the layout or pickled types change
 DIGEST = 32
 RACY_NS = 2_000_000_000  # a file changed this close to the cache's writing is hashed again
 Overlay = dict[Path, bytes]
 Blob = bytes | memoryview  # a pickle kept in the cache; loaded, a slice of the cache file
-LENGTH = 8  # bytes of each length in the file: the pickle's, then each blob's after it
+LENGTH = 8  # bytes of a number in the table that opens the file's body (see `_table`)
 
 
 @dataclass(frozen=True)
@@ -268,23 +270,29 @@ def _open(path: Path) -> tuple[Index, int] | None:
     return index, written_ns
 
 
+def _table(lengths: Sequence[int]) -> bytes:
+    """What opens the file's body: the number of parts, then each part's length (the index's
+    pickle, then each blob). Read in one call, where a length before each part took a province's
+    4,000 blobs 4 ms to walk."""
+    return struct.pack(f"<{1 + len(lengths)}Q", len(lengths), *lengths)
+
+
 def _parts(body: memoryview) -> tuple[memoryview, list[memoryview]]:
     """The pickle of the index and its out-of-band blobs, as slices of the file's body."""
-    size = int.from_bytes(body[:LENGTH], "little")
-    at = LENGTH + size
-    blobs = []
-    while at < len(body):
-        length = int.from_bytes(body[at : at + LENGTH], "little")
-        blobs.append(body[at + LENGTH : at + LENGTH + length])
-        at += LENGTH + length
-    if at != len(body):
-        raise ValueError("the blobs overrun the file")
-    return body[LENGTH : LENGTH + size], blobs
+    count = int.from_bytes(body[:LENGTH], "little")
+    start = LENGTH * (1 + count)
+    if count == 0 or start > len(body):
+        raise ValueError("no table, or one that overruns the file")
+    ends = list(itertools.accumulate(struct.unpack_from(f"<{count}Q", body, LENGTH), initial=start))
+    if ends[-1] != len(body):
+        raise ValueError("the parts do not fill the file")
+    pickled, *blobs = (body[begin:end] for begin, end in itertools.pairwise(ends))
+    return pickled, blobs
 
 
 def _write(path: Path, index: Index) -> None:
-    """MAGIC, the checksum of the rest, then the index's pickle and each blob it keeps out of band
-    (protocol 5), each after its length: the blobs are written from where they are, and loading
+    """MAGIC, the checksum of the rest, the table of lengths, then the index's pickle and each blob
+    it keeps out of band (protocol 5): the blobs are written from where they are, and loading
     makes them slices of the file read, so a million records' cache (140 MB) is never held twice.
     The checksum is summed as the file is written and put in the header after."""
     from gkledger.atomic import write_atomic_stream
@@ -294,12 +302,12 @@ def _write(path: Path, index: Index) -> None:
         summing = _Summing(handle)
         blobs: list[pickle.PickleBuffer] = []
         pickled = pickle.dumps(index, protocol=5, buffer_callback=blobs.append)
-        pending: list[bytes | memoryview] = []  # written a megabyte at a time: 4,000 blobs are small
-        size = 0
         parts: list[bytes | memoryview] = [pickled, *(blob.raw() for blob in blobs)]
+        pending: list[bytes | memoryview] = [_table([len(part) for part in parts])]
+        size = len(pending[0])  # written a megabyte at a time: 4,000 blobs are small
         for part in parts:
-            pending += (len(part).to_bytes(LENGTH, "little"), part)
-            size += LENGTH + len(part)
+            pending.append(part)
+            size += len(part)
             if size >= 1 << 20:
                 summing.write(b"".join(pending))
                 pending, size = [], 0
