@@ -37,9 +37,9 @@ def test_a_warm_load_equals_a_cold_one(shipped: Path, tmp_path: Path) -> None:
     assert warm.owners == cold.owners and warm.diagnostics == cold.diagnostics
 
 
-def test_records_come_back_as_records(shipped: Path, tmp_path: Path) -> None:
-    """A record is pickled as a plain tuple and rebuilt in C: what comes back is a Record still,
-    with its places, and copies of it are too (tuples compare equal whatever their class)."""
+def test_records_units_and_sources_come_back_as_themselves(shipped: Path, tmp_path: Path) -> None:
+    """Records, units and sources are pickled as plain tuples and rebuilt in C: what comes back
+    is of its own class still (tuples compare equal whatever their class), and copies are too."""
     import copy
 
     from gkledger.model import Record, Source, make_record
@@ -56,6 +56,12 @@ def test_records_come_back_as_records(shipped: Path, tmp_path: Path) -> None:
     for again in (pickle.loads(pickle.dumps(made)), copy.copy(made), copy.deepcopy(made)):
         assert type(again) is Record and again == made and again.period == "2022-Q3"
         assert again.source == Source("/x/p.yaml", 3, 5)
+    units = cache.load_snapshot(shipped, home).ledger.units
+    assert units == load(shipped).ledger.units
+    assert all(type(unit) is Unit and type(unit.source) is Source for unit in units)
+    for value in (units[0], units[0].source):
+        for again in (pickle.loads(pickle.dumps(value)), copy.copy(value), copy.deepcopy(value)):
+            assert type(again) is type(value) and again == value
 
 
 def test_records_are_read_in_place_from_the_cache_file(shipped: Path, tmp_path: Path) -> None:
