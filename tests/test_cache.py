@@ -377,7 +377,7 @@ def test_the_check_of_a_change_reuses_the_core_it_loaded(shipped: Path, tmp_path
     progress = shipped / "progress" / "回民区.yaml"
     overlay = {progress: "- task: '5'\n  unit: 回民区\n  done: 2021-08-20\n".encode()}
     checked = cache.load_snapshot(shipped, home, overlay, save=False)
-    assert checked.index is first.index and checked.ledger.tasks is first.ledger.tasks
+    assert checked.unit_index is first.unit_index and checked.ledger.tasks is first.ledger.tasks
     fresh = load(shipped, overlay=overlay)
     assert (
         list(checked.ledger.records) == list(fresh.ledger.records)
@@ -433,6 +433,6 @@ def test_a_fresh_load_resolves_each_selector_once(shipped: Path, monkeypatch: py
 
     monkeypatch.setattr(UnitIndex, "select", select)
     snapshot = cache.load_snapshot(shipped, None)
-    assert snapshot.owners and indexes == [snapshot.index]  # one index did all the resolving
+    assert snapshot.owners and indexes == [snapshot.unit_index]  # one index did all the resolving
     monkeypatch.undo()
     assert snapshot.owners == cache.load_snapshot(shipped, None).owners

@@ -129,7 +129,7 @@ def test_no_note_becomes_a_formula_or_markup(tmp_path_factory: pytest.TempPathFa
     base = load(DATA).ledger
     source = Source("data/progress/回民区.yaml", 1, 3)
     record = make_record("5", "回民区", dt.date(2021, 8, 20), None, None, note, source)
-    ledger = type(base)(base.root, base.plan, base.settings, base.tasks, base.units, base.groups, (record,))
+    ledger = base._replace(records=(record,))
     report = build(Obligations(ledger), dt.date(2021, 9, 1), 7)
     page = to_html(report)
     records = page[page.index('<section id="records">') :]

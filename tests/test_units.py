@@ -96,3 +96,20 @@ def test_helin_county_and_helinger_new_area_are_different_units(tmp_path: Path) 
     county, zone = index.get("和林格尔县"), index.get("和林格尔新区")
     assert county is not None and zone is not None
     assert (county.name, zone.name) == ("和林县", "和林格尔新区")
+
+
+def test_terms_and_selectors_are_equal_by_meaning_wherever_written() -> None:
+    """Where a term or selector was written is kept for diagnostics, and left out of equality
+    and hashing (as == and != and a set agree), but not what it means, nested terms included."""
+    from gkledger.model import Source
+
+    here, there = Source("tasks.yaml", 3, 5), Source("units.yaml", 9, 1)
+    inner = Term(kind=("委办局",))
+    a = Term(unit=("回民区",), role=("部门",), with_children=inner, source=here)
+    b = Term(unit=("回民区",), role=("部门",), with_children=inner._replace(source=there), source=there)
+    assert a == b and (a != b) is False and hash(a) == hash(b) and len({a, b}) == 1
+    assert a != a._replace(role=("学校",)) and a != a._replace(with_children=Term(kind=("乡镇",)))
+    assert a != tuple(a)  # a term is not a plain tuple of the same values
+    s, t = Selector((a,), here), Selector((b,), there)
+    assert s == t and (s != t) is False and hash(s) == hash(t) and len({s, t}) == 1
+    assert s != Selector((a, Term(unit=("新城区",))), here) and s.source == here

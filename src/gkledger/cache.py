@@ -32,9 +32,9 @@ import struct
 import time
 import zlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, SupportsIndex, overload
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple, SupportsIndex, overload
 
 from gkledger import __version__, i18n
 from gkledger.datafiles import (
@@ -62,8 +62,7 @@ Blob = bytes | memoryview  # a pickle kept in the cache; loaded, a slice of the 
 LENGTH = 8  # bytes of a number in the table that opens the file's body (see `_table`)
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """A loaded ledger with its diagnostics and each task's owners (see `status.Obligations`)."""
 
     ledger: Ledger
@@ -71,13 +70,13 @@ class Snapshot:
     owners: dict[str, tuple[str, ...]]
     from_cache: bool = False
     parsed: int = 0  # how many files were parsed this time (the rest came from the cache)
-    index: UnitIndex | None = None  # the units' index the load built, owners known
+    unit_index: UnitIndex | None = None  # the units' index the load built, owners known
 
     def obligations(self) -> Obligations:
         """The ledger's obligations, with the owners and the units' index this load resolved."""
         from gkledger.status import Obligations
 
-        return Obligations(self.ledger, self.index, self.owners)
+        return Obligations(self.ledger, self.unit_index, self.owners)
 
 
 def cache_home(environ: dict[str, str] | os._Environ[str]) -> Path | None:
@@ -188,15 +187,17 @@ class FileEntry:
         )
 
 
-@dataclass
-class Index:
+class Index(NamedTuple):
+    """The whole cache of a ledger: its entries for the code that made them. Its file entries
+    are updated in place when only their signatures change (`FileEntry` is mutable)."""
+
     code: bytes
     root: str
     core_files: tuple[tuple[FileStat | None, bytes], tuple[FileStat | None, bytes]]
     core_digest: bytes
     core: bytes  # pickled (Core, owners)
-    files: dict[str, FileEntry] = field(default_factory=dict)
-    across: tuple[Diagnostic, ...] = ()  # the checks across files, for the files as they are
+    files: dict[str, FileEntry]
+    across: tuple[Diagnostic, ...]  # the checks across files, for the files as they are
 
 
 def _digest(data: bytes) -> bytes:
@@ -490,8 +491,8 @@ def _fresh(root: Path, overlay: Overlay | None) -> Snapshot:
 
     loaded = load(root, overlay=overlay)
     # The index the load's checks resolved the selectors with: owners are then not resolved again.
-    index = loaded.index or UnitIndex(loaded.ledger.units, loaded.ledger.groups)
-    return Snapshot(loaded.ledger, loaded.diagnostics, owners_of(loaded.ledger, index), index=index)
+    index = loaded.unit_index or UnitIndex(loaded.ledger.units, loaded.ledger.groups)
+    return Snapshot(loaded.ledger, loaded.diagnostics, owners_of(loaded.ledger, index), unit_index=index)
 
 
 def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) -> Snapshot:
@@ -626,7 +627,7 @@ def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) 
         else:
             _BUILT[path] = (index, listed_ns)
     from_cache = not changed and old is not None
-    return Snapshot(ledger, diagnostics, owners, from_cache=from_cache, parsed=parsed, index=unit_index)
+    return Snapshot(ledger, diagnostics, owners, from_cache=from_cache, parsed=parsed, unit_index=unit_index)
 
 
 def _core_of(index: Index) -> tuple[Core, dict[str, tuple[str, ...]], UnitIndex]:

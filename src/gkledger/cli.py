@@ -7,7 +7,6 @@ Exit codes: 0 ok; 1 problems found (ledger errors, or --fail-on matched); 2 usag
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import io
 import os
@@ -667,9 +666,7 @@ def _obligations(ctx: typer.Context, data: Path | None) -> Obligations:
         if not all(path.startswith(progress) for path in broken):
             sys.stderr.write(as_text(errors))
             _fail(_("the ledger has errors; fix them first (gkledger check lists them all)"), EXIT_PROBLEMS)
-        ledger = dataclasses.replace(
-            ledger, records=tuple(r for r in ledger.records if r.source.path not in broken)
-        )
+        ledger = ledger._replace(records=tuple(r for r in ledger.records if r.source.path not in broken))
         for path in sorted(broken):
             owner = Path(path).stem
             typer.echo(
@@ -683,7 +680,7 @@ def _obligations(ctx: typer.Context, data: Path | None) -> Obligations:
                 err=True,
             )
         _settings(ctx).degraded = True
-    return Obligations(ledger, snapshot.index, snapshot.owners)
+    return Obligations(ledger, snapshot.unit_index, snapshot.owners)
 
 
 def _view_console(ctx: typer.Context, ledger: Ledger) -> Console:

@@ -6,14 +6,13 @@ input: a file that cannot be read or parsed becomes a diagnostic, and the rest i
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import gc
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from sys import intern
+from typing import NamedTuple
 
 from gkledger import checks
 from gkledger.datafiles import (
@@ -89,11 +88,10 @@ TERM_FIELDS = (*FILTER_KEYS, "role", "with_children")
 Overlay = dict[Path, bytes]
 
 
-@dataclass(frozen=True, slots=True)
-class Loaded:
+class Loaded(NamedTuple):
     ledger: Ledger
     diagnostics: list[Diagnostic]
-    index: UnitIndex | None = None  # the units' index the checks resolved every selector with
+    unit_index: UnitIndex | None = None  # the units' index the checks resolved every selector with
 
 
 Data = bytes | Diagnostic  # a file's bytes, or why the read stage could not have them
@@ -129,7 +127,7 @@ def read_core(
     core = Core(plan, settings, tuple(tasks), tuple(units), groups, maintainers, (), words)
     index = UnitIndex(core.units, core.groups)
     found = checks.core(core.ledger(Path(), ()), index)
-    return dataclasses.replace(core, diagnostics=(*out, *found)), index
+    return core._replace(diagnostics=(*out, *found)), index
 
 
 def read_units_alone(root: Path) -> tuple[Core, UnitIndex]:
@@ -146,7 +144,7 @@ def read_units_data(file: DataFile, data: Data) -> tuple[Core, UnitIndex]:
     core = Core(None, Settings(), (), tuple(units), groups, maintainers, (), words)
     index = UnitIndex(core.units, core.groups)
     found = [d for d in checks.core(core.ledger(Path(), ()), index) if d.source.path == file.location]
-    return dataclasses.replace(core, diagnostics=(*out, *found)), index
+    return core._replace(diagnostics=(*out, *found)), index
 
 
 def read_tasks_text(data: bytes, path: str = "tasks.yaml") -> tuple[list[Task], list[Diagnostic]]:
@@ -204,7 +202,7 @@ def _load(root: Path, overlay: Overlay, preread: Overlay) -> Loaded:
     root = listing.root
     out: list[Diagnostic] = list(listing.problems)
     if not listing.files:
-        return Loaded(Ledger(str(root), None, Settings(), (), (), {}, ()), out)
+        return Loaded(Ledger(str(root), None, Settings(), (), (), {}, (), (), {}), out)
 
     given = {str(path): data for path, data in (*preread.items(), *overlay.items())}  # the overlay wins
 

@@ -3,11 +3,10 @@
 Every record knows where it came from (`Source`), so that any later stage can point a user at the
 file and line behind a value. Nothing here reads files or the clock.
 
-A type is a NamedTuple where it is a plain immutable record: one is built in a step and pickled
-small, and the class itself costs a tenth of a frozen dataclass to create on every start (Python
-3.11 compiles five or six methods for each dataclass). Term and Selector stay dataclasses because
-their equality leaves out their source; Ledger and Core because they hold dicts and are replaced
-field by field.
+Every type is a NamedTuple: a plain immutable record, built in a step and pickled small, whose
+class costs a tenth of a frozen dataclass to create on every start (Python 3.11 compiles five or
+six methods for each dataclass, a millisecond a class). Term and Selector say themselves that
+their equality leaves out where they were written.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
@@ -97,13 +95,13 @@ class Source(NamedTuple):
 FILTER_KEYS: tuple[str, ...] = ("unit", "kind", "level", "tag", "group")
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """One term of a selector: the units matching every filter given (a missing filter matches all).
 
     `role`: each matched unit is replaced by its child units carrying any of these tags, or stands
     for itself when it lists none (a county stands for its whole jurisdiction).
     `with_children`: each matched unit comes with its child units that match this term.
+    Two terms are equal when they mean the same units, wherever each was written (`source`).
     """
 
     unit: tuple[str, ...] = ()
@@ -113,15 +111,32 @@ class Term:
     group: tuple[str, ...] = ()
     role: tuple[str, ...] = ()
     with_children: Term | None = None
-    source: Source = field(default=Source(""), compare=False)
+    source: Source = Source("")  # last: the meaning is everything before it
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Term and self[:-1] == other[:-1]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self[:-1])
 
 
-@dataclass(frozen=True, slots=True)
-class Selector:
-    """A union of terms."""
+class Selector(NamedTuple):
+    """A union of terms; equal to another of the same terms, wherever each was written."""
 
     terms: tuple[Term, ...]
-    source: Source = field(default=Source(""), compare=False)
+    source: Source = Source("")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Selector and self.terms == other.terms
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self.terms)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,8 +316,7 @@ def make_record(
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Ledger:
+class Ledger(NamedTuple):
     """Everything read from one data folder; `records` keep file order."""
 
     root: str
@@ -312,12 +326,11 @@ class Ledger:
     units: tuple[Unit, ...]
     groups: dict[str, Selector]
     records: Sequence[Record]  # a tuple, or the cache's lazily loaded table (same records, same order)
-    maintainers: tuple[str, ...] = ()  # the office's: who reviews tasks.yaml and units.yaml
-    words: dict[str, Selector] = field(default_factory=dict)  # units.yaml `words`, for reading phrases
+    maintainers: tuple[str, ...]  # the office's: who reviews tasks.yaml and units.yaml
+    words: dict[str, Selector]  # units.yaml `words`, for reading phrases
 
 
-@dataclass(frozen=True, slots=True)
-class Core:
+class Core(NamedTuple):
     """What units.yaml and tasks.yaml say, with every diagnostic about them (reading, shape and
     the checks of the two together): everything but the progress records."""
 
@@ -328,7 +341,7 @@ class Core:
     groups: dict[str, Selector]
     maintainers: tuple[str, ...]
     diagnostics: tuple[Diagnostic, ...]
-    words: dict[str, Selector] = field(default_factory=dict)
+    words: dict[str, Selector]
 
     def ledger(self, root: Path, records: Sequence[Record]) -> Ledger:
         return Ledger(

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from gkledger.model import Selector, Term
 from gkledger.units import UnitIndex
@@ -349,11 +349,11 @@ class Vocabulary:
             departments = self._departments(scope)
             if departments is None:
                 return None
-            return tuple(replace(term, with_children=departments) for term in scope.terms)
+            return tuple(term._replace(with_children=departments) for term in scope.terms)
         role = self.role(body)
         if role is None:
             return None
-        return tuple(replace(term, role=(role,)) for term in scope.terms)
+        return tuple(term._replace(role=(role,)) for term in scope.terms)
 
     def _departments(self, scope: _Scope) -> Term | None:
         meaning = self.words.get("部门")
@@ -480,10 +480,10 @@ def _merged(terms: Iterable[Term]) -> tuple[Term, ...]:
         if out:
             last = out[-1]
             if _same_but(last, term, "unit") and last.unit and term.unit:
-                out[-1] = replace(last, unit=tuple(dict.fromkeys((*last.unit, *term.unit))))
+                out[-1] = last._replace(unit=tuple(dict.fromkeys((*last.unit, *term.unit))))
                 continue
             if _same_but(last, term, "role") and last.role and term.role:
-                out[-1] = replace(last, role=tuple(dict.fromkeys((*last.role, *term.role))))
+                out[-1] = last._replace(role=tuple(dict.fromkeys((*last.role, *term.role))))
                 continue
             if term == last:
                 continue

@@ -151,7 +151,7 @@ def record(
         plan = _plan(loaded.obligations(), folder, wanted, replace, keep_identical)
         if not plan.entries:
             settle(root, cache, {})  # nothing to write: the load's index is saved as it is
-            return Recorded((), (), loaded.ledger, tuple(plan.unchanged), loaded.owners, loaded.index)
+            return Recorded((), (), loaded.ledger, tuple(plan.unchanged), loaded.owners, loaded.unit_index)
         texts = {path: _read_text(path) for path in plan.files()}
         edited, rewritten = _edit(texts, plan)
         if is_plan_folder(root):  # a new file in data/<year>/progress/ points one folder further up
@@ -178,7 +178,7 @@ def record(
             checked.ledger,
             tuple(plan.unchanged),
             checked.owners,
-            checked.index,
+            checked.unit_index,
         )
 
 
