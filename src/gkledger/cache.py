@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import itertools
 import os
 import pickle
@@ -47,6 +46,11 @@ from gkledger.datafiles import (
     read_bytes,
     with_overlay,
 )
+
+try:  # CPython's own BLAKE2, which hashlib re-exports after loading OpenSSL (2.5 ms of every start)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python without it
+    from hashlib import blake2b
 
 if TYPE_CHECKING:
     from gkledger.diagnostics import Diagnostic
@@ -108,7 +112,7 @@ def _code_digest() -> bytes:
         for folder, folders, files in os.walk(package):
             folders[:] = [name for name in folders if name != "__pycache__"]  # bytecode follows the source
             names += [os.path.join(folder, name) for name in files if name.endswith((".py", ".j2", ".mo"))]
-        digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+        digest = blake2b(__version__.encode(), digest_size=16)
         for name in sorted(names):
             with open(name, "rb") as handle:
                 digest.update(os.path.relpath(name, package).encode() + b"\0" + handle.read())
@@ -135,7 +139,7 @@ def _trusted(path: Path) -> bool:
 def _slot(home: Path, root: Path) -> Path:
     """One cache file per ledger folder and language (diagnostics are kept in the words shown)."""
     place = f"{root.resolve()}\0{i18n.current()}".encode("utf-8", "surrogateescape")
-    return home / f"{hashlib.blake2b(place, digest_size=12).hexdigest()}.pickle"
+    return home / f"{blake2b(place, digest_size=12).hexdigest()}.pickle"
 
 
 @contextlib.contextmanager
@@ -201,7 +205,7 @@ class Index(NamedTuple):
 
 
 def _digest(data: bytes) -> bytes:
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return blake2b(data, digest_size=16).digest()
 
 
 def _checksum(body: bytes | memoryview) -> bytes:
