@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pickle
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -267,6 +268,30 @@ def test_code_changes_change_the_key(shipped: Path, tmp_path: Path, monkeypatch:
     assert cache.load_snapshot(shipped, home).from_cache
     monkeypatch.setattr(cache, "_CODE", b"another build of gkledger")
     assert not cache.load_snapshot(shipped, home).from_cache
+
+
+def test_the_code_key_follows_every_edit_of_the_code(tmp_path: Path) -> None:
+    """The key of the code is its files' stat signatures: an edit that keeps a module's size and
+    puts its mtime back (which fools Python's own bytecode check) still changes it, by ctime; so
+    does a new module. Bytecode and other files do not."""
+    package = tmp_path / "gkledger"
+    (package / "__pycache__").mkdir(parents=True)
+    module = write(package / "cache.py", "KEY = 1\n")
+    write(package / "locale" / "zh_CN" / "gkledger.mo", "catalog")
+    first = cache.code_key(str(package))
+    assert cache.code_key(str(package)) == first
+    write(package / "__pycache__" / "cache.cpython-311.pyc", "bytecode")
+    write(package / "notes.txt", "not code")
+    assert cache.code_key(str(package)) == first
+    before = module.stat()
+    time.sleep(0.01)  # past the file system's clock tick
+    write(module, "KEY = 2\n")
+    os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert module.stat().st_size == before.st_size and module.stat().st_mtime_ns == before.st_mtime_ns
+    edited = cache.code_key(str(package))
+    assert edited != first
+    write(package / "render" / "new.py", "")
+    assert cache.code_key(str(package)) not in (first, edited)
 
 
 def test_an_edit_inside_the_racy_window_is_hashed_again(shipped: Path, tmp_path: Path) -> None:
