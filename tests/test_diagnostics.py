@@ -242,3 +242,21 @@ def test_a_countys_own_departments_may_share_its_file(small: Path) -> None:
     assert load(small).diagnostics == []
     write(small / "progress" / "季度汇总.yaml", "- task: '2'\n  unit: 甲县\n  done: 2021-08-01\n")
     assert load(small).diagnostics == []  # a file not named after a unit may hold anyone's records
+
+
+def test_a_record_knows_where_it_its_task_and_its_unit_were_written(small: Path) -> None:
+    """The places packed into a record are the record's mapping and its task and unit values, in
+    whatever order and indentation the fields come."""
+    write(
+        small / "progress" / "甲县.yaml",
+        "- task: '1'\n  unit: 甲县\n  done: 2021-08-01\n"
+        "-   done: 2021-08-02\n    note: 第二条\n    unit:  乙县\n    task:   '2'\n",
+    )
+    first, second = load(small).ledger.records
+    assert [(s.line, s.column) for s in (first.source, first.task_source, first.unit_source)] == [
+        (1, 3), (1, 9), (2, 9),
+    ]  # fmt: skip
+    assert [(s.line, s.column) for s in (second.source, second.task_source, second.unit_source)] == [
+        (4, 5), (7, 13), (6, 12),
+    ]  # fmt: skip
+    assert second.place == (4, 5) and second.source.path.endswith("甲县.yaml")

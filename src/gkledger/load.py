@@ -574,7 +574,7 @@ def _read_records(path: str, value: Value | None, out: list[Diagnostic]) -> list
                 evidence=evidence,
                 note=note,
                 path=path,
-                places=pack_places(fields.source, fields.source_of("task"), fields.source_of("unit")),
+                places=pack_places(mapping, mapping.entries["task"][1], mapping.entries["unit"][1]),
                 expect=expect,
                 period=intern(period.strip()) if period is not None else None,
             )

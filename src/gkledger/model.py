@@ -15,7 +15,7 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from gkledger.diagnostics import Diagnostic
@@ -286,12 +286,24 @@ class Record(NamedTuple):
         return self._at(0)
 
 
-def pack_places(record: Source, task: Source, unit: Source) -> int:
-    """The places of a record, its task and its unit as one number, for `Record.places`."""
-    number = 0
-    for place in (record, task, unit):
-        number = (number << 64) | (place.line << 32) | place.column
-    return number
+class Placed(Protocol):
+    """What has a place in a file: a `Source`, or a YAML value as read (`yaml_source`)."""
+
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+
+
+def pack_places(record: Placed, task: Placed, unit: Placed) -> int:
+    """The places of a record, its task and its unit as one number, for `Record.places`: taken
+    from the values as read, a record's parse builds no Source for them."""
+    return (
+        (record.line << 32 | record.column) << 128
+        | (task.line << 32 | task.column) << 64
+        | unit.line << 32
+        | unit.column
+    )
 
 
 def make_record(
