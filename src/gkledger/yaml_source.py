@@ -302,7 +302,12 @@ class _Builder:
                     )
                 )
                 continue
-            value = self.build(value_node, depth + 1)
+            if type(value_node) is yaml.ScalarNode and value_node.tag in _PLAIN_TAGS and self.budget > 0:
+                self.budget -= 1  # `build`'s scalar, without a call for each of a province's 250,000 values
+                mark = value_node.start_mark
+                value: Value = Scalar(value_node.value, not value_node.style, mark.line + 1, mark.column + 1)
+            else:
+                value = self.build(value_node, depth + 1)
             first = entries.get(key.value)
             if first is not None:
                 self.diagnostics.append(
