@@ -113,3 +113,48 @@ def test_terms_and_selectors_are_equal_by_meaning_wherever_written() -> None:
     s, t = Selector((a,), here), Selector((b,), there)
     assert s == t and (s != t) is False and hash(s) == hash(t) and len({s, t}) == 1
     assert s != Selector((a, Term(unit=("新城区",))), here) and s.source == here
+
+
+def literally(units: list[Unit], index: UnitIndex, term: Term, group: frozenset[str]) -> list[str]:
+    """The units a term means, by its rule read one unit and one filter at a time (`group` holds
+    the members of the one group there is, "g")."""
+    return [
+        u.name
+        for u in units
+        if (not term.unit or u.name in {index.names.get(n, n) for n in term.unit})
+        and (not term.kind or u.kind in term.kind)
+        and (not term.level or u.level in term.level)
+        and (not term.tag or bool(set(term.tag) & set(u.tags)))
+        and (not term.group or ("g" in term.group and u.name in group))
+    ]
+
+
+def test_a_term_means_the_units_passing_every_filter_in_units_yaml_order() -> None:
+    """Each filter of a term is worked out once and applied to every unit (a named unit's only to
+    itself): checked against the rule read literally, on random rosters, groups and terms."""
+    import random
+
+    rng = random.Random(18)
+    kinds, levels, tags = ["委办局", "政府", "乡镇"], ["市级", "县级"], ["发改", "教育", "卫生"]
+
+    def pick(options: list[str]) -> tuple[str, ...]:
+        return tuple(rng.sample(options, rng.randint(0, min(2, len(options)))))
+
+    for _ in range(200):
+        units = [
+            unit(f"u{i}", rng.choice(kinds), None, pick(tags), rng.choice(levels))
+            for i in range(rng.randint(1, 12))
+        ]
+        units[0] = units[0]._replace(aliases=("第一",))
+        named = [u.name for u in units]
+        group = Selector((Term(unit=pick(named)), Term(kind=pick(kinds))))
+        index = index_of(*units, groups={"g": group})
+        members = frozenset(name for t in group.terms for name in literally(units, index, t, frozenset()))
+        term = Term(
+            unit=pick([*named, "第一", "无此单位"]),
+            kind=pick(kinds),
+            level=pick(levels),
+            tag=pick(tags),
+            group=pick(["g", "无此组"]),
+        )
+        assert names(index.select(Selector((term,)))) == literally(units, index, term, members)

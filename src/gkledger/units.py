@@ -117,7 +117,15 @@ class UnitIndex:
         return found[1]
 
     def _term(self, term: Term) -> list[Unit]:
-        matched = [unit for unit in self.by_name.values() if self._matches(unit, term)]
+        if term.unit:  # the units it names, in units.yaml order, rather than every unit of the ledger
+            named = {self.names.get(n, n) for n in term.unit}
+            units: Iterable[Unit] = sorted(
+                (self.by_name[name] for name in named if name in self.by_name),
+                key=lambda u: self.order[u.name],
+            )
+        else:
+            units = self.by_name.values()
+        matched = self._matching(units, term)
         if term.role:
             roles = set(term.role)
             replaced: list[Unit] = []
@@ -134,22 +142,27 @@ class UnitIndex:
             extended: list[Unit] = []
             for unit in matched:
                 extended.append(unit)
-                extended.extend(c for c in self.children.get(unit.name, ()) if self._matches(c, inner))
+                extended.extend(self._matching(self.children.get(unit.name, ()), inner))
             matched = extended
         return matched
 
-    def _matches(self, unit: Unit, term: Term) -> bool:
-        if term.unit and unit.name not in {self.names.get(n, n) for n in term.unit}:
-            return False
-        if term.kind and unit.kind not in term.kind:
-            return False
-        if term.level and unit.level not in term.level:
-            return False
-        if term.tag and not set(term.tag).intersection(unit.tags):
-            return False
-        if term.group:
-            return any(unit.name in self.group_members(name) for name in term.group)
-        return True
+    def _matching(self, units: Iterable[Unit], term: Term) -> list[Unit]:
+        """The units passing every filter of a term, in the order given: each filter is made once
+        per term, not once per unit (a province's 60 selectors over 2,000 units)."""
+        named = {self.names.get(n, n) for n in term.unit} if term.unit else None
+        tags = set(term.tag)
+        grouped = (
+            frozenset().union(*(self.group_members(name) for name in term.group)) if term.group else None
+        )
+        return [
+            unit
+            for unit in units
+            if (named is None or unit.name in named)
+            and (not term.kind or unit.kind in term.kind)
+            and (not term.level or unit.level in term.level)
+            and (not tags or not tags.isdisjoint(unit.tags))
+            and (grouped is None or unit.name in grouped)
+        ]
 
     def group_members(self, name: str) -> frozenset[str]:
         """Canonical names of a group's units; empty for an unknown group or one in a cycle."""
