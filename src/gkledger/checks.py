@@ -434,9 +434,9 @@ def _keys(ledger: Ledger, index: UnitIndex, records: Iterable[Record]) -> Iterat
     for record in records:
         unit = index.get(record.unit)
         if unit is not None:
-            path, line, column = record.source
+            line, column = record.place  # no Source built for each of 50,000 records
             key = slot(record.task, record.period)
-            yield (key if key in slots else None, unit.name, path, line, column)
+            yield (key if key in slots else None, unit.name, record.path, line, column)
 
 
 def _slots(ledger: Ledger) -> dict[str, int]:
@@ -516,7 +516,7 @@ def records_in_their_units_file(
     there is likely pasted into the wrong file. Files not named after a unit are not checked."""
     misplaced: dict[tuple[str, str], tuple[str, str] | None] = {}  # one answer per file and unit name
     for record in records:
-        pair = (record.source.path, record.unit)
+        pair = (record.path, record.unit)
         if pair not in misplaced:
             misplaced[pair] = _foreign(index, *pair)
         found = misplaced[pair]
