@@ -177,28 +177,23 @@ def _help_in_language(command: Any, ctx: ClickContext) -> None:
 
 
 # What Typer's Click says in English when it refuses a command line (typer._click words them in
-# f-strings, out of gettext's reach), read back into message ids of the catalog.
+# f-strings, out of gettext's reach), read back into message ids of the catalog. The patterns are
+# compiled when a refusal is read (re keeps them), not on every start.
 _CLICK_SAYS = (
+    (r"(?s)(?P<value>.+) is not one of (?P<choices>.+)\.", N_("{value} is not one of {choices}")),
+    (r"(?s)(?P<value>.+) is not a valid (?P<kind>.+)\.", N_("{value} is not a valid {kind}")),
+    (r"(?s)(?P<value>.+) is not in the range (?P<range>.+)\.", N_("{value} is not in the range {range}")),
+    (r"Option (?P<option>.+) requires an argument\.", N_("{option} needs a value")),
     (
-        re.compile(r"(?P<value>.+) is not one of (?P<choices>.+)\.", re.S),
-        N_("{value} is not one of {choices}"),
-    ),
-    (re.compile(r"(?P<value>.+) is not a valid (?P<kind>.+)\.", re.S), N_("{value} is not a valid {kind}")),
-    (
-        re.compile(r"(?P<value>.+) is not in the range (?P<range>.+)\.", re.S),
-        N_("{value} is not in the range {range}"),
-    ),
-    (re.compile(r"Option (?P<option>.+) requires an argument\."), N_("{option} needs a value")),
-    (
-        re.compile(r"Got unexpected extra arguments?(?:\(s\))? \((?P<words>.*)\)", re.S),
+        r"(?s)Got unexpected extra arguments?(?:\(s\))? \((?P<words>.*)\)",
         N_("unexpected extra arguments ({words})"),
     ),
     (
-        re.compile(r"No such command (?P<name>.+?)\. Did you mean (?P<close>.+)\?", re.S),
+        r"(?s)No such command (?P<name>.+?)\. Did you mean (?P<close>.+)\?",
         N_("no such command {name}; did you mean {close}?"),
     ),
-    (re.compile(r"No such command (?P<name>.+)\.", re.S), N_("no such command {name}")),
-    (re.compile(r"No such option: (?P<option>.+)", re.S), N_("no such option: {option}")),
+    (r"(?s)No such command (?P<name>.+)\.", N_("no such command {name}")),
+    (r"(?s)No such option: (?P<option>.+)", N_("no such option: {option}")),
 )
 
 
@@ -207,7 +202,7 @@ def _click_said(error: Any) -> str:
     none of `_CLICK_SAYS` reads."""
     message = str(error.message)
     for pattern, said in _CLICK_SAYS:
-        found = pattern.fullmatch(message)
+        found = re.fullmatch(pattern, message)
         if found:
             message = _f(said, **found.groupdict())
             break
