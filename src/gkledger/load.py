@@ -182,32 +182,32 @@ def too_many(file: DataFile) -> Diagnostic:
     )
 
 
-def load(root: Path, overlay: Overlay | None = None, preread: Overlay | None = None) -> Loaded:
+def load(root: Path, overlay: Overlay | None = None) -> Loaded:
     """Read and check the ledger in `root`; `overlay` gives new contents for some files (to check a
-    change before writing it), `preread` the bytes of files already read through the read stage."""
+    change before writing it)."""
     # Loading allocates hundreds of thousands of small objects and no cycles: the cyclic garbage
     # collector would rescan them all again and again (measured: a third of the time on a
     # province-sized ledger), so it waits until the ledger is built.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(root, overlay or {}, preread or {})
+        return _load(root, overlay or {})
     finally:
         if collecting:
             gc.enable()
 
 
-def _load(root: Path, overlay: Overlay, preread: Overlay) -> Loaded:
+def _load(root: Path, overlay: Overlay) -> Loaded:
     listing = list_files(root)
     root = listing.root
     out: list[Diagnostic] = list(listing.problems)
     if not listing.files:
         return Loaded(Ledger(str(root), None, Settings(), (), (), {}, (), (), {}), out)
 
-    given = {str(path): data for path, data in (*preread.items(), *overlay.items())}  # the overlay wins
+    overlaid = {str(path): data for path, data in overlay.items()}  # by location, as files are listed
 
     def data(file: DataFile) -> Data:
-        found = given.get(file.location)
+        found = overlaid.get(file.location)
         return found if found is not None else read_bytes(file)
 
     units_file, tasks_file = listing.files[:2]
