@@ -14,7 +14,7 @@ from typer.testing import Result
 
 from gkledger.load import load
 from gkledger.query import overview, unit_summaries
-from gkledger.render.records import obligations_csv, rows_csv
+from gkledger.render.records import rows_csv, write_obligations_csv
 from gkledger.status import Obligations, summarise
 
 from .conftest import DATA, SMALL_UNITS, write
@@ -142,6 +142,15 @@ def test_the_overview_through_the_cache_keeps_no_record(tmp_path: Path, seed: in
     assert materialised.records and overview(materialised, DAYS[2], 7) == overview(fresh, DAYS[2], 7)
 
 
+def obligations_csv(
+    obligations: Obligations, today: dt.date, soon_days: int, people: bool
+) -> tuple[str, int]:
+    """What `write_obligations_csv` writes, whole, and the number of rows it says it wrote."""
+    parts: list[str] = []
+    count = write_obligations_csv(parts.append, obligations, today, soon_days, people)
+    return "".join(parts), count
+
+
 @pytest.mark.parametrize("folder", ["data", '台账,"甲" ', "-data"])
 @pytest.mark.parametrize("people", [False, True])
 @pytest.mark.parametrize("seed", range(6))
@@ -173,12 +182,13 @@ def test_on_the_shipped_ledger_too(tmp_path: Path, today: dt.date) -> None:
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_export_streamed_to_a_pipe_is_the_file_it_writes(cli: Cli, tmp_path: Path, lang: str) -> None:
-    """Standard output gets the CSV a task at a time; `-o` gets it whole: the same bytes, and those
-    of the rows' CSV."""
+    """Standard output and `-o` both get the CSV a task at a time: the same bytes, those of the
+    rows' CSV, and `-o` says how many."""
     obligations = small_ledger(tmp_path / "data", 1)
     args = ("--lang", lang, "export", "-f", "csv", "--today", "2022-07-05", "--data", str(tmp_path / "data"))
     piped = cli(*args).stdout_bytes
-    assert cli(*args, "-o", str(tmp_path / "out.csv")).exit_code == 0
+    written = cli(*args, "-o", str(tmp_path / "out.csv"))
+    assert written.exit_code == 0 and f"{len(piped):,} " in written.stderr  # bytes, or 字节
     assert piped == (tmp_path / "out.csv").read_bytes()
     assert piped == rows_csv(obligations.rows(DAYS[2], 7), for_people=lang == "zh").encode("utf-8")
 

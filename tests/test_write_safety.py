@@ -285,3 +285,50 @@ def test_a_streamed_write_is_whole_or_nothing_and_never_through_a_link(tmp_path:
     with pytest.raises(WriteRefused):
         write_atomic_stream(link, lambda handle: None)
     assert target.read_bytes() == b"new"
+
+
+def test_an_export_written_in_pieces_is_whole_or_nothing_and_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large export goes to its file a piece at a time: all of it or none (a failure midway
+    leaves the old file and no temporary one), never through a link, and read back and compared
+    by length and digest; a file that does not read back as written is an error."""
+    from gkledger import atomic
+    from gkledger.atomic import WriteRefused, write_atomic_pieces
+
+    target = tmp_path / "台账.csv"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+
+    def pieces(write: Callable[[bytes], object]) -> None:
+        for number in range(3000):  # several megabytes, read back a megabyte at a time
+            write(f"{number},{'台账' * 200}\n".encode())
+
+    size = write_atomic_pieces(target, pieces)
+    assert size == target.stat().st_size > 3 << 20 and target.stat().st_mode & 0o777 == 0o640
+    assert target.read_bytes().startswith(b"0,") and target.read_bytes().endswith(b"\n")
+    whole = target.read_bytes()
+
+    def broken(write: Callable[[bytes], object]) -> None:
+        write(b"1,half")
+        raise RuntimeError("the ledger changed")
+
+    with pytest.raises(RuntimeError):
+        write_atomic_pieces(target, broken)
+    assert target.read_bytes() == whole and [p.name for p in tmp_path.iterdir()] == ["台账.csv"]
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    with pytest.raises(WriteRefused):
+        write_atomic_pieces(link, pieces)
+    assert target.read_bytes() == whole and link.is_symlink()
+
+    real_replace = os.replace
+
+    def replaced_then_damaged(source: str, destination: str | Path) -> None:
+        real_replace(source, destination)
+        with open(destination, "r+b") as handle:  # a disk that returns other bytes than it took
+            handle.write(b"X")
+
+    monkeypatch.setattr(atomic.os, "replace", replaced_then_damaged)
+    with pytest.raises(OSError, match="does not read back as written"):
+        write_atomic_pieces(target, pieces)

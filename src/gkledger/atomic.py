@@ -67,6 +67,45 @@ def write_atomic_stream(path: Path, write: Callable[[BinaryIO], None], mode: int
             os.unlink(temp_name)
 
 
+def write_atomic_pieces(
+    path: Path, write: Callable[[Callable[[bytes], object]], object], mode: int | None = None
+) -> int:
+    """`write_atomic` for content made a piece at a time, too large to hold whole (a million
+    records' CSV is 300 MB): `write` hands its pieces to the function it is given, and they go to
+    the staged file as they come. Flushed to disk and renamed into place as `write_atomic` does,
+    then read back a megabyte at a time and compared, by length and BLAKE2 digest, with what was
+    written. Returns the number of bytes written."""
+    from hashlib import blake2b
+
+    written = blake2b()
+    size = 0
+
+    def staged(handle: BinaryIO) -> None:
+        def piece(data: bytes) -> None:
+            nonlocal size
+            written.update(data)
+            size += len(data)
+            handle.write(data)
+
+        write(piece)
+
+    temp_name = _stage(path, staged, mode if mode is not None else writable_target(path))
+    try:
+        os.replace(temp_name, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
+    _sync_folder(path.parent)
+    back, read = blake2b(), 0
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            back.update(chunk)
+            read += len(chunk)
+    if read != size or back.digest() != written.digest():
+        raise OSError(_f("{file} does not read back as written", file=path))
+    return size
+
+
 def commit(changes: dict[Path, bytes], mode: int | None = None, durable: bool = True) -> None:
     """Write several files all or nothing, as far as a file system allows: every new content is
     staged and flushed beside its file first, then each is renamed into place; if a rename fails,

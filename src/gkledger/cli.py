@@ -1904,16 +1904,23 @@ class NoticeFormat(StrEnum):
     docx = "docx"
 
 
-def _write_output(path: Path, data: bytes, make_folders: bool = False) -> None:
-    """Write a file atomically; a folder that is missing (unless made) or unwritable ends the command."""
-    from gkledger.atomic import write_atomic
+def _write_output(
+    path: Path, data: bytes | Callable[[Callable[[bytes], object]], object], make_folders: bool = False
+) -> int:
+    """Write a file atomically: `data`, or what a function makes a piece at a time, handing each to
+    the writer it is given (`atomic.write_atomic_pieces`: a province's CSV is never held whole).
+    A folder that is missing (unless made) or unwritable ends the command. The bytes written."""
+    from gkledger.atomic import write_atomic, write_atomic_pieces
 
     try:
         if make_folders:
             path.parent.mkdir(parents=True, exist_ok=True)
         elif not path.parent.is_dir():
             _fail(_f("the folder {folder} does not exist", folder=path.parent))
-        write_atomic(path, data)
+        if isinstance(data, bytes):
+            write_atomic(path, data)
+            return len(data)
+        return write_atomic_pieces(path, data)
     except OSError as exc:
         _fail(_f("cannot write {file}: {error}", file=path, error=exc.strerror or exc), EXIT_PROBLEMS)
 
@@ -1974,23 +1981,32 @@ def export(
 
         for_people = i18n.current() == "zh"  # an export's CSV is for Excel: Chinese headers and statuses
         if fmt is ExportFormat.csv and chosen is None:  # a province's 60,000 lines, without a Row each
-            if output is None:  # a task's lines at a time, straight to the pipe
-                stdout = sys.stdout.buffer
-                records.write_obligations_csv(
-                    lambda text: stdout.write(text.encode("utf-8")), obligations, day, soon_days, for_people
+            counted: list[int] = []
+
+            def lines(write: Callable[[bytes], object]) -> None:  # a task's lines at a time
+                counted.append(
+                    records.write_obligations_csv(
+                        lambda text: write(text.encode("utf-8")), obligations, day, soon_days, for_people
+                    )
                 )
-                stdout.flush()
+
+            if output is None:  # straight to the pipe
+                lines(sys.stdout.buffer.write)
+                sys.stdout.flush()
                 return
-            text, count = records.obligations_csv(obligations, day, soon_days, for_people)
-        else:
-            rows = obligations.rows(day, soon_days, chosen)
-            text = (
-                records.to_json([records.row_record(r) for r in rows])
-                if fmt is ExportFormat.json
-                else records.rows_csv(rows, for_people)
-            )
-            count = len(rows)
-        _deliver(output, text.encode("utf-8"), _f("{count} obligations as of {day}", count=count, day=day))
+            size = _write_output(output, lines)  # never the province's 16 MB whole, nor twice
+            what = _f("{count} obligations as of {day}", count=counted[0], day=day)
+            typer.echo(_wrote(output, size, what), err=True)
+            return
+        rows = obligations.rows(day, soon_days, chosen)
+        text = (
+            records.to_json([records.row_record(r) for r in rows])
+            if fmt is ExportFormat.json
+            else records.rows_csv(rows, for_people)
+        )
+        _deliver(
+            output, text.encode("utf-8"), _f("{count} obligations as of {day}", count=len(rows), day=day)
+        )
         return
     from gkledger.reports import build  # the report the documents share: not for a row per line
 
@@ -2021,9 +2037,11 @@ def _deliver(output: Path | None, payload: bytes, what: str) -> None:
         sys.stdout.flush()
         return
     _write_output(output, payload)
-    typer.echo(
-        _f("Wrote {file} ({size:,} bytes, {what}).", file=output, size=len(payload), what=what), err=True
-    )
+    typer.echo(_wrote(output, len(payload), what), err=True)
+
+
+def _wrote(output: Path, size: int, what: str) -> str:
+    return _f("Wrote {file} ({size:,} bytes, {what}).", file=output, size=size, what=what)
 
 
 @app.command(cls=_Command)

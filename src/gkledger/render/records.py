@@ -94,16 +94,6 @@ class _Echo:
         return text
 
 
-def obligations_csv(
-    obligations: Obligations, today: dt.date, soon_days: int, for_people: bool = False
-) -> tuple[str, int]:
-    """`rows_csv(obligations.rows(today, soon_days), for_people)` and how many rows it has, from
-    `write_obligations_csv`."""
-    parts: list[str] = []
-    count = write_obligations_csv(parts.append, obligations, today, soon_days, for_people)
-    return "".join(parts), count
-
-
 def write_obligations_csv(
     write: Callable[[str], object],
     obligations: Obligations,
