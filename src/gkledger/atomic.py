@@ -59,12 +59,7 @@ def write_atomic_stream(path: Path, write: Callable[[BinaryIO], None], mode: int
     """Replace `path` atomically with what `write` writes to a file, for content too large to hold
     twice that checks itself (the cache of a million records, with its checksum): as
     `write_atomic(..., durable=False)`, never half written, neither flushed to disk nor read back."""
-    temp_name = _stage(path, write, mode if mode is not None else writable_target(path), durable=False)
-    try:
-        os.replace(temp_name, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
+    _into_place(_stage(path, write, mode if mode is not None else writable_target(path), durable=False), path)
 
 
 def write_atomic_pieces(
@@ -89,12 +84,7 @@ def write_atomic_pieces(
 
         write(piece)
 
-    temp_name = _stage(path, staged, mode if mode is not None else writable_target(path))
-    try:
-        os.replace(temp_name, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_name)
+    _into_place(_stage(path, staged, mode if mode is not None else writable_target(path)), path)
     _sync_folder(path.parent)
     back, read = blake2b(), 0
     with open(path, "rb") as handle:
@@ -104,6 +94,15 @@ def write_atomic_pieces(
     if read != size or back.digest() != written.digest():
         raise OSError(_f("{file} does not read back as written", file=path))
     return size
+
+
+def _into_place(temp_name: str, path: Path) -> None:
+    """A staged file renamed over `path`; if the rename fails, the staged file is removed."""
+    try:
+        os.replace(temp_name, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp_name)
 
 
 def commit(changes: dict[Path, bytes], mode: int | None = None, durable: bool = True) -> None:

@@ -434,12 +434,12 @@ class _Reader:
         return (
             file.signature is not None
             and signature == file.signature
-            and file.location not in self.overlay
+            and not self.overlaid(file)
             and _changed_at(file.signature) < self.written_ns - RACY_NS
         )
 
     def data(self, file: DataFile) -> bytes | Diagnostic:
-        if file.location in self.overlay:
+        if self.overlaid(file):
             return self.overlay[file.location]
         if file.location not in self.read:
             self.read[file.location] = read_bytes(file)

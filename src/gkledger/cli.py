@@ -1981,13 +1981,12 @@ def export(
 
         for_people = i18n.current() == "zh"  # an export's CSV is for Excel: Chinese headers and statuses
         if fmt is ExportFormat.csv and chosen is None:  # a province's 60,000 lines, without a Row each
-            counted: list[int] = []
+            count = 0
 
             def lines(write: Callable[[bytes], object]) -> None:  # a task's lines at a time
-                counted.append(
-                    records.write_obligations_csv(
-                        lambda text: write(text.encode("utf-8")), obligations, day, soon_days, for_people
-                    )
+                nonlocal count
+                count = records.write_obligations_csv(
+                    lambda text: write(text.encode("utf-8")), obligations, day, soon_days, for_people
                 )
 
             if output is None:  # straight to the pipe
@@ -1995,7 +1994,7 @@ def export(
                 sys.stdout.flush()
                 return
             size = _write_output(output, lines)  # never the province's 16 MB whole, nor twice
-            what = _f("{count} obligations as of {day}", count=counted[0], day=day)
+            what = _f("{count} obligations as of {day}", count=count, day=day)
             typer.echo(_wrote(output, size, what), err=True)
             return
         rows = obligations.rows(day, soon_days, chosen)
