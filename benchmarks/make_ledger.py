@@ -97,10 +97,10 @@ def make(root: Path, units: int, tasks: int, records: int, seed: int) -> None:
     (root / "tasks.yaml").write_text("\n".join(task_lines) + "\n", encoding="utf-8")
 
     # Owed pairs come from gkledger's own resolution, so every record is valid.
-    from gkledger.load import load
+    from gkledger.store.load import load
 
     ledger = load(root).ledger
-    from gkledger.status import Obligations
+    from gkledger.core.status import Obligations
 
     pairs = [(o.task.id, o.unit.name) for o in Obligations(ledger).all()]
     if records > len(pairs):

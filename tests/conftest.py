@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from gkledger import i18n
-from gkledger.cli import app
+from gkledger.cli.app import app
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"

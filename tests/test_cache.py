@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from gkledger import cache
-from gkledger.datafiles import list_files
-from gkledger.load import load
-from gkledger.model import Selector, Unit
+from gkledger.core.model import Selector, Unit
+from gkledger.store import cache
+from gkledger.store.files import list_files
+from gkledger.store.load import load
 
 from .conftest import write
 
@@ -43,7 +43,7 @@ def test_records_units_and_sources_come_back_as_themselves(shipped: Path, tmp_pa
     is of its own class still (tuples compare equal whatever their class), and copies are too."""
     import copy
 
-    from gkledger.model import Record, Source, make_record
+    from gkledger.core.model import Record, Source, make_record
 
     write(shipped / "progress" / "回民区.yaml", "- task: '5'\n  unit: 回民区\n  done: 2021-08-20\n")
     home = tmp_path / "cache"
@@ -207,7 +207,7 @@ def test_concurrent_commands_share_the_cache_safely(shipped: Path, tmp_path: Pat
 
 
 def test_one_units_view_reads_only_its_records(shipped: Path, tmp_path: Path) -> None:
-    from gkledger.status import Obligations
+    from gkledger.core.status import Obligations
 
     write(shipped / "progress" / "回民区.yaml", "- task: '5'\n  unit: 回民区人民政府\n  done: 2021-08-20\n")
     write(shipped / "progress" / "财政局.yaml", "- task: '8'\n  unit: 市财政局\n  done: 2021-08-20\n")
@@ -420,8 +420,8 @@ def test_the_checks_across_files_from_pairs_equal_those_from_keys(
     shipped: Path, duplicate: bool, maintainers: bool
 ) -> None:
     """What the cache keeps per file (pairs, units) gives the same GK404 and GK408 as the keys."""
-    from gkledger import checks
-    from gkledger.units import UnitIndex
+    from gkledger.core.units import UnitIndex
+    from gkledger.store import checks
 
     write(shipped / "progress" / "回民区.yaml", "- task: '5'\n  unit: 回民区\n  done: 2021-08-20\n")
     write(shipped / "progress" / "玉泉区.yaml", "- task: '6'\n  unit: 玉泉区\n  done: 2021-08-20\n")
@@ -446,7 +446,7 @@ def test_the_checks_across_files_from_pairs_equal_those_from_keys(
 def test_a_fresh_load_resolves_each_selector_once(shipped: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without a cache, the owners come from the units' index the load's checks resolved every
     selector with: a province's 60 selectors over 2,000 units were resolved twice."""
-    from gkledger.units import UnitIndex
+    from gkledger.core.units import UnitIndex
 
     indexes: list[UnitIndex] = []  # held, so that no two can share an id
     real = UnitIndex.select

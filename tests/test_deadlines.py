@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from gkledger.deadlines import DeadlineError, parse_deadline
+from gkledger.core.deadlines import DeadlineError, parse_deadline
 
 D = dt.date
 

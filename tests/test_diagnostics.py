@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from gkledger.diagnostics import CODES, Diagnostic
-from gkledger.load import load
-from gkledger.model import shown_path
+from gkledger.core.diagnostics import CODES, Diagnostic
+from gkledger.core.model import shown_path
+from gkledger.store.load import load
 
 from .conftest import SMALL_TASKS, SMALL_UNITS, write
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gkledger.cli import app
-from gkledger.diagnostics import CODES
+from gkledger.cli.app import app
+from gkledger.core.diagnostics import CODES
 
 from .conftest import REPO
 

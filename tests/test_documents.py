@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from gkledger.load import load
-from gkledger.status import Obligations
+from gkledger.core.status import Obligations
+from gkledger.store.load import load
 
 from .conftest import write
 

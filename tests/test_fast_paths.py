@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from gkledger.load import load
-from gkledger.query import overview, unit_summaries
+from gkledger.core.status import Obligations, summarise
 from gkledger.render.records import rows_csv, write_obligations_csv
-from gkledger.status import Obligations, summarise
+from gkledger.store.load import load
+from gkledger.views.query import overview, unit_summaries
 
 from .conftest import DATA, SMALL_UNITS, write
 
@@ -126,7 +126,7 @@ def test_the_overview_counts_as_the_rows_do(tmp_path: Path, seed: int, today: dt
 def test_the_overview_through_the_cache_keeps_no_record(tmp_path: Path, seed: int) -> None:
     """Through the cache, the overview walks the records a file at a time and keeps none of them
     (a million records and a dict of them took 700 MB): the same summaries as a fresh load."""
-    from gkledger import cache
+    from gkledger.store import cache
 
     fresh = small_ledger(tmp_path / "data", seed)
     home = tmp_path / "cache"
@@ -214,7 +214,7 @@ def test_paths_are_shown_as_relpath_shows_them(
     relpath of each file, for paths with `..`, `.`, doubled slashes and names that start with `..`."""
     import os
 
-    from gkledger import model
+    from gkledger.core import model
 
     base = tmp_path / "w"
     (base / working).mkdir(parents=True, exist_ok=True)

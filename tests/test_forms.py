@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from gkledger.load import load
+from gkledger.store.load import load
 
 Cli = Callable[..., Result]
 TODAY = ("--today", "2021-09-01")

@@ -18,12 +18,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gkledger.deadlines import DeadlineError, parse_deadline
-from gkledger.load import load
-from gkledger.model import Selector, Source, Term, Unit, make_record
-from gkledger.status import STATUSES, status_of
-from gkledger.units import UnitIndex
-from gkledger.yaml_source import parse
+from gkledger.core.deadlines import DeadlineError, parse_deadline
+from gkledger.core.model import Selector, Source, Term, Unit, make_record
+from gkledger.core.status import STATUSES, status_of
+from gkledger.core.units import UnitIndex
+from gkledger.store.load import load
+from gkledger.store.yaml_source import parse
 
 from .conftest import DATA
 
@@ -90,7 +90,7 @@ def test_mutated_ledgers_give_diagnostics_not_exceptions(
     loaded = load(root)
     for d in loaded.diagnostics:
         assert d.source.path.endswith((".yaml", ".yml")) and d.source.line >= 1, d
-    from gkledger.status import Obligations
+    from gkledger.core.status import Obligations
 
     if not [d for d in loaded.diagnostics if d.severity == "error"]:
         Obligations(loaded.ledger).rows(dt.date(2021, 9, 1), 7)

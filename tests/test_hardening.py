@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gkledger import load as load_module
-from gkledger import yaml_source
-from gkledger.load import load
+from gkledger.store import load as load_module
+from gkledger.store import yaml_source
+from gkledger.store.load import load
 
 from .conftest import write
 
@@ -118,11 +118,11 @@ def test_repeated_kills_leave_old_or_new_files(shipped: Path, monkeypatch: pytes
     st.text(alphabet=st.sampled_from(list("=+-@\t<>&\"'/ scriptHYPERLINK()中文;")), min_size=1, max_size=30)
 )
 def test_no_note_becomes_a_formula_or_markup(tmp_path_factory: pytest.TempPathFactory, note: str) -> None:
-    from gkledger.model import Source, make_record
+    from gkledger.core.model import Source, make_record
+    from gkledger.core.status import Obligations
     from gkledger.render.html import to_html
     from gkledger.render.xlsx import to_xlsx
-    from gkledger.reports import build
-    from gkledger.status import Obligations
+    from gkledger.views.reports import build
 
     from .conftest import DATA
 

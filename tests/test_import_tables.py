@@ -10,7 +10,7 @@ import pytest
 import yaml
 from typer.testing import Result
 
-from gkledger.importer import HEADERS, header_field
+from gkledger.intake.importer import HEADERS, header_field
 
 from .conftest import write
 from .office_tables import FIXTURES, TABLES, Table, to_csv, to_docx, to_html, to_xlsx

@@ -21,7 +21,7 @@ def imported_modules(code: str, env: dict[str, str] | None = None) -> set[str]:
 
 
 def test_importing_the_cli_pulls_in_no_export_library_and_no_yaml() -> None:
-    modules = imported_modules("import gkledger.cli")
+    modules = imported_modules("import gkledger.cli.app")
     assert not modules & {*HEAVY, "yaml"}
 
 
@@ -29,7 +29,7 @@ def test_a_warm_status_does_not_parse_yaml(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")} | {"GKLEDGER_LANG": "en"}
     env["GKLEDGER_CACHE_DIR"] = str(tmp_path)
     run = (
-        "import sys\nfrom gkledger.cli import app\n"
+        "import sys\nfrom gkledger.cli.app import app\n"
         f"sys.argv = ['gkledger', 'status', '--unit', '回民区', '--today', '2021-09-01', '--data', {str(DATA)!r}]\n"
         "try:\n    app()\nexcept SystemExit:\n    pass"
     )
@@ -49,7 +49,7 @@ def test_a_warm_status_does_not_parse_yaml(tmp_path: Path) -> None:
 def test_the_console_script_collects_garbage_seldom() -> None:
     """A command's ledger holds no cycles: the collector waits for 200,000 new objects, not 700."""
     code = (
-        "import gc, sys\nfrom gkledger import cli\nsys.argv = ['gkledger', '--version']\n"
+        "import gc, sys\nfrom gkledger.cli import app as cli\nsys.argv = ['gkledger', '--version']\n"
         "try:\n    cli.run()\nexcept SystemExit:\n    pass\nprint(gc.get_threshold()[0])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, text=True).stdout

@@ -21,7 +21,8 @@ from typer.testing import Result
 from .conftest import write
 
 httpx = pytest.importorskip("httpx")
-from gkledger import i18n, links  # noqa: E402
+from gkledger import i18n  # noqa: E402
+from gkledger.history import links  # noqa: E402
 
 Cli = Callable[..., Result]
 HITS: Counter[str] = Counter()

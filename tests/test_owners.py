@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from gkledger.load import load
-from gkledger.model import Selector
-from gkledger.owners import Vocabulary, plain
-from gkledger.units import UnitIndex
+from gkledger.core.model import Selector
+from gkledger.core.owners import Vocabulary, plain
+from gkledger.core.units import UnitIndex
+from gkledger.store.load import load
 
 from .conftest import DATA, write
 

@@ -126,7 +126,7 @@ def test_codeowners_gives_each_units_file_to_its_maintainers(cli: Cli, repo: Pat
 
 
 def test_codeowners_escapes_spaces_in_file_names() -> None:
-    from gkledger.codeowners import pattern
+    from gkledger.history.codeowners import pattern
 
     assert pattern("data/progress/a b#c.yaml") == "/data/progress/a\\ b\\#c.yaml"
 

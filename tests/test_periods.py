@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from gkledger.load import load
+from gkledger.store.load import load
 
 from .conftest import SMALL_UNITS, write
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from gkledger import datafiles
-from gkledger.datafiles import MAX_FILE_BYTES, list_files, read_bytes
+from gkledger.store import files as datafiles
+from gkledger.store.files import MAX_FILE_BYTES, list_files, read_bytes
 
 from .conftest import write
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from gkledger import edits
-from gkledger.load import load
-from gkledger.status import Obligations
+from gkledger.core.status import Obligations
+from gkledger.store.load import load
+from gkledger.writes import edits
 
 from .conftest import write
 
@@ -176,7 +176,7 @@ def test_replace_rewrites_only_that_record(cli: Cli, ledger: Path) -> None:
      "quote\"s", "new\nline", "tab\there", "*star", "&amp", "!bang", "'single'", "=", "<<", "@at", "%pct"],
 )  # fmt: skip
 def test_scalars_read_back_as_the_same_text(text: str) -> None:
-    from gkledger.yaml_source import Mapping, parse
+    from gkledger.store.yaml_source import Mapping, parse
 
     value, diagnostics = parse("f.yaml", f"k: {edits.scalar(text)}\n".encode())
     assert diagnostics == [] and isinstance(value, Mapping)

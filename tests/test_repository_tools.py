@@ -18,9 +18,9 @@ import pytest
 import yaml
 from typer.testing import Result
 
-from gkledger.load import load
-from gkledger.schemas import SCHEMAS, render
-from gkledger.yaml_source import Mapping, Sequence, Value, parse
+from gkledger.store.load import load
+from gkledger.store.schemas import SCHEMAS, render
+from gkledger.store.yaml_source import Mapping, Sequence, Value, parse
 
 from .conftest import DATA, REPO, write
 

@@ -51,7 +51,7 @@ def notice_rows() -> list[dict[str, object]]:
 def ledger_tasks() -> list[dict[str, object]]:
     from typer.testing import CliRunner
 
-    from gkledger.cli import app
+    from gkledger.cli.app import app
 
     result = CliRunner().invoke(app, ["tasks", "--format", "json", "--data", str(DATA)])
     assert result.exit_code == 0, result.output
@@ -106,7 +106,7 @@ def test_the_source_anomalies_are_noted(ledger_tasks: list[dict[str, object]]) -
 
 
 def test_plan_metadata() -> None:
-    from gkledger.load import load
+    from gkledger.store.load import load
 
     plan = load(DATA).ledger.plan
     assert plan is not None

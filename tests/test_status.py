@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from gkledger.load import load
-from gkledger.model import Record, Source, make_record
-from gkledger.status import Obligations, status_of, summarise
+from gkledger.core.model import Record, Source, make_record
+from gkledger.core.status import Obligations, status_of, summarise
+from gkledger.store.load import load
 
 from .conftest import DATA, write
 

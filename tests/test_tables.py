@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from gkledger import tables
+from gkledger.intake import tables
 
 Cli = Callable[..., Result]
 

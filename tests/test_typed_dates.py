@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from gkledger.dates import parse_typed_date
-from gkledger.load import load
+from gkledger.core.dates import parse_typed_date
+from gkledger.store.load import load
 
 Cli = Callable[..., Result]
 

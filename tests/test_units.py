@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gkledger.load import load
-from gkledger.model import Selector, Term, Unit
-from gkledger.units import UnitIndex
+from gkledger.core.model import Selector, Term, Unit
+from gkledger.core.units import UnitIndex
+from gkledger.store.load import load
 
 from .conftest import DATA
 
@@ -19,7 +19,7 @@ def unit(
     level: str = "市级",
     aliases: tuple[str, ...] = (),
 ) -> Unit:
-    from gkledger.model import Source
+    from gkledger.core.model import Source
 
     return Unit(name, f"某市{name}", aliases, kind, level, parent, tags, None, None, Source("u.yaml"))
 
@@ -101,7 +101,7 @@ def test_helin_county_and_helinger_new_area_are_different_units(tmp_path: Path) 
 def test_terms_and_selectors_are_equal_by_meaning_wherever_written() -> None:
     """Where a term or selector was written is kept for diagnostics, and left out of equality
     and hashing (as == and != and a set agree), but not what it means, nested terms included."""
-    from gkledger.model import Source
+    from gkledger.core.model import Source
 
     here, there = Source("tasks.yaml", 3, 5), Source("units.yaml", 9, 1)
     inner = Term(kind=("委办局",))

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from gkledger import edits
-from gkledger.load import load
+from gkledger.store.load import load
+from gkledger.writes import edits
 
 from .conftest import write
 
@@ -189,7 +189,7 @@ def test_output_through_a_symlink_is_refused(cli: Cli, shipped: Path, tmp_path: 
 def test_the_bundled_ledger_is_never_written(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gkledger.locate import bundled_ledger
+    from gkledger.store.locate import bundled_ledger
 
     monkeypatch.chdir(tmp_path)  # no ledger here or above: the bundled one is found
     before = hashes(bundled_ledger())
@@ -267,7 +267,7 @@ def test_odd_but_valid_layouts_get_exactly_the_records_meant(cli: Cli, shipped: 
 def test_a_streamed_write_is_whole_or_nothing_and_never_through_a_link(tmp_path: Path) -> None:
     """The cache streams its pickle into the new file: a failure midway leaves the old file and no
     temporary one; a link is refused like any write."""
-    from gkledger.atomic import WriteRefused, write_atomic_stream
+    from gkledger.store.atomic import WriteRefused, write_atomic_stream
 
     target = tmp_path / "cache.pickle"
     target.write_bytes(b"old")
@@ -293,8 +293,8 @@ def test_an_export_written_in_pieces_is_whole_or_nothing_and_read_back(
     """A large export goes to its file a piece at a time: all of it or none (a failure midway
     leaves the old file and no temporary one), never through a link, and read back and compared
     by length and digest; a file that does not read back as written is an error."""
-    from gkledger import atomic
-    from gkledger.atomic import WriteRefused, write_atomic_pieces
+    from gkledger.store import atomic
+    from gkledger.store.atomic import WriteRefused, write_atomic_pieces
 
     target = tmp_path / "台账.csv"
     target.write_bytes(b"old")

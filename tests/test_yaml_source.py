@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gkledger.yaml_source import MAX_DEPTH, Mapping, Scalar, Sequence, parse
+from gkledger.store.yaml_source import MAX_DEPTH, Mapping, Scalar, Sequence, parse
 
 
 def parse_ok(text: str | bytes) -> Mapping | Sequence | Scalar:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from gkledger.load import load
-from gkledger.yaml_source import parse
+from gkledger.store.load import load
+from gkledger.store.yaml_source import parse
 
 from .conftest import FIXTURES, SMALL_TASKS, SMALL_UNITS, write
 

@@ -46,7 +46,7 @@ def help_texts() -> list[str]:
     """The help of every command and option, as Typer builds it from the docstrings and help=."""
     from typer.main import get_command
 
-    from gkledger.cli import app, help_texts
+    from gkledger.cli.app import app, help_texts
 
     return list(dict.fromkeys(help_texts(get_command(app))))
 

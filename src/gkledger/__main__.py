@@ -1,5 +1,5 @@
 """`python -m gkledger` runs the command line."""
 
-from gkledger.cli import run
+from gkledger.cli.app import run
 
 run()

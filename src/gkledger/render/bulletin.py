@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from gkledger.reports import Bulletin
+from gkledger.views.reports import Bulletin
 
 
 def cn_date(day: dt.date) -> str:

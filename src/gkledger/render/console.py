@@ -23,17 +23,17 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Span, Text
 
+from gkledger.core.model import Task, Unit, shown_path
+from gkledger.core.status import STATUSES, Row, Status, Summary
 from gkledger.i18n import _, _f
-from gkledger.model import Task, Unit, shown_path
 from gkledger.render.labels import flag_label, label, state_label
-from gkledger.status import STATUSES, Row, Status, Summary
 
 if TYPE_CHECKING:
-    from gkledger.audit import Entry
-    from gkledger.collect import RowResult
-    from gkledger.links import LinkResult
-    from gkledger.query import TaskGroup
-    from gkledger.review import Review
+    from gkledger.history.audit import Entry
+    from gkledger.history.links import LinkResult
+    from gkledger.views.query import TaskGroup
+    from gkledger.views.review import Review
+    from gkledger.writes.collect import RowResult
 
 STYLES: dict[Status, str] = {
     "late": "bold red",

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gkledger.diagnostics import Diagnostic
+from gkledger.core.diagnostics import Diagnostic
+from gkledger.core.model import shown_path
 from gkledger.i18n import _, _f, ngettext
-from gkledger.model import shown_path
 from gkledger.render.records import diagnostic_record, to_json
 
 

@@ -22,13 +22,13 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
-from gkledger.model import Plan, Settings, Unit
+from gkledger.core.model import Plan, Settings, Unit
+from gkledger.core.status import Row
 from gkledger.render.bulletin import bulletin_intro, bulletin_sections, bulletin_title, cn_date
 from gkledger.render.labels import ZH
 from gkledger.render.notices import counts_phrase
 from gkledger.render.text import visible
-from gkledger.reports import Bulletin
-from gkledger.status import Row
+from gkledger.views.reports import Bulletin
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"

@@ -11,11 +11,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from gkledger import __version__
-from gkledger.model import Settings
+from gkledger.core.model import Settings
 from gkledger.render.bulletin import bulletin_intro, bulletin_sections, bulletin_title, cn_date
 from gkledger.render.labels import ZH, both
 from gkledger.render.text import visible
-from gkledger.reports import Bulletin, Report, matrix_groups
+from gkledger.views.reports import Bulletin, Report, matrix_groups
 
 
 def _rate(rate: float | None) -> str:

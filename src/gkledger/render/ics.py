@@ -13,11 +13,11 @@ import hashlib
 from icalendar import Calendar, Event
 
 from gkledger import __version__
-from gkledger.model import Task
+from gkledger.core.model import Task
+from gkledger.core.status import Row
 from gkledger.render.labels import ZH
 from gkledger.render.text import visible
-from gkledger.reports import Report
-from gkledger.status import Row
+from gkledger.views.reports import Report
 
 
 def _uid(report: Report, task_id: str) -> str:

@@ -5,8 +5,8 @@ of links, of collected rows and of audit flags: words in JSON, labels in the use
 from __future__ import annotations
 
 from gkledger import i18n
+from gkledger.core.status import Status
 from gkledger.i18n import N_, _
-from gkledger.status import Status
 
 ZH: dict[Status, str] = {
     "late": "逾期",

@@ -10,9 +10,9 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from gkledger.model import Unit
-from gkledger.reports import Report
-from gkledger.status import Row
+from gkledger.core.model import Unit
+from gkledger.core.status import Row
+from gkledger.views.reports import Report
 
 # Characters that would turn data into markup (emphasis, links, code, raw HTML); the rest of
 # Markdown's punctuation is left alone so the notice still reads well where it is pasted as text.

@@ -14,16 +14,16 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from gkledger.diagnostics import Diagnostic
-from gkledger.model import Record, Task, Unit, shown_path
+from gkledger.core.diagnostics import Diagnostic
+from gkledger.core.model import Record, Task, Unit, shown_path
+from gkledger.core.status import STATUSES, Obligations, Row, Status, Summary, status_of
 from gkledger.render.labels import ZH
-from gkledger.status import STATUSES, Obligations, Row, Status, Summary, status_of
 
 if TYPE_CHECKING:  # links needs the optional httpx; its results are only rendered here
-    from gkledger.audit import Entry
-    from gkledger.collect import RowResult
-    from gkledger.links import LinkResult
-    from gkledger.query import TaskGroup
+    from gkledger.history.audit import Entry
+    from gkledger.history.links import LinkResult
+    from gkledger.views.query import TaskGroup
+    from gkledger.writes.collect import RowResult
 
 JsonObject = dict[str, Any]  # one object of the JSON contract (a CSV row likewise)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from gkledger.core.status import Row
 from gkledger.render.records import JsonObject, summary_record
-from gkledger.review import Review, UnitReview
-from gkledger.status import Row
+from gkledger.views.review import Review, UnitReview
 
 OUTCOME_COLUMNS = ("unit", "task", "period", "due", "outcome", "done", "days_late", "reason", "text")
 

@@ -26,11 +26,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from gkledger.model import Unit
+from gkledger.core.model import Unit
+from gkledger.core.status import Status
 from gkledger.render.labels import ZH
 from gkledger.render.text import cell as cell_text
-from gkledger.reports import Report, matrix_groups
-from gkledger.status import Status
+from gkledger.views.reports import Report, matrix_groups
 
 FILLS: dict[Status, str] = {  # each status its own colour: 逾期完成 is not 未到期
     "late": "F8CBAD",

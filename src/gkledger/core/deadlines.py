@@ -1,0 +1,218 @@
+"""The deadline grammar: a 完成时限 text to the date it means. Pure; no guessing.
+
+    YYYY年M月底 / M月底 / M月末          last day of that month
+    YYYY年M月 / M月 / M月份              the same: "2022年11月" is done within November
+    YYYY年M月D日[前] / M月D日[前]       that day (deadlines are inclusive: "9月30日前" includes 30 Sept)
+    2022/9/30, 2022.9.30, 2022-09-30    that day, as spreadsheets write it
+    年底 / 年末 / 年内 / 年底前          31 Dec of the year (the plan year unless written)
+    上半年 / 下半年                      30 Jun / 31 Dec
+    第N季度[末] / N季度末                end of that quarter
+    全年持续推进 / 持续推进 / 长期 / 常态化   ongoing; reviewed at the end of the plan year (31 Dec)
+
+A year may be written before any form (2021年12月底, 2021年底前), months and quarters in Arabic or
+Chinese numerals, digits full width or not; a trailing 前, 之前, 以前, 完成, 前完成 and final
+punctuation are allowed.
+
+Recurring deadlines are owed once per period of the plan year, each period labelled by what it
+closes (2022-07, 2022-Q3, 2022-H2) and due on the day rrule gives:
+
+    每月N日前 / 每月底                   each month                   每半年        30 Jun, 31 Dec
+    每季度末 / 每季度首月N日前             each quarter                 每年N月底前   once, a plain date
+    自2022年7月起… / 下半年… / 上半年…      only the periods from then, or in that half
+
+Anything else is an error, never a guess.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+
+from gkledger.core.model import Deadline, Period
+from gkledger.i18n import _, _f
+
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+_NUM = r"(\d{1,2}|十[一二]?|[一二三四五六七八九十])"
+_YEAR = r"(?:(\d{4})年)?"
+
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"^{_YEAR}{_NUM}月(?:底|末|份?底|份)?$"), "month_end"),
+    (re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})$"), "numeric_day"),
+    (
+        re.compile(
+            rf"^{_YEAR}{_NUM}月(\d{{1,2}}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]$"
+        ),
+        "day",
+    ),
+    (re.compile(r"^(?:(\d{4})年(?:底|末|内)|年底|年末|年内)$"), "year_end"),
+    (re.compile(rf"^{_YEAR}上半年(?:底|末)?$"), "first_half"),
+    (re.compile(rf"^{_YEAR}下半年(?:底|末)?$"), "second_half"),
+    (re.compile(rf"^{_YEAR}第?([1-4一二三四])季度(?:末|底)?$"), "quarter"),
+]
+
+_ONGOING = re.compile(r"^(?:全年)?(?:持续推进|持续开展|长期坚持|长期|常态化(?:推进|开展)?|持续)$")
+_RECURRING = re.compile(r"^(?:自|从|[上下]半年)?.*?(?:每(?:年|半年|季度|季|月|周)|定期)")
+_DAY = r"(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
+# When a recurring deadline starts: 自2022年7月起 / 从7月开始 / 下半年 / 上半年 (before the 每…).
+_START = re.compile(rf"^(?:(?:自|从){_YEAR}{_NUM}月(?:份)?(?:起|开始)?|([上下])半年)?(每.*)$")
+_EVERY: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"^每月{_DAY}$"), "month_day"),
+    (re.compile(r"^每(?:个)?月(?:底|末)$"), "month_end"),
+    (re.compile(r"^每(?:个)?季(?:度)?(?:末|底)$"), "quarter_end"),
+    (re.compile(rf"^每(?:个)?季(?:度)?(?:首月|第一个月|第1个月){_DAY}$"), "quarter_first_month"),
+    (re.compile(r"^每半年(?:末|底)?(?:一次)?$"), "half_end"),
+    (re.compile(rf"^每年{_NUM}月(?:底|末)$"), "year_month_end"),
+    (re.compile(rf"^每年{_NUM}月{_DAY}$"), "year_day"),
+]
+
+
+class DeadlineError(ValueError):
+    """The text is not in the grammar; the message says why, for a diagnostic."""
+
+
+def _number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if text.startswith("十"):  # 十, 十一, 十二
+        return 10 + (_CN_DIGITS[text[1]] if len(text) > 1 else 0)
+    if "十" in text:  # 二十, 二十一, 三十一
+        tens, _ten, ones = text.partition("十")
+        return _CN_DIGITS[tens] * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return _CN_DIGITS[text]
+
+
+def _normalise(text: str) -> str:
+    core = unicodedata.normalize("NFKC", text).strip()
+    core = re.sub(r"\s+", "", core)
+    core = core.rstrip("。.;,")  # NFKC has already made full-width ；，into ASCII
+    for suffix in ("之前完成", "以前完成", "前完成", "完成", "之前", "以前", "前"):
+        if core.endswith(suffix) and len(core) > len(suffix):
+            core = core[: -len(suffix)]
+            break
+    return core
+
+
+def parse_deadline(text: str, plan_year: int) -> Deadline:
+    """The date a deadline text means; raises DeadlineError for text outside the grammar."""
+    core = _normalise(text)
+    if not core:
+        raise DeadlineError(_("the deadline is empty"))
+    if _ONGOING.match(core):
+        return Deadline(text, dt.date(plan_year, 12, 31), ongoing=True)
+    if _RECURRING.match(core):
+        return _recurring(text, core, plan_year)
+    for pattern, form in _PATTERNS:
+        match = pattern.match(core)
+        if match:
+            return Deadline(text, _resolve(form, match, plan_year, text))
+    raise DeadlineError(_f("cannot read the deadline '{text}'", text=text))
+
+
+def _resolve(form: str, match: re.Match[str], plan_year: int, text: str) -> dt.date:
+    year = int(match.group(1)) if match.group(1) else plan_year
+    try:
+        if form == "month_end":
+            month = _number(match.group(2))
+            return dt.date(year, month, calendar.monthrange(year, month)[1])
+        if form == "numeric_day":
+            return dt.date(year, int(match.group(3)), int(match.group(4)))
+        if form == "day":
+            return dt.date(year, _number(match.group(2)), _number(match.group(3)))
+        if form == "year_end" or form == "second_half":
+            return dt.date(year, 12, 31)
+        if form == "first_half":
+            return dt.date(year, 6, 30)
+        quarter = _number(match.group(2))
+        month = quarter * 3
+        return dt.date(year, month, calendar.monthrange(year, month)[1])
+    except (ValueError, KeyError, calendar.IllegalMonthError) as exc:
+        raise DeadlineError(_f("'{text}' is not a real date", text=text)) from exc
+
+
+def _recurring(text: str, core: str, plan_year: int) -> Deadline:
+    """A deadline that repeats within the plan year: one period per month, quarter or half-year,
+    each with its due day (dateutil's rrule computes them). A yearly one (每年6月底前) is due once."""
+    start = _START.match(core)
+    if start is None:
+        raise DeadlineError(_recurring_help(text))
+    first_month = 1
+    if start.group(2):  # 自[YYYY年]M月起
+        if start.group(1) and int(start.group(1)) != plan_year:
+            raise DeadlineError(
+                _f(
+                    "'{text}' starts in {year}, outside the plan year {plan_year}",
+                    text=text,
+                    year=start.group(1),
+                    plan_year=plan_year,
+                )
+            )
+        first_month = _number(start.group(2))
+        if not 1 <= first_month <= 12:
+            raise DeadlineError(_f("'{text}' is not a real date", text=text))
+    elif start.group(3):
+        first_month = 1 if start.group(3) == "上" else 7
+    last_month = 6 if start.group(3) == "上" else 12
+    every = start.group(4)
+    matches = ((pattern.match(every), form) for pattern, form in _EVERY)
+    match, form = next(((m, form) for m, form in matches if m is not None), (None, ""))
+    if match is None:
+        raise DeadlineError(_recurring_help(text))
+    if form in ("year_month_end", "year_day"):
+        if start.group(2) or start.group(3):
+            raise DeadlineError(_recurring_help(text))
+        month = _number(match.group(1))
+        day = _number(match.group(2)) if form == "year_day" else None
+        try:
+            last = calendar.monthrange(plan_year, month)[1]
+            return Deadline(text, dt.date(plan_year, month, day or last))
+        except (ValueError, calendar.IllegalMonthError) as exc:
+            raise DeadlineError(_f("'{text}' is not a real date", text=text)) from exc
+    day = _number(match.group(1)) if form in ("month_day", "quarter_first_month") else None
+    if day is not None and not 1 <= day <= 31:
+        raise DeadlineError(_f("'{text}' is not a real date", text=text))
+    dates = _dates(form, day, plan_year, first_month, last_month)
+    if not dates:
+        raise DeadlineError(
+            _f("'{text}' falls on no day of the plan year {plan_year}", text=text, plan_year=plan_year)
+        )
+    periods = tuple(Period(_label(form, due), due) for due in dates)
+    return Deadline(text, periods[-1].due, periods=periods)
+
+
+def _dates(form: str, day: int | None, year: int, first_month: int, last_month: int) -> list[dt.date]:
+    from dateutil.rrule import MONTHLY, rrule
+
+    start = dt.datetime(year, first_month, 1)
+    until = dt.datetime(year, last_month, calendar.monthrange(year, last_month)[1])
+    # A day past a month's end (每月31日) is that month's last day: the earlier of the two.
+    days = (day, -1) if day is not None and day > 28 else (day if day is not None else -1,)
+    months = {
+        "month_day": None,
+        "month_end": None,
+        "quarter_end": (3, 6, 9, 12),
+        "quarter_first_month": (1, 4, 7, 10),
+        "half_end": (6, 12),
+    }[form]
+    rule = rrule(MONTHLY, dtstart=start, until=until, bymonth=months, bymonthday=days, bysetpos=1)
+    return [moment.date() for moment in rule]
+
+
+def _label(form: str, due: dt.date) -> str:
+    """The period a due day closes: 2022-07 (a month), 2022-Q3 (a quarter), 2022-H2 (a half-year)."""
+    if form in ("month_day", "month_end"):
+        return f"{due.year}-{due.month:02d}"
+    if form in ("quarter_end", "quarter_first_month"):
+        return f"{due.year}-Q{(due.month - 1) // 3 + 1}"
+    return f"{due.year}-H{1 if due.month <= 6 else 2}"
+
+
+def _recurring_help(text: str) -> str:
+    return _f(
+        "cannot read the recurring deadline '{text}'; write it as 每月10日前, 每月底, 每季度末, "
+        "每季度首月10日前, 每半年, 每年6月底前, with a start such as 自2022年7月起每月10日前 "
+        "or 下半年每月底前",
+        text=text,
+    )

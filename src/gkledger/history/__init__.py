@@ -1,0 +1,1 @@
+"""What git and the web say about a ledger: the audit of its commits, CODEOWNERS, its links."""

@@ -1,0 +1,394 @@
+"""`gkledger import`: any office's 任务台账 table to a tasks.yaml. Pure: cells in, text out.
+
+Tables come as each office made them. The header may sit below title rows, span two rows (责任单位
+over 牵头单位 | 配合单位), and name its columns in other words (HEADERS lists them). 任务名称 cells
+may merge over a section and an item column and down many rows; a section row (一、…) may span the
+whole width; blank rows separate groups. 序号 may be absent: the text's own "1." numbers the task,
+else its order does.
+
+Owners phrases are read by `owners.Vocabulary` over the ledger the tasks go into; what it cannot
+resolve stays in the task's `unresolved` and is listed for review. Text, owners and deadline are
+written verbatim: nothing of the table is changed or dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from gkledger.core.deadlines import DeadlineError, parse_deadline
+from gkledger.core.model import Term
+from gkledger.core.owners import Reading, Vocabulary
+from gkledger.i18n import _, _f
+from gkledger.intake.tables import Cell, Grid, TableError
+from gkledger.intake.tables import text_of as _text
+from gkledger.store.locate import TASKS_MODELINE
+from gkledger.writes.edits import scalar
+
+# Each column the importer reads, and the words tables head it with (README.md lists them).
+HEADERS: dict[str, tuple[str, ...]] = {
+    "序号": ("序号", "编号"),
+    "任务名称": ("任务名称", "工作任务", "重点任务", "主要任务", "任务"),
+    "具体任务": (
+        "具体任务",
+        "具体要求",
+        "工作要求",
+        "具体内容",
+        "工作措施",
+        "任务内容",
+        "主要内容",
+        "工作内容",
+        "具体工作",
+        "任务要求",
+        "工作举措",
+    ),
+    "责任单位": (
+        "责任单位",
+        "责任部门",
+        "责任科室",
+        "责任主体",
+        "承办单位",
+        "责任处室",
+        "责任股室",
+        "落实单位",
+        "负责单位",
+    ),
+    "牵头单位": ("牵头单位", "牵头部门", "牵头科室"),
+    "配合单位": ("配合单位", "配合部门", "协办单位", "配合科室"),
+    "完成时限": (
+        "完成时限",
+        "时限要求",
+        "完成时间",
+        "时间节点",
+        "完成期限",
+        "时限",
+        "完成时限要求",
+        "办结时限",
+        "截止时间",
+        "时间要求",
+    ),
+    "备注": ("备注",),
+}
+_FIELD_OF = {word: name for name, words in HEADERS.items() for word in words}
+_SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]")
+_ITEM = re.compile(r"^[(（][一二三四五六七八九十]+[)）]")
+_LEADING_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.．、]")
+
+
+@dataclass
+class ImportedTask:
+    row: int  # 1-based row of the table
+    id: str
+    section: str
+    item: str | None
+    text: str
+    owners: str
+    deadline: str
+    remark: str | None
+    reading: Reading
+    deadline_read: bool = False  # the deadline is in the grammar (it has a due day)
+    section_number: int = 0  # which section of the table, counting from 1
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Imported:
+    tasks: list[ImportedTask]
+    year: int
+    title: str
+    notes: list[str] = field(default_factory=list)  # about the whole table (ids renumbered, say)
+
+    @property
+    def problems(self) -> list[tuple[int, str]]:
+        return [(task.row, problem) for task in self.tasks for problem in task.problems]
+
+    def summary(self) -> dict[str, int]:
+        """What came in: tasks, owners phrases resolved fully / partly / not, leads, deadlines."""
+        resolved = Counter(task.reading.resolved for task in self.tasks if task.owners)
+        read = sum(1 for task in self.tasks if task.deadline_read)
+        return {
+            "tasks": len(self.tasks),
+            "owners_full": resolved["full"],
+            "owners_partial": resolved["partial"],
+            "owners_none": resolved["none"],
+            "leads": sum(1 for task in self.tasks if task.reading.lead),
+            "deadlines_read": read,
+            "deadlines_unread": len(self.tasks) - read,
+        }
+
+
+def header_field(cell: Cell) -> str | None:
+    """The column a header cell names: 时限要求 → 完成时限; "责任单位（部门）" → 责任单位."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", _text(cell)))
+    text = re.sub(r"\([^()]*\)$", "", text)
+    return _FIELD_OF.get(text)
+
+
+@dataclass
+class _Header:
+    last_row: int  # the header's last row (0-based); data starts below it
+    columns: dict[str, list[int]]  # field -> its columns, left to right
+    names: dict[str, str]  # field -> the header's own word for it (for owners text)
+
+
+def find_header(grid: Grid) -> _Header:
+    """The header row (or two rows, when the second names the parts of the first), within the
+    first rows, with the columns of each field."""
+    rows = grid.rows
+    for number in range(min(len(rows), 20)):
+        top = [header_field(cell) for cell in rows[number]]
+        if not any(top):
+            continue
+        below = rows[number + 1] if number + 1 < len(rows) else []
+        second = [header_field(cell) for cell in below]
+        two_rows = any(second) and all(f is not None for f, c in zip(second, below, strict=True) if _text(c))
+        width = max(len(rows[number]), len(below) if two_rows else 0)
+        fields: list[str | None] = []
+        words: dict[str, str] = {}
+        owner: str | None = None
+        for column in range(width):
+            name = second[column] if two_rows and column < len(second) and second[column] else None
+            source = below if name else rows[number]
+            if name is None:
+                origin = grid.merged.get((number, column))
+                if origin is not None and origin[0] == number:  # under a header merged across
+                    name = fields[origin[1]] if origin[1] < len(fields) else None
+                elif column < len(top) and top[column]:
+                    name = top[column]
+                elif column < len(top) and _text(rows[number][column]):
+                    name = None  # a column the importer does not read (完成情况, 责任领导 …)
+                    owner = None
+                else:
+                    name = owner  # a blank header cell: the column before it goes on
+            if name is not None and column < len(source) and _text(source[column]):
+                words.setdefault(name, re.sub(r"\s+", "", _text(source[column])))
+            owner = name
+            fields.append(name)
+        columns: dict[str, list[int]] = {}
+        for column, name in enumerate(fields):
+            if name is not None:
+                columns.setdefault(name, []).append(column)
+        if "具体任务" in columns and ("责任单位" in columns or "牵头单位" in columns):
+            return _Header(number + 1 if two_rows else number, columns, words)
+    raise TableError(
+        _(
+            "no header row naming the task (具体任务, 具体要求 …) and its owners (责任单位, 责任部门, "
+            "牵头单位 …) in the first 20 rows"
+        )
+    )
+
+
+def tasks_from_grid(grid: Grid, year: int, title: str, vocabulary: Vocabulary) -> Imported:
+    """The table's tasks, with owners read over `vocabulary`."""
+    header = find_header(grid)
+    section, item, sections = "", None, 0
+    numbered_sections = False  # 一、… headings seen: plain 任务名称 lines are then items
+    tasks: list[ImportedTask] = []
+    numbered = 0
+    field_of_column = {c: name for name, columns in header.columns.items() for c in columns}
+
+    def value(row: int, column: int) -> str:
+        origin = grid.merged.get((row, column))
+        if origin is None:
+            cells = grid.rows[row]
+            return _text(cells[column]) if column < len(cells) else ""
+        if origin[0] == row or origin[1] != column or origin[0] <= header.last_row:
+            return ""  # the rest of a merge across, or of a block: its first cell holds the text
+        return _text(grid.value(row, column))  # a merge down: each row it covers has its text
+
+    for row in range(header.last_row + 1, len(grid.rows)):
+        own = [
+            _text(cell) if (row, c) not in grid.merged else ""
+            for c, cell in enumerate(grid.rows[row])
+            if c in field_of_column
+        ]
+        heading = _heading(grid, row, [text for text in own if text])
+        if heading is not None:
+            if _ITEM.match(heading) and section:
+                item = heading
+            else:
+                section, item, sections = heading, None, sections + 1
+                numbered_sections = True
+            continue
+        values = {
+            name: "\n".join(filter(None, (value(row, c) for c in columns)))
+            for name, columns in header.columns.items()
+        }
+        if not any(values.values()):
+            continue
+        written = {
+            line.strip()
+            for c in header.columns.get("任务名称", ())
+            if (row, c) not in grid.merged and c < len(grid.rows[row])
+            for line in _text(grid.rows[row][c]).splitlines()
+        }
+        for line in values.get("任务名称", "").splitlines():
+            line = line.strip()
+            if _SECTION.match(line):
+                if line != section or line in written:  # not just a merge down read again
+                    sections += line != section
+                    section, item, numbered_sections = line, None, True
+            elif not line or line in (section, item):
+                continue  # a merged name read again in each row it covers
+            elif numbered_sections or _ITEM.match(line):
+                item = line
+            else:  # a plain name in a table without 一、… sections is the section
+                section, item, sections = line, None, sections + 1
+        text = values.get("具体任务", "")
+        numbered += 1
+        given = values.get("序号", "")
+        leading = _LEADING_NUMBER.match(text)
+        task_id = given or (leading.group(1) if leading else str(numbered))
+        reading, owners = _owners(values, header.names, vocabulary)
+        deadline = values.get("完成时限", "")
+        remark = values.get("备注") or None
+        if not deadline and remark and _reads(remark, year):
+            deadline = remark  # "11月底前完成" in 备注 where the table has no 完成时限
+        task = ImportedTask(
+            row=row + 1,
+            id=task_id,
+            section=section or title,
+            item=item,
+            text=text,
+            owners=owners,
+            deadline=deadline,
+            remark=remark,
+            reading=reading,
+            deadline_read=bool(deadline) and _reads(deadline, year),
+        )
+        task.problems.extend(_problems(task, year))
+        task.section_number = sections
+        tasks.append(task)
+    imported = Imported(tasks, year, title)
+    _unique_ids(imported)
+    return imported
+
+
+def _heading(grid: Grid, row: int, texts: list[str]) -> str | None:
+    """A row that only names a section or an item: one text, a heading's number or a merge
+    across most of the row."""
+    if len(set(texts)) != 1:
+        return None
+    text = texts[0]
+    if _SECTION.match(text) or _ITEM.match(text):
+        return text
+    across = sum(1 for (r, _), origin in grid.merged.items() if r == row and origin[0] == row)
+    return text if across >= 2 else None
+
+
+def _owners(values: dict[str, str], names: dict[str, str], vocabulary: Vocabulary) -> tuple[Reading, str]:
+    lead = values.get("牵头单位", "")
+    if "牵头单位" not in values:
+        phrase = values.get("责任单位", "")
+        return vocabulary.read(phrase) if phrase else Reading((), (), ()), phrase
+    others_field = "配合单位" if values.get("配合单位") else "责任单位"
+    others = values.get(others_field, "")
+    shown = [f"{names.get('牵头单位', '牵头单位')}：{lead}"] if lead else []
+    if others:
+        shown.append(f"{names.get(others_field, others_field)}：{others}")
+    return vocabulary.read_columns(lead, others), "；".join(shown)
+
+
+def _reads(text: str, year: int) -> bool:
+    try:
+        parse_deadline(text, year)
+    except DeadlineError:
+        return False
+    return True
+
+
+def _problems(task: ImportedTask, year: int) -> list[str]:
+    found = []
+    if not task.text:
+        found.append(_("具体任务 is empty"))
+    if not task.owners:
+        found.append(_("责任单位 is empty"))
+    for part in task.reading.unresolved:
+        found.append(
+            _f("责任单位: '{part}' is not assigned to units; kept in unresolved for the office", part=part)
+        )
+    if not task.deadline:
+        found.append(_("完成时限 is empty"))
+    elif not task.deadline_read:
+        try:
+            parse_deadline(task.deadline, year)
+        except DeadlineError as exc:  # what is wrong with it, in the grammar's words
+            found.append(_f("完成时限: {problem}", problem=exc))
+    return found
+
+
+def _unique_ids(imported: Imported) -> None:
+    """Ids that repeat (序号 restarting in each section) become section.number: 2.1, 2.2 …"""
+    counts = Counter(task.id for task in imported.tasks)
+    if all(count == 1 for count in counts.values()):
+        return
+    for task in imported.tasks:
+        task.id = f"{task.section_number}.{task.id}"
+    imported.notes.append(_("序号 repeats across sections: ids are written as section.number (2.1, 2.2 …)"))
+    seen: Counter[str] = Counter()
+    for task in imported.tasks:
+        seen[task.id] += 1
+        if seen[task.id] > 1:
+            task.problems.append(
+                _f("序号 {id} repeats; given the id '{new}'", id=task.id, new=f"{task.id}-{seen[task.id]}")
+            )
+            task.id = f"{task.id}-{seen[task.id]}"
+
+
+def selector_yaml(terms: Sequence[Term]) -> str:
+    return "[" + ", ".join(_term_yaml(term) for term in terms) + "]"
+
+
+def _term_yaml(term: Term) -> str:
+    parts = []
+    for key in ("unit", "kind", "level", "tag", "group", "role"):
+        values: tuple[str, ...] = getattr(term, key)
+        if values:
+            shown = (
+                scalar(values[0]) if len(values) == 1 else "[" + ", ".join(scalar(v) for v in values) + "]"
+            )
+            parts.append(f"{key}: {shown}")
+    if term.with_children is not None:
+        parts.append(f"with_children: {_term_yaml(term.with_children)}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def to_yaml(imported: Imported, source_name: str) -> str:
+    """tasks.yaml text; rows that need a look carry a `# REVIEW:` comment with the reason."""
+    lines = [
+        TASKS_MODELINE.rstrip("\n"),
+        f"# The task ledger (任务台账) of {imported.title}, imported by gkledger from {source_name}.",
+        "# Check it against the notice; rows marked REVIEW need a person.",
+        *(f"# {note}" for note in imported.notes),
+        "",
+        "plan:",
+        f"  title: {scalar(imported.title)}",
+        f"  year: {imported.year}",
+        "",
+        "tasks:",
+    ]
+    for task in imported.tasks:
+        for problem in task.problems:
+            lines.append(f"  # REVIEW (row {task.row}): {problem}")
+        lines.append(f"  - id: {json.dumps(task.id, ensure_ascii=False)}")
+        lines.append(f"    section: {scalar(task.section)}")
+        if task.item is not None:
+            lines.append(f"    item: {scalar(task.item)}")
+        lines.append(f"    text: {scalar(task.text)}")
+        lines.append(f"    owners: {scalar(task.owners)}")
+        lines.append(f"    owed_by: {selector_yaml(task.reading.owed)}")
+        if task.reading.lead:
+            lines.append(f"    lead: {selector_yaml(task.reading.lead)}")
+        if task.reading.unresolved:
+            lines.append("    unresolved: [" + ", ".join(scalar(p) for p in task.reading.unresolved) + "]")
+        lines.append(f"    deadline: {scalar(task.deadline)}")
+        if task.remark:
+            lines.append(f"    remark: {scalar(task.remark)}")
+        lines.append("")
+    if not imported.tasks:
+        lines[-1] = "tasks: []"
+    return "\n".join(lines).rstrip("\n") + "\n"

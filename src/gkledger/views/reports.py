@@ -1,0 +1,196 @@
+"""The whole ledger as of a day, as plain data for the exports (xlsx, html, ics, notices).
+
+One `Report` is computed once from the same rows the terminal views use; each export only renders
+it. Pure: `today` is a parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from gkledger.core.model import Plan, Task, Unit
+from gkledger.core.status import Obligations, Row, Status, Summary, summarise
+from gkledger.views.query import RANK, by_due, open_rows, unit_summaries, worst_first
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    """One row of the 台账 with how its obligations stand."""
+
+    task: Task
+    rows: tuple[Row, ...]
+    summary: Summary
+    owing: tuple[Row, ...]  # obligations still open, worst first: for calendars and notices
+
+
+@dataclass(frozen=True)
+class Report:
+    today: dt.date
+    soon_days: int
+    plan: Plan | None
+    unit: Unit | None  # the one unit the report is restricted to, if any
+    tasks: tuple[TaskLine, ...]
+    units: tuple[Unit, ...]  # the owing units, in units.yaml order: the matrix columns
+    by_unit: tuple[Summary, ...]  # worst first
+    overall: Summary
+    rows: tuple[Row, ...]
+
+    late: tuple[Row, ...]  # by due day
+    attention: tuple[Row, ...]  # late and due soon, by due day: what a 督办 notice lists
+    cells: dict[tuple[str, str], Status]  # (task id, unit name) -> status (a recurring task's worst)
+
+    def status(self, task: Task, unit: Unit) -> Status | None:
+        """The matrix cell: the unit's status for the task, or None when it does not owe it."""
+        return self.cells.get((task.id, unit.name))
+
+
+def build(obligations: Obligations, today: dt.date, soon_days: int, unit: Unit | None = None) -> Report:
+    ledger = obligations.ledger
+    rows = tuple(obligations.rows(today, soon_days, unit))
+    by_task: dict[str, list[Row]] = {}
+    for row in rows:
+        by_task.setdefault(row.task.id, []).append(row)
+    lines = tuple(
+        TaskLine(
+            task,
+            tuple(by_task.get(task.id, ())),
+            summarise(by_task.get(task.id, ()), today),
+            tuple(worst_first(open_rows(by_task.get(task.id, ())), obligations)),
+        )
+        for task in ledger.tasks
+        if unit is None or task.id in by_task
+    )
+    if unit is not None:
+        units: tuple[Unit, ...] = (unit,)
+        by_unit: tuple[Summary, ...] = (summarise(rows, today, unit),)
+    else:
+        units = tuple(obligations.owing_units())
+        by_unit = tuple(unit_summaries(obligations, today, soon_days, rows))
+    return Report(
+        today=today,
+        soon_days=soon_days,
+        plan=ledger.plan,
+        unit=unit,
+        tasks=lines,
+        units=units,
+        by_unit=by_unit,
+        overall=summarise(rows, today, unit),
+        rows=rows,
+        late=tuple(by_due((r for r in rows if r.status == "late"), obligations)),
+        attention=tuple(by_due((r for r in rows if r.status in ("late", "due-soon")), obligations)),
+        cells=_cells(rows),
+    )
+
+
+def _cells(rows: tuple[Row, ...]) -> dict[tuple[str, str], Status]:
+    """The matrix: each unit's status for each task; for a recurring task, its worst period."""
+    cells: dict[tuple[str, str], Status] = {}
+    for row in rows:
+        key = (row.task.id, row.unit.name)
+        held = cells.get(key)
+        if held is None or RANK[row.status] < RANK[held]:
+            cells[key] = row.status
+    return cells
+
+
+MATRIX_GROUP_MIN = 5  # units of a kind to have a matrix of its own
+
+
+def matrix_groups(units: tuple[Unit, ...]) -> list[tuple[str, tuple[Unit, ...]]]:
+    """The matrix's units in parts that print legibly: one per kind of unit (旗县区, 委办局 …), in
+    units.yaml order; kinds of a few units (市政府, its office) share one part, named for them all."""
+    kinds: dict[str, list[Unit]] = {}
+    for unit in units:
+        kinds.setdefault(unit.kind, []).append(unit)
+    groups: list[tuple[list[str], list[Unit]]] = []
+    small: tuple[list[str], list[Unit]] | None = None
+    for kind, members in kinds.items():
+        if len(members) >= MATRIX_GROUP_MIN:
+            groups.append(([kind], members))
+            continue
+        if small is None:
+            small = ([], [])
+            groups.append(small)
+        small[0].append(kind)
+        small[1].extend(members)
+    return [("、".join(names), tuple(members)) for names, members in groups]
+
+
+def group_by_unit(rows: tuple[Row, ...]) -> dict[str, list[Row]]:
+    grouped: dict[str, list[Row]] = {}
+    for row in rows:
+        grouped.setdefault(row.unit.name, []).append(row)
+    return grouped
+
+
+# ---------------------------------------------------------------------------------------------
+# 通报: the whole ledger as of a day, for everyone
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskLateness:
+    task: Task
+    late: tuple[Unit, ...]
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    """What a 通报 says: the ranking by 按期办结率, the units with nothing late, what was done and
+    what became late since a day, and the tasks late at most units."""
+
+    today: dt.date
+    since: dt.date | None
+    plan: Plan | None
+    overall: Summary
+    ranking: tuple[Summary, ...]  # best first: highest on-time rate, then fewest late
+    spotless: tuple[Unit, ...]  # units with no late item
+    done_since: tuple[Row, ...]  # records whose 完成日期 falls after `since`
+    late_since: tuple[Row, ...]  # late now, and due on or after `since`
+    worst_tasks: tuple[TaskLateness, ...]  # tasks late at the most units, most first
+
+
+def build_bulletin(
+    obligations: Obligations, today: dt.date, soon_days: int, since: dt.date | None, top: int = 5
+) -> Bulletin:
+    rows = obligations.rows(today, soon_days)
+    summaries = unit_summaries(obligations, today, soon_days, rows)
+
+    def standing(summary: Summary) -> tuple[float, int, int]:
+        rate = summary.on_time_rate
+        return (-(rate if rate is not None else -1.0), summary.counts["late"], -summary.finished)
+
+    ranking = tuple(sorted(summaries, key=standing))  # stable: ledger order among equals
+    spotless = tuple(s.unit for s in ranking if s.unit is not None and not s.counts["late"])
+    done_since = (
+        tuple(
+            by_due(
+                (r for r in rows if r.record and r.record.done and (since is None or r.record.done > since)),
+                obligations,
+            )
+        )
+        if since is not None
+        else ()
+    )
+    late_since = tuple(
+        by_due((r for r in rows if r.status == "late" and since is not None and r.due >= since), obligations)
+    )
+    late_by_task: dict[str, list[Unit]] = {}
+    for r in rows:
+        if r.status == "late":
+            late_by_task.setdefault(r.task.id, []).append(r.unit)
+    tasks = {t.id: t for t in obligations.ledger.tasks}
+    order = {t.id: i for i, t in enumerate(obligations.ledger.tasks)}
+    worst = sorted(late_by_task.items(), key=lambda item: (-len(item[1]), order[item[0]]))[:top]
+    return Bulletin(
+        today=today,
+        since=since,
+        plan=obligations.ledger.plan,
+        overall=summarise(rows, today),
+        ranking=ranking,
+        spotless=spotless,
+        done_since=done_since,
+        late_since=late_since,
+        worst_tasks=tuple(TaskLateness(tasks[task_id], tuple(units)) for task_id, units in worst),
+    )
