@@ -19,8 +19,8 @@ import pytest
 from typer.testing import Result
 
 from gkledger.core.status import Obligations
+from gkledger.store import yaml_text
 from gkledger.store.load import load
-from gkledger.writes import edits
 
 from .conftest import write
 
@@ -178,7 +178,7 @@ def test_replace_rewrites_only_that_record(cli: Cli, ledger: Path) -> None:
 def test_scalars_read_back_as_the_same_text(text: str) -> None:
     from gkledger.store.yaml_source import Mapping, parse
 
-    value, diagnostics = parse("f.yaml", f"k: {edits.scalar(text)}\n".encode())
+    value, diagnostics = parse("f.yaml", f"k: {yaml_text.scalar(text)}\n".encode())
     assert diagnostics == [] and isinstance(value, Mapping)
     assert value.entries["k"][1].value == text  # type: ignore[union-attr]
 

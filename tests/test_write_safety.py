@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
+from gkledger.store import yaml_text
 from gkledger.store.load import load
-from gkledger.writes import edits
 
 from .conftest import write
 
@@ -22,7 +22,7 @@ TODAY = ("--today", "2021-09-01")
 
 def records(root: Path, unit: str = "回民区") -> list[dict[str, object]]:
     text = (root / "progress" / f"{unit}.yaml").read_text(encoding="utf-8")
-    found = edits.records_of(text)
+    found = yaml_text.records_of(text)
     assert found is not None
     return found
 

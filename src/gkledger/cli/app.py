@@ -2603,7 +2603,7 @@ def form(
     day = _today(ctx, today)
     soon_days = ledger.settings.soon_days if soon is None else soon
     try:
-        from gkledger.intake.forms import write_form
+        from gkledger.render.forms import write_form
     except ImportError as exc:
         _missing_extra(exc)
     units = [_unit(obligations, unit)] if unit is not None else obligations.owing_units()

@@ -31,7 +31,7 @@ from typing import Any
 from gkledger.core.model import Ledger, Unit
 from gkledger.core.units import UnitIndex
 from gkledger.i18n import _, _f
-from gkledger.writes.edits import records_of
+from gkledger.store.yaml_text import records_of
 
 FLAGS = ("late-entry", "redated", "removed", "not-maintainer", "cross-unit", "history-cut")
 EMPTY_BLOB = "0" * 40

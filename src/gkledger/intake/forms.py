@@ -1,178 +1,20 @@
-"""Fill-in forms (填报表): one workbook per unit for the units that live in Excel, and reading
-them back. openpyxl is an optional extra; this module is imported only by `form` and `collect`.
-
-A form's visible sheet has a title, the unit, the day it was issued and how to fill it in, then
-the header row 序号 | 具体任务 | 完成时限 | 到期日期 | 当前状态 | 完成日期 | 佐证链接 | 免办理由 | 说明
-and one row per obligation. Only the last four columns can be edited (the sheet is protected
-without a password, to guide rather than to lock); 完成日期 is a date cell with a date validation
-that warns. A hidden sheet carries the form's identity: the plan, the unit, the day and a digest
-of the rows as issued; each row carries a token in a hidden column, derived from the plan, the
-unit and the task, so that a row pasted in from another unit's form, or a 序号 edited, is known.
+"""Filled-in forms (填报表) read back: the identity sheet, the header row and each data row as
+the unit left it, for `collect` to check and record. openpyxl is an optional extra, imported only
+by `collect`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import io
-import json
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
 
 from gkledger.core.dates import parse_typed_date
-from gkledger.core.model import Plan, Unit
-from gkledger.core.status import Row
+from gkledger.core.formspec import HEADERS, IDENTITY_SHEET, SHEET_TITLE, TOKEN_HEADER
 from gkledger.i18n import _, _f
 from gkledger.intake.tables import TableError, read_xlsx_book
-from gkledger.render.labels import ZH
-from gkledger.render.text import cell as cell_text
-
-HEADERS = ("序号", "具体任务", "完成时限", "到期日期", "当前状态", "完成日期", "佐证链接", "免办理由", "说明")
-EDITABLE = ("完成日期", "佐证链接", "免办理由", "说明")
-TOKEN_HEADER = "校验"
-IDENTITY_SHEET = "gkledger"
-FORM_VERSION = "1"
-SHEET_TITLE = "填报"
-WIDTHS = (7, 48, 16, 12, 10, 13, 30, 20, 24, 4)
-
-_THIN = Side(style="thin", color="999999")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_EDIT_FILL = PatternFill("solid", fgColor="FFF9E5")
-_HEAD_FILL = PatternFill("solid", fgColor="DDE4EE")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def plan_key(plan: Plan | None) -> str:
-    """What names a plan across issues of its forms: its number (文号), else title, and year."""
-    if plan is None:
-        return ""
-    return f"{plan.number or plan.title}|{plan.year}"
-
-
-def token(plan: str, unit: str, task: str) -> str:
-    """A row's token: the same for every issue of the unit's form, different for any other unit,
-    plan or task. Not a secret (anyone may read the code): it tells mistakes, not forgeries."""
-    return hashlib.blake2b(f"{plan}\0{unit}\0{task}".encode(), digest_size=6).hexdigest()
-
-
-def digest(rows: Sequence[tuple[str, str]]) -> str:
-    """The rows a form was issued with (task, due day), to know an older issue from the current one."""
-    return hashlib.blake2b(json.dumps(rows, ensure_ascii=False).encode(), digest_size=12).hexdigest()
-
-
-def write_form(plan: Plan | None, unit: Unit, rows: list[Row], today: dt.date) -> bytes:
-    """The workbook for `unit`, one row per obligation in `rows`; finished ones are read-only."""
-    book = Workbook()
-    sheet = book.active
-    assert isinstance(sheet, Worksheet)
-    sheet.title = SHEET_TITLE
-    key = plan_key(plan)
-    title = f"{plan.title if plan else '任务台账'} · 完成情况填报表"
-    sheet["A1"] = title
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = f"填报单位：{unit.full_name}    截至日期：{today.isoformat()}"
-    sheet["A3"] = (
-        "填写说明：已完成的在“完成日期”填日期（如 2021-08-20），并填佐证链接；免于办理的填“免办理由”。"
-        "其他单元格已锁定，请勿改动；整行顺序可以调整，空行会被跳过。"
-    )
-    sheet["A3"].alignment = Alignment(wrap_text=True, vertical="top")
-    for line in (1, 2, 3):
-        sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=len(HEADERS))
-    sheet.row_dimensions[3].height = 32
-    header_row = 4
-    for column, name in enumerate((*HEADERS, TOKEN_HEADER), start=1):
-        cell = sheet.cell(row=header_row, column=column, value=name)
-        cell.font = Font(bold=True)
-        cell.fill = _HEAD_FILL
-        cell.border = _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(column)].width = WIDTHS[column - 1]
-    sheet.column_dimensions[get_column_letter(len(HEADERS) + 1)].hidden = True
-    validation = DataValidation(
-        type="date",
-        operator="between",
-        formula1="DATE(2000,1,1)",
-        formula2="DATE(2099,12,31)",
-        errorStyle="warning",
-        showErrorMessage=True,
-        errorTitle="完成日期",
-        error="请填写日期，如 2021-08-20",
-        promptTitle="完成日期",
-        prompt="已完成的填完成日期，如 2021-08-20",
-        showInputMessage=True,
-    )
-    sheet.add_data_validation(validation)
-    issued = []
-    for offset, row in enumerate(rows):
-        line = header_row + 1 + offset
-        record = row.record
-        finished = record is not None
-        values: list[Any] = [
-            row.task_label,
-            cell_text(row.task.text),
-            row.task.deadline.text if row.task.deadline else "",
-            row.due,
-            ZH[row.status],
-            record.done if record else None,
-            record.evidence if record else None,
-            record.waived if record else None,
-            record.note if record else None,
-            token(key, unit.name, row.task_label),
-        ]
-        for column, value in enumerate(values, start=1):
-            cell = sheet.cell(
-                row=line, column=column, value=cell_text(value) if isinstance(value, str) else value
-            )
-            if isinstance(value, str):
-                cell.data_type = "s"
-            cell.border = _BORDER
-            cell.alignment = _WRAP
-            editable = HEADERS[column - 1] in EDITABLE if column <= len(HEADERS) else False
-            if editable and not finished:
-                cell.protection = Protection(locked=False)
-                cell.fill = _EDIT_FILL
-        sheet.cell(row=line, column=4).number_format = "yyyy-mm-dd"
-        sheet.cell(row=line, column=6).number_format = "yyyy-mm-dd"
-        if not finished:
-            validation.add(sheet.cell(row=line, column=6))
-        issued.append((row.task_label, row.due.isoformat()))
-    sheet.freeze_panes = f"C{header_row + 1}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.protection.sheet = True  # no password: it guides, it does not lock anyone out
-    sheet.protection.formatRows = False
-    sheet.protection.sort = False
-    sheet.protection.autoFilter = False
-    identity = book.create_sheet(IDENTITY_SHEET)
-    for pair in (
-        ("form", FORM_VERSION),
-        ("plan", key),
-        ("unit", unit.name),
-        ("issued", today.isoformat()),
-        ("rows", digest(issued)),
-    ):
-        identity.append(pair)
-    identity.sheet_state = "veryHidden"
-    identity.protection.sheet = True
-    book.properties.title = title
-    book.properties.subject = f"gkledger form {unit.name}"
-    book.properties.creator = "gkledger"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
 
 # ---------------------------------------------------------------------------------------------
 # Reading a form back

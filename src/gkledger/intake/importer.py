@@ -27,7 +27,7 @@ from gkledger.i18n import _, _f
 from gkledger.intake.tables import Cell, Grid, TableError
 from gkledger.intake.tables import text_of as _text
 from gkledger.store.locate import TASKS_MODELINE
-from gkledger.writes.edits import scalar
+from gkledger.store.yaml_text import scalar
 
 # Each column the importer reads, and the words tables head it with (README.md lists them).
 HEADERS: dict[str, tuple[str, ...]] = {

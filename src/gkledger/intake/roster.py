@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from gkledger.i18n import _, _f
 from gkledger.intake.tables import Cell, Grid, TableError, text_of
 from gkledger.store.locate import UNITS_MODELINE, file_name_problem
-from gkledger.writes.edits import scalar
+from gkledger.store.yaml_text import scalar
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("单位名称", "名称", "单位简称", "单位"),

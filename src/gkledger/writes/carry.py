@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from gkledger.core.deadlines import DeadlineError, parse_deadline
 from gkledger.core.model import Ledger, Task
 from gkledger.core.status import Obligations
-from gkledger.writes.edits import scalar
+from gkledger.store.yaml_text import scalar
 
 YEAR_END = "年底前"
 

@@ -21,10 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from gkledger.core.formspec import SHEET_TITLE, digest, plan_key, token
 from gkledger.core.model import Ledger, Record
 from gkledger.core.status import Obligations, period_label
 from gkledger.i18n import _, _f
-from gkledger.intake.forms import SHEET_TITLE, FilledRow, digest, plan_key, read_date, read_form, token
+from gkledger.intake.forms import FilledRow, read_date, read_form
 from gkledger.intake.tables import TableError, read_file
 from gkledger.store.cache import load_snapshot
 from gkledger.store.load import is_http_url

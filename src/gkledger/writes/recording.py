@@ -19,6 +19,7 @@ from gkledger.core.model import Ledger, Record, Task, Unit
 from gkledger.core.status import Obligation, Obligations
 from gkledger.core.units import UnitIndex
 from gkledger.i18n import _, _f
+from gkledger.store import yaml_text
 from gkledger.store.atomic import WriteRefused, commit, locked, writable_target
 from gkledger.store.cache import load_snapshot, settle
 from gkledger.store.files import absolute
@@ -312,7 +313,7 @@ def _edit(texts: dict[Path, str], plan: _Plan) -> tuple[dict[Path, str], list[Pa
     indexes = {}
     for number, existing in plan.replacing.items():
         bom, body = _split_bom(texts[plan.entries[number].path])
-        index = edits.index_at(body, existing.source.line, existing.source.column)
+        index = yaml_text.index_at(body, existing.source.line, existing.source.column)
         if index is None:
             raise Refused(
                 _f("cannot find the record at {where} again; nothing was written", where=existing.source)
