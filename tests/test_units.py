@@ -158,3 +158,26 @@ def test_a_term_means_the_units_passing_every_filter_in_units_yaml_order() -> No
             group=pick(["g", "无此组"]),
         )
         assert names(index.select(Selector((term,)))) == literally(units, index, term, members)
+
+
+def test_selectors_of_the_same_meaning_are_resolved_once(monkeypatch: object) -> None:
+    """A thousand tasks that write the same owner phrase, each its own Selector object (as each row
+    of tasks.yaml is parsed), are resolved once: the memo is keyed by meaning, not by object."""
+    from gkledger.core.model import Source
+
+    index = index_of(CITY, FIN, COUNTY, COUNTY_FIN, COUNTY_EDU)
+    calls: list[Term] = []
+    resolve = index._term
+
+    def counting(term: Term) -> object:
+        calls.append(term)
+        return resolve(term)
+
+    index._term = counting  # type: ignore[method-assign]
+    selectors = [
+        Selector((Term(tag=("财政",), source=Source("t.yaml", line)),), Source("t.yaml", line))
+        for line in range(1, 1001)
+    ]
+    assert all(names(index.select(s)) == ["财政局", "甲县财政局"] for s in selectors)
+    assert len({id(index.owners(s)) for s in selectors}) == 1  # one membership set for them all
+    assert len(calls) == 1

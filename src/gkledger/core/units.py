@@ -60,11 +60,12 @@ class UnitIndex:
         self.levels = frozenset(u.level for u in self.by_name.values())
         self.tags = frozenset(t for u in self.by_name.values() for t in u.tags)
         self.roles = self.tags | frozenset(self.by_name)  # what a `role` may name
-        # Keyed by the selector's id, holding the selector itself so that the id stays its own.
-        self._selected: dict[int, tuple[Selector, tuple[Unit, ...]]] = {}
+        # Keyed by the selector's meaning (its terms, wherever written): a thousand tasks that name
+        # the same thirteen owner phrases are resolved thirteen times.
+        self._selected: dict[Selector, tuple[Unit, ...]] = {}
         self._groups: dict[str, frozenset[str]] = {}
-        self._owner_names: dict[int, tuple[Selector, Members]] = {}
-        self._known: dict[int, tuple[Selector, Iterable[str]]] = {}  # owners resolved by an earlier run
+        self._owner_names: dict[Selector, Members] = {}
+        self._known: dict[Selector, Iterable[str]] = {}  # owners resolved by an earlier run
 
     def get(self, name: str) -> Unit | None:
         """The unit a canonical name, full name or alias means."""
@@ -85,36 +86,30 @@ class UnitIndex:
 
     def select(self, selector: Selector) -> tuple[Unit, ...]:
         """The units a selector means, in units.yaml order, each once."""
-        key = id(selector)
-        cached = self._selected.get(key)
-        if cached is None or cached[0] is not selector:  # an id is only unique while its object lives
+        cached = self._selected.get(selector)
+        if cached is None:
             chosen: dict[str, Unit] = {}
             for term in selector.terms:
                 for unit in self._term(term):
                     chosen.setdefault(unit.name, unit)
-            cached = (selector, tuple(sorted(chosen.values(), key=lambda u: self.order[u.name])))
-            self._selected[key] = cached
-        return cached[1]
+            cached = tuple(sorted(chosen.values(), key=lambda u: self.order[u.name]))
+            self._selected[selector] = cached
+        return cached
 
     def know_owners(self, selector: Selector, names: Iterable[str]) -> None:
         """Take a selector's owners as already resolved (by an earlier run, from the cache); their
         Members are made when first asked for (a view of one unit asks for none)."""
-        self._known[id(selector)] = (selector, names)
+        self._known[selector] = names
 
     def owners(self, selector: Selector) -> Members:
         """The units a selector means, for fast membership tests by canonical name."""
-        key = id(selector)
-        found = self._owner_names.get(key)
-        if found is None or found[0] is not selector:
-            known = self._known.get(key)
-            names = (
-                known[1]
-                if known is not None and known[0] is selector
-                else (u.name for u in self.select(selector))
-            )
-            found = (selector, Members(self.order, names))
-            self._owner_names[key] = found
-        return found[1]
+        found = self._owner_names.get(selector)
+        if found is None:
+            known = self._known.get(selector)
+            names = known if known is not None else (u.name for u in self.select(selector))
+            found = Members(self.order, names)
+            self._owner_names[selector] = found
+        return found
 
     def _term(self, term: Term) -> list[Unit]:
         if term.unit:  # the units it names, in units.yaml order, rather than every unit of the ledger
