@@ -126,3 +126,38 @@ def test_on_time_rate_counts_only_what_is_already_due(small: Path) -> None:
     city = obligations.index.get("市政府")
     none_due = summarise(obligations.rows(D(2021, 7, 1), 7, city), D(2021, 7, 1), city)
     assert none_due.on_time_rate is None
+
+
+def _spec(due: dt.date, ongoing: bool, done: dt.date | None, waived: bool, today: dt.date, soon: int) -> str:
+    """The module docstring's table, read literally."""
+    if waived:
+        return "waived"
+    if done is not None:
+        return "done" if done <= due else "done-late"
+    if today > due:
+        return "late"
+    if 0 <= (due - today).days <= soon:
+        return "due-soon"
+    return "ongoing" if ongoing else "pending"
+
+
+def test_the_status_rule_is_the_documented_table() -> None:
+    """Every combination of record, due day, today and window, against the table in status.py."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    days = st.dates(min_value=D(2020, 1, 1), max_value=D(2023, 12, 31))
+
+    @given(days, st.booleans(), st.none() | days, st.booleans(), days, st.integers(0, 366))
+    def check(
+        due: dt.date, ongoing: bool, done: dt.date | None, waived: bool, today: dt.date, soon: int
+    ) -> None:
+        record = None
+        if done is not None or waived:
+            record = make_record(
+                "1", "回民区", done, "理由" if waived else None, None, None, Source("p.yaml", 1)
+            )
+        expected = _spec(due, ongoing, done if record else None, waived and record is not None, today, soon)
+        assert status_of(due, ongoing, record, today, soon) == expected
+
+    check()

@@ -86,18 +86,33 @@ class Row(NamedTuple):
         return task_label(self.task.id, self.period)
 
 
-def status_of(due: dt.date, ongoing: bool, record: Record | None, today: dt.date, soon_days: int) -> Status:
-    if record is not None:
-        if record.waived is not None:
-            return "waived"
-        if record.done is not None:
-            return "done" if record.done <= due else "done-late"
+def open_status(due: dt.date, ongoing: bool, today: dt.date, soon_days: int) -> Status:
+    """The status of an obligation nothing has settled: late, due soon, or pending (ongoing for
+    continuous work). Every unit owing the same task and period shares it."""
     days_left = (due - today).days
     if days_left < 0:
         return "late"
     if days_left <= soon_days:
         return "due-soon"
     return "ongoing" if ongoing else "pending"
+
+
+def settled(due: dt.date, unsettled: Status, waived: bool, done: dt.date | None) -> Status:
+    """The status rule, the one place it is written: waived, else done on or before the due day
+    (done) or after it (done-late), else what the obligation is without a record (`open_status`).
+    `status_of`, `tally` and the CSV export all call it."""
+    if waived:
+        return "waived"
+    if done is not None:
+        return "done" if done <= due else "done-late"
+    return unsettled
+
+
+def status_of(due: dt.date, ongoing: bool, record: Record | None, today: dt.date, soon_days: int) -> Status:
+    unsettled = open_status(due, ongoing, today, soon_days)
+    if record is None:
+        return unsettled
+    return settled(due, unsettled, record.waived is not None, record.done)
 
 
 class Obligations:
@@ -245,7 +260,7 @@ class Obligations:
             assert deadline is not None  # obligations exist only for readable deadlines
             for period in deadline.periods or (None,):
                 due = period.due if period is not None else deadline.due
-                yield task, period, due, status_of(due, deadline.ongoing, None, today, soon_days)
+                yield task, period, due, open_status(due, deadline.ongoing, today, soon_days)
 
 
 def tally(obligations: Obligations, today: dt.date, soon_days: int) -> tuple[list[Summary], Summary]:
@@ -262,11 +277,8 @@ def tally(obligations: Obligations, today: dt.date, soon_days: int) -> tuple[lis
         leads = task.lead is not None
         for name in obligations.owners[task.id]:
             outcome = outcomes.get((task.id, name, label))
-            status: Status
-            if isinstance(outcome, dt.date):
-                status = "done" if outcome <= due else "done-late"
-            else:
-                status = "waived" if outcome == _WAIVED else bare  # no record, or one saying neither
+            done = outcome if isinstance(outcome, dt.date) else None
+            status = settled(due, bare, outcome == _WAIVED, done)  # no record, or one saying neither: bare
             counted = counts.get(name)
             if counted is None:
                 counted = counts[name] = [0] * (len(STATUSES) + 4)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from gkledger.core.diagnostics import Diagnostic
 from gkledger.core.model import Record, Task, Unit, shown_path
-from gkledger.core.status import STATUSES, Obligations, Row, Status, Summary, status_of
+from gkledger.core.status import STATUSES, Obligations, Row, Summary, open_status, settled
 from gkledger.render.labels import ZH
 
 if TYPE_CHECKING:  # links needs the optional httpx; its results are only rendered here
@@ -162,7 +162,7 @@ def write_obligations_csv(
                 for status in STATUSES
                 for lead in (False, True)
             }
-            bare = status_of(due, ongoing, None, today, soon_days)
+            bare = open_status(due, ongoing, today, soon_days)
             head = cells(task.id, label) + ","
             unrecorded = (f"{middles[bare, False]},,,,\r\n", f"{middles[bare, True]},,,,\r\n")
             slots.append((head, due, bare, middles, unrecorded, found.get((task.id, label), {})))
@@ -175,12 +175,7 @@ def write_obligations_csv(
                     out.append(f"{head}{unit},{unrecorded[lead]}")
                     continue
                 _, _, done, waived, evidence, note, path, places = owed[:8]  # Record's, at once
-                if waived is not None:  # status_of, inline: this runs 50,000 times
-                    status: Status = "waived"
-                elif done is not None:
-                    status = "done" if done <= due else "done-late"
-                else:
-                    status = bare
+                status = settled(due, bare, waived is not None, done)
                 cut = shown.get(path)
                 if cut is None:
                     whole = cell(shown_path(path))
