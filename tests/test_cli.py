@@ -124,7 +124,7 @@ def test_every_command_has_help_with_an_example(cli: Cli, command: str) -> None:
     ],
 )
 def test_the_console_script_finds_the_command(argv: list[str], name: str | None) -> None:
-    from gkledger.cli.app import _command_named
+    from gkledger.cli.main import _command_named
 
     assert _command_named(argv) == name
 

@@ -96,7 +96,8 @@ def test_help_is_chinese_by_default_and_english_on_request(cli: Cli, where: str)
     runs of text fold at the column's edge instead of ending in an ellipsis."""
     from typer.main import get_command
 
-    from gkledger.cli.app import app, help_texts
+    from gkledger.cli.app import app
+    from gkledger.cli.parsing import help_texts
 
     chinese = cli("--lang", "zh", "status", "--help", env={"COLUMNS": "80"}).stdout
     assert "某单位承担而未办结的任务" in chinese and "╭─ 选项" in chinese and "[默认：table]" in chinese

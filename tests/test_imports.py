@@ -49,7 +49,7 @@ def test_a_warm_status_does_not_parse_yaml(tmp_path: Path) -> None:
 def test_the_console_script_collects_garbage_seldom() -> None:
     """A command's ledger holds no cycles: the collector waits for 200,000 new objects, not 700."""
     code = (
-        "import gc, sys\nfrom gkledger.cli import app as cli\nsys.argv = ['gkledger', '--version']\n"
+        "import gc, sys\nfrom gkledger.cli import main as cli\nsys.argv = ['gkledger', '--version']\n"
         "try:\n    cli.run()\nexcept SystemExit:\n    pass\nprint(gc.get_threshold()[0])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, check=True, text=True).stdout

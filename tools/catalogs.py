@@ -38,7 +38,7 @@ def template() -> Catalog:
         )
     for text in help_texts():
         if text not in catalog:
-            catalog.add(text, None, [("gkledger/cli.py", 0)], auto_comments=["--help"])
+            catalog.add(text, None, [("gkledger/cli/app.py", 0)], auto_comments=["--help"])
     return catalog
 
 
@@ -46,7 +46,8 @@ def help_texts() -> list[str]:
     """The help of every command and option, as Typer builds it from the docstrings and help=."""
     from typer.main import get_command
 
-    from gkledger.cli.app import app, help_texts
+    from gkledger.cli.app import app
+    from gkledger.cli.parsing import help_texts
 
     return list(dict.fromkeys(help_texts(get_command(app))))
 

@@ -1,5 +1,5 @@
 """`python -m gkledger` runs the command line."""
 
-from gkledger.cli.app import run
+from gkledger.cli.main import run
 
 run()

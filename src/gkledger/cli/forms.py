@@ -1,0 +1,154 @@
+"""`gkledger form` and `collect`: fill-in workbooks out and back."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+import typer.core
+
+from gkledger.core.model import Ledger
+from gkledger.i18n import _, _f
+from gkledger.views.query import (
+    open_rows,
+    worst_first,
+)
+
+if TYPE_CHECKING:
+    pass
+
+from gkledger.cli.options import DataFormat, DataOption, ReplaceOption, SoonOption, TodayOption, UnitOption
+from gkledger.cli.output import _missing_extra, _write_output
+from gkledger.cli.session import (
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    _cache_folder,
+    _data_dir,
+    _fail,
+    _obligations,
+    _today,
+    _unit,
+)
+
+
+def form(
+    ctx: typer.Context,
+    unit: UnitOption = None,
+    all_units: Annotated[
+        bool, typer.Option("--all", help="One form per unit that owes anything, into -o DIR.")
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="The .xlsx to write (with --unit; default <unit>-填报表.xlsx), or the folder (with --all).",
+            show_default=False,
+        ),
+    ] = None,
+    all_rows: Annotated[
+        bool, typer.Option("--all-rows", help="Also list what is done or waived (read-only rows).")
+    ] = False,
+    soon: SoonOption = None,
+    today: TodayOption = None,
+    data: DataOption = None,
+) -> None:
+    """Fill-in forms (填报表) for units that report in Excel: one .xlsx per unit, read back by collect.
+
+    Each lists the unit's open obligations; only 完成日期, 佐证链接, 免办理由 and 说明 can be filled
+    in. The workbook knows its plan and unit, so collect refuses a form of another unit or plan.
+    Needs: pip install 'gkledger\\[export]'.
+
+    Examples: gkledger form --unit 回民区;  gkledger form --all -o 填报表/
+    """
+    if all_units == (unit is not None):
+        _fail(_("give --unit UNIT for one form, or --all -o DIR for one per unit"))
+    if all_units and output is None:
+        _fail(_("--all writes one file per unit: give the folder with -o DIR"))
+    obligations = _obligations(ctx, data)
+    ledger = obligations.ledger
+    day = _today(ctx, today)
+    soon_days = ledger.settings.soon_days if soon is None else soon
+    try:
+        from gkledger.render.forms import write_form
+    except ImportError as exc:
+        _missing_extra(exc)
+    units = [_unit(obligations, unit)] if unit is not None else obligations.owing_units()
+    written = 0
+    for chosen in units:
+        rows = worst_first(obligations.rows(day, soon_days, chosen), obligations)
+        rows = sorted(rows if all_rows else open_rows(rows), key=lambda r: _task_position(ledger, r.task.id))
+        if not rows and all_units:
+            continue
+        name = f"{chosen.name}-填报表.xlsx"
+        if all_units:
+            assert output is not None
+            path = output / name
+            if path.parent != output:  # pragma: no cover - GK306 makes names one path part
+                _fail(_f("refusing to write {file} outside {folder}", file=path, folder=output))
+        else:
+            path = output or Path(name)
+        _write_output(path, write_form(ledger.plan, chosen, rows, day), make_folders=all_units)
+        typer.echo(_f("Wrote {file} ({count} rows)", file=path, count=len(rows)), err=True)
+        written += 1
+    if all_units:
+        typer.echo(_f("{count} forms; units with nothing open were left out", count=written), err=True)
+
+
+def _task_position(ledger: Ledger, task_id: str) -> int:
+    return next((i for i, t in enumerate(ledger.tasks) if t.id == task_id), 0)
+
+
+def collect(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path], typer.Argument(help="Filled-in forms (.xlsx), or folders of them.", show_default=False)
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be recorded; write nothing.")
+    ] = False,
+    replace: ReplaceOption = False,
+    fmt: Annotated[DataFormat, typer.Option("--format", "-f", help="Output format.")] = DataFormat.table,
+    today: TodayOption = None,
+    data: DataOption = None,
+) -> None:
+    """Read filled-in forms back into the ledger: each 完成日期 a done record, each 免办理由 a waiver.
+
+    Every row of every file is checked before anything is written. A form of another unit or plan,
+    or with a row that is not its own (a 序号 edited, a row pasted from another form), is refused
+    whole. A row identical to a record already there is skipped; one that differs is refused unless
+    --replace. Records are written like done's, all or none. Exit 1 when anything was refused.
+
+    Example: gkledger collect 回收/ --dry-run
+    """
+    from gkledger.render.diagnostics import as_text
+    from gkledger.writes.collect import collect as collect_forms
+    from gkledger.writes.recording import Refused
+
+    root = _data_dir(ctx, data)
+    day = _today(ctx, today)
+    try:
+        result = collect_forms(
+            root, paths, today=day, replace=replace, dry_run=dry_run, cache=_cache_folder(ctx)
+        )
+    except ImportError as exc:
+        _missing_extra(exc)
+    except Refused as refused:
+        if refused.diagnostics:
+            sys.stderr.write(as_text(refused.diagnostics))
+        _fail(refused.message, EXIT_USAGE if refused.usage else EXIT_PROBLEMS)
+    for note in result.notes:
+        typer.echo(f"gkledger: {note}", err=True)
+    if fmt is DataFormat.json:
+        from gkledger.render.records import collected_record, to_json
+
+        sys.stdout.write(to_json([collected_record(r) for r in result.results]))
+    else:
+        from gkledger.render import console as out
+
+        out.collected_table(out.make_console(), result.results, dry_run)
+    if result.refused:
+        raise typer.Exit(EXIT_PROBLEMS)

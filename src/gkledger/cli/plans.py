@@ -1,0 +1,463 @@
+"""Plans: carry a year's open work into the next, start a ledger, import a table, print the schema."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+import typer.core
+
+from gkledger.core.model import shown_path
+from gkledger.i18n import _, _f
+from gkledger.store.locate import PROGRESS_DIR, find_data_dir
+
+if TYPE_CHECKING:
+    from gkledger.core.owners import Vocabulary
+    from gkledger.intake.importer import Imported
+
+from gkledger.cli.options import DataOption, TodayOption
+from gkledger.cli.output import _missing_extra, _refuse_bundled, _write_output
+from gkledger.cli.session import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    _cache_folder,
+    _fail,
+    _once,
+    _settings,
+    _snapshot,
+    _today,
+)
+from gkledger.cli.units import _roster_text
+
+
+def carry(
+    ctx: typer.Context,
+    year: Annotated[
+        int, typer.Argument(min=1949, max=2999, help="The plan to carry from.", show_default=False)
+    ],
+    to: Annotated[
+        int, typer.Option("--to", min=1949, max=2999, help="The plan to carry into.", show_default=False)
+    ],
+    deadline: Annotated[
+        str | None,
+        typer.Option(
+            "--deadline",
+            help="The carried tasks' 完成时限 (2022年6月底 …). Default: the original one when it "
+            "reads in the new year without a year of its own, else 年底前.",
+            show_default=False,
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Say what would be carried; write nothing.")
+    ] = False,
+    data: DataOption = None,
+) -> None:
+    """Carry what a plan left open into a later plan, owed by the units that had not finished it.
+
+    One task per open task, text verbatim, with carried_from: "2021#5". Both plans live in one
+    repository (data/2021/, data/2022/; gkledger init . --year 2022 adds one). Running it again
+    adds nothing twice. The new tasks.yaml is checked and read back before it is written,
+    atomically.
+
+    Example: gkledger carry 2021 --to 2022 --deadline 2022年6月底
+    """
+    from gkledger.core.deadlines import DeadlineError, parse_deadline
+    from gkledger.store.atomic import WriteRefused, commit
+    from gkledger.store.cache import load_snapshot
+    from gkledger.store.load import read_tasks_text
+    from gkledger.store.locate import TASKS_FILE, is_bundled, plan_years
+    from gkledger.writes.carry import append_tasks, reads_back
+    from gkledger.writes.carry import carry as carry_over
+
+    if to <= year:
+        _fail(_f("--to {to} must be a later plan than {year}", to=to, year=year))
+    found = find_data_dir(
+        _once(data, _settings(ctx).data, "--data"), os.environ.get("GKLEDGER_DATA"), Path.cwd()
+    )
+    years = plan_years(found)
+    for wanted in (year, to):
+        if wanted not in years:
+            _fail(
+                _f("no plan {year} in {folder}", year=wanted, folder=shown_path(str(found)))
+                + (
+                    _f("; its plans: {years}", years=", ".join(map(str, years)))
+                    if years
+                    else _("; it holds one plan")
+                )
+                + _f(" (add one with: gkledger init . --year {year})", year=wanted)
+            )
+    source, target = found / str(year), found / str(to)
+    if is_bundled(found) or is_bundled(target):
+        _fail(_("the ledger bundled with gkledger is never written to; start your own with gkledger init"))
+    if deadline is not None:
+        try:
+            parse_deadline(deadline, to)
+        except DeadlineError as exc:
+            _fail(_f("--deadline: {error}", error=exc))
+    loaded = {}
+    for root in (source, target):
+        snapshot = _snapshot(ctx, root)
+        errors = [d for d in snapshot.diagnostics if d.severity == "error"]
+        if errors:
+            from gkledger.render.diagnostics import as_text
+
+            sys.stderr.write(as_text(errors))
+            _fail(
+                _f("the plan in {folder} has errors; fix them first", folder=shown_path(str(root))),
+                EXIT_PROBLEMS,
+            )
+        loaded[root] = snapshot
+    carried = carry_over(loaded[source].obligations(), loaded[target].ledger, deadline)
+    if not carried:
+        typer.echo(
+            _f(
+                "Nothing to carry: every task of {year} is finished, or already carried into {to}.",
+                year=year,
+                to=to,
+            )
+        )
+        return
+    path = target / TASKS_FILE
+    old = path.read_bytes()
+    bom = b"\xef\xbb\xbf" if old.startswith(b"\xef\xbb\xbf") else b""
+    text = append_tasks(old[len(bom) :].decode("utf-8"), carried)
+    new = bom + text.encode("utf-8")
+    after, _problems = read_tasks_text(new, str(path))
+    if not reads_back(loaded[target].ledger.tasks, after, carried):
+        _fail(
+            _f(
+                "{file} would not read back as meant (its layout); nothing was written",
+                file=shown_path(str(path)),
+            ),
+            EXIT_PROBLEMS,
+        )
+    checked = load_snapshot(target, _cache_folder(ctx), {path: new})  # only the new tasks.yaml parsed
+    problems = [d for d in checked.diagnostics if d.severity == "error"]
+    if problems:
+        from gkledger.render.diagnostics import as_text
+
+        sys.stderr.write(as_text(problems))
+        _fail(_("the carried tasks would make the plan invalid; nothing was written"), EXIT_PROBLEMS)
+    for task in carried:
+        message = (
+            _("Would carry {reference} → task {id}, owed by {count} units: {units}; 完成时限 {deadline}")
+            if dry_run
+            else _("Carried {reference} → task {id}, owed by {count} units: {units}; 完成时限 {deadline}")
+        )
+        typer.echo(
+            message.format(
+                reference=task.reference,
+                id=task.id,
+                count=len(task.units),
+                units="、".join(task.units),
+                deadline=task.deadline,
+            )
+        )
+    if dry_run:
+        return
+    try:
+        commit({path: new})
+    except (WriteRefused, OSError) as exc:
+        _fail(_f("cannot write {file}: {error}", file=shown_path(str(path)), error=exc), EXIT_PROBLEMS)
+    typer.echo(
+        _f("{count} tasks carried into {file}", count=len(carried), file=shown_path(str(path))), err=True
+    )
+
+
+def _add_plan(data: Path, year: int) -> None:
+    """Add the plan for `year` to a ledger repository: data/<year>/ beside the others. A ledger of
+    one plan (data/tasks.yaml) first moves that plan into data/<its year>/, its files unchanged but
+    for their schema line, so that both plans share data/units.yaml."""
+    from gkledger.store.atomic import write_atomic
+    from gkledger.store.load import read_plan_year
+    from gkledger.store.locate import PROGRESS_MODELINE, TASKS_MODELINE, deeper, is_bundled, plan_years
+    from gkledger.writes.scaffold import plan_files
+
+    if is_bundled(data):
+        _fail(_("the ledger bundled with gkledger is never written to; start your own with gkledger init"))
+    years = plan_years(data)
+    if year in years or (data / str(year)).exists():
+        _fail(_f("{folder} already exists", folder=shown_path(str(data / str(year)))))
+    single = data / "tasks.yaml"
+    if single.is_file():
+        old = read_plan_year(single.read_bytes(), str(single))
+        if old is None:
+            _fail(
+                _f(
+                    "{file} has no readable plan year; fix it (gkledger check) first",
+                    file=shown_path(str(single)),
+                )
+            )
+        if old == year:
+            _fail(_f("{folder} already holds the plan for {year}", folder=shown_path(str(data)), year=year))
+        moved = data / str(old)
+        moved.mkdir()
+        os.rename(single, moved / "tasks.yaml")
+        if (data / PROGRESS_DIR).is_dir():
+            os.rename(data / PROGRESS_DIR, moved / PROGRESS_DIR)
+        for path, modeline in [
+            (moved / "tasks.yaml", TASKS_MODELINE),
+            *((p, PROGRESS_MODELINE) for p in sorted((moved / PROGRESS_DIR).glob("*.yaml"))),
+        ]:
+            text = path.read_bytes()
+            if text.startswith(modeline.encode("utf-8")):
+                write_atomic(path, deeper(modeline).encode("utf-8") + text[len(modeline.encode("utf-8")) :])
+        typer.echo(
+            _f(
+                "Moved the plan for {year} into {folder}/ (units.yaml stays shared)",
+                year=old,
+                folder=shown_path(str(moved)),
+            ),
+            err=True,
+        )
+    for name, content in plan_files(year).items():
+        path = data.parent / name
+        _write_output(path, content, make_folders=True)
+        typer.echo(_f("Wrote {file}", file=path), err=True)
+    typer.echo(
+        _f(
+            "Next: gkledger import TABLE --year {year} -o {file}; "
+            "gkledger carry {last} --to {year} if last year left work open",
+            year=year,
+            file=shown_path(str(data / str(year) / "tasks.yaml")),
+            last=year - 1,
+        ),
+        err=True,
+    )
+
+
+def _write_files(root: Path, files: dict[str, bytes], force: bool) -> None:
+    existing = [name for name in files if (root / name).exists()]
+    if existing and not force:
+        shown = ", ".join(existing[:3]) + (" …" if len(existing) > 3 else "")
+        _fail(_f("{folder} already has {files}; use --force to overwrite", folder=root, files=shown))
+    for name, data in files.items():
+        path = root / name
+        _write_output(path, data, make_folders=True)
+        typer.echo(_f("Wrote {file}", file=path), err=True)
+
+
+def schema(
+    name: Annotated[
+        str | None,
+        typer.Argument(help="tasks, units or progress. Default: all three (with -o).", show_default=False),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="A folder to write <name>.schema.json into.", show_default=False),
+    ] = None,
+) -> None:
+    """The JSON Schemas of the ledger files, for editors that check YAML as you type.
+
+    Example: gkledger schema tasks;  gkledger schema -o schema/
+    """
+    from gkledger.store.schemas import SCHEMAS, render
+
+    names = [name] if name else list(SCHEMAS)
+    unknown = [n for n in names if n not in SCHEMAS]
+    if unknown:
+        _fail(_f("unknown schema '{name}'; choose from {names}", name=unknown[0], names=", ".join(SCHEMAS)))
+    if output is None:
+        if len(names) > 1:
+            _fail(_("name one schema to print (tasks, units or progress), or give -o DIR to write all three"))
+        sys.stdout.write(render(names[0]))
+        return
+    _write_files(output, {f"{n}.schema.json": render(n).encode("utf-8") for n in names}, force=True)
+
+
+def init(
+    ctx: typer.Context,
+    folder: Annotated[
+        Path, typer.Argument(help="The new ledger repository (created if missing).", show_default=False)
+    ],
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year", min=1949, max=2999, help="The plan year. Default: this year.", show_default=False
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite files that already exist.")] = False,
+    units_roster: Annotated[
+        Path | None,
+        typer.Option(
+            "--units",
+            help="The office's roster (.xlsx, .xls, .csv …) to write units.yaml from, not the example.",
+            show_default=False,
+        ),
+    ] = None,
+    today: TodayOption = None,
+) -> None:
+    """Start a ledger repository: data/ with starter units and an empty plan, schemas, CI and pre-commit.
+
+    The result passes gkledger check. With --units, units.yaml comes from the office's roster
+    (see gkledger units import). Example: gkledger init 台账-2022 --year 2022 --units 名单.xlsx
+    """
+    from gkledger.writes.scaffold import files
+
+    plan_year = year if year is not None else _today(ctx, today).year
+    if (folder / "data" / "units.yaml").is_file() and not force:
+        _add_plan(folder / "data", plan_year)  # a repository that has its ledger: one more plan
+        return
+    made = files(plan_year)
+    if units_roster is not None:
+        made["data/units.yaml"] = _roster_text(units_roster, None)[0].encode("utf-8")
+    _write_files(folder, made, force)
+    typer.echo(
+        _f("Next: cd {folder} && git init && pre-commit install && gkledger check", folder=folder), err=True
+    )
+
+
+def import_(
+    ctx: typer.Context,
+    table: Annotated[
+        Path,
+        typer.Argument(
+            help="A 任务台账 as .xlsx, .xls, .csv, .docx or .html (a notice as published).",
+            show_default=False,
+        ),
+    ],
+    year: Annotated[
+        int, typer.Option("--year", min=1949, max=2999, help="The plan year.", show_default=False)
+    ],
+    title: Annotated[
+        str | None,
+        typer.Option(
+            "--title", help="The plan's title. Default: <year>年政务公开工作要点.", show_default=False
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Where to write tasks.yaml. Default: print it.", show_default=False
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing output file.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read the table and print the summary; write nothing.")
+    ] = False,
+    data: DataOption = None,
+) -> None:
+    """Read any office's 任务台账 into tasks.yaml, owners phrases read over the ledger's units.
+
+    Headers may be worded as offices word them (工作任务, 具体要求, 责任部门, 时限要求, 牵头单位 …;
+    README.md lists them). Owners are read with the units.yaml of --data, else of the folder of -o,
+    else of ./data; parts that no rule resolves are kept in `unresolved` and listed with their row.
+    Text, owners and deadlines are written verbatim. Exit 1 when rows need review.
+
+    Example: gkledger import 台账.docx --year 2022 -o data/tasks.yaml
+    """
+    from gkledger.intake.importer import tasks_from_grid, to_yaml
+    from gkledger.intake.tables import TableError, read_file, read_table
+
+    if output is not None and output.exists() and not force and not dry_run and not _empty_plan(output):
+        _fail(_f("{file} exists; use --force to overwrite it", file=output))
+    vocabulary, roster = _import_vocabulary(ctx, data, output)
+    try:
+        grid, how = read_table(table, read_file(table))
+    except TableError as exc:
+        _fail(f"{table}: {exc}")
+    except ImportError as exc:
+        _missing_extra(exc, "import")
+    if how:
+        typer.echo(f"{table}: {how}", err=True)
+    try:
+        imported = tasks_from_grid(grid, year, title or f"{year}年政务公开工作要点", vocabulary)
+    except TableError as exc:
+        _fail(f"{table}: {exc}")
+    text = to_yaml(imported, table.name)
+    _verify_import(text, imported)
+    if dry_run:
+        pass
+    elif output is None:
+        sys.stdout.write(text)
+    else:
+        _refuse_bundled(output)
+        _write_output(output, text.encode("utf-8"))
+    for row, problem in imported.problems:
+        typer.echo(f"{table}:{row}: {problem}", err=True)
+    for note in imported.notes:
+        typer.echo(f"{table}: {note}", err=True)
+    counts = imported.summary()
+    typer.echo(
+        _f(
+            "{tasks} tasks, {review} to review; owners read with {roster}: {full} fully, {partial} partly, "
+            "{none} not resolved; {leads} with a lead; deadlines {read} read, {unread} not",
+            tasks=counts["tasks"],
+            review=len(imported.problems),
+            roster=roster,
+            full=counts["owners_full"],
+            partial=counts["owners_partial"],
+            none=counts["owners_none"],
+            leads=counts["leads"],
+            read=counts["deadlines_read"],
+            unread=counts["deadlines_unread"],
+        ),
+        err=True,
+    )
+    raise typer.Exit(EXIT_PROBLEMS if imported.problems else EXIT_OK)
+
+
+def _empty_plan(path: Path) -> bool:
+    """Whether a tasks.yaml holds no task yet (as `init` writes it), so importing loses nothing."""
+    from gkledger.store.load import read_tasks_text
+
+    try:
+        tasks, problems = read_tasks_text(path.read_bytes(), str(path))
+    except OSError:
+        return False
+    return not tasks and not any(d.severity == "error" for d in problems)
+
+
+def _import_vocabulary(ctx: typer.Context, data: Path | None, output: Path | None) -> tuple[Vocabulary, str]:
+    """The vocabulary owners phrases are read with: the units.yaml of --data, else next to -o,
+    else of the ledger around the working folder (never the bundled one unless named); and how to
+    name it in the summary."""
+    from gkledger.core.owners import Vocabulary
+    from gkledger.core.units import UnitIndex
+    from gkledger.render.diagnostics import as_text
+    from gkledger.store.load import read_units_alone
+    from gkledger.store.locate import UNITS_FILE, display_path, find_data_dir, is_bundled
+
+    chosen = _once(data, _settings(ctx).data, "--data")
+    root = chosen
+    if root is None and output is not None and (output.parent / UNITS_FILE).is_file():
+        root = output.parent
+    if root is None:
+        found = find_data_dir(None, os.environ.get("GKLEDGER_DATA"), Path.cwd())
+        root = None if is_bundled(found) else found
+    if root is None or not (root / UNITS_FILE).is_file():
+        typer.echo(
+            "no units.yaml found, so no owners phrase can be resolved: give --data DIR (see "
+            "gkledger units import and gkledger init --units)",
+            err=True,
+        )
+        return Vocabulary(UnitIndex((), {})), "no units"
+    core, index = read_units_alone(root)
+    errors = [d for d in core.diagnostics if d.severity == "error"]
+    if errors:
+        sys.stderr.write(as_text(errors))
+        _fail(_f("{file} has errors; fix them before reading owners phrases with it", file=root / UNITS_FILE))
+    return Vocabulary(index, core.words), display_path(root / UNITS_FILE)
+
+
+def _verify_import(text: str, imported: Imported) -> None:
+    """The tasks.yaml text reads back as the table's tasks, verbatim, or nothing is written."""
+    from gkledger.store.load import read_tasks_text
+
+    tasks, _problems = read_tasks_text(text.encode("utf-8"))
+    # A deadline outside the grammar is written verbatim too; read back, it has no due day.
+    meant = [
+        (t.id, t.section, t.item, t.text, t.owners, t.deadline if t.deadline_read else None, t.remark)
+        for t in imported.tasks
+    ]
+    read = [
+        (t.id, t.section, t.item, t.text, t.owners, t.deadline.text if t.deadline else None, t.remark)
+        for t in tasks
+    ]
+    if read != meant:
+        _fail(
+            _("the tasks.yaml written would not read back as the table; nothing was written"), EXIT_PROBLEMS
+        )

@@ -1,0 +1,310 @@
+"""What every command shares: the global options, the ledger it reads and the day it reads it for,
+the console it writes to (through the pager on a terminal), and how it ends (exit codes)."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import os
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import typer
+import typer.core
+
+from gkledger.core.dates import TYPED_EXAMPLES, parse_typed_date
+from gkledger.core.model import Ledger, Unit, shown_path
+from gkledger.core.status import Obligations
+from gkledger.i18n import _, _f
+from gkledger.store.locate import PROGRESS_DIR, find_data_dir
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from gkledger.store.cache import Snapshot
+
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _complete_units(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Unit names for shell completion: the canonical names and aliases starting with what was
+    typed (every one of them is accepted as --unit)."""
+    try:
+        ledger = _snapshot(ctx, _data_dir(ctx, ctx.params.get("data"))).ledger
+    except (Exception, SystemExit):  # completion must never fail loudly
+        return []
+    names = (name for unit in ledger.units for name in (unit.name, *unit.aliases))
+    return list(dict.fromkeys(name for name in names if name.startswith(incomplete)))
+
+
+@dataclass
+class GlobalOptions:
+    """The options given before the command name, and what the command found out for all views."""
+
+    data: Path | None = None
+    today: str | None = None
+    no_cache: bool = False
+    plan: int | None = None
+    degraded: bool = False  # a view was shown without some broken progress files: exit 1 at the end
+    root: Path | None = None  # the data folder the command read
+    no_pager: bool = False
+    wrap: bool = False
+    paged: io.StringIO | None = None  # a view written for the pager, shown when the command ends
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    typer.echo(f"gkledger: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _settings(ctx: typer.Context) -> GlobalOptions:
+    root = ctx.find_root()
+    if not isinstance(root.obj, GlobalOptions):
+        root.obj = GlobalOptions()
+    return root.obj
+
+
+def _once(local: Any, overall: Any, option: str) -> Any:
+    """An option given before the command and again after it: the same value, or a usage error."""
+    if local is not None and overall is not None and local != overall:
+        _fail(
+            _f(
+                "{option} was given twice, as {first} and as {second}; give it once",
+                option=option,
+                first=overall,
+                second=local,
+            )
+        )
+    return local if local is not None else overall
+
+
+def _data_dir(ctx: typer.Context, data: Path | None) -> Path:
+    """The folder of the plan a command reads: --data (else $GKLEDGER_DATA, else ./data …), and in
+    a repository of several plans, the one --plan names (else $GKLEDGER_PLAN, else by the day)."""
+    from gkledger.store.locate import default_plan, plan_years
+
+    chosen = _once(data, _settings(ctx).data, "--data")
+    found = find_data_dir(chosen, os.environ.get("GKLEDGER_DATA"), Path.cwd())
+    named = _once(ctx.meta.get("gkledger.plan"), _settings(ctx).plan, "--plan")
+    years = plan_years(found)
+    if not years:
+        return found  # one plan: a plan year asked for is checked against it once it is read
+    env = os.environ.get("GKLEDGER_PLAN", "").strip()
+    if named is None and env:
+        if not re.fullmatch(r"\d{4}", env):
+            _fail(_f("$GKLEDGER_PLAN '{value}' is not a plan year such as 2022", value=env))
+        named = int(env)
+    year = named if named is not None else default_plan(years, _day_of(ctx))
+    if year not in years:
+        _fail(
+            _f(
+                "no plan {year} in {folder}; its plans: {years}",
+                year=year,
+                folder=shown_path(str(found)),
+                years=", ".join(map(str, years)),
+            )
+        )
+    return found / str(year)
+
+
+def _day_of(ctx: typer.Context) -> dt.date:
+    """The day a command is run for (its --today, the global one, $GKLEDGER_TODAY, else the
+    clock), read without the plan's year: it chooses the plan."""
+    value = ctx.params.get("today") or _settings(ctx).today or os.environ.get("GKLEDGER_TODAY")
+    if not value or str(value).strip().lower() in TODAY_WORDS:
+        return dt.date.today()
+    return parse_typed_date(str(value), dt.date.today().year) or dt.date.today()
+
+
+TODAY_WORDS = frozenset({"today", "今天", "今日"})
+
+
+def _date_option(ctx: typer.Context, value: str, option: str, today: dt.date | None = None) -> dt.date:
+    """A date as people type it (2021-09-30, 2021/9/30, 2021年9月30日, 9月30日 in the plan's year,
+    today or 今天); anything else ends the command (exit 2) with an example."""
+    if value.strip().lower() in TODAY_WORDS:
+        return today if today is not None else dt.date.today()
+    parsed = parse_typed_date(value, lambda: _plan_year(ctx)) or _deadline_date(ctx, value)
+    if parsed is None:
+        _fail(
+            _f(
+                "{option} '{value}' is not a real date; write it as {examples}, or today",
+                option=option,
+                value=value,
+                examples=_(", ").join(TYPED_EXAMPLES),
+            )
+        )
+    return parsed
+
+
+def _deadline_date(ctx: typer.Context, value: str) -> dt.date | None:
+    """A date written as a 完成时限 is (2021年9月, 9月底前, 年底): the day the deadline grammar gives."""
+    from gkledger.core.deadlines import DeadlineError, parse_deadline
+
+    try:
+        deadline = parse_deadline(value, _plan_year(ctx))
+    except DeadlineError:
+        return None
+    return None if deadline.ongoing else deadline.due
+
+
+def _plan_year(ctx: typer.Context) -> int:
+    """The plan's year, for a date typed without one (9月30日); this year when there is no plan."""
+    with contextlib.suppress(Exception):  # a ledger that cannot be read says so in the command itself
+        plan = _snapshot(ctx, _data_dir(ctx, None)).ledger.plan
+        if plan is not None:
+            return int(plan.year)
+    return dt.date.today().year
+
+
+def _today(ctx: typer.Context, today: str | None) -> dt.date:
+    value = _once(today, _settings(ctx).today, "--today")
+    if value is not None:
+        return _date_option(ctx, value, "--today")
+    env = os.environ.get("GKLEDGER_TODAY")
+    if env:
+        return _date_option(ctx, env, "$GKLEDGER_TODAY")
+    return dt.date.today()
+
+
+def _cache_folder(ctx: typer.Context, no_cache: bool = False) -> Path | None:
+    from gkledger.store.cache import cache_home
+
+    return None if (no_cache or _settings(ctx).no_cache) else cache_home(os.environ)
+
+
+def _snapshot(ctx: typer.Context, root: Path, no_cache: bool = False) -> Snapshot:
+    from gkledger.store.cache import load_snapshot
+
+    return load_snapshot(root, _cache_folder(ctx, no_cache))
+
+
+def _obligations(ctx: typer.Context, data: Path | None) -> Obligations:
+    """The ledger's obligations. Errors in units.yaml or tasks.yaml end the command (exit 1); a
+    progress file with errors is left out, with a warning naming it and whose records it holds,
+    and the view is shown with what could be read (exit 1 at the end, so scripts notice)."""
+    root = _data_dir(ctx, data)
+    _settings(ctx).root = root
+    snapshot = _snapshot(ctx, root)
+    errors = [d for d in snapshot.diagnostics if d.severity == "error"]
+    ledger = snapshot.ledger
+    named = ctx.meta.get("gkledger.plan") or _settings(ctx).plan
+    if named is not None and ledger.plan is not None and ledger.plan.year != named:
+        _fail(
+            _f(
+                "{folder} holds the plan for {year}, not {named}",
+                folder=shown_path(str(root)),
+                year=ledger.plan.year,
+                named=named,
+            )
+        )
+    if errors:
+        from gkledger.render.diagnostics import as_text
+
+        progress = os.path.join(os.path.abspath(root), PROGRESS_DIR) + os.sep
+        broken = {d.source.path for d in errors}
+        if not all(path.startswith(progress) for path in broken):
+            sys.stderr.write(as_text(errors))
+            _fail(_("the ledger has errors; fix them first (gkledger check lists them all)"), EXIT_PROBLEMS)
+        ledger = ledger._replace(records=tuple(r for r in ledger.records if r.source.path not in broken))
+        for path in sorted(broken):
+            owner = Path(path).stem
+            typer.echo(
+                "gkledger: "
+                + _f(
+                    "warning: {file} has errors (gkledger check lists them); its records are left out, so "
+                    "the progress of {owner} and of any unit recorded there may be missing below",
+                    file=shown_path(path),
+                    owner=owner,
+                ),
+                err=True,
+            )
+        _settings(ctx).degraded = True
+    return Obligations(ledger, snapshot.unit_index, snapshot.owners)
+
+
+def _view_console(ctx: typer.Context, ledger: Ledger) -> Console:
+    """A console for a table view, whose first line names the ledger shown: its plan, and its folder
+    when that is not ./data, so that nobody takes the bundled example (or another year's) for theirs."""
+    from gkledger.render import console as out
+    from gkledger.store.locate import is_bundled
+
+    root = _settings(ctx).root
+    folder = None
+    bundled = root is not None and is_bundled(root)
+    if root is not None and not bundled and os.path.abspath(root) != os.path.abspath("data"):
+        folder = shown_path(os.path.abspath(root))
+    console = _paged_console(ctx) or out.make_console()
+    wrap = _settings(ctx).wrap or ctx.meta.get("gkledger.wrap", False)
+    out.wrap_free_text(bool(wrap) or (not sys.stdout.isatty() and "COLUMNS" not in os.environ))
+    end = dt.date(ledger.plan.year, 12, 31) if ledger.plan else None
+    ended = end if end is not None and _day_of(ctx) > end else None
+    out.ledger_line(console, ledger.plan.title if ledger.plan else None, folder, bundled, ended)
+    return console
+
+
+def _paged_console(ctx: typer.Context) -> Console | None:
+    """On a terminal, a console whose view goes through the pager when the command ends (as git
+    does: only when it is longer than the screen); never when the output is piped or redirected."""
+    settings = _settings(ctx)
+    off = settings.no_pager or ctx.meta.get("gkledger.no_pager")
+    if off or not sys.stdout.isatty() or os.environ.get("TERM") == "dumb":
+        return None
+    if _pager_command() is None:
+        return None
+    import shutil
+
+    from gkledger.render import console as out
+
+    size = shutil.get_terminal_size()
+    console, buffer = out.paging_console(size.columns, color="NO_COLOR" not in os.environ)
+    settings.paged = buffer
+    return console
+
+
+def _pager_command() -> list[str] | None:
+    """$GKLEDGER_PAGER, else $PAGER, else less; None when paging is switched off (an empty value,
+    or cat) or no pager is installed."""
+    import shlex
+    import shutil
+
+    chosen = os.environ.get("GKLEDGER_PAGER", os.environ.get("PAGER", "less"))
+    words = shlex.split(chosen) if chosen.strip() else []
+    if not words or words[0] == "cat" or shutil.which(words[0]) is None:
+        return None
+    return words
+
+
+def _page(text: str) -> None:
+    """Show a view: through the pager when it is taller than the screen, else as it is."""
+    import shutil
+    import subprocess
+
+    command = _pager_command()
+    if command is None or text.count("\n") < shutil.get_terminal_size().lines:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    env = {**os.environ, "LESS": os.environ.get("LESS", "FRX"), "LV": os.environ.get("LV", "-c")}
+    try:
+        subprocess.run(command, input=text.encode("utf-8"), env=env, check=False)
+    except OSError:
+        sys.stdout.write(text)
+
+
+def _unit(obligations: Obligations, name: str) -> Unit:
+    unit = obligations.index.get(name)
+    if unit is None:
+        close = obligations.index.suggest(name)
+        hint = (
+            _f("; did you mean {names}?", names=_(" or ").join(close))
+            if close
+            else _("; gkledger units lists them")
+        )
+        _fail(_f("unknown unit '{name}'{hint}", name=name, hint=hint))
+    return unit
