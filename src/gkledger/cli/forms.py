@@ -126,7 +126,7 @@ def collect(
     """
     from gkledger.render.diagnostics import as_text
     from gkledger.writes.collect import collect as collect_forms
-    from gkledger.writes.recording import Refused
+    from gkledger.writes.transaction import Refused
 
     root = _data_dir(ctx, data)
     day = _today(ctx, today)

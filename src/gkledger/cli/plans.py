@@ -12,7 +12,7 @@ import typer.core
 
 from gkledger.core.model import shown_path
 from gkledger.i18n import _, _f
-from gkledger.store.locate import PROGRESS_DIR, find_data_dir
+from gkledger.store.locate import find_data_dir
 
 if TYPE_CHECKING:
     from gkledger.core.owners import Vocabulary
@@ -27,8 +27,8 @@ from gkledger.cli.session import (
     _fail,
     _once,
     _settings,
-    _snapshot,
     _today,
+    refusals,
 )
 from gkledger.cli.units import _roster_text
 
@@ -64,54 +64,15 @@ def carry(
 
     Example: gkledger carry 2021 --to 2022 --deadline 2022年6月底
     """
-    from gkledger.core.deadlines import DeadlineError, parse_deadline
-    from gkledger.store.atomic import WriteRefused, commit
-    from gkledger.store.cache import load_snapshot
-    from gkledger.store.load import read_tasks_text
-    from gkledger.store.locate import TASKS_FILE, is_bundled, plan_years
-    from gkledger.writes.carry import append_tasks, reads_back
-    from gkledger.writes.carry import carry as carry_over
+    from gkledger.render.console import carried_lines
+    from gkledger.writes.carry import carry_plan
 
-    if to <= year:
-        _fail(_f("--to {to} must be a later plan than {year}", to=to, year=year))
     found = find_data_dir(
         _once(data, _settings(ctx).data, "--data"), os.environ.get("GKLEDGER_DATA"), Path.cwd()
     )
-    years = plan_years(found)
-    for wanted in (year, to):
-        if wanted not in years:
-            _fail(
-                _f("no plan {year} in {folder}", year=wanted, folder=shown_path(str(found)))
-                + (
-                    _f("; its plans: {years}", years=", ".join(map(str, years)))
-                    if years
-                    else _("; it holds one plan")
-                )
-                + _f(" (add one with: gkledger init . --year {year})", year=wanted)
-            )
-    source, target = found / str(year), found / str(to)
-    if is_bundled(found) or is_bundled(target):
-        _fail(_("the ledger bundled with gkledger is never written to; start your own with gkledger init"))
-    if deadline is not None:
-        try:
-            parse_deadline(deadline, to)
-        except DeadlineError as exc:
-            _fail(_f("--deadline: {error}", error=exc))
-    loaded = {}
-    for root in (source, target):
-        snapshot = _snapshot(ctx, root)
-        errors = [d for d in snapshot.diagnostics if d.severity == "error"]
-        if errors:
-            from gkledger.render.diagnostics import as_text
-
-            sys.stderr.write(as_text(errors))
-            _fail(
-                _f("the plan in {folder} has errors; fix them first", folder=shown_path(str(root))),
-                EXIT_PROBLEMS,
-            )
-        loaded[root] = snapshot
-    carried = carry_over(loaded[source].obligations(), loaded[target].ledger, deadline)
-    if not carried:
+    with refusals():
+        result = carry_plan(found, year, to, deadline, cache=_cache_folder(ctx), dry_run=dry_run)
+    if not result.tasks:
         typer.echo(
             _f(
                 "Nothing to carry: every task of {year} is finished, or already carried into {to}.",
@@ -120,102 +81,35 @@ def carry(
             )
         )
         return
-    path = target / TASKS_FILE
-    old = path.read_bytes()
-    bom = b"\xef\xbb\xbf" if old.startswith(b"\xef\xbb\xbf") else b""
-    text = append_tasks(old[len(bom) :].decode("utf-8"), carried)
-    new = bom + text.encode("utf-8")
-    after, _problems = read_tasks_text(new, str(path))
-    if not reads_back(loaded[target].ledger.tasks, after, carried):
-        _fail(
-            _f(
-                "{file} would not read back as meant (its layout); nothing was written",
-                file=shown_path(str(path)),
-            ),
-            EXIT_PROBLEMS,
-        )
-    checked = load_snapshot(target, _cache_folder(ctx), {path: new})  # only the new tasks.yaml parsed
-    problems = [d for d in checked.diagnostics if d.severity == "error"]
-    if problems:
-        from gkledger.render.diagnostics import as_text
-
-        sys.stderr.write(as_text(problems))
-        _fail(_("the carried tasks would make the plan invalid; nothing was written"), EXIT_PROBLEMS)
-    for task in carried:
-        message = (
-            _("Would carry {reference} → task {id}, owed by {count} units: {units}; 完成时限 {deadline}")
-            if dry_run
-            else _("Carried {reference} → task {id}, owed by {count} units: {units}; 完成时限 {deadline}")
-        )
+    typer.echo("\n".join(carried_lines(result.tasks, dry_run)))
+    if result.written:
         typer.echo(
-            message.format(
-                reference=task.reference,
-                id=task.id,
-                count=len(task.units),
-                units="、".join(task.units),
-                deadline=task.deadline,
-            )
+            _f(
+                "{count} tasks carried into {file}",
+                count=len(result.tasks),
+                file=shown_path(str(result.path)),
+            ),
+            err=True,
         )
-    if dry_run:
-        return
-    try:
-        commit({path: new})
-    except (WriteRefused, OSError) as exc:
-        _fail(_f("cannot write {file}: {error}", file=shown_path(str(path)), error=exc), EXIT_PROBLEMS)
-    typer.echo(
-        _f("{count} tasks carried into {file}", count=len(carried), file=shown_path(str(path))), err=True
-    )
 
 
 def _add_plan(data: Path, year: int) -> None:
-    """Add the plan for `year` to a ledger repository: data/<year>/ beside the others. A ledger of
-    one plan (data/tasks.yaml) first moves that plan into data/<its year>/, its files unchanged but
-    for their schema line, so that both plans share data/units.yaml."""
-    from gkledger.store.atomic import write_atomic
-    from gkledger.store.load import read_plan_year
-    from gkledger.store.locate import PROGRESS_MODELINE, TASKS_MODELINE, deeper, is_bundled, plan_years
-    from gkledger.writes.scaffold import plan_files
+    """Add the plan for `year` beside the others (writes.plans), and say what moved and what is next."""
+    from gkledger.writes.plans import add_plan
 
-    if is_bundled(data):
-        _fail(_("the ledger bundled with gkledger is never written to; start your own with gkledger init"))
-    years = plan_years(data)
-    if year in years or (data / str(year)).exists():
-        _fail(_f("{folder} already exists", folder=shown_path(str(data / str(year)))))
-    single = data / "tasks.yaml"
-    if single.is_file():
-        old = read_plan_year(single.read_bytes(), str(single))
-        if old is None:
-            _fail(
-                _f(
-                    "{file} has no readable plan year; fix it (gkledger check) first",
-                    file=shown_path(str(single)),
-                )
-            )
-        if old == year:
-            _fail(_f("{folder} already holds the plan for {year}", folder=shown_path(str(data)), year=year))
-        moved = data / str(old)
-        moved.mkdir()
-        os.rename(single, moved / "tasks.yaml")
-        if (data / PROGRESS_DIR).is_dir():
-            os.rename(data / PROGRESS_DIR, moved / PROGRESS_DIR)
-        for path, modeline in [
-            (moved / "tasks.yaml", TASKS_MODELINE),
-            *((p, PROGRESS_MODELINE) for p in sorted((moved / PROGRESS_DIR).glob("*.yaml"))),
-        ]:
-            text = path.read_bytes()
-            if text.startswith(modeline.encode("utf-8")):
-                write_atomic(path, deeper(modeline).encode("utf-8") + text[len(modeline.encode("utf-8")) :])
+    with refusals():
+        added = add_plan(data, year)
+    if added.moved is not None:
+        old, folder = added.moved
         typer.echo(
             _f(
                 "Moved the plan for {year} into {folder}/ (units.yaml stays shared)",
                 year=old,
-                folder=shown_path(str(moved)),
+                folder=shown_path(str(folder)),
             ),
             err=True,
         )
-    for name, content in plan_files(year).items():
-        path = data.parent / name
-        _write_output(path, content, make_folders=True)
+    for path in added.written:
         typer.echo(_f("Wrote {file}", file=path), err=True)
     typer.echo(
         _f(

@@ -51,7 +51,8 @@ def _record(
     period: str | None = None,
 ) -> None:
     from gkledger.render.diagnostics import as_text
-    from gkledger.writes.recording import Refused, record_progress
+    from gkledger.writes.recording import record_progress
+    from gkledger.writes.transaction import Refused
 
     tasks = [text_value(t, "TASK") for t in tasks]
     units = [text_value(u, "--unit") for u in units]

@@ -9,6 +9,7 @@ import io
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -308,3 +309,24 @@ def _unit(obligations: Obligations, name: str) -> Unit:
         )
         _fail(_f("unknown unit '{name}'{hint}", name=name, hint=hint))
     return unit
+
+
+@contextlib.contextmanager
+def refusals() -> Iterator[None]:
+    """A library's refusal as the command's end: its diagnostics, its message, exit 2 for a request
+    that was wrong and 1 for a ledger that would not allow it; a file system's refusal likewise."""
+    from gkledger.writes.transaction import Refused
+
+    try:
+        yield
+    except Refused as refused:
+        if refused.diagnostics:
+            from gkledger.render.diagnostics import as_text
+
+            sys.stderr.write(as_text(refused.diagnostics))
+        _fail(refused.message, EXIT_USAGE if refused.usage else EXIT_PROBLEMS)
+    except OSError as exc:  # a read-only or vanished folder: nothing was written
+        _fail(
+            _f("cannot write {file}: {error}", file=exc.filename or "", error=exc.strerror or exc),
+            EXIT_PROBLEMS,
+        )

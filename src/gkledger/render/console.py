@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from gkledger.history.links import LinkResult
     from gkledger.views.query import TaskGroup
     from gkledger.views.review import Review
+    from gkledger.writes.carry import Carried
     from gkledger.writes.collect import RowResult
 
 STYLES: dict[Status, str] = {
@@ -915,3 +916,22 @@ def review_view(console: Console, review: Review) -> None:
             found.append([unit.unit.name, row.task_label, _f("waived: {reason}", reason=reason)])
     if found:
         print_table(console, _("Never done · done late · waived"), detail, found)
+
+
+def carried_lines(carried: Sequence[Carried], dry_run: bool) -> list[str]:
+    """What `carry` says of each task it carries (or would)."""
+    message = (
+        _("Would carry {reference} → task {id}, owed by {count} units: {units}; 完成时限 {deadline}")
+        if dry_run
+        else _("Carried {reference} → task {id}, owed by {count} units: {units}; 完成时限 {deadline}")
+    )
+    return [
+        message.format(
+            reference=task.reference,
+            id=task.id,
+            count=len(task.units),
+            units="、".join(task.units),
+            deadline=task.deadline,
+        )
+        for task in carried
+    ]

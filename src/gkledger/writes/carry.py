@@ -1,10 +1,12 @@
-"""`gkledger carry`: what a plan left open, written into the next plan as its own tasks. Pure.
+"""`gkledger carry`: what a plan left open, written into the next plan as its own tasks.
 
 Each task of the earlier plan that some units had not finished (no record, whatever its day) becomes
 a task of the later plan, owed by exactly those units, with the original section, item, text and
 owners verbatim, `carried_from: "2021#5"`, and a deadline: the one given, else the original
 deadline read in the new plan's year when it has no year of its own (9月30日前, 全年持续推进), else
 the new plan's year end. A task already carried (the same `carried_from`) is never carried twice.
+
+`carry` and the text edits are pure; `carry_plan` runs them in the ledger's transaction.
 """
 
 from __future__ import annotations
@@ -12,11 +14,17 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from gkledger.core.deadlines import DeadlineError, parse_deadline
 from gkledger.core.model import Ledger, Task
 from gkledger.core.status import Obligations
+from gkledger.i18n import _, _f
+from gkledger.store.cache import load_snapshot
+from gkledger.store.load import read_tasks_text
+from gkledger.store.locate import TASKS_FILE, display_path, plan_years
 from gkledger.store.yaml_text import scalar
+from gkledger.writes.transaction import Refused, transaction
 
 YEAR_END = "年底前"
 
@@ -144,3 +152,71 @@ def append_tasks(text: str, carried: list[Carried]) -> str:
     if not text.endswith("\n"):
         text += newline
     return text + added
+
+
+@dataclass(frozen=True)
+class CarryResult:
+    tasks: list[Carried]
+    path: Path  # the later plan's tasks.yaml
+    written: bool  # False on a dry run, or when there was nothing to carry
+
+
+def carry_plan(
+    data: Path, year: int, to: int, deadline: str | None, *, cache: Path | None = None, dry_run: bool = False
+) -> CarryResult:
+    """Carry plan `year`'s open work into plan `to`, both in the repository at `data`, through the
+    ledger's transaction: both plans read under its lock, the new tasks.yaml read back and the plan
+    checked with it in place before it is written, atomically. Refused, writing nothing, when a plan
+    is missing or has errors, or the result would not read back as meant."""
+    if to <= year:
+        raise Refused(_f("--to {to} must be a later plan than {year}", to=to, year=year), usage=True)
+    years = plan_years(data)
+    for wanted in (year, to):
+        if wanted not in years:
+            raise Refused(
+                _f("no plan {year} in {folder}", year=wanted, folder=display_path(data))
+                + (
+                    _f("; its plans: {years}", years=", ".join(map(str, years)))
+                    if years
+                    else _("; it holds one plan")
+                )
+                + _f(" (add one with: gkledger init . --year {year})", year=wanted),
+                usage=True,
+            )
+    if deadline is not None:
+        try:
+            parse_deadline(deadline, to)
+        except DeadlineError as exc:
+            raise Refused(_f("--deadline: {error}", error=exc), usage=True) from exc
+    source, target = data / str(year), data / str(to)
+    with transaction(target, cache, errors=_has_errors(target)) as tx:
+        earlier = load_snapshot(source, cache)  # under the same lock: every plan shares it
+        if any(d.severity == "error" for d in earlier.diagnostics):
+            raise Refused(
+                _has_errors(source), diagnostics=[d for d in earlier.diagnostics if d.severity == "error"]
+            )
+        carried = carry(earlier.obligations(), tx.loaded.ledger, deadline)
+        path = target / TASKS_FILE
+        if not carried:
+            return CarryResult([], path, False)
+        old = path.read_bytes()
+        bom = b"\xef\xbb\xbf" if old.startswith(b"\xef\xbb\xbf") else b""
+        new = bom + append_tasks(old[len(bom) :].decode("utf-8"), carried).encode("utf-8")
+        after, _problems = read_tasks_text(new, str(path))
+        if not reads_back(tx.loaded.ledger.tasks, after, carried):
+            raise Refused(
+                _f(
+                    "{file} would not read back as meant (its layout); nothing was written",
+                    file=display_path(path),
+                )
+            )
+        tx.write(
+            {path: new},
+            invalid=_("the carried tasks would make the plan invalid; nothing was written"),
+            dry_run=dry_run,
+        )
+        return CarryResult(carried, path, not dry_run)
+
+
+def _has_errors(root: Path) -> str:
+    return _f("the plan in {folder} has errors; fix them first", folder=display_path(root))

@@ -31,7 +31,8 @@ from gkledger.store.cache import load_snapshot
 from gkledger.store.load import is_http_url
 from gkledger.store.locate import display_path
 from gkledger.writes.edits import NewRecord
-from gkledger.writes.recording import Recorded, Refused, record, same_values
+from gkledger.writes.recording import Recorded, record, same_values
+from gkledger.writes.transaction import Refused
 
 State = Literal["recorded", "replaced", "unchanged", "refused"]
 

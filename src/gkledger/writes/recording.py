@@ -14,14 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gkledger.core.diagnostics import Diagnostic
 from gkledger.core.model import Ledger, Record, Task, Unit
 from gkledger.core.status import Obligation, Obligations
 from gkledger.core.units import UnitIndex
 from gkledger.i18n import _, _f
 from gkledger.store import yaml_text
-from gkledger.store.atomic import WriteRefused, commit, locked, writable_target
-from gkledger.store.cache import load_snapshot, settle
+from gkledger.store.atomic import WriteRefused, writable_target
 from gkledger.store.files import absolute
 from gkledger.store.locate import (
     PROGRESS_DIR,
@@ -29,23 +27,13 @@ from gkledger.store.locate import (
     deeper,
     display_path,
     file_name_problem,
-    is_bundled,
     is_plan_folder,
 )
 from gkledger.writes import edits
 from gkledger.writes.edits import NewRecord
+from gkledger.writes.transaction import Refused, transaction
 
 BOM = "\ufeff"
-
-
-class Refused(Exception):
-    """The change was not made; `usage` when the request itself was wrong (exit 2, not 1)."""
-
-    def __init__(self, message: str, usage: bool = False, diagnostics: list[Diagnostic] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.usage = usage
-        self.diagnostics = diagnostics or []
 
 
 @dataclass(frozen=True)
@@ -112,17 +100,6 @@ def record(
     if any((w.done is None) == (w.waived is None) for w in wanted):
         raise ValueError("give exactly one of done and waived")
     root = absolute(root)
-    if not root.is_dir():
-        raise Refused(_f("the data folder {folder} does not exist", folder=display_path(root)), usage=True)
-    if is_bundled(root):
-        raise Refused(
-            _f(
-                "{folder} is the example ledger bundled with gkledger, which is never written to; "
-                "start your own with: gkledger init 台账 --year YYYY (then run gkledger in it)",
-                folder=display_path(root),
-            ),
-            usage=True,
-        )
     folder = root / PROGRESS_DIR
     if folder.is_symlink():
         raise Refused(
@@ -141,18 +118,12 @@ def record(
                 ),
                 usage=True,
             )
-    folder.mkdir(exist_ok=True)
-    with locked(folder):
-        loaded = load_snapshot(root, cache, save=False)  # saved once, after the write (settle)
-        errors = [d for d in loaded.diagnostics if d.severity == "error"]
-        if errors:
-            raise Refused(
-                _("the ledger has errors; fix them first (gkledger check lists them)"), diagnostics=errors
-            )
+    with transaction(root, cache) as tx:
+        loaded = tx.loaded
         plan = _plan(loaded.obligations(), folder, wanted, replace, keep_identical)
         if not plan.entries:
-            settle(root, cache, {})  # nothing to write: the load's index is saved as it is
             return Recorded((), (), loaded.ledger, tuple(plan.unchanged), loaded.owners, loaded.unit_index)
+        folder.mkdir(exist_ok=True)
         texts = {path: _read_text(path) for path in plan.files()}
         edited, rewritten = _edit(texts, plan)
         if is_plan_folder(root):  # a new file in data/<year>/progress/ points one folder further up
@@ -161,18 +132,11 @@ def record(
                 if not texts[path] and start.startswith(PROGRESS_MODELINE):
                     edited[path] = deeper(PROGRESS_MODELINE) + start[len(PROGRESS_MODELINE) :]
         overlay = {path: text.encode("utf-8") for path, text in edited.items()}
-        checked = load_snapshot(root, cache, overlay, save=False)
-        problems = [d for d in checked.diagnostics if d.severity == "error"]
-        if problems:
-            raise Refused(
-                _("the new record would make the ledger invalid; nothing was written"), diagnostics=problems
-            )
-        _confirm(checked.obligations(), plan.entries)
-        try:
-            commit(overlay)
-        except WriteRefused as refused:
-            raise Refused(str(refused)) from refused
-        settle(root, cache, overlay)
+        checked = tx.write(
+            overlay,
+            confirm=lambda checked: _confirm(checked.obligations(), plan.entries),
+            invalid=_("the new record would make the ledger invalid; nothing was written"),
+        )
         return Recorded(
             tuple(plan.entries),
             tuple(rewritten),
