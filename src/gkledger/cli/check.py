@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 import typer.core
 
-from gkledger.core.diagnostics import Diagnostic, has_errors
-from gkledger.store.locate import find_data_dir
+from gkledger.core.diagnostics import has_errors
 
 if TYPE_CHECKING:
     pass
 
 from gkledger.cli.options import CheckFormat, DataOption, NoCacheOption
-from gkledger.cli.session import EXIT_OK, EXIT_PROBLEMS, _data_dir, _once, _settings, _snapshot
+from gkledger.cli.session import EXIT_OK, EXIT_PROBLEMS, invocation
 
 
 def check(
@@ -35,29 +32,10 @@ def check(
     Example: gkledger check --format github
     """
     from gkledger.render.diagnostics import as_github, as_json, as_text
-    from gkledger.store.checks import carried_references
-    from gkledger.store.locate import plan_years
+    from gkledger.store.repository import check_repository
 
-    chosen = _once(data, _settings(ctx).data, "--data")
-    found = find_data_dir(chosen, os.environ.get("GKLEDGER_DATA"), Path.cwd())
-    years = plan_years(found)
-    named = ctx.meta.get("gkledger.plan") or _settings(ctx).plan or os.environ.get("GKLEDGER_PLAN")
-    roots = [found / str(y) for y in years] if years and not named else [_data_dir(ctx, data)]
-    snapshots = {root: _snapshot(ctx, root, no_cache) for root in roots}
-    tasks_of: dict[int, set[str]] = {}
-    for year in years:
-        root = found / str(year)
-        ledger = snapshots[root].ledger if root in snapshots else _snapshot(ctx, root, no_cache).ledger
-        tasks_of[year] = {task.id for task in ledger.tasks}
-    diagnostics: list[Diagnostic] = []
-    seen: set[tuple[object, ...]] = set()
-    for snapshot in snapshots.values():
-        found_here = [*snapshot.diagnostics, *carried_references(snapshot.ledger, tasks_of)]
-        for diagnostic in found_here:  # the shared units.yaml speaks once, not once per plan
-            key = (diagnostic.source, diagnostic.code, diagnostic.message)
-            if key not in seen:
-                seen.add(key)
-                diagnostics.append(diagnostic)
+    run = invocation(ctx, data)
+    diagnostics = check_repository(run.folder, run.root, run.plan, None if no_cache else run.cache_home)
     render = {CheckFormat.text: as_text, CheckFormat.json: as_json, CheckFormat.github: as_github}[fmt]
     sys.stdout.write(render(diagnostics))
     raise typer.Exit(EXIT_PROBLEMS if has_errors(diagnostics) else EXIT_OK)

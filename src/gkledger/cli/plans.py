@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -12,7 +11,6 @@ import typer.core
 
 from gkledger.core.model import shown_path
 from gkledger.i18n import _, _f
-from gkledger.store.locate import find_data_dir
 
 if TYPE_CHECKING:
     from gkledger.core.owners import Vocabulary
@@ -28,6 +26,7 @@ from gkledger.cli.session import (
     _once,
     _settings,
     _today,
+    invocation,
     refusals,
 )
 from gkledger.cli.units import _roster_text
@@ -67,11 +66,10 @@ def carry(
     from gkledger.render.console import carried_lines
     from gkledger.writes.carry import carry_plan
 
-    found = find_data_dir(
-        _once(data, _settings(ctx).data, "--data"), os.environ.get("GKLEDGER_DATA"), Path.cwd()
-    )
     with refusals():
-        result = carry_plan(found, year, to, deadline, cache=_cache_folder(ctx), dry_run=dry_run)
+        result = carry_plan(
+            invocation(ctx, data).folder, year, to, deadline, cache=_cache_folder(ctx), dry_run=dry_run
+        )
     if not result.tasks:
         typer.echo(
             _f(
@@ -313,14 +311,13 @@ def _import_vocabulary(ctx: typer.Context, data: Path | None, output: Path | Non
     from gkledger.core.units import UnitIndex
     from gkledger.render.diagnostics import as_text
     from gkledger.store.load import read_units_alone
-    from gkledger.store.locate import UNITS_FILE, display_path, find_data_dir, is_bundled
+    from gkledger.store.locate import UNITS_FILE, display_path, is_bundled
 
-    chosen = _once(data, _settings(ctx).data, "--data")
-    root = chosen
+    root = _once(data, _settings(ctx).data, "--data")
     if root is None and output is not None and (output.parent / UNITS_FILE).is_file():
         root = output.parent
     if root is None:
-        found = find_data_dir(None, os.environ.get("GKLEDGER_DATA"), Path.cwd())
+        found = invocation(ctx).folder
         root = None if is_bundled(found) else found
     if root is None or not (root / UNITS_FILE).is_file():
         typer.echo(

@@ -7,7 +7,6 @@ import contextlib
 import datetime as dt
 import io
 import os
-import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,11 +16,11 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 import typer.core
 
-from gkledger.core.dates import TYPED_EXAMPLES, parse_typed_date
 from gkledger.core.model import Ledger, Unit, shown_path
 from gkledger.core.status import Obligations
 from gkledger.i18n import _, _f
-from gkledger.store.locate import PROGRESS_DIR, find_data_dir
+from gkledger.store.invocation import Invocation, Options, UsageError, resolve
+from gkledger.store.locate import PROGRESS_DIR
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -56,6 +55,7 @@ class GlobalOptions:
     no_pager: bool = False
     wrap: bool = False
     paged: io.StringIO | None = None  # a view written for the pager, shown when the command ends
+    resolved: tuple[Options, Invocation] | None = None  # the invocation, once resolved
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
@@ -84,74 +84,47 @@ def _once(local: Any, overall: Any, option: str) -> Any:
     return local if local is not None else overall
 
 
+def invocation(ctx: typer.Context, data: Path | None = None, today: str | None = None) -> Invocation:
+    """The folder, plan, day and cache the command runs on (`store.invocation.resolve`), from its
+    own options and those given before its name (the same value twice, or a usage error), resolved
+    once per command line."""
+    settings = _settings(ctx)
+    local_day = today if today is not None else ctx.params.get("today")
+    options = Options(
+        data=_once(data, settings.data, "--data"),
+        plan=_once(ctx.meta.get("gkledger.plan"), settings.plan, "--plan"),
+        today=_once(local_day, settings.today, "--today"),
+        no_cache=settings.no_cache,
+    )
+    if settings.resolved is None or settings.resolved[0] != options:
+        try:
+            resolved = resolve(options, os.environ, Path.cwd(), dt.date.today)
+        except UsageError as refused:
+            _fail(str(refused))
+        settings.resolved = (options, resolved)
+    return settings.resolved[1]
+
+
 def _data_dir(ctx: typer.Context, data: Path | None) -> Path:
-    """The folder of the plan a command reads: --data (else $GKLEDGER_DATA, else ./data …), and in
-    a repository of several plans, the one --plan names (else $GKLEDGER_PLAN, else by the day)."""
-    from gkledger.store.locate import default_plan, plan_years
-
-    chosen = _once(data, _settings(ctx).data, "--data")
-    found = find_data_dir(chosen, os.environ.get("GKLEDGER_DATA"), Path.cwd())
-    named = _once(ctx.meta.get("gkledger.plan"), _settings(ctx).plan, "--plan")
-    years = plan_years(found)
-    if not years:
-        return found  # one plan: a plan year asked for is checked against it once it is read
-    env = os.environ.get("GKLEDGER_PLAN", "").strip()
-    if named is None and env:
-        if not re.fullmatch(r"\d{4}", env):
-            _fail(_f("$GKLEDGER_PLAN '{value}' is not a plan year such as 2022", value=env))
-        named = int(env)
-    year = named if named is not None else default_plan(years, _day_of(ctx))
-    if year not in years:
-        _fail(
-            _f(
-                "no plan {year} in {folder}; its plans: {years}",
-                year=year,
-                folder=shown_path(str(found)),
-                years=", ".join(map(str, years)),
-            )
-        )
-    return found / str(year)
+    """The folder of the plan the command reads."""
+    return invocation(ctx, data).root
 
 
-def _day_of(ctx: typer.Context) -> dt.date:
-    """The day a command is run for (its --today, the global one, $GKLEDGER_TODAY, else the
-    clock), read without the plan's year: it chooses the plan."""
-    value = ctx.params.get("today") or _settings(ctx).today or os.environ.get("GKLEDGER_TODAY")
-    if not value or str(value).strip().lower() in TODAY_WORDS:
-        return dt.date.today()
-    return parse_typed_date(str(value), dt.date.today().year) or dt.date.today()
-
-
-TODAY_WORDS = frozenset({"today", "今天", "今日"})
+def _today(ctx: typer.Context, today: str | None) -> dt.date:
+    """The day the command computes statuses for."""
+    return invocation(ctx, today=today).today
 
 
 def _date_option(ctx: typer.Context, value: str, option: str, today: dt.date | None = None) -> dt.date:
-    """A date as people type it (2021-09-30, 2021/9/30, 2021年9月30日, 9月30日 in the plan's year,
-    today or 今天); anything else ends the command (exit 2) with an example."""
-    if value.strip().lower() in TODAY_WORDS:
-        return today if today is not None else dt.date.today()
-    parsed = parse_typed_date(value, lambda: _plan_year(ctx)) or _deadline_date(ctx, value)
-    if parsed is None:
-        _fail(
-            _f(
-                "{option} '{value}' is not a real date; write it as {examples}, or today",
-                option=option,
-                value=value,
-                examples=_(", ").join(TYPED_EXAMPLES),
-            )
-        )
-    return parsed
-
-
-def _deadline_date(ctx: typer.Context, value: str) -> dt.date | None:
-    """A date written as a 完成时限 is (2021年9月, 9月底前, 年底): the day the deadline grammar gives."""
-    from gkledger.core.deadlines import DeadlineError, parse_deadline
+    """A date option as people type it (`store.invocation.typed_day`), in the plan's year when it
+    names none; today or 今天 is `today` (else the command's day). A date that is no date ends the
+    command (exit 2) with an example."""
+    from gkledger.store.invocation import typed_day
 
     try:
-        deadline = parse_deadline(value, _plan_year(ctx))
-    except DeadlineError:
-        return None
-    return None if deadline.ongoing else deadline.due
+        return typed_day(value, option, lambda: _plan_year(ctx), lambda: today or invocation(ctx).today)
+    except UsageError as refused:
+        _fail(str(refused))
 
 
 def _plan_year(ctx: typer.Context) -> int:
@@ -161,16 +134,6 @@ def _plan_year(ctx: typer.Context) -> int:
         if plan is not None:
             return int(plan.year)
     return dt.date.today().year
-
-
-def _today(ctx: typer.Context, today: str | None) -> dt.date:
-    value = _once(today, _settings(ctx).today, "--today")
-    if value is not None:
-        return _date_option(ctx, value, "--today")
-    env = os.environ.get("GKLEDGER_TODAY")
-    if env:
-        return _date_option(ctx, env, "$GKLEDGER_TODAY")
-    return dt.date.today()
 
 
 def _cache_folder(ctx: typer.Context, no_cache: bool = False) -> Path | None:
@@ -194,7 +157,7 @@ def _obligations(ctx: typer.Context, data: Path | None) -> Obligations:
     snapshot = _snapshot(ctx, root)
     errors = [d for d in snapshot.diagnostics if d.severity == "error"]
     ledger = snapshot.ledger
-    named = ctx.meta.get("gkledger.plan") or _settings(ctx).plan
+    named = invocation(ctx, data).plan
     if named is not None and ledger.plan is not None and ledger.plan.year != named:
         _fail(
             _f(
@@ -244,7 +207,7 @@ def _view_console(ctx: typer.Context, ledger: Ledger) -> Console:
     wrap = _settings(ctx).wrap or ctx.meta.get("gkledger.wrap", False)
     out.wrap_free_text(bool(wrap) or (not sys.stdout.isatty() and "COLUMNS" not in os.environ))
     end = dt.date(ledger.plan.year, 12, 31) if ledger.plan else None
-    ended = end if end is not None and _day_of(ctx) > end else None
+    ended = end if end is not None and invocation(ctx).today > end else None
     out.ledger_line(console, ledger.plan.title if ledger.plan else None, folder, bundled, ended)
     return console
 

@@ -30,7 +30,7 @@ import stat
 import struct
 import time
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple, SupportsIndex, overload
@@ -83,7 +83,7 @@ class Snapshot(NamedTuple):
         return Obligations(self.ledger, self.unit_index, self.owners)
 
 
-def cache_home(environ: dict[str, str] | os._Environ[str]) -> Path | None:
+def cache_home(environ: Mapping[str, str]) -> Path | None:
     """Where cache files go, or None when caching is off ($GKLEDGER_NO_CACHE) or impossible."""
     if environ.get("GKLEDGER_NO_CACHE", "") not in ("", "0"):
         return None
