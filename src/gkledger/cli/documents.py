@@ -17,11 +17,12 @@ from gkledger.core.status import Row
 from gkledger.i18n import _, _f
 
 if TYPE_CHECKING:
-    pass
+    from gkledger.core.model import Unit
+    from gkledger.views.reports import Report
 
 from gkledger.cli.options import DataOption, SoonOption, TodayOption, UnitOption
 from gkledger.cli.output import _deliver, _missing_extra, _write_output, _wrote
-from gkledger.cli.session import _date_option, _fail, _obligations, _today, _unit
+from gkledger.cli.session import Scope, _date_option, _fail, scope
 from gkledger.cli.views import _entry_dates
 
 
@@ -39,18 +40,55 @@ class NoticeFormat(StrEnum):
     docx = "docx"
 
 
+ExportOutput = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="The file to write (atomically). Default: standard output, for the text formats.",
+        show_default=False,
+    ),
+]
+NoticesOutput = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="DIR",
+        help="A folder to write one notice per unit into. Default: print them (md and txt).",
+        show_default=False,
+    ),
+]
+ReplyByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--reply-by",
+        metavar="DATE",
+        help="The day by which units should reply (docx). Default: a week after --today.",
+        show_default=False,
+    ),
+]
+SinceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--since",
+        metavar="DATE",
+        help="Also list what was completed, and what became late, after this day.",
+        show_default=False,
+    ),
+]
+BulletinOutput = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", metavar="FILE", help="The file to write. Default: print it.", show_default=False
+    ),
+]
+
+
 def export(
     ctx: typer.Context,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="What to produce.", show_default=False)],
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            help="The file to write (atomically). Default: standard output, for the text formats.",
-            show_default=False,
-        ),
-    ] = None,
+    output: ExportOutput = None,
     unit: UnitOption = None,
     soon: SoonOption = None,
     today: TodayOption = None,
@@ -67,51 +105,68 @@ def export(
     """
     if fmt is ExportFormat.xlsx and output is None:
         _fail(_("xlsx is a binary format: give the file to write with -o, e.g. -o 台账.xlsx"))
-    obligations = _obligations(ctx, data)
-    ledger = obligations.ledger
-    day = _today(ctx, today)
-    soon_days = ledger.settings.soon_days if soon is None else soon
-    chosen = _unit(obligations, unit) if unit else None
-    if fmt in (ExportFormat.csv, ExportFormat.json):  # one row per obligation: no report to build
-        from gkledger.render import records
+    chosen = scope(ctx, data, today, soon, unit)
+    if fmt is ExportFormat.csv and chosen.unit is None:
+        _export_csv(chosen, output)
+    elif fmt in (ExportFormat.csv, ExportFormat.json):
+        _export_rows(chosen, fmt, output)
+    else:
+        _export_document(ctx, chosen, fmt, output)
 
-        for_people = i18n.current() == "zh"  # an export's CSV is for Excel: Chinese headers and statuses
-        if fmt is ExportFormat.csv and chosen is None:  # a province's 60,000 lines, without a Row each
-            count = 0
 
-            def lines(write: Callable[[bytes], object]) -> None:  # a task's lines at a time
-                nonlocal count
-                count = records.write_obligations_csv(
-                    lambda text: write(text.encode("utf-8")), obligations, day, soon_days, for_people
-                )
+def _export_csv(chosen: Scope, output: Path | None) -> None:
+    """Every unit's obligations as CSV, a task's lines at a time: a province's 60,000 lines are
+    never held whole, nor built as a Row each."""
+    from gkledger.render import records
 
-            if output is None:  # straight to the pipe
-                lines(sys.stdout.buffer.write)
-                sys.stdout.flush()
-                return
-            size = _write_output(output, lines)  # never the province's 16 MB whole, nor twice
-            what = _f("{count} obligations as of {day}", count=count, day=day)
-            typer.echo(_wrote(output, size, what), err=True)
-            return
-        rows = obligations.rows(day, soon_days, chosen)
-        text = (
-            records.to_json([records.row_record(r) for r in rows])
-            if fmt is ExportFormat.json
-            else records.rows_csv(rows, for_people)
+    for_people = i18n.current() == "zh"  # an export's CSV is for Excel: Chinese headers and statuses
+    count = 0
+
+    def lines(write: Callable[[bytes], object]) -> None:
+        nonlocal count
+        count = records.write_obligations_csv(
+            lambda text: write(text.encode("utf-8")),
+            chosen.obligations,
+            chosen.today,
+            chosen.soon_days,
+            for_people,
         )
-        _deliver(
-            output, text.encode("utf-8"), _f("{count} obligations as of {day}", count=len(rows), day=day)
-        )
+
+    if output is None:  # straight to the pipe
+        lines(sys.stdout.buffer.write)
+        sys.stdout.flush()
         return
-    from gkledger.views.reports import build  # the report the documents share: not for a row per line
+    size = _write_output(output, lines)
+    typer.echo(
+        _wrote(output, size, _f("{count} obligations as of {day}", count=count, day=chosen.today)), err=True
+    )
 
-    report = build(obligations, day, soon_days, chosen)
+
+def _export_rows(chosen: Scope, fmt: ExportFormat, output: Path | None) -> None:
+    """One unit's obligations (or every unit's, as JSON): one record per row."""
+    from gkledger.render import records
+
+    rows = chosen.obligations.rows(chosen.today, chosen.soon_days, chosen.unit)
+    text = (
+        records.to_json([records.row_record(r) for r in rows])
+        if fmt is ExportFormat.json
+        else records.rows_csv(rows, i18n.current() == "zh")
+    )
+    what = _f("{count} obligations as of {day}", count=len(rows), day=chosen.today)
+    _deliver(output, text.encode("utf-8"), what)
+
+
+def _export_document(ctx: typer.Context, chosen: Scope, fmt: ExportFormat, output: Path | None) -> None:
+    """The workbook, the page or the calendar, from the report the documents share."""
+    from gkledger.views.reports import build
+
+    report = build(chosen.obligations, chosen.today, chosen.soon_days, chosen.unit)
     payload: bytes
     try:
         if fmt is ExportFormat.xlsx:
             from gkledger.render.xlsx import to_xlsx
 
-            payload = to_xlsx(report, _entry_dates(ctx, ledger, required=False))
+            payload = to_xlsx(report, _entry_dates(ctx, chosen.ledger, required=False))
         elif fmt is ExportFormat.html:
             from gkledger.render.html import to_html
 
@@ -122,34 +177,17 @@ def export(
             payload = to_ics(report)
     except ImportError as exc:
         _missing_extra(exc)
-    _deliver(output, payload, _f("{count} obligations as of {day}", count=len(report.rows), day=day))
+    _deliver(output, payload, _f("{count} obligations as of {day}", count=len(report.rows), day=chosen.today))
 
 
 def remind(
     ctx: typer.Context,
     unit: UnitOption = None,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="DIR",
-            help="A folder to write one notice per unit into. Default: print them (md and txt).",
-            show_default=False,
-        ),
-    ] = None,
+    output: NoticesOutput = None,
     fmt: Annotated[
         NoticeFormat, typer.Option("--format", "-f", help="Markdown, plain text, or Word (docx, needs -o).")
     ] = NoticeFormat.md,
-    reply_by: Annotated[
-        str | None,
-        typer.Option(
-            "--reply-by",
-            metavar="DATE",
-            help="The day by which units should reply (docx). Default: a week after --today.",
-            show_default=False,
-        ),
-    ] = None,
+    reply_by: ReplyByOption = None,
     soon: SoonOption = None,
     today: TodayOption = None,
     data: DataOption = None,
@@ -162,25 +200,35 @@ def remind(
 
     Examples: gkledger remind --today 2021-09-01 -o 催办/;  gkledger remind --format docx -o 催办/
     """
-    from gkledger.render.notices import file_name, notices
+    from gkledger.render.notices import notices
     from gkledger.views.reports import build
 
     if fmt is NoticeFormat.docx and output is None:
         _fail(_("docx is a binary format: give the folder to write the notices into with -o DIR"))
-    obligations = _obligations(ctx, data)
-    ledger = obligations.ledger
-    day = _today(ctx, today)
+    chosen = scope(ctx, data, today, soon, unit)
+    day = chosen.today
     reply = _date_option(ctx, reply_by, "--reply-by", day) if reply_by else day + dt.timedelta(days=7)
-    soon_days = ledger.settings.soon_days if soon is None else soon
-    chosen = _unit(obligations, unit) if unit else None
-    report = build(obligations, day, soon_days, chosen)
+    report = build(chosen.obligations, day, chosen.soon_days, chosen.unit)
     written = notices(report, markdown=fmt is NoticeFormat.md)
     if not written:
         typer.echo(_f("Nothing is late or due soon as of {day}.", day=day), err=True)
-        return
-    if output is None:
+    elif output is None:
         typer.echo("\n---\n\n".join(text for _path, text in written), nl=False)
-        return
+    else:
+        _write_notices(chosen, report, written, fmt, output, reply)
+
+
+def _write_notices(
+    chosen: Scope,
+    report: Report,
+    written: list[tuple[Unit, str]],
+    fmt: NoticeFormat,
+    output: Path,
+    reply: dt.date,
+) -> None:
+    """One file per unit in `output`: the text as it was printed, or a Word 公文 of its items."""
+    from gkledger.render.notices import file_name
+
     if fmt is NoticeFormat.docx:
         try:
             from gkledger.render.docx import notice_docx
@@ -189,15 +237,16 @@ def remind(
         attention: dict[str, list[Row]] = {}
         for row in report.attention:
             attention.setdefault(row.unit.name, []).append(row)
+    ledger = chosen.ledger
     for u, text in written:
-        path = output / file_name(u, day, fmt.value)
+        path = output / file_name(u, chosen.today, fmt.value)
         if path.parent != output:  # pragma: no cover - file_name makes one path part
             _fail(_f("refusing to write {file} outside {folder}", file=path, folder=output))
         if fmt is NoticeFormat.docx:
-            data_bytes = notice_docx(u, attention[u.name], day, ledger.plan, ledger.settings, reply)
+            payload = notice_docx(u, attention[u.name], chosen.today, ledger.plan, ledger.settings, reply)
         else:
-            data_bytes = text.encode("utf-8")
-        _write_output(path, data_bytes, make_folders=True)
+            payload = text.encode("utf-8")
+        _write_output(path, payload, make_folders=True)
         typer.echo(_f("Wrote {file}", file=path), err=True)
 
 
@@ -209,24 +258,11 @@ class BulletinFormat(StrEnum):
 
 def bulletin(
     ctx: typer.Context,
-    since: Annotated[
-        str | None,
-        typer.Option(
-            "--since",
-            metavar="DATE",
-            help="Also list what was completed, and what became late, after this day.",
-            show_default=False,
-        ),
-    ] = None,
+    since: SinceOption = None,
     fmt: Annotated[
         BulletinFormat, typer.Option("--format", "-f", help="Word (needs -o), Markdown or HTML.")
     ] = BulletinFormat.md,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", metavar="FILE", help="The file to write. Default: print it.", show_default=False
-        ),
-    ] = None,
+    output: BulletinOutput = None,
     soon: SoonOption = None,
     today: TodayOption = None,
     data: DataOption = None,
@@ -243,26 +279,24 @@ def bulletin(
 
     if fmt is BulletinFormat.docx and output is None:
         _fail(_("docx is a binary format: give the file to write with -o, e.g. -o 通报.docx"))
-    obligations = _obligations(ctx, data)
-    ledger = obligations.ledger
-    day = _today(ctx, today)
-    first = _date_option(ctx, since, "--since", day) if since else None
-    soon_days = ledger.settings.soon_days if soon is None else soon
-    made = build_bulletin(obligations, day, soon_days, first)
+    chosen = scope(ctx, data, today, soon)
+    first = _date_option(ctx, since, "--since", chosen.today) if since else None
+    made = build_bulletin(chosen.obligations, chosen.today, chosen.soon_days, first)
+    settings = chosen.ledger.settings
     try:
         if fmt is BulletinFormat.docx:
             from gkledger.render.docx import bulletin_docx
 
-            payload = bulletin_docx(made, ledger.settings)
+            payload = bulletin_docx(made, settings)
         elif fmt is BulletinFormat.html:
             from gkledger.render.html import bulletin_html
 
-            payload = bulletin_html(made, ledger.settings).encode("utf-8")
+            payload = bulletin_html(made, settings).encode("utf-8")
         else:
             from gkledger.render.bulletin import to_markdown
 
-            office = ledger.settings.office or (ledger.plan.issuer if ledger.plan else None)
-            payload = to_markdown(made, office).encode("utf-8")
+            plan = chosen.ledger.plan
+            payload = to_markdown(made, settings.office or (plan.issuer if plan else None)).encode("utf-8")
     except ImportError as exc:
         _missing_extra(exc)
     if output is None:

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import typer
 import typer.core
@@ -190,6 +190,29 @@ def _obligations(ctx: typer.Context, data: Path | None) -> Obligations:
             )
         _settings(ctx).degraded = True
     return Obligations(ledger, snapshot.unit_index, snapshot.owners)
+
+
+class Scope(NamedTuple):
+    """What a view or document is computed from: the obligations, the day and the due-soon window,
+    and the unit asked for (None: every unit)."""
+
+    obligations: Obligations
+    ledger: Ledger
+    today: dt.date
+    soon_days: int
+    unit: Unit | None
+
+
+def scope(
+    ctx: typer.Context, data: Path | None, today: str | None, soon: int | None = None, unit: str | None = None
+) -> Scope:
+    """The ledger read (`_obligations`), the day (--today), --soon else the ledger's soon_days, and
+    the unit --unit names (an unknown one ends the command)."""
+    obligations = _obligations(ctx, data)
+    ledger = obligations.ledger
+    day = _today(ctx, today)
+    soon_days = ledger.settings.soon_days if soon is None else soon
+    return Scope(obligations, ledger, day, soon_days, _unit(obligations, unit) if unit else None)
 
 
 def _view_console(ctx: typer.Context, ledger: Ledger) -> Console:

@@ -30,6 +30,7 @@ from gkledger.cli.options import (
     ByOption,
     DataFormat,
     DataOption,
+    FailOn,
     FailOnOption,
     GrepOption,
     GroupOption,
@@ -54,14 +55,54 @@ from gkledger.cli.options import (
 )
 from gkledger.cli.session import (
     EXIT_PROBLEMS,
+    Scope,
     _date_option,
     _fail,
     _obligations,
     _settings,
     _today,
-    _unit,
     _view_console,
+    scope,
 )
+
+BeforeOption = Annotated[
+    str,
+    typer.Option(
+        "--before",
+        metavar="DATE",
+        help="Last due day to include, inclusive (2021-09-30, 2021/9/30, 9月30日 …).",
+        show_default=False,
+    ),
+]
+AfterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--after",
+        metavar="DATE",
+        help="First due day to include, inclusive (2021-09-30, 2021/9/30, 9月30日 …).",
+        show_default=False,
+    ),
+]
+AllOption = Annotated[bool, typer.Option("--all", "-a", help="With --unit: also list done and waived.")]
+AllUnitsOption = Annotated[
+    bool, typer.Option("--all-units", help="Without --unit: list every unit, not only the 100 worst.")
+]
+ShowEntryOption = Annotated[
+    bool,
+    typer.Option("--show-entry", help="With --unit: each record's commit day (登记) from the git history."),
+]
+
+
+class StatusBy(StrEnum):
+    kind = "kind"
+
+
+StatusByOption = Annotated[
+    StatusBy | None,
+    typer.Option(
+        "--by", help="Without --unit: kind gives 合计 rows per kind and a 总计 row.", show_default=False
+    ),
+]
 
 
 def tasks(
@@ -100,34 +141,19 @@ def tasks(
 def status(
     ctx: typer.Context,
     unit: UnitOption = None,
-    all_: Annotated[
-        bool, typer.Option("--all", "-a", help="With --unit: also list done and waived.")
-    ] = False,
+    all_: AllOption = False,
     soon: SoonOption = None,
     fmt: ListFormatOption = ListFormat.table,
     fail_on: FailOnOption = None,
-    all_units: Annotated[
-        bool,
-        typer.Option("--all-units", help="Without --unit: list every unit, not only the 100 worst."),
-    ] = False,
-    show_entry: Annotated[
-        bool,
-        typer.Option(
-            "--show-entry", help="With --unit: each record's commit day (登记) from the git history."
-        ),
-    ] = False,
+    all_units: AllUnitsOption = False,
+    show_entry: ShowEntryOption = False,
     kind: KindOption = None,
     group: GroupOption = None,
     status_filter: StatusesOption = None,
     section: SectionOption = None,
     grep: GrepOption = None,
     lead: LeadOption = False,
-    by: Annotated[
-        StatusBy | None,
-        typer.Option(
-            "--by", help="Without --unit: kind gives 合计 rows per kind and a 总计 row.", show_default=False
-        ),
-    ] = None,
+    by: StatusByOption = None,
     today: TodayOption = None,
     data: DataOption = None,
 ) -> None:
@@ -140,44 +166,15 @@ def status(
     Examples: gkledger status --unit 回民区 --today 2021-09-01;  gkledger status --by kind;
     gkledger status --kind 旗县区 --format csv
     """
-    obligations = _obligations(ctx, data)
-    ledger = obligations.ledger
-    day = _today(ctx, today)
-    soon_days = ledger.settings.soon_days if soon is None else soon
-    from gkledger.render import console as out
-
-    if unit is None:
-        statuses = frozenset(STATUSES) if status_filter is None else _statuses(status_filter)
+    chosen = scope(ctx, data, today, soon, unit)
+    if chosen.unit is None:
         query = _query(
-            ctx, obligations, None, kind, group, statuses=statuses, section=section, grep=grep, lead=lead
-        )
-        if query == Query() and by is not StatusBy.kind:  # every unit, every row: counted, no rows
-            summaries, overall = overview(obligations, day, soon_days)
-        else:
-            every = obligations.rows(day, soon_days)
-            if query != Query():  # a filter was given: count only what it lets through
-                every = [row for row in every if query.admits(row)]
-            summaries = unit_summaries(obligations, day, soon_days, every)
-            overall = summarise(every, day)
-            if query.units is not None:
-                summaries = [s for s in summaries if s.unit is not None and s.unit.name in query.units]
-        if by is StatusBy.kind:
-            _by_kind(ctx, ledger, summaries, every, day, fmt)
-        elif fmt is ListFormat.table:
-            limit = None if all_units else out.OVERVIEW_ROWS
-            end = dt.date(ledger.plan.year, 12, 31) if ledger.plan else None
-            console = _view_console(ctx, ledger)
-            out.units_overview(console, summaries, overall, day, limit, end)
-        else:
-            from gkledger.render.records import summary_record, to_csv, to_json
-
-            records = [summary_record(s) for s in summaries]
-            sys.stdout.write(to_json(records) if fmt is ListFormat.json else to_csv(records))
-        if fail_on is not None and overall.counts[fail_on.value]:
-            raise typer.Exit(EXIT_PROBLEMS)
+            ctx, chosen.obligations, None, kind, group,
+            statuses=frozenset(STATUSES) if status_filter is None else _statuses(status_filter),
+            section=section, grep=grep, lead=lead,
+        )  # fmt: skip
+        _status_overview(ctx, chosen, query, by, fmt, all_units, fail_on)
         return
-    chosen = _unit(obligations, unit)
-    every = obligations.rows(day, soon_days, chosen)
     wanted = _statuses(status_filter) if status_filter is not None else None
     query = Query(
         statuses=wanted or (frozenset(STATUSES) if all_ else OPEN_STATUSES),
@@ -185,6 +182,54 @@ def status(
         grep=grep,
         lead=lead,
     )
+    _status_of_unit(ctx, chosen, query, fmt, show_entry, fail_on)
+
+
+def _status_overview(
+    ctx: typer.Context,
+    chosen: Scope,
+    query: Query,
+    by: StatusBy | None,
+    fmt: ListFormat,
+    all_units: bool,
+    fail_on: FailOn | None,
+) -> None:
+    """One row per unit (or per kind), counted from what the query lets through."""
+    from gkledger.render import console as out
+
+    obligations, ledger, day, soon_days = chosen.obligations, chosen.ledger, chosen.today, chosen.soon_days
+    if query == Query() and by is not StatusBy.kind:  # every unit, every row: counted, no rows
+        summaries, overall = overview(obligations, day, soon_days)
+    else:
+        every = [row for row in obligations.rows(day, soon_days) if query.admits(row)]
+        summaries = unit_summaries(obligations, day, soon_days, every)
+        overall = summarise(every, day)
+        if query.units is not None:
+            summaries = [s for s in summaries if s.unit is not None and s.unit.name in query.units]
+    if by is StatusBy.kind:
+        _by_kind(ctx, ledger, summaries, every, day, fmt)
+    elif fmt is ListFormat.table:
+        end = dt.date(ledger.plan.year, 12, 31) if ledger.plan else None
+        limit = None if all_units else out.OVERVIEW_ROWS
+        out.units_overview(_view_console(ctx, ledger), summaries, overall, day, limit, end)
+    else:
+        from gkledger.render.records import summary_record, to_csv, to_json
+
+        records = [summary_record(s) for s in summaries]
+        sys.stdout.write(to_json(records) if fmt is ListFormat.json else to_csv(records))
+    if fail_on is not None and overall.counts[fail_on.value]:
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _status_of_unit(
+    ctx: typer.Context, chosen: Scope, query: Query, fmt: ListFormat, show_entry: bool, fail_on: FailOn | None
+) -> None:
+    """One unit's rows, worst first, with their commit days when asked for."""
+    from gkledger.render import console as out
+
+    assert chosen.unit is not None
+    obligations, day = chosen.obligations, chosen.today
+    every = obligations.rows(day, chosen.soon_days, chosen.unit)
     shown = worst_first([row for row in every if query.admits(row)], obligations)
     entered = _entry_dates(ctx, obligations.ledger, required=True) if show_entry else None
     if entered is not None and fmt is not ListFormat.table:
@@ -194,18 +239,10 @@ def status(
         columns = (*ROW_COLUMNS, "entered")
         sys.stdout.write(to_json(records) if fmt is ListFormat.json else to_csv(records, columns))
     else:
-        _emit_rows(
-            shown,
-            fmt,
-            lambda: out.unit_status(
-                _view_console(ctx, ledger), chosen, shown, summarise(every, day, chosen), day, entered
-            ),
-        )
+        summary = summarise(every, day, chosen.unit)
+        console = lambda: _view_console(ctx, chosen.ledger)  # noqa: E731 - made only for a table
+        _emit_rows(shown, fmt, lambda: out.unit_status(console(), chosen.unit, shown, summary, day, entered))
     _gate(every, fail_on)
-
-
-class StatusBy(StrEnum):
-    kind = "kind"
 
 
 def _by_kind(
@@ -264,24 +301,8 @@ def _entry_dates(ctx: typer.Context, ledger: Ledger, required: bool) -> dict[tup
 
 def due(
     ctx: typer.Context,
-    before: Annotated[
-        str,
-        typer.Option(
-            "--before",
-            metavar="DATE",
-            help="Last due day to include, inclusive (2021-09-30, 2021/9/30, 9月30日 …).",
-            show_default=False,
-        ),
-    ],
-    after: Annotated[
-        str | None,
-        typer.Option(
-            "--after",
-            metavar="DATE",
-            help="First due day to include, inclusive (2021-09-30, 2021/9/30, 9月30日 …).",
-            show_default=False,
-        ),
-    ] = None,
+    before: BeforeOption,
+    after: AfterOption = None,
     unit: UnitsOption = None,
     kind: KindOption = None,
     group: GroupOption = None,
@@ -305,29 +326,26 @@ def due(
     Examples: gkledger due --before 2021-09-30 --unit 回民区;
     gkledger due --before 9月30日 --kind 旗县区 --by task
     """
-    last = _date_option(ctx, before, "--before", _today(ctx, today))
-    first = _date_option(ctx, after, "--after", _today(ctx, today)) if after else None
+    chosen = scope(ctx, data, today, soon)
+    last = _date_option(ctx, before, "--before", chosen.today)
+    first = _date_option(ctx, after, "--after", chosen.today) if after else None
     if first is not None and first > last:
         _fail(_f("--after {first} is later than --before {last}", first=first, last=last))
-    obligations = _obligations(ctx, data)
-    ledger = obligations.ledger
-    day = _today(ctx, today)
-    soon_days = ledger.settings.soon_days if soon is None else soon
     statuses = _statuses(status_filter) & OPEN_STATUSES
     query = _query(
-        ctx, obligations, unit, kind, group,
+        ctx, chosen.obligations, unit, kind, group,
         statuses=statuses, due_from=first, due_until=last, order=sort.value, section=section, grep=grep,
         lead=lead,
     )  # fmt: skip
-    rows = select(obligations, day, soon_days, query)
+    rows = select(chosen.obligations, chosen.today, chosen.soon_days, query)
     span = (
         _f("Due {first} … {last}", first=first.isoformat(), last=last.isoformat())
         if first
         else _f("Due on or before {last}", last=last.isoformat())
     )
     shown = f" · {'、'.join(unit)}" if unit else ""
-    title = _f("{span}{units} · as of {day}", span=span, units=shown, day=day.isoformat())
-    _listing(ctx, obligations, title, rows, fmt, by)
+    title = _f("{span}{units} · as of {day}", span=span, units=shown, day=chosen.today.isoformat())
+    _listing(ctx, chosen.obligations, title, rows, fmt, by)
     _gate(rows, fail_on)
 
 
