@@ -4,20 +4,16 @@ The console script (`main.run`) registers only the command being run."""
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 import typer.core
 
 from gkledger import __version__, i18n
-from gkledger.i18n import _f
-
-if TYPE_CHECKING:
-    pass
-
 from gkledger.cli.options import DataOption, NoCacheOption, TodayOption
 from gkledger.cli.parsing import _Command, _Group
 from gkledger.cli.session import EXIT_OK, GlobalOptions
+from gkledger.i18n import _f
 
 APP_SETTINGS: dict[str, Any] = {
     "cls": _Group,

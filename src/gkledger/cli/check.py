@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 import typer.core
 
-from gkledger.core.diagnostics import has_errors
-
-if TYPE_CHECKING:
-    pass
-
 from gkledger.cli.options import CheckFormat, DataOption, NoCacheOption
 from gkledger.cli.session import EXIT_OK, EXIT_PROBLEMS, invocation
+from gkledger.core.diagnostics import has_errors
 
 
 def check(

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 import typer.core
-
-if TYPE_CHECKING:
-    pass
-
 
 COMPLETE_VAR = "_GKLEDGER_COMPLETE"
 

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 import typer.core
-
-from gkledger.core.model import Ledger
-from gkledger.i18n import _, _f
-from gkledger.views.query import (
-    open_rows,
-    worst_first,
-)
-
-if TYPE_CHECKING:
-    pass
 
 from gkledger.cli.options import DataFormat, DataOption, ReplaceOption, SoonOption, TodayOption, UnitOption
 from gkledger.cli.output import _missing_extra, _write_output
@@ -30,6 +20,12 @@ from gkledger.cli.session import (
     _obligations,
     _today,
     _unit,
+)
+from gkledger.core.model import Ledger
+from gkledger.i18n import _, _f
+from gkledger.views.query import (
+    open_rows,
+    worst_first,
 )
 
 

@@ -7,16 +7,10 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 import typer.core
-
-from gkledger.i18n import _, _f
-from gkledger.views.query import evidence as evidence_records
-
-if TYPE_CHECKING:
-    pass
 
 from gkledger.cli.options import DataOption, ListFormat, ListFormatOption, UnitOption, text_value
 from gkledger.cli.output import _write_output
@@ -29,6 +23,8 @@ from gkledger.cli.session import (
     _unit,
     _view_console,
 )
+from gkledger.i18n import _, _f
+from gkledger.views.query import evidence as evidence_records
 
 
 def links(

@@ -5,10 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    pass
 
 from gkledger.cli.app import build
 from gkledger.cli.completion import COMPLETE_VAR

@@ -7,22 +7,18 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 import typer.core
 
+from gkledger.cli.session import EXIT_PROBLEMS, _complete_units, _fail, _view_console
 from gkledger.core.status import Obligations, Row, Status
 from gkledger.i18n import _, _f
 from gkledger.views.query import (
     OPEN_STATUSES,
     Query,
 )
-
-if TYPE_CHECKING:
-    pass
-
-from gkledger.cli.session import EXIT_PROBLEMS, _complete_units, _fail, _view_console
 
 
 class ListFormat(StrEnum):

@@ -5,17 +5,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 import typer
 import typer.core
 
-from gkledger.i18n import _f
-
-if TYPE_CHECKING:
-    pass
-
 from gkledger.cli.session import EXIT_PROBLEMS, _fail
+from gkledger.i18n import _f
 
 
 def _write_output(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -13,7 +14,7 @@ from gkledger.core.status import Obligations, summarise
 from gkledger.i18n import _, _f
 
 if TYPE_CHECKING:
-    pass
+    from gkledger.writes.recording import Recorded
 
 from gkledger.cli.options import (
     DataOption,
@@ -88,11 +89,15 @@ def _record(
             ),
             EXIT_PROBLEMS,
         )
+    _say_recorded(result, day, asked_period=period is not None)
+
+
+def _say_recorded(result: Recorded, day: dt.date, asked_period: bool) -> None:
+    """Each record written, each file rewritten from its values, and each unit's count now."""
     from gkledger.render import console as out
     from gkledger.store.locate import display_path
 
     console = out.make_console()
-    obligations = Obligations(result.ledger, result.index, result.owners)
     for entry in result.entries:
         what = (
             _f("done on {day}", day=entry.record.done)
@@ -104,7 +109,7 @@ def _record(
         if chosen:
             which = (
                 _f(" (period {period})", period=chosen)
-                if period
+                if asked_period
                 else _f(" (period {period}, the earliest not yet recorded)", period=chosen)
             )
         line = (
@@ -112,10 +117,9 @@ def _record(
             if entry.replaced
             else _("Recorded: task {id}{which} for {unit}, {what} → {file}")
         )
+        file = display_path(entry.path)
         console.print(
-            line.format(
-                id=entry.task.id, which=which, unit=entry.unit.name, what=what, file=display_path(entry.path)
-            ),
+            line.format(id=entry.task.id, which=which, unit=entry.unit.name, what=what, file=file),
             markup=False,
         )
     for path in result.rewritten:
@@ -128,6 +132,7 @@ def _record(
             ),
             err=True,
         )
+    obligations = Obligations(result.ledger, result.index, result.owners)
     for unit in dict.fromkeys(entry.unit for entry in result.entries):
         rows = obligations.rows(day, result.ledger.settings.soon_days, unit)
         out.recorded(console, summarise(rows, day, unit))

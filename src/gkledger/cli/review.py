@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import sys
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 import typer.core
-
-if TYPE_CHECKING:
-    pass
 
 from gkledger.cli.options import DataOption, TodayOption
 from gkledger.cli.session import _obligations, _once, _today, _view_console

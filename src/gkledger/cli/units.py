@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 import typer.core
-
-from gkledger.i18n import _, _f, ngettext
-
-if TYPE_CHECKING:
-    pass
 
 from gkledger.cli.options import DataFormat, DataOption
 from gkledger.cli.output import _missing_extra, _refuse_bundled, _write_output
 from gkledger.cli.parsing import _Command, _Group
 from gkledger.cli.session import EXIT_PROBLEMS, _fail, _obligations, _view_console
+from gkledger.i18n import _, _f, ngettext
 
 units_app = typer.Typer(
     cls=_Group,

@@ -6,25 +6,10 @@ import datetime as dt
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 import typer.core
-
-from gkledger.core.model import Ledger
-from gkledger.core.status import STATUSES, Row, Summary, row_of, summarise
-from gkledger.i18n import _f
-from gkledger.views.query import (
-    OPEN_STATUSES,
-    Query,
-    overview,
-    select,
-    unit_summaries,
-    worst_first,
-)
-
-if TYPE_CHECKING:
-    pass
 
 from gkledger.cli.options import (
     ByOption,
@@ -63,6 +48,17 @@ from gkledger.cli.session import (
     _today,
     _view_console,
     scope,
+)
+from gkledger.core.model import Ledger
+from gkledger.core.status import STATUSES, Row, Summary, row_of, summarise
+from gkledger.i18n import _f
+from gkledger.views.query import (
+    OPEN_STATUSES,
+    Query,
+    overview,
+    select,
+    unit_summaries,
+    worst_first,
 )
 
 BeforeOption = Annotated[
@@ -227,9 +223,10 @@ def _status_of_unit(
     """One unit's rows, worst first, with their commit days when asked for."""
     from gkledger.render import console as out
 
-    assert chosen.unit is not None
+    unit = chosen.unit
+    assert unit is not None
     obligations, day = chosen.obligations, chosen.today
-    every = obligations.rows(day, chosen.soon_days, chosen.unit)
+    every = obligations.rows(day, chosen.soon_days, unit)
     shown = worst_first([row for row in every if query.admits(row)], obligations)
     entered = _entry_dates(ctx, obligations.ledger, required=True) if show_entry else None
     if entered is not None and fmt is not ListFormat.table:
@@ -239,9 +236,12 @@ def _status_of_unit(
         columns = (*ROW_COLUMNS, "entered")
         sys.stdout.write(to_json(records) if fmt is ListFormat.json else to_csv(records, columns))
     else:
-        summary = summarise(every, day, chosen.unit)
-        console = lambda: _view_console(ctx, chosen.ledger)  # noqa: E731 - made only for a table
-        _emit_rows(shown, fmt, lambda: out.unit_status(console(), chosen.unit, shown, summary, day, entered))
+        summary = summarise(every, day, unit)
+
+        def table() -> None:
+            out.unit_status(_view_console(ctx, chosen.ledger), unit, shown, summary, day, entered)
+
+        _emit_rows(shown, fmt, table)
     _gate(every, fail_on)
 
 
