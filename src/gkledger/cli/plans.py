@@ -241,33 +241,31 @@ def import_(
 
     Example: gkledger import 台账.docx --year 2022 -o data/tasks.yaml
     """
-    from gkledger.intake.importer import tasks_from_grid, to_yaml
-    from gkledger.intake.tables import TableError, read_file, read_table
+    from gkledger.intake.plan_import import holds_no_task, import_table
+    from gkledger.intake.tables import TableError
 
-    if output is not None and output.exists() and not force and not dry_run and not _empty_plan(output):
+    if output is not None and output.exists() and not force and not dry_run and not holds_no_task(output):
         _fail(_f("{file} exists; use --force to overwrite it", file=output))
     vocabulary, roster = _import_vocabulary(ctx, data, output)
     try:
-        grid, how = read_table(table, read_file(table))
+        made = import_table(table, year, title, vocabulary)
     except TableError as exc:
         _fail(f"{table}: {exc}")
     except ImportError as exc:
         _missing_extra(exc, "import")
-    if how:
-        typer.echo(f"{table}: {how}", err=True)
-    try:
-        imported = tasks_from_grid(grid, year, title or f"{year}年政务公开工作要点", vocabulary)
-    except TableError as exc:
-        _fail(f"{table}: {exc}")
-    text = to_yaml(imported, table.name)
-    _verify_import(text, imported)
-    if dry_run:
-        pass
-    elif output is None:
-        sys.stdout.write(text)
-    else:
+    if made.how:
+        typer.echo(f"{table}: {made.how}", err=True)
+    if output is None and not dry_run:
+        sys.stdout.write(made.text)
+    elif output is not None and not dry_run:
         _refuse_bundled(output)
-        _write_output(output, text.encode("utf-8"))
+        _write_output(output, made.text.encode("utf-8"))
+    _say_imported(table, made.imported, roster)
+    raise typer.Exit(EXIT_PROBLEMS if made.imported.problems else EXIT_OK)
+
+
+def _say_imported(table: Path, imported: Imported, roster: str) -> None:
+    """The rows to review, the notes, and the counts of what was read."""
     for row, problem in imported.problems:
         typer.echo(f"{table}:{row}: {problem}", err=True)
     for note in imported.notes:
@@ -289,28 +287,14 @@ def import_(
         ),
         err=True,
     )
-    raise typer.Exit(EXIT_PROBLEMS if imported.problems else EXIT_OK)
-
-
-def _empty_plan(path: Path) -> bool:
-    """Whether a tasks.yaml holds no task yet (as `init` writes it), so importing loses nothing."""
-    from gkledger.store.load import read_tasks_text
-
-    try:
-        tasks, problems = read_tasks_text(path.read_bytes(), str(path))
-    except OSError:
-        return False
-    return not tasks and not any(d.severity == "error" for d in problems)
 
 
 def _import_vocabulary(ctx: typer.Context, data: Path | None, output: Path | None) -> tuple[Vocabulary, str]:
     """The vocabulary owners phrases are read with: the units.yaml of --data, else next to -o,
     else of the ledger around the working folder (never the bundled one unless named); and how to
     name it in the summary."""
-    from gkledger.core.owners import Vocabulary
-    from gkledger.core.units import UnitIndex
+    from gkledger.intake.plan_import import vocabulary_of
     from gkledger.render.diagnostics import as_text
-    from gkledger.store.load import read_units_alone
     from gkledger.store.locate import UNITS_FILE, display_path, is_bundled
 
     root = _once(data, _settings(ctx).data, "--data")
@@ -319,36 +303,15 @@ def _import_vocabulary(ctx: typer.Context, data: Path | None, output: Path | Non
     if root is None:
         found = invocation(ctx).folder
         root = None if is_bundled(found) else found
+    vocabulary, errors = vocabulary_of(root)
     if root is None or not (root / UNITS_FILE).is_file():
         typer.echo(
             "no units.yaml found, so no owners phrase can be resolved: give --data DIR (see "
             "gkledger units import and gkledger init --units)",
             err=True,
         )
-        return Vocabulary(UnitIndex((), {})), "no units"
-    core, index = read_units_alone(root)
-    errors = [d for d in core.diagnostics if d.severity == "error"]
+        return vocabulary, "no units"
     if errors:
         sys.stderr.write(as_text(errors))
         _fail(_f("{file} has errors; fix them before reading owners phrases with it", file=root / UNITS_FILE))
-    return Vocabulary(index, core.words), display_path(root / UNITS_FILE)
-
-
-def _verify_import(text: str, imported: Imported) -> None:
-    """The tasks.yaml text reads back as the table's tasks, verbatim, or nothing is written."""
-    from gkledger.store.load import read_tasks_text
-
-    tasks, _problems = read_tasks_text(text.encode("utf-8"))
-    # A deadline outside the grammar is written verbatim too; read back, it has no due day.
-    meant = [
-        (t.id, t.section, t.item, t.text, t.owners, t.deadline if t.deadline_read else None, t.remark)
-        for t in imported.tasks
-    ]
-    read = [
-        (t.id, t.section, t.item, t.text, t.owners, t.deadline.text if t.deadline else None, t.remark)
-        for t in tasks
-    ]
-    if read != meant:
-        _fail(
-            _("the tasks.yaml written would not read back as the table; nothing was written"), EXIT_PROBLEMS
-        )
+    return vocabulary, display_path(root / UNITS_FILE)
