@@ -17,37 +17,38 @@ from gkledger.cli.session import (
     _cache_folder,
     _data_dir,
     _fail,
-    _obligations,
     _today,
-    _unit,
+    scope,
 )
-from gkledger.core.model import Ledger
 from gkledger.i18n import _, _f
 from gkledger.views.query import (
-    open_rows,
-    worst_first,
+    form_rows,
 )
+
+FormsForAllOption = Annotated[
+    bool, typer.Option("--all", help="One form per unit that owes anything, into -o DIR.")
+]
+FormOutput = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="PATH",
+        help="The .xlsx to write (with --unit; default <unit>-填报表.xlsx), or the folder (with --all).",
+        show_default=False,
+    ),
+]
+AllRowsOption = Annotated[
+    bool, typer.Option("--all-rows", help="Also list what is done or waived (read-only rows).")
+]
 
 
 def form(
     ctx: typer.Context,
     unit: UnitOption = None,
-    all_units: Annotated[
-        bool, typer.Option("--all", help="One form per unit that owes anything, into -o DIR.")
-    ] = False,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="PATH",
-            help="The .xlsx to write (with --unit; default <unit>-填报表.xlsx), or the folder (with --all).",
-            show_default=False,
-        ),
-    ] = None,
-    all_rows: Annotated[
-        bool, typer.Option("--all-rows", help="Also list what is done or waived (read-only rows).")
-    ] = False,
+    all_units: FormsForAllOption = False,
+    output: FormOutput = None,
+    all_rows: AllRowsOption = False,
     soon: SoonOption = None,
     today: TodayOption = None,
     data: DataOption = None,
@@ -64,38 +65,26 @@ def form(
         _fail(_("give --unit UNIT for one form, or --all -o DIR for one per unit"))
     if all_units and output is None:
         _fail(_("--all writes one file per unit: give the folder with -o DIR"))
-    obligations = _obligations(ctx, data)
-    ledger = obligations.ledger
-    day = _today(ctx, today)
-    soon_days = ledger.settings.soon_days if soon is None else soon
+    chosen = scope(ctx, data, today, soon, unit)
     try:
         from gkledger.render.forms import write_form
     except ImportError as exc:
         _missing_extra(exc)
-    units = [_unit(obligations, unit)] if unit is not None else obligations.owing_units()
+    obligations, day = chosen.obligations, chosen.today
     written = 0
-    for chosen in units:
-        rows = worst_first(obligations.rows(day, soon_days, chosen), obligations)
-        rows = sorted(rows if all_rows else open_rows(rows), key=lambda r: _task_position(ledger, r.task.id))
+    for owing in [chosen.unit] if chosen.unit is not None else obligations.owing_units():
+        rows = form_rows(obligations, owing, day, chosen.soon_days, all_rows)
         if not rows and all_units:
             continue
-        name = f"{chosen.name}-填报表.xlsx"
-        if all_units:
-            assert output is not None
-            path = output / name
-            if path.parent != output:  # pragma: no cover - GK306 makes names one path part
-                _fail(_f("refusing to write {file} outside {folder}", file=path, folder=output))
-        else:
-            path = output or Path(name)
-        _write_output(path, write_form(ledger.plan, chosen, rows, day), make_folders=all_units)
+        name = f"{owing.name}-填报表.xlsx"
+        path = (output / name) if all_units and output is not None else (output or Path(name))
+        if all_units and path.parent != output:  # pragma: no cover - GK306 makes names one path part
+            _fail(_f("refusing to write {file} outside {folder}", file=path, folder=output))
+        _write_output(path, write_form(chosen.ledger.plan, owing, rows, day), make_folders=all_units)
         typer.echo(_f("Wrote {file} ({count} rows)", file=path, count=len(rows)), err=True)
         written += 1
     if all_units:
         typer.echo(_f("{count} forms; units with nothing open were left out", count=written), err=True)
-
-
-def _task_position(ledger: Ledger, task_id: str) -> int:
-    return next((i for i, t in enumerate(ledger.tasks) if t.id == task_id), 0)
 
 
 def collect(

@@ -7,7 +7,7 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import typer.core
@@ -23,6 +23,11 @@ from gkledger.cli.session import (
     _unit,
     _view_console,
 )
+
+if TYPE_CHECKING:
+    from gkledger.core.model import Ledger
+    from gkledger.history.audit import Entry
+
 from gkledger.i18n import _, _f
 from gkledger.views.query import evidence as evidence_records
 
@@ -135,26 +140,30 @@ def codeowners(
     typer.echo(_f("Wrote {file}", file=output), err=True)
 
 
+RevsArgument = Annotated[
+    list[str] | None,
+    typer.Argument(
+        help="Revisions to read, as git log takes them (v1..HEAD). Default: HEAD.", show_default=False
+    ),
+]
+MaxLagOption = Annotated[
+    int | None,
+    typer.Option(
+        "--max-lag",
+        metavar="DAYS",
+        min=0,
+        max=3660,
+        help="Days from a 完成日期 to its commit before it is a late entry. Default: the ledger's "
+        "max_entry_lag, else 15.",
+        show_default=False,
+    ),
+]
+
+
 def audit(
     ctx: typer.Context,
-    revs: Annotated[
-        list[str] | None,
-        typer.Argument(
-            help="Revisions to read, as git log takes them (v1..HEAD). Default: HEAD.", show_default=False
-        ),
-    ] = None,
-    max_lag: Annotated[
-        int | None,
-        typer.Option(
-            "--max-lag",
-            metavar="DAYS",
-            min=0,
-            max=3660,
-            help="Days from a 完成日期 to its commit before it is a late entry. Default: the ledger's "
-            "max_entry_lag, else 15.",
-            show_default=False,
-        ),
-    ] = None,
+    revs: RevsArgument = None,
+    max_lag: MaxLagOption = None,
     unit: UnitOption = None,
     fmt: ListFormatOption = ListFormat.table,
     data: DataOption = None,
@@ -185,18 +194,27 @@ def audit(
     limit = obligations.ledger.settings.max_entry_lag if max_lag is None else max_lag
     if found.shallow:
         typer.echo(
-            "gkledger: this is a shallow clone; records first seen at its edge are flagged history-cut "
-            "(git fetch --unshallow shows when they were added)",
+            "gkledger: "
+            + _(
+                "this is a shallow clone; records first seen at its edge are flagged history-cut "
+                "(git fetch --unshallow shows when they were added)"
+            ),
             err=True,
         )
+    _show_trail(ctx, obligations.ledger, entries, limit, found.shallow, fmt)
+    if any(e.flags for e in entries):
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _show_trail(
+    ctx: typer.Context, ledger: Ledger, entries: list[Entry], limit: int, shallow: bool, fmt: ListFormat
+) -> None:
     if fmt is ListFormat.table:
         from gkledger.render import console as out
 
-        out.audit_table(_view_console(ctx, obligations.ledger), entries, limit, found.shallow)
+        out.audit_table(_view_console(ctx, ledger), entries, limit, shallow)
     else:
         from gkledger.render.records import AUDIT_COLUMNS, audit_record, to_csv, to_json
 
         records = [audit_record(e) for e in entries]
         sys.stdout.write(to_json(records) if fmt is ListFormat.json else to_csv(records, AUDIT_COLUMNS))
-    if any(e.flags for e in entries):
-        raise typer.Exit(EXIT_PROBLEMS)
