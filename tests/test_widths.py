@@ -157,7 +157,7 @@ def test_tables_laid_out_line_by_line_are_what_rich_draws(seed: int) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from gkledger.render.console import Column, Lines, fitted_table
+    from gkledger.render.layout import Column, Lines, fitted_table
 
     chance = random.Random(seed)
     words = [

@@ -133,7 +133,8 @@ def collect(
         sys.stdout.write(to_json([collected_record(r) for r in result.results]))
     else:
         from gkledger.render import console as out
+        from gkledger.render import outcomes
 
-        out.collected_table(out.make_console(), result.results, dry_run)
+        outcomes.collected_table(out.make_console(), result.results, dry_run)
     if result.refused:
         raise typer.Exit(EXIT_PROBLEMS)

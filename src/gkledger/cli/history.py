@@ -71,16 +71,17 @@ def links(
         for r, owner in evidence_records(obligations, chosen)
     ]
     from gkledger.render import console as out
+    from gkledger.render import outcomes
     from gkledger.store.cache import cache_home
 
     home = None if (fresh or _settings(ctx).no_cache) else cache_home(os.environ)
     limits = LinkLimits(timeout=timeout, concurrency=concurrency, per_host=per_host, budget=budget)
     now = dt.datetime.now(dt.UTC)
-    with out.link_progress(len(items)) as tick:
+    with outcomes.link_progress(len(items)) as tick:
         results = cached_check(items, limits, home / "links.json" if home else None, now, tick)
     if fmt is ListFormat.table:
         if results:
-            out.links_table(out.make_console(), results)
+            outcomes.links_table(out.make_console(), results)
         else:
             typer.echo(_("No evidence links to check."), err=True)
     else:
@@ -210,9 +211,9 @@ def _show_trail(
     ctx: typer.Context, ledger: Ledger, entries: list[Entry], limit: int, shallow: bool, fmt: ListFormat
 ) -> None:
     if fmt is ListFormat.table:
-        from gkledger.render import console as out
+        from gkledger.render import outcomes
 
-        out.audit_table(_view_console(ctx, ledger), entries, limit, shallow)
+        outcomes.audit_table(_view_console(ctx, ledger), entries, limit, shallow)
     else:
         from gkledger.render.records import AUDIT_COLUMNS, audit_record, to_csv, to_json
 

@@ -63,7 +63,7 @@ def carry(
 
     Example: gkledger carry 2021 --to 2022 --deadline 2022年6月底
     """
-    from gkledger.render.console import carried_lines
+    from gkledger.render.outcomes import carried_lines
     from gkledger.writes.carry import carry_plan
 
     with refusals():

@@ -52,9 +52,9 @@ def review(
     day = _today(ctx, today)
     found = build_review(obligations, day, ledger.settings.soon_days)
     if fmt is ReviewFormat.table:
-        from gkledger.render import console as out
+        from gkledger.render import outcomes
 
-        out.review_view(_view_console(ctx, ledger), found)
+        outcomes.review_view(_view_console(ctx, ledger), found)
         return
     from gkledger.render.review import OUTCOME_COLUMNS, review_markdown, review_record, review_rows
 

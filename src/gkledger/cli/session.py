@@ -219,6 +219,7 @@ def _view_console(ctx: typer.Context, ledger: Ledger) -> Console:
     """A console for a table view, whose first line names the ledger shown: its plan, and its folder
     when that is not ./data, so that nobody takes the bundled example (or another year's) for theirs."""
     from gkledger.render import console as out
+    from gkledger.render import layout
     from gkledger.store.locate import is_bundled
 
     root = _settings(ctx).root
@@ -228,7 +229,7 @@ def _view_console(ctx: typer.Context, ledger: Ledger) -> Console:
         folder = shown_path(os.path.abspath(root))
     console = _paged_console(ctx) or out.make_console()
     wrap = _settings(ctx).wrap or ctx.meta.get("gkledger.wrap", False)
-    out.wrap_free_text(bool(wrap) or (not sys.stdout.isatty() and "COLUMNS" not in os.environ))
+    layout.wrap_free_text(bool(wrap) or (not sys.stdout.isatty() and "COLUMNS" not in os.environ))
     end = dt.date(ledger.plan.year, 12, 31) if ledger.plan else None
     ended = end if end is not None and invocation(ctx).today > end else None
     out.ledger_line(console, ledger.plan.title if ledger.plan else None, folder, bundled, ended)

@@ -6,35 +6,26 @@ Every light also carries a word, so the tables read the same without colour (NO_
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
-from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, Group, JustifyMethod, RenderResult
-from rich.control import strip_control_codes
+from rich.console import Console, Group
 from rich.markup import escape
-from rich.measure import Measurement
 from rich.panel import Panel
-from rich.segment import Segment
 from rich.table import Table
-from rich.text import Span, Text
+from rich.text import Text
 
-from gkledger.core.model import Task, Unit, shown_path
+from gkledger.core.model import Task, Unit
 from gkledger.core.status import STATUSES, Row, Status, Summary
 from gkledger.i18n import _, _f
-from gkledger.render.labels import flag_label, label, state_label
+from gkledger.render.labels import label
+from gkledger.render.layout import SECTION, Cell, Column, column_widths, fitted_table, laid_out, print_table
 
 if TYPE_CHECKING:
-    from gkledger.history.audit import Entry
-    from gkledger.history.links import LinkResult
     from gkledger.views.query import TaskGroup
-    from gkledger.views.review import Review
-    from gkledger.writes.carry import Carried
-    from gkledger.writes.collect import RowResult
 
 STYLES: dict[Status, str] = {
     "late": "bold red",
@@ -102,7 +93,7 @@ def rate_text(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:.0%}"
 
 
-def _evidence(row: Row, entered: dict[tuple[str, str], dt.date] | None = None) -> str:
+def evidence_text(row: Row, entered: dict[tuple[str, str], dt.date] | None = None) -> str:
     record = row.record
     if record is None:
         return ""
@@ -119,281 +110,6 @@ def _evidence(row: Row, entered: dict[tuple[str, str], dt.date] | None = None) -
 
 def _title(unit: Unit) -> str:
     return unit.name if unit.full_name == unit.name else f"{unit.name}（{unit.full_name}）"
-
-
-class Column(NamedTuple):
-    header: str
-    justify: JustifyMethod = "left"
-    flexible: bool = False  # takes the width left over
-    wrap: bool = False  # long text wraps onto more lines instead of ending in an ellipsis
-    max_width: int | None = None
-    optional: bool = False  # left out when the terminal is too narrow for it
-    folds: bool = False  # when nothing else helps, long values fold onto more lines (never cut)
-
-
-Cell = str | Text
-SECTION = None  # in a list of rows: a rule between groups
-
-
-FLEXIBLE_MIN = 8  # the least a free-text column is worth showing
-
-
-class _Sizes(dict[int, tuple[str, int]]):
-    """Each cell's text and width, worked out once per Text (by identity, while the table's cells
-    are held): a listing shows the same Text in many rows, and measures each cell three times."""
-
-    def of(self, cell: Text) -> tuple[str, int]:
-        found = self.get(id(cell))
-        if found is None:
-            plain = cell.plain
-            found = self[id(cell)] = (plain, cell_len(plain))
-        return found
-
-
-def _widths(
-    columns: Sequence[Column], cells: Sequence[Sequence[Text] | None], sizes: _Sizes | None = None
-) -> list[int]:
-    sizes = _Sizes() if sizes is None else sizes
-    widths = [cell_len(col.header) for col in columns]
-    for row in cells:
-        for i, cell in enumerate(row or ()):
-            widths[i] = max(widths[i], sizes.of(cell)[1])
-    return [min(w, col.max_width or w) for w, col in zip(widths, columns, strict=True)]
-
-
-def _needed(columns: Sequence[Column], widths: Sequence[int]) -> int:
-    fixed = sum(w for w, col in zip(widths, columns, strict=True) if not col.flexible)
-    flexible = FLEXIBLE_MIN if any(col.flexible for col in columns) else 0
-    return fixed + flexible + 3 * (len(columns) - 1)
-
-
-def _without(
-    drop: int, columns: list[Column], widths: list[int], cells: list[list[Text] | None]
-) -> tuple[list[Column], list[int], list[list[Text] | None]]:
-    keep = [i for i in range(len(columns)) if i != drop]
-    return (
-        [columns[i] for i in keep],
-        [widths[i] for i in keep],
-        [[row[i] for i in keep] if row is not None else None for row in cells],
-    )
-
-
-_WRAP = {"free_text": False}
-
-
-def wrap_free_text(on: bool) -> None:
-    """Whether free text (具体任务) wraps onto more lines instead of ending in an ellipsis: asked for
-    with --wrap, and the default when the output is not a terminal and no width is set."""
-    _WRAP["free_text"] = on
-
-
-class Lines:
-    """A table laid out line by line (`_laid_out`): one Text of all its lines, each padded to the
-    table's width, printed neither wrapped nor divided. Rich prints a Text by dividing it into a
-    Text per line (and wraps lines wider than the console): 13,000 lines of a province's `due`
-    took a second that way. Rendered here as rich renders the whole Text, styles included, and as
-    its plain text when the console shows no styles."""
-
-    def __init__(self, text: Text, width: int) -> None:
-        self.text = text
-        self.width = width  # of every line, in cells
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if console.color_system is None and not console.record:  # a style renders as nothing
-            for line in self.text.plain.split("\n"):  # a segment a line: rich splits at each "\n"
-                yield Segment(line)
-                yield Segment.line()
-        else:
-            yield from self.text.render(console)
-            yield Segment.line()
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(self.width, self.width)
-
-
-def _laid_out(
-    console: Console,
-    title: str | None,
-    columns: Sequence[Column],
-    widths: Sequence[int],
-    cells: Sequence[Sequence[Text] | None],
-    sizes: _Sizes | None = None,
-) -> Lines:
-    """The table rich's Table would draw (box SIMPLE_HEAD, no edge padding), laid out line by
-    line: rich measures every cell and lays out every row through its renderables, which costs a
-    warm view of one unit more than its ledger does, and a province's listing of 143,000 rows
-    half a minute. A cell that fits its column is placed as it is; one wider than a column that
-    does not wrap ends in "…" as rich ends it (Text.truncate); one that wraps, or holds a line
-    break, is divided into lines by rich's own Text.wrap, as Table divides it, and the other cells
-    of its row are padded below with blank lines. A section is a blank line; every line is padded
-    to the table's width, as rich pads it. The text and its spans are put together as
-    Text.append_text would put them, and each distinct cell is measured once (`sizes`)."""
-    sizes = _Sizes() if sizes is None else sizes
-    total = sum(widths) + 3 * (len(columns) - 1)
-    right = [col.justify == "right" for col in columns]
-    parts: list[str] = []
-    spans: list[Span] = []
-    at = 0  # characters so far
-
-    if title:
-        title = strip_control_codes(title)
-        parts.append(title + " " * (total - cell_len(title)) + "\n")
-        at = len(parts[0])
-
-    def line(row: Sequence[tuple[Text, str, int]]) -> None:
-        """One line of the table: each cell's Text, its plain text and width, at most its column's."""
-        nonlocal at
-        for i, (cell, plain, size) in enumerate(row):
-            pad = " " * (widths[i] - size)
-            lead = ("   " if i else "") + (pad if right[i] else "")
-            start = at + len(lead)
-            if cell.style:
-                spans.append(Span(start, start + len(plain), cell.style))
-            if cell.spans:
-                spans.extend(Span(start + begin, start + end, style) for begin, end, style in cell.spans)
-            piece = lead + plain if right[i] else lead + plain + pad
-            parts.append(piece)
-            at += len(piece)
-        parts.append("\n")
-        at += 1
-
-    blank = (Text(), "", 0)
-
-    def place(row: Sequence[Text]) -> None:
-        """A row of cells: one line, or as many as its tallest cell needs."""
-        placed: list[tuple[Text, str, int]] = []
-        stacks: list[tuple[int, list[Text]]] = []
-        for i, cell in enumerate(row):
-            width = widths[i]
-            plain, size = sizes.of(cell)
-            if size <= width and "\n" not in plain:
-                placed.append((cell, plain, size))
-            elif not columns[i].wrap and "\n" not in plain:
-                cell = cell.copy()
-                cell.truncate(width, overflow="ellipsis")
-                placed.append((cell, cell.plain, cell.cell_len))
-            else:
-                wrap = columns[i].wrap
-                pieces = list(
-                    cell.wrap(
-                        console,
-                        width,
-                        justify=columns[i].justify,
-                        overflow="fold" if wrap else "ellipsis",
-                        no_wrap=not wrap,
-                    )
-                ) or [Text()]
-                stacks.append((i, pieces[1:]))
-                placed.append((pieces[0], pieces[0].plain, pieces[0].cell_len))
-        line(placed)
-        height = max((len(rest) for _column, rest in stacks), default=0)
-        for depth in range(height):
-            below = [blank] * len(row)
-            for i, rest in stacks:
-                if depth < len(rest):
-                    below[i] = (rest[depth], rest[depth].plain, rest[depth].cell_len)
-            line(below)
-
-    headers = [Text(col.header, style="bold") for col in columns]  # held: `sizes` knows them by id
-    place(headers)
-    parts.append("─" * total + "\n")
-    at += total + 1
-    section = False  # a rule between two rows, once however many sections were asked for
-    drawn = 0
-    for row in cells:
-        if row is None:
-            section = drawn > 0
-            continue
-        if section:
-            parts.append(" " * total + "\n")
-            at += total + 1
-            section = False
-        place(row)
-        drawn += 1
-    text = "".join(parts)[:-1]  # the last line is ended by the renderable
-    return Lines(Text(text, spans=spans, no_wrap=True, overflow="ignore", end=""), total)
-
-
-def print_table(
-    console: Console, title: str | None, columns: Sequence[Column], rows: Sequence[Sequence[Cell] | None]
-) -> None:
-    """`fitted_table`, printed: laid out line by line and within the console's width, its lines
-    are not measured again to be cropped (a province's listing has 13,000 of them)."""
-    table = fitted_table(console, title, columns, rows)
-    console.print(table, crop=not (isinstance(table, Lines) and table.width <= console.width))
-
-
-def fitted_table(
-    console: Console,
-    title: str | None,
-    columns: Sequence[Column],
-    rows: Sequence[Sequence[Cell] | None],
-    *,
-    by_rich: bool = False,  # always rich's Table, even where lines would do (tests compare the two)
-) -> Table | Lines:
-    """A table whose fixed columns fit their content and whose flexible column gets the rest, laid
-    out line by line (`_laid_out`); rich's Table draws it only when its title is wider than it.
-
-    Rich shrinks every column alike when a one-line cell is wider than the terminal, which can
-    squeeze short columns such as 序号 to nothing; sizing here keeps them whole.
-    """
-    made: dict[str, Text] = {}  # one Text per distinct string: a province's listing repeats them
-
-    def text(cell: Cell) -> Text:
-        if isinstance(cell, Text):
-            return cell
-        found = made.get(cell)
-        if found is None:
-            found = made[cell] = Text(cell)
-        return found
-
-    cells = [[text(c) for c in row] if row is not None else None for row in rows]
-    sizes = _Sizes()
-    columns = [col._replace(wrap=True) if col.flexible and _WRAP["free_text"] else col for col in columns]
-    widths = _widths(columns, cells, sizes)
-    if _needed(columns, widths) > console.width:
-        # Too narrow: optional columns go (rightmost first), and last the free text; what
-        # identifies a row stays whole.
-        for drop in [i for i, col in enumerate(columns) if col.optional][::-1]:
-            if _needed(columns, widths) <= console.width:
-                break
-            columns, widths, cells = _without(drop, columns, widths, cells)
-        flexible = [i for i, col in enumerate(columns) if col.flexible]
-        if flexible and _needed(columns, widths) > console.width:
-            columns, widths, cells = _without(flexible[0], columns, widths, cells)
-        for i, col in enumerate(columns):
-            excess = _needed(columns, widths) - console.width
-            if excess > 0 and col.folds:
-                widths[i] = max(4, widths[i] - excess)
-                columns[i] = col._replace(wrap=True)
-    gaps = 3 * (len(columns) - 1)  # padding either side and the box's column separator
-    fixed = sum(w for w, col in zip(widths, columns, strict=True) if not col.flexible)
-    spare = max(FLEXIBLE_MIN, console.width - fixed - gaps)
-    final = [min(width, spare) if col.flexible else width for col, width in zip(columns, widths, strict=True)]
-    if not by_rich and (not title or cell_len(title) <= sum(final) + gaps):
-        return _laid_out(console, title, columns, final, cells, sizes)
-    table = Table(
-        title=Text(title) if title else None,
-        box=box.SIMPLE_HEAD,
-        title_justify="left",
-        pad_edge=False,
-        show_edge=False,
-    )
-    for col, width in zip(columns, widths, strict=True):
-        table.add_column(
-            col.header,
-            justify=col.justify,
-            no_wrap=not col.wrap,
-            overflow="fold" if col.wrap else "ellipsis",
-            width=min(width, spare) if col.flexible else width,
-            min_width=None if col.flexible or col.wrap else width,  # rich must not squeeze it
-        )
-    for row in cells:
-        if row is None:
-            table.add_section()
-        else:
-            table.add_row(*row)
-    return table
 
 
 def unit_status(
@@ -432,7 +148,7 @@ def unit_status(
                 row.task.text,
             ]
             if with_records:
-                cells.append(_evidence(row, entered))
+                cells.append(evidence_text(row, entered))
             table_rows.append(cells)
         if group:
             table_rows.append(SECTION)
@@ -570,7 +286,7 @@ def units_overview(
     columns = _overview_columns()
     if len(rows) > LONG_TABLE:  # every unit at its whole width, however wide the terminal
         cells = [[c if isinstance(c, Text) else Text(c) for c in row] for row in rows if row is not None]
-        console.print(_laid_out(console, title, columns, _widths(columns, cells), cells), crop=False)
+        console.print(laid_out(console, title, columns, column_widths(columns, cells), cells), crop=False)
     else:
         print_table(console, title, columns, rows)
     if hidden:
@@ -667,7 +383,7 @@ def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summ
         console,
         None,
         columns,
-        [[_unit_name(row), status_text(row.status), days_text(row), _evidence(row)] for row in rows],
+        [[_unit_name(row), status_text(row.status), days_text(row), evidence_text(row)] for row in rows],
     )
     console.print(
         Panel(facts, title=_f("Task {task}", task=escape(task.id)), title_align="left", box=box.ROUNDED)
@@ -711,227 +427,3 @@ def units_table(console: Console, units: Sequence[Unit]) -> None:
             names.append(("  " if unit.aliases else "") + " ".join(f"#{t}" for t in unit.tags), style="cyan")
         rows.append([unit.name, unit.kind, unit.full_name, names])
     print_table(console, None, columns, rows)
-
-
-LINK_STYLES = {"ok": "green", "redirected": "yellow", "broken": "bold red"}
-
-
-COLLECT_STYLES = {"recorded": "green", "replaced": "green", "unchanged": "dim", "refused": "red"}
-
-
-def collected_table(console: Console, results: Sequence[RowResult], dry_run: bool) -> None:
-    """What collect did with each row: recorded, replaced, unchanged or refused, and why."""
-    columns = [
-        Column(_("File"), wrap=True, max_width=30),
-        Column(_("Row"), "right"),
-        Column(_("Unit"), folds=True),
-        Column(_("No."), "right"),
-        Column(_("Result")),
-        Column(_("Detail"), flexible=True, wrap=True),
-    ]
-    rows: list[list[Cell] | None] = [
-        [
-            r.file,
-            str(r.line or ""),
-            r.unit or "",
-            r.task or "",
-            Text(state_label(r.state), style=COLLECT_STYLES[r.state]),
-            r.detail,
-        ]
-        for r in results
-    ]
-    title = _("Collect") + (_(" · dry run: nothing was written") if dry_run else "")
-    print_table(console, title, columns, rows)
-    counts = {
-        state: sum(1 for r in results if r.state == state and r.line is not None) for state in COLLECT_STYLES
-    }
-    console.print(
-        Text(
-            _(", ").join(
-                _f("{count} {state}", count=n, state=state_label(state)) for state, n in counts.items()
-            )
-        )
-    )
-
-
-def audit_table(console: Console, entries: Sequence[Entry], max_lag: int, shallow: bool) -> None:
-    """One row per record: when it was committed, by whom, how long after its 完成日期, and flags."""
-    columns = [
-        Column(_("No."), "right"),
-        Column(_("Unit"), folds=True),
-        Column(_("Done")),
-        Column(_("Entered")),
-        Column(_("Lag"), "right"),
-        Column(_("By"), flexible=True, wrap=True),
-        Column(_("Flags"), flexible=True, wrap=True),
-    ]
-    rows: list[list[Cell] | None] = []
-    for entry in entries:
-        added = entry.added
-        flags = Text()
-        for i, (flag, sha) in enumerate(entry.flags.items()):
-            flags.append(
-                ("\n" if i else "") + f"{flag_label(flag)} {sha[:10]}",
-                style="red" if flag != "cross-unit" else "yellow",
-            )
-        rows.append(
-            [
-                entry.task,
-                entry.unit,
-                entry.done.isoformat() if entry.done else "",
-                added.authored.date().isoformat() if added else (_("not committed") if entry.present else ""),
-                "" if entry.lag_days is None else _f("{days}d", days=entry.lag_days),
-                added.author if added else "",
-                flags,
-            ]
-        )
-    title = _f("Audit · entered late after {days} days", days=max_lag)
-    print_table(console, title, columns, rows)
-    flagged = sum(1 for e in entries if e.flags)
-    console.print(Text(_f("{count} records, {flagged} flagged", count=len(entries), flagged=flagged)))
-    if shallow:
-        console.print(
-            Text(
-                _("history is cut (a shallow clone): records flagged history-cut were added earlier"),
-                style="yellow",
-            )
-        )
-
-
-def links_table(console: Console, results: Sequence[LinkResult]) -> None:
-    """One row per evidence link: its state, the record it comes from, and why."""
-    columns = [
-        Column(_("State")),
-        Column("HTTP", "right"),
-        Column(_("No."), "right"),
-        Column(_("Unit"), folds=True),
-        Column(_("URL"), wrap=True, max_width=48),
-        Column(_("Detail / record"), flexible=True, wrap=True),
-    ]
-    rows: list[list[Cell] | None] = []
-    for result in results:
-        e, o = result.evidence, result.outcome
-        where = f"{shown_path(e.path)}:{e.line}" + (_(" (cached)") if result.cached else "")
-        rows.append(
-            [
-                Text(state_label(o.state), style=LINK_STYLES[o.state]),
-                str(o.status or ""),
-                e.task,
-                e.unit,
-                e.url,
-                Text(o.reason.said() + ("\n" if o.detail else "") + where),
-            ]
-        )
-    print_table(console, None, columns, rows)
-    counts = {state: sum(1 for r in results if r.outcome.state == state) for state in LINK_STYLES}
-    line = Text(_f("{count} links: ", count=len(results)))
-    for i, (state, count) in enumerate(counts.items()):
-        said = _f("{count} {state}", count=count, state=state_label(state))
-        line.append(("" if i == 0 else _(", ")) + said, style=LINK_STYLES[state] if count else "")
-    console.print(line)
-
-
-@contextlib.contextmanager
-def link_progress(total: int) -> Iterator[Callable[[object], None]]:
-    """A progress bar on stderr for long runs (when stderr is a terminal); yields the tick callback."""
-    console = make_console(stderr=True)
-    if total < 10 or not console.is_terminal:
-        yield lambda _result: None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn(_("checking links")),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    ) as progress:
-        job = progress.add_task("links", total=total)
-        yield lambda _result: progress.advance(job)
-
-
-def review_view(console: Console, review: Review) -> None:
-    """回头看: each unit's result, worst first, with a 合计 row; then every item that was never done,
-    done late (by how many days) or waived (and why)."""
-    as_of = review.ended or review.today
-    if review.ended:
-        state = _f("the plan ended on {day}", day=review.ended.isoformat())
-    else:
-        state = _f("as of {day}", day=review.today.isoformat())
-    columns = [
-        Column(_("Unit"), folds=True),
-        Column(_("Was due"), "right"),
-        Column(_("On time"), "right"),
-        Column(_("Done late"), "right"),
-        Column(_("Never done"), "right"),
-        Column(_("Waived"), "right"),
-        Column(_("On-time rate"), "right"),
-    ]
-    rows: list[list[Cell] | None] = []
-    for unit in review.units:
-        s = unit.summary
-        rows.append(
-            [
-                unit.unit.name,
-                str(s.due_so_far),
-                str(s.on_time),
-                str(len(unit.done_late)),
-                Text(str(len(unit.never_done)), style=STYLES["late"] if unit.never_done else ""),
-                str(len(unit.waived)),
-                rate_text(s.on_time_rate),
-            ]
-        )
-    total = review.total
-    rows.append(SECTION)
-    rows.append(
-        [
-            _("Total"),
-            str(total.due_so_far),
-            str(total.on_time),
-            str(review.done_late),
-            str(review.never_done),
-            str(review.waived),
-            rate_text(total.on_time_rate),
-        ]
-    )
-    print_table(
-        console, _f("Review · {state} · as of {day}", state=state, day=as_of.isoformat()), columns, rows
-    )
-    detail = [
-        Column(_("Unit"), folds=True),
-        Column(_("No.")),
-        Column(_("Outcome"), flexible=True, wrap=True),
-    ]
-    found: list[list[Cell] | None] = []
-    for unit in review.units:
-        for row in unit.never_done:
-            outcome = Text(_f("never done (due {day})", day=row.due.isoformat()), style=STYLES["late"])
-            found.append([unit.unit.name, row.task_label, outcome])
-        for row, days in unit.done_late:
-            outcome_late = _f("done {days}d late ({record})", days=days, record=_evidence(row))
-            found.append([unit.unit.name, row.task_label, outcome_late])
-        for row in unit.waived:
-            reason = row.record.waived if row.record is not None else ""
-            found.append([unit.unit.name, row.task_label, _f("waived: {reason}", reason=reason)])
-    if found:
-        print_table(console, _("Never done · done late · waived"), detail, found)
-
-
-def carried_lines(carried: Sequence[Carried], dry_run: bool) -> list[str]:
-    """What `carry` says of each task it carries (or would)."""
-    message = (
-        _("Would carry {reference} → task {id}, owed by {count} units: {units}; 完成时限 {deadline}")
-        if dry_run
-        else _("Carried {reference} → task {id}, owed by {count} units: {units}; 完成时限 {deadline}")
-    )
-    return [
-        message.format(
-            reference=task.reference,
-            id=task.id,
-            count=len(task.units),
-            units="、".join(task.units),
-            deadline=task.deadline,
-        )
-        for task in carried
-    ]
