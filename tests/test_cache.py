@@ -14,7 +14,7 @@ import pytest
 from typer.testing import Result
 
 from gkledger.core.model import Selector, Unit
-from gkledger.store import cache
+from gkledger.store import cache, cache_file
 from gkledger.store.files import list_files
 from gkledger.store.load import load
 
@@ -86,17 +86,17 @@ def test_records_are_read_in_place_from_the_cache_file(shipped: Path, tmp_path: 
 def test_the_table_of_parts_must_describe_the_body_exactly() -> None:
     """A forged body that passes its checksum is still refused (and rebuilt) when its table of
     lengths does not add up to it: no slice past the end, no bytes left over."""
-    good = cache._table([3, 2]) + b"abcde"
-    pickled, blobs = cache._parts(memoryview(good))
+    good = cache_file._table([3, 2]) + b"abcde"
+    pickled, blobs = cache_file._parts(memoryview(good))
     assert bytes(pickled) == b"abc" and [bytes(b) for b in blobs] == [b"de"]
     for forged in (
-        cache._table([3, 2]) + b"abcd",  # a part cut short
-        cache._table([3, 2]) + b"abcdef",  # bytes no part claims
-        cache._table([]) + b"abc",  # no pickle at all
-        (10**6).to_bytes(cache.LENGTH, "little") + b"abc",  # a table longer than the file
+        cache_file._table([3, 2]) + b"abcd",  # a part cut short
+        cache_file._table([3, 2]) + b"abcdef",  # bytes no part claims
+        cache_file._table([]) + b"abc",  # no pickle at all
+        (10**6).to_bytes(cache_file.LENGTH, "little") + b"abc",  # a table longer than the file
     ):
         with pytest.raises(ValueError):
-            cache._parts(memoryview(forged))
+            cache_file._parts(memoryview(forged))
 
 
 def test_diagnostics_come_back_exactly(cli: Cli, small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -146,9 +146,9 @@ def test_a_cache_others_can_write_is_never_loaded(shipped: Path, tmp_path: Path)
             return (os.system, (f"touch {marker}",))
 
     pickled = pickle.dumps(Exploit())
-    body = cache._table([len(pickled)]) + pickled  # the layout `_write` writes
-    checksum = cache._checksum(body)
-    slot.write_bytes(cache.MAGIC + checksum + body)  # a well-formed cache file that would run code
+    body = cache_file._table([len(pickled)]) + pickled  # the layout `_write` writes
+    checksum = cache_file._checksum(body)
+    slot.write_bytes(cache_file.MAGIC + checksum + body)  # a well-formed cache file that would run code
     home.chmod(0o777)
     snapshot = cache.load_snapshot(shipped, home)
     assert not marker.exists() and not snapshot.from_cache
@@ -156,7 +156,7 @@ def test_a_cache_others_can_write_is_never_loaded(shipped: Path, tmp_path: Path)
     slot.chmod(0o666)
     cache.load_snapshot(shipped, home)
     assert not marker.exists()
-    slot.write_bytes(cache.MAGIC + checksum + body)  # (the last run replaced it with a good cache)
+    slot.write_bytes(cache_file.MAGIC + checksum + body)  # (the last run replaced it with a good cache)
     slot.chmod(0o600)  # the control: trusted, the same file is unpickled, so the guard is what kept it out
     cache.load_snapshot(shipped, home)
     assert marker.exists()

@@ -23,19 +23,17 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import itertools
 import os
 import pickle
 import stat
-import struct
 import time
-import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple, SupportsIndex, overload
 
 from gkledger import __version__, i18n
+from gkledger.store.cache_file import dump, load
 from gkledger.store.files import (
     MAX_RECORDS,
     DataFile,
@@ -58,12 +56,9 @@ if TYPE_CHECKING:
     from gkledger.core.status import Obligations
     from gkledger.core.units import UnitIndex
 
-MAGIC = b"gkledger-cache-13"  # bump when the layout or pickled types change
-DIGEST = 32
 RACY_NS = 2_000_000_000  # a file changed this close to the cache's writing is hashed again
 Overlay = dict[Path, bytes]
 Blob = bytes | memoryview  # a pickle kept in the cache; loaded, a slice of the cache file
-LENGTH = 8  # bytes of a number in the table that opens the file's body (see `_table`)
 
 
 class Snapshot(NamedTuple):
@@ -217,28 +212,6 @@ def _digest(data: bytes) -> bytes:
     return blake2b(data, digest_size=16).digest()
 
 
-def _checksum(body: bytes | memoryview) -> bytes:
-    """Catches a truncated or damaged file (trust comes from ownership, checked first): CRC-32
-    reads the cache of a province-sized ledger in about 1 ms, BLAKE2b in 7."""
-    return _crc_field(zlib.crc32(body))
-
-
-def _crc_field(crc: int) -> bytes:
-    return crc.to_bytes(4, "little").ljust(DIGEST, b"\0")
-
-
-class _Summing:
-    """A file that keeps the CRC-32 of what is written to it, for a pickle streamed to disk."""
-
-    def __init__(self, handle: BinaryIO) -> None:
-        self.handle = handle
-        self.crc = 0
-
-    def write(self, data: bytes | memoryview) -> int:
-        self.crc = zlib.crc32(data, self.crc)
-        return self.handle.write(data)
-
-
 _OPENED: dict[Path, tuple[tuple[int, int, int], tuple[Index, int]]] = {}  # what this process read or wrote
 # An index this process built and has not written yet (a command that writes the ledger saves it
 # once, after its write: see `settle`), with the time its listing was taken, which stands in for
@@ -265,43 +238,14 @@ def _open(path: Path) -> tuple[Index, int] | None:
         written_ns = path.stat().st_mtime_ns
     except OSError:
         return None
-    if not data.startswith(MAGIC) or len(data) < len(MAGIC) + DIGEST:
-        return None
-    body = memoryview(data)[len(MAGIC) + DIGEST :]
-    if _checksum(body) != data[len(MAGIC) : len(MAGIC) + DIGEST]:
-        return None
-    try:
-        with _no_gc():
-            pickled, blobs = _parts(body)
-            index = pickle.loads(pickled, buffers=blobs)
-    except Exception:  # a file that passed its checksum but not unpickling: rebuild
-        return None
+    with _no_gc():
+        index = load(data)
     if not isinstance(index, Index) or index.code != _code_digest():
         return None
     with contextlib.suppress(OSError):
         info = path.stat()
         _OPENED[path] = ((info.st_mtime_ns, info.st_size, info.st_ino), (index, written_ns))
     return index, written_ns
-
-
-def _table(lengths: Sequence[int]) -> bytes:
-    """What opens the file's body: the number of parts, then each part's length (the index's
-    pickle, then each blob). Read in one call, where a length before each part took a province's
-    4,000 blobs 4 ms to walk."""
-    return struct.pack(f"<{1 + len(lengths)}Q", len(lengths), *lengths)
-
-
-def _parts(body: memoryview) -> tuple[memoryview, list[memoryview]]:
-    """The pickle of the index and its out-of-band blobs, as slices of the file's body."""
-    count = int.from_bytes(body[:LENGTH], "little")
-    start = LENGTH * (1 + count)
-    if count == 0 or start > len(body):
-        raise ValueError("no table, or one that overruns the file")
-    ends = list(itertools.accumulate(struct.unpack_from(f"<{count}Q", body, LENGTH), initial=start))
-    if ends[-1] != len(body):
-        raise ValueError("the parts do not fill the file")
-    pickled, *blobs = (body[begin:end] for begin, end in itertools.pairwise(ends))
-    return pickled, blobs
 
 
 def _write(path: Path, index: Index) -> None:
@@ -312,22 +256,7 @@ def _write(path: Path, index: Index) -> None:
     from gkledger.store.atomic import write_atomic_stream
 
     def write(handle: BinaryIO) -> None:
-        handle.write(MAGIC + bytes(DIGEST))
-        summing = _Summing(handle)
-        blobs: list[pickle.PickleBuffer] = []
-        pickled = pickle.dumps(index, protocol=5, buffer_callback=blobs.append)
-        parts: list[bytes | memoryview] = [pickled, *(blob.raw() for blob in blobs)]
-        pending: list[bytes | memoryview] = [_table([len(part) for part in parts])]
-        size = len(pending[0])  # written a megabyte at a time: 4,000 blobs are small
-        for part in parts:
-            pending.append(part)
-            size += len(part)
-            if size >= 1 << 20:
-                summing.write(b"".join(pending))
-                pending, size = [], 0
-        summing.write(b"".join(pending))
-        handle.seek(len(MAGIC))
-        handle.write(_crc_field(summing.crc))
+        dump(index, handle)
 
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not _trusted(path.parent):
