@@ -47,7 +47,8 @@ def load(data: bytes) -> object | None:
         return None
     try:
         pickled, blobs = _parts(body)
-        return pickle.loads(pickled, buffers=blobs)
+        found: object = pickle.loads(pickled, buffers=blobs)
+        return found
     except Exception:  # a file that passed its checksum but not unpickling: rebuild
         return None
 
