@@ -9,12 +9,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from gkledger.core.dates import parse_typed_date
 from gkledger.core.formspec import HEADERS, IDENTITY_SHEET, SHEET_TITLE, TOKEN_HEADER
 from gkledger.i18n import _, _f
-from gkledger.intake.tables import TableError, read_xlsx_book
+from gkledger.intake.tables import TableError, column_letter, read_xlsx_book
 
 # ---------------------------------------------------------------------------------------------
 # Reading a form back
@@ -75,7 +73,7 @@ def read_form(data: bytes) -> ReadForm:
         form.problems.append(_f("no header row {headers}", headers=" | ".join(HEADERS)))
         return form
     names = [_text(v) for v in grid[header_at]]
-    columns = {name: get_column_letter(i + 1) for i, name in enumerate(names) if name}
+    columns = {name: column_letter(i + 1) for i, name in enumerate(names) if name}
     where = {name: names.index(name) for name in (*HEADERS, TOKEN_HEADER) if name in names}
     if TOKEN_HEADER not in where:
         form.problems.append(_f("the hidden column {column} was removed", column=TOKEN_HEADER))

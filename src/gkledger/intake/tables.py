@@ -325,6 +325,15 @@ def _merged_ranges(data: bytes, part: str) -> Iterator[tuple[Place, Place]]:
             yield first, last
 
 
+def column_letter(number: int) -> str:
+    """A sheet's column as Excel names it: 1 is A, 27 is AA."""
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def _column_number(letters: bytes) -> int:
     number = 0
     for letter in letters:
