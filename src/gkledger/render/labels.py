@@ -65,3 +65,15 @@ def state_label(state: str) -> str:
 def flag_label(flag: str) -> str:
     """An audit flag (late-entry, redated …)."""
     return _(_FLAGS.get(flag, flag))
+
+
+# One character per status, for a narrow matrix column (xlsx and HTML); the legend says what each means.
+MARKS: dict[Status, str] = {
+    "late": "逾",
+    "due-soon": "临",
+    "pending": "待",
+    "ongoing": "续",
+    "done": "完",
+    "done-late": "迟",
+    "waived": "免",
+}

@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from gkledger.core.model import Unit
 from gkledger.core.status import Status
-from gkledger.render.labels import ZH
+from gkledger.render.labels import MARKS, ZH
 from gkledger.render.text import cell as cell_text
 from gkledger.views.reports import Report, matrix_groups
 
@@ -224,7 +224,7 @@ def _matrix_sheet(sheet: Worksheet, report: Report, units: tuple[Unit, ...], kin
         _set(sheet, row, 3, deadline).alignment = CENTER
         for col, unit in enumerate(units, start=4):
             status = report.status(line.task, unit)
-            cell = _set(sheet, row, col, SHORT[status] if status else "")
+            cell = _set(sheet, row, col, MARKS[status] if status else "")
             cell.alignment = CENTER
             if status:
                 cell.fill = PatternFill("solid", fgColor=FILLS[status])
@@ -232,23 +232,11 @@ def _matrix_sheet(sheet: Worksheet, report: Report, units: tuple[Unit, ...], kin
     _legend(sheet, len(report.tasks) + FIRST_ROW + 1)
 
 
-# One character per status, for a narrow matrix column; the legend says what each means.
-SHORT: dict[Status, str] = {
-    "late": "逾",
-    "due-soon": "临",
-    "pending": "待",
-    "ongoing": "续",
-    "done": "完",
-    "done-late": "迟",
-    "waived": "免",
-}
-
-
 def _legend(sheet: Worksheet, row: int) -> None:
     """Under the matrix: each status's mark and colour, and what it means."""
     _set(sheet, row, 2, "图例 Legend").font = Font(bold=True)
     for offset, status in enumerate(FILLS, start=1):
-        mark = _set(sheet, row + offset, 1, SHORT[status])
+        mark = _set(sheet, row + offset, 1, MARKS[status])
         mark.fill = PatternFill("solid", fgColor=FILLS[status])
         mark.alignment = CENTER
         _set(sheet, row + offset, 2, f"{ZH[status]} {status}")
