@@ -24,10 +24,10 @@ def _command_named(argv: list[str]) -> str | None:
 
 
 def _tune_collector() -> None:
-    """One command per process, building a ledger's worth of objects that hold no cycles: with
-    Python's default thresholds the collector walks them again and again, a tenth of a province's
-    overview and 20 ms of its export. Collected after 200,000 new objects instead of 700, as mypy
-    does, a command finishes before the first collection, and a long one (links) is still bounded."""
+    """One command per process builds a ledger's worth of objects that hold no cycles, which the
+    collector would only walk again and again: it runs after 200,000 new objects instead of 700 (as
+    mypy does), so a command finishes before the first collection and a long one (links) is still
+    bounded. The figures: benchmarks/README.md."""
     import gc
 
     gc.set_threshold(200_000, 30, 30)
@@ -53,9 +53,9 @@ def _prepare_streams() -> None:
 
 
 def run() -> None:
-    """The console script. Typer turns every registered command into a Click command on each start
-    (about 0.6 ms each, a twentieth of a warm `status`); an app holding just the command being run
-    answers the same. Help, typos and everything else go to the whole app."""
+    """The console script: an app holding only the command being run (Typer turns every command
+    it registers into a Click command on each start), which answers as the whole app does. Help,
+    typos, completion and the `units` group go to the whole app."""
     _tune_collector()
     _prepare_streams()
     if COMPLETE_VAR in os.environ:  # the shell asking for completions (gkledger completion)

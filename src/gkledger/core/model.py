@@ -3,10 +3,9 @@
 Every record knows where it came from (`Source`), so that any later stage can point a user at the
 file and line behind a value. Nothing here reads files or the clock.
 
-Every type is a NamedTuple: a plain immutable record, built in a step and pickled small, whose
-class costs a tenth of a frozen dataclass to create on every start (Python 3.11 compiles five or
-six methods for each dataclass, a millisecond a class). Term and Selector say themselves that
-their equality leaves out where they were written.
+Every type is a NamedTuple: a plain immutable record, built in a step and pickled small, and
+cheap to create on every start (a frozen dataclass compiles its methods when its class is made).
+Term and Selector say themselves that their equality leaves out where they were written.
 """
 
 from __future__ import annotations

@@ -304,8 +304,8 @@ _WAIVED = "waived"
 
 def _outcomes(obligations: Obligations) -> dict[RecordKey, dt.date | str | None]:
     """What the first record of each obligation says, for `tally`: the day it was done, or that it
-    was waived. Walked without keeping the records where the table allows it (the cache's): a
-    million records and a dict of them took 700 MB for the overview, their outcomes a fraction."""
+    was waived. Walked without keeping the records where the table allows it (the cache's): the
+    overview holds an outcome per obligation, never the records themselves."""
     if obligations._records is not None:  # the records' dict is there already: no second walk
         return {key: _outcome(record) for key, record in obligations._records.items()}
     table = obligations.ledger.records

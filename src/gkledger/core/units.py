@@ -19,8 +19,8 @@ from gkledger.core.model import Selector, Term, Unit
 
 
 class Members:
-    """A set of units as one byte per unit of the ledger: a selector over 20,000 units takes 20 KB
-    here, where a set of their names took a megabyte."""
+    """A set of units as one byte per unit of the ledger (a set of their names would hold a
+    string reference and a hash per member)."""
 
     __slots__ = ("_bits", "_order")
 

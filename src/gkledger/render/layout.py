@@ -87,10 +87,9 @@ def wrap_free_text(on: bool) -> None:
 
 class Lines:
     """A table laid out line by line (`laid_out`): one Text of all its lines, each padded to the
-    table's width, printed neither wrapped nor divided. Rich prints a Text by dividing it into a
-    Text per line (and wraps lines wider than the console): 13,000 lines of a province's `due`
-    took a second that way. Rendered here as rich renders the whole Text, styles included, and as
-    its plain text when the console shows no styles."""
+    table's width, printed neither wrapped nor divided (rich would divide a Text into a Text per
+    line, and wrap lines wider than the console). Rendered here as rich renders the whole Text,
+    styles included, and as its plain text when the console shows no styles."""
 
     def __init__(self, text: Text, width: int) -> None:
         self.text = text

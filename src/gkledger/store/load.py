@@ -186,8 +186,7 @@ def load(root: Path, overlay: Overlay | None = None) -> Loaded:
     """Read and check the ledger in `root`; `overlay` gives new contents for some files (to check a
     change before writing it)."""
     # Loading allocates hundreds of thousands of small objects and no cycles: the cyclic garbage
-    # collector would rescan them all again and again (measured: a third of the time on a
-    # province-sized ledger), so it waits until the ledger is built.
+    # collector would only rescan them, so it waits until the ledger is built.
     collecting = gc.isenabled()
     gc.disable()
     try:
