@@ -13,7 +13,7 @@ import typer
 import typer.core
 
 from gkledger.cli.session import EXIT_PROBLEMS, _complete_units, _fail, _view_console
-from gkledger.core.status import Obligations, Row, Status
+from gkledger.core.status import STATUSES, Obligations, Row, Status
 from gkledger.i18n import _, _f
 from gkledger.views.query import (
     OPEN_STATUSES,
@@ -215,24 +215,22 @@ def _query(
 
 
 def _statuses(value: str | None) -> frozenset[Status]:
-    """--status late,due-soon or 逾期,临期: the seven words or their Chinese labels."""
-    from gkledger.render.labels import ZH
+    """--status late,due-soon or 逾期,临期 (`views.query.parse_statuses`); a word that names no
+    status ends the command."""
+    from gkledger.views.query import UnknownStatus, parse_statuses
 
     if value is None:
         return OPEN_STATUSES
-    words = {label: status for status, label in ZH.items()} | {status: status for status in ZH}
-    chosen = set()
-    for word in (w.strip() for w in value.replace("，", ",").split(",") if w.strip()):
-        if word not in words:
-            _fail(
-                _f(
-                    "--status '{word}' is not a status; choose from {statuses} (or 逾期, 临期 …)",
-                    word=word,
-                    statuses=", ".join(ZH),
-                )
+    try:
+        return parse_statuses(value)
+    except UnknownStatus as unknown:
+        _fail(
+            _f(
+                "--status '{word}' is not a status; choose from {statuses} (or 逾期, 临期 …)",
+                word=unknown.word,
+                statuses=", ".join(STATUSES),
             )
-        chosen.add(words[word])
-    return frozenset(chosen)
+        )
 
 
 def _listing(

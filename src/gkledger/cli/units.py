@@ -13,7 +13,7 @@ from gkledger.cli.options import DataFormat, DataOption
 from gkledger.cli.output import _missing_extra, _refuse_bundled, _write_output
 from gkledger.cli.parsing import _Command, _Group
 from gkledger.cli.session import EXIT_PROBLEMS, _fail, _obligations, _view_console
-from gkledger.i18n import _, _f, ngettext
+from gkledger.i18n import _f
 
 units_app = typer.Typer(
     cls=_Group,
@@ -95,69 +95,24 @@ def units_import(
 
 
 def _roster_text(roster: Path, replacing: Path | None) -> tuple[str, int]:
-    """units.yaml text from a roster, checked as the loader checks units.yaml; every problem ends
-    the command (exit 1) before anything is written."""
-    from gkledger.intake.roster import to_yaml, units_from_grid
-    from gkledger.intake.tables import HEADER_WORDS, TableError, read_file, read_table
+    """units.yaml text from a roster (`intake.roster.roster_units_yaml`); every problem ends the
+    command (exit 1) before anything is written."""
+    from gkledger.intake.roster import RosterRefused, roster_units_yaml
+    from gkledger.intake.tables import TableError
     from gkledger.render.diagnostics import as_text
-    from gkledger.store.files import DataFile
-    from gkledger.store.load import read_units_data
 
     try:
-        grid, how = read_table(roster, read_file(roster), ("单位名称", "名称", "类别", *HEADER_WORDS))
-        found = units_from_grid(grid)
+        made = roster_units_yaml(roster, replacing)
     except TableError as exc:
         _fail(f"{roster}: {exc}")
     except ImportError as exc:
         _missing_extra(exc, "import")
-    if how:
-        typer.echo(f"{roster}: {how}", err=True)
-    for row, problem in found.problems:
-        typer.echo(f"{roster}:{row}: {problem}", err=True)
-    if found.problems:
-        count = len(found.problems)
-        _fail(
-            ngettext(
-                "{count} problem in the roster; nothing was written",
-                "{count} problems in the roster; nothing was written",
-                count,
-            ).format(count=count),
-            EXIT_PROBLEMS,
-        )
-    kept = _kept_units_sections(replacing) if replacing is not None and replacing.exists() else ""
-    text = to_yaml(found, roster.name, kept)
-    shown = replacing or Path("units.yaml")
-    core, _index = read_units_data(DataFile("units.yaml", str(shown), True), text.encode("utf-8"))
-    errors = [d for d in core.diagnostics if d.severity == "error"]
-    if errors:
-        sys.stderr.write(as_text(errors))
-        _fail(_("the units.yaml written from the roster would not check; nothing was written"), EXIT_PROBLEMS)
-    if [u.name for u in core.units] != [u.name for u in found.units]:
-        _fail(
-            _("the units.yaml written would not read back as the roster; nothing was written"), EXIT_PROBLEMS
-        )
-    return text, len(found.units)
-
-
-def _kept_units_sections(path: Path) -> str:
-    """The maintainers, groups and words of an existing units.yaml, verbatim, to keep them when
-    its units are replaced from a roster."""
-    from gkledger.store.yaml_source import Mapping, parse
-
-    data = path.read_bytes()
-    value, problems = parse(str(path), data)
-    if problems or not isinstance(value, Mapping):
-        _fail(
-            _f(
-                "{file} cannot be read, so its groups and words cannot be kept; fix it or move it away",
-                file=path,
-            )
-        )
-    lines = data.decode("utf-8-sig").splitlines(keepends=True)
-    starts = sorted((key.line, name) for name, (key, _) in value.entries.items())
-    kept = []
-    for number, (line, name) in enumerate(starts):
-        end = starts[number + 1][0] if number + 1 < len(starts) else len(lines) + 1
-        if name in ("maintainers", "groups", "words"):
-            kept.append("".join(lines[line - 1 : end - 1]))
-    return "".join(kept)
+    except RosterRefused as refused:
+        for row, problem in refused.rows:
+            typer.echo(f"{roster}:{row}: {problem}", err=True)
+        if refused.diagnostics:
+            sys.stderr.write(as_text(refused.diagnostics))
+        _fail(refused.message, EXIT_PROBLEMS)
+    if made.how:
+        typer.echo(f"{roster}: {made.how}", err=True)
+    return made.text, made.count

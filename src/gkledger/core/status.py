@@ -28,6 +28,18 @@ Status = Literal["late", "due-soon", "pending", "ongoing", "done", "done-late", 
 RecordKey = tuple[str, str, str | None]  # task id, canonical unit name, period (None: one-off)
 
 STATUSES: tuple[Status, ...] = ("late", "due-soon", "pending", "ongoing", "done", "done-late", "waived")
+
+# What offices call each status: the 红黄绿灯 words of a 台账, shown by the renderers and taken as
+# input too (--status 逾期,临期).
+NAMES_ZH: dict[Status, str] = {
+    "late": "逾期",
+    "due-soon": "临期",
+    "pending": "未到期",
+    "ongoing": "持续",
+    "done": "已完成",
+    "done-late": "逾期完成",
+    "waived": "免办",
+}
 OPEN: frozenset[Status] = frozenset({"late", "due-soon", "pending", "ongoing"})
 
 

@@ -12,10 +12,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from gkledger.i18n import _, _f
-from gkledger.intake.tables import Cell, Grid, TableError, text_of
+from gkledger.core.diagnostics import Diagnostic
+from gkledger.i18n import _, _f, ngettext
+from gkledger.intake.tables import HEADER_WORDS, Cell, Grid, TableError, read_file, read_table, text_of
+from gkledger.store.files import DataFile
+from gkledger.store.load import read_units_data
 from gkledger.store.locate import UNITS_MODELINE, file_name_problem
+from gkledger.store.yaml_source import Mapping, parse
 from gkledger.store.yaml_text import scalar
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -173,3 +178,81 @@ def to_yaml(roster: Roster, source_name: str, kept: str = "") -> str:
         if unit.code:
             lines.append(f"    code: {scalar(unit.code)}")
     return "\n".join(lines) + "\n"
+
+
+class RosterRefused(Exception):
+    """The roster cannot become a units.yaml; nothing should be written. `rows` are the roster's
+    own problems (row, message); `diagnostics` those of the units.yaml it would make."""
+
+    def __init__(
+        self,
+        message: str,
+        rows: list[tuple[int, str]] | None = None,
+        diagnostics: list[Diagnostic] | None = None,
+    ):
+        super().__init__(message)
+        self.message = message
+        self.rows = rows or []
+        self.diagnostics = diagnostics or []
+
+
+@dataclass(frozen=True)
+class RosterText:
+    text: str  # the units.yaml
+    count: int  # units
+    how: str  # how the file was read, or ""
+
+
+def roster_units_yaml(roster: Path, replacing: Path | None) -> RosterText:
+    """units.yaml text from a roster file, checked as the loader checks units.yaml and read back;
+    the maintainers, groups and words of `replacing` (an existing units.yaml) kept verbatim. Raises
+    TableError for a file that is no table, RosterRefused for one that cannot be a units.yaml."""
+    grid, how = read_table(roster, read_file(roster), ("单位名称", "名称", "类别", *HEADER_WORDS))
+    found = units_from_grid(grid)
+    if found.problems:
+        count = len(found.problems)
+        raise RosterRefused(
+            ngettext(
+                "{count} problem in the roster; nothing was written",
+                "{count} problems in the roster; nothing was written",
+                count,
+            ).format(count=count),
+            rows=list(found.problems),
+        )
+    kept = kept_units_sections(replacing) if replacing is not None and replacing.exists() else ""
+    text = to_yaml(found, roster.name, kept)
+    shown = replacing or Path("units.yaml")
+    core, _index = read_units_data(DataFile("units.yaml", str(shown), True), text.encode("utf-8"))
+    errors = [d for d in core.diagnostics if d.severity == "error"]
+    if errors:
+        raise RosterRefused(
+            _("the units.yaml written from the roster would not check; nothing was written"),
+            diagnostics=errors,
+        )
+    if [u.name for u in core.units] != [u.name for u in found.units]:
+        raise RosterRefused(
+            _("the units.yaml written would not read back as the roster; nothing was written")
+        )
+    return RosterText(text, len(found.units), how or "")
+
+
+def kept_units_sections(path: Path) -> str:
+    """The maintainers, groups and words of an existing units.yaml, verbatim, to keep them when
+    its units are replaced from a roster."""
+    data = path.read_bytes()
+    value, problems = parse(str(path), data)
+    if problems or not isinstance(value, Mapping):
+        raise RosterRefused(
+            _f(
+                "{file} cannot be read, so its groups and words cannot be kept; fix it or move it away",
+                file=path,
+            )
+        )
+    lines = data.decode("utf-8-sig").splitlines(keepends=True)
+    starts = sorted((key.line, name) for name, (key, _) in value.entries.items())
+    kept = []
+    for number, (line, name) in enumerate(starts):
+        end = starts[number + 1][0] if number + 1 < len(starts) else len(lines) + 1
+        if name in ("maintainers", "groups", "words"):
+            kept.append("".join(lines[line - 1 : end - 1]))
+    return "".join(kept)

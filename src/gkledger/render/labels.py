@@ -5,18 +5,10 @@ of links, of collected rows and of audit flags: words in JSON, labels in the use
 from __future__ import annotations
 
 from gkledger import i18n
-from gkledger.core.status import Status
+from gkledger.core.status import NAMES_ZH, Status
 from gkledger.i18n import N_, _
 
-ZH: dict[Status, str] = {
-    "late": "逾期",
-    "due-soon": "临期",
-    "pending": "未到期",
-    "ongoing": "持续",
-    "done": "已完成",
-    "done-late": "逾期完成",
-    "waived": "免办",
-}
+ZH: dict[Status, str] = NAMES_ZH
 EN: dict[Status, str] = {
     "late": "late",
     "due-soon": "due-soon",

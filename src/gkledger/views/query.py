@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Literal, NamedTuple
 
 from gkledger.core.model import Record, Task, Unit
-from gkledger.core.status import OPEN, STATUSES, Obligations, Row, Status, Summary, summarise, tally
+from gkledger.core.status import NAMES_ZH, OPEN, STATUSES, Obligations, Row, Status, Summary, summarise, tally
 
 OPEN_STATUSES: frozenset[Status] = OPEN
 RANK: dict[Status, int] = {status: i for i, status in enumerate(STATUSES)}  # late first
@@ -206,3 +206,23 @@ def form_rows(obligations: Obligations, unit: Unit, today: dt.date, soon_days: i
     position = {task.id: i for i, task in reversed(list(enumerate(obligations.ledger.tasks)))}
     rows = worst_first(obligations.rows(today, soon_days, unit), obligations)
     return sorted(rows if every else open_rows(rows), key=lambda r: position.get(r.task.id, 0))
+
+
+class UnknownStatus(ValueError):
+    """A word that names no status."""
+
+    def __init__(self, word: str) -> None:
+        super().__init__(word)
+        self.word = word
+
+
+def parse_statuses(text: str) -> frozenset[Status]:
+    """`late,due-soon` or `逾期，临期`: the seven words of the contract or what offices call them."""
+    words: dict[str, Status] = {name: status for status, name in NAMES_ZH.items()}
+    words.update({status: status for status in NAMES_ZH})
+    chosen = set()
+    for word in (w.strip() for w in text.replace("，", ",").split(",") if w.strip()):
+        if word not in words:
+            raise UnknownStatus(word)
+        chosen.add(words[word])
+    return frozenset(chosen)
