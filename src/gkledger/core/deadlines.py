@@ -30,6 +30,7 @@ import datetime as dt
 import re
 import unicodedata
 
+from gkledger.core.dates import FIRST_YEAR, LAST_YEAR, in_range
 from gkledger.core.model import Deadline, Period
 from gkledger.i18n import _, _f
 
@@ -107,7 +108,18 @@ def parse_deadline(text: str, plan_year: int) -> Deadline:
     for pattern, form in _PATTERNS:
         match = pattern.match(core)
         if match:
-            return Deadline(text, _resolve(form, match, plan_year, text))
+            due = _resolve(form, match, plan_year, text)
+            if not in_range(due):
+                raise DeadlineError(
+                    _f(
+                        "the deadline '{text}' falls in {year}, outside the years {first}–{last}",
+                        text=text,
+                        year=due.year,
+                        first=FIRST_YEAR,
+                        last=LAST_YEAR,
+                    )
+                )
+            return Deadline(text, due)
     raise DeadlineError(_f("cannot read the deadline '{text}'", text=text))
 
 
