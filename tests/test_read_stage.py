@@ -136,7 +136,10 @@ def test_a_bad_today_is_a_usage_error(cli: Cli, shipped: Path, value: str) -> No
 
 
 def test_the_first_and_last_days_print_as_dates(cli: Cli, shipped: Path) -> None:
-    first = cli("status", "--unit", "回民区", "--today", "0001-01-01", "--data", str(shipped))
-    assert first.exit_code == 0 and "0001-01-01" in first.stdout
-    last = cli("status", "--today", "9999-12-31", "--data", str(shipped))
-    assert last.exit_code == 0 and "9999-12-31" in last.stdout
+    first = cli("status", "--unit", "回民区", "--today", "1949-01-01", "--data", str(shipped))
+    assert first.exit_code == 0 and "1949-01-01" in first.stdout
+    last = cli("status", "--today", "2999-12-31", "--data", str(shipped))
+    assert last.exit_code == 0 and "2999-12-31" in last.stdout
+    for beyond in ("0001-01-01", "9999-12-31", "1948-12-31", "3000-01-01"):  # a week on must be a day too
+        refused = cli("status", "--today", beyond, "--data", str(shipped))
+        assert refused.exit_code == 2 and "outside the years 1949–2999" in refused.stderr

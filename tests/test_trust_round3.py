@@ -24,7 +24,7 @@ def test_a_day_outside_the_ledgers_years_is_a_usage_error(
 ) -> None:
     result = cli(*command, "--today", day, "--data", str(small))
     assert result.exit_code == 2, result.output
-    assert "not a real date" in result.stderr
+    assert "outside the years 1949–2999" in result.stderr
 
 
 def test_a_deadline_in_year_9999_is_a_diagnostic_and_no_export_dies(cli: Cli, small: Path) -> None:
@@ -40,3 +40,65 @@ def test_a_record_done_in_year_9999_is_refused_by_check(cli: Cli, small: Path) -
     write(small / "progress" / "财政局.yaml", "- task: '1'\n  unit: 财政局\n  done: 9999-12-31\n")
     checked = cli("check", "--data", str(small))
     assert checked.exit_code == 1
+
+
+# --- Ledger text never runs in a terminal (findings 18 and 19) --------------------------------------
+
+ESCAPES = "\\e]0;窗口标题\\a\\e]52;c;ZXZpbA==\\a\\e[2J\\x9b31m"  # OSC 0, OSC 52, CSI 2J, a C1 CSI
+
+
+@pytest.fixture
+def hostile(small: Path) -> Path:
+    tasks = SMALL_TASKS.replace("text: 做一件事。", f'text: "做一件事。{ESCAPES}"')
+    tasks = tasks.replace(
+        "section: 一、测试\n    text: 一直做", f'section: "一、测试{ESCAPES}"\n    text: 一直做'
+    )
+    write(small / "tasks.yaml", tasks)
+    write(
+        small / "progress" / "财政局.yaml",
+        f'- task: "1"\n  unit: 财政局\n  done: 2021-08-01\n  note: "备注{ESCAPES}"\n  evidence: "https://example.gov.cn/a{ESCAPES}"\n',
+    )
+    return small
+
+
+VIEWS = [
+    ("show", "1"),
+    ("show", "2"),
+    ("status", "--unit", "财政局", "--all"),
+    ("status",),
+    ("status", "--by", "kind"),
+    ("tasks",),
+    ("units",),
+    ("due", "--before", "2021-12-31"),
+    ("due", "--before", "2021-12-31", "--by", "task"),
+    ("late",),
+    ("review",),
+    ("remind",),
+    ("bulletin",),
+    ("check",),
+]
+
+
+@pytest.mark.parametrize("view", VIEWS, ids=" ".join)
+def test_no_view_prints_a_control_character(cli: Cli, hostile: Path, view: tuple[str, ...]) -> None:
+    result = cli("--today", "2021-10-15", *view, "--data", str(hostile))
+    assert "Traceback" not in result.output
+    for stream in (result.stdout, result.stderr):
+        assert "\x1b" not in stream and "\x07" not in stream and "\x9b" not in stream
+    if view in (("show", "1"), ("tasks",), ("status", "--unit", "财政局", "--all")):
+        assert "\\x1b" in result.stdout  # shown, as its escape
+
+
+def test_json_keeps_the_ledgers_text_exact(cli: Cli, hostile: Path) -> None:
+    import json
+
+    result = cli("export", "--format", "json", "--today", "2021-10-15", "--data", str(hostile))
+    rows = json.loads(result.stdout)
+    assert any(row["note"] == "备注\x1b]0;窗口标题\x07\x1b]52;c;ZXZpbA==\x07\x1b[2J\x9b31m" for row in rows)
+
+
+def test_a_message_quoting_a_path_shows_its_control_characters(cli: Cli, tmp_path: Path) -> None:
+    folder = tmp_path / "data\x1b]0;x\x07"
+    result = cli("status", "--data", str(folder))
+    assert result.exit_code != 0
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr

@@ -15,6 +15,7 @@ import typer.core
 from gkledger import i18n
 from gkledger.core.status import Row
 from gkledger.i18n import _, _f
+from gkledger.render.text import visible
 
 if TYPE_CHECKING:
     from gkledger.core.model import Unit
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 from gkledger.cli.options import DataOption, SoonOption, TodayOption, UnitOption
 from gkledger.cli.output import _deliver, _missing_extra, _write_output, _wrote
-from gkledger.cli.session import Scope, _date_option, _fail, scope
+from gkledger.cli.session import Scope, _date_option, _fail, say, scope
 from gkledger.cli.views import _entry_dates
 
 
@@ -137,9 +138,7 @@ def _export_csv(chosen: Scope, output: Path | None) -> None:
         sys.stdout.flush()
         return
     size = _write_output(output, lines)
-    typer.echo(
-        _wrote(output, size, _f("{count} obligations as of {day}", count=count, day=chosen.today)), err=True
-    )
+    say(_wrote(output, size, _f("{count} obligations as of {day}", count=count, day=chosen.today)), err=True)
 
 
 def _export_rows(chosen: Scope, fmt: ExportFormat, output: Path | None) -> None:
@@ -211,9 +210,9 @@ def remind(
     report = build(chosen.obligations, day, chosen.soon_days, chosen.unit)
     written = notices(report, markdown=fmt is NoticeFormat.md)
     if not written:
-        typer.echo(_f("Nothing is late or due soon as of {day}.", day=day), err=True)
-    elif output is None:
-        typer.echo("\n---\n\n".join(text for _path, text in written), nl=False)
+        say(_f("Nothing is late or due soon as of {day}.", day=day), err=True)
+    elif output is None:  # shown, so shown as text: a control character as its escape
+        say(visible("\n---\n\n".join(text for _path, text in written)), nl=False)
     else:
         _write_notices(chosen, report, written, fmt, output, reply)
 
@@ -247,7 +246,7 @@ def _write_notices(
         else:
             payload = text.encode("utf-8")
         _write_output(path, payload, make_folders=True)
-        typer.echo(_f("Wrote {file}", file=path), err=True)
+        say(_f("Wrote {file}", file=path), err=True)
 
 
 class BulletinFormat(StrEnum):
@@ -299,9 +298,9 @@ def bulletin(
             payload = to_markdown(made, settings.office or (plan.issuer if plan else None)).encode("utf-8")
     except ImportError as exc:
         _missing_extra(exc)
-    if output is None:
-        sys.stdout.buffer.write(payload)
+    if output is None:  # shown, so shown as text: a control character as its escape
+        sys.stdout.buffer.write(visible(payload.decode("utf-8")).encode("utf-8"))
         sys.stdout.flush()
         return
     _write_output(output, payload)
-    typer.echo(_f("Wrote {file}", file=output), err=True)
+    say(_f("Wrote {file}", file=output), err=True)

@@ -18,6 +18,7 @@ from gkledger.cli.session import (
     _data_dir,
     _fail,
     _today,
+    say,
     scope,
 )
 from gkledger.i18n import _, _f
@@ -81,10 +82,10 @@ def form(
         if all_units and path.parent != output:  # pragma: no cover - GK306 makes names one path part
             _fail(_f("refusing to write {file} outside {folder}", file=path, folder=output))
         _write_output(path, write_form(chosen.ledger.plan, owing, rows, day), make_folders=all_units)
-        typer.echo(_f("Wrote {file} ({count} rows)", file=path, count=len(rows)), err=True)
+        say(_f("Wrote {file} ({count} rows)", file=path, count=len(rows)), err=True)
         written += 1
     if all_units:
-        typer.echo(_f("{count} forms; units with nothing open were left out", count=written), err=True)
+        say(_f("{count} forms; units with nothing open were left out", count=written), err=True)
 
 
 def collect(
@@ -126,7 +127,7 @@ def collect(
             sys.stderr.write(as_text(refused.diagnostics))
         _fail(refused.message, EXIT_USAGE if refused.usage else EXIT_PROBLEMS)
     for note in result.notes:
-        typer.echo(f"gkledger: {note}", err=True)
+        say(f"gkledger: {note}", err=True)
     if fmt is DataFormat.json:
         from gkledger.render.records import collected_record, to_json
 

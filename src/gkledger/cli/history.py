@@ -22,6 +22,7 @@ from gkledger.cli.session import (
     _settings,
     _unit,
     _view_console,
+    say,
 )
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def links(
         if results:
             outcomes.links_table(out.make_console(), results)
         else:
-            typer.echo(_("No evidence links to check."), err=True)
+            say(_("No evidence links to check."), err=True)
     else:
         from gkledger.render.records import link_record, to_csv, to_json
 
@@ -132,13 +133,13 @@ def codeowners(
     except AuditError:
         inside = Path(os.path.relpath(os.path.abspath(root))).as_posix()
         note = _f("not in a git repository; paths are written relative to {folder}", folder=Path.cwd())
-        typer.echo(f"gkledger: {note}", err=True)
+        say(f"gkledger: {note}", err=True)
     text = render(ledger, inside, forge.value)
     if output is None:
         sys.stdout.write(text)
         return
     _write_output(output, text.encode("utf-8"), make_folders=True)
-    typer.echo(_f("Wrote {file}", file=output), err=True)
+    say(_f("Wrote {file}", file=output), err=True)
 
 
 RevsArgument = Annotated[
@@ -194,7 +195,7 @@ def audit(
     entries = [e for e in found.entries if chosen is None or e.unit == chosen.name]
     limit = obligations.ledger.settings.max_entry_lag if max_lag is None else max_lag
     if found.shallow:
-        typer.echo(
+        say(
             "gkledger: "
             + _(
                 "this is a shallow clone; records first seen at its edge are flagged history-cut "

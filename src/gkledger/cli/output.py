@@ -7,10 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
-import typer
-import typer.core
-
-from gkledger.cli.session import EXIT_PROBLEMS, _fail
+from gkledger.cli.session import EXIT_PROBLEMS, _fail, say
 from gkledger.i18n import _f
 
 
@@ -59,7 +56,7 @@ def _deliver(output: Path | None, payload: bytes, what: str) -> None:
         sys.stdout.flush()
         return
     _write_output(output, payload)
-    typer.echo(_wrote(output, len(payload), what), err=True)
+    say(_wrote(output, len(payload), what), err=True)
 
 
 def _wrote(output: Path, size: int, what: str) -> str:

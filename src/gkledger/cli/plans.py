@@ -28,6 +28,7 @@ from gkledger.cli.session import (
     _today,
     invocation,
     refusals,
+    say,
 )
 from gkledger.cli.units import _roster_text
 
@@ -71,7 +72,7 @@ def carry(
             invocation(ctx, data).folder, year, to, deadline, cache=_cache_folder(ctx), dry_run=dry_run
         )
     if not result.tasks:
-        typer.echo(
+        say(
             _f(
                 "Nothing to carry: every task of {year} is finished, or already carried into {to}.",
                 year=year,
@@ -79,9 +80,9 @@ def carry(
             )
         )
         return
-    typer.echo("\n".join(carried_lines(result.tasks, dry_run)))
+    say("\n".join(carried_lines(result.tasks, dry_run)))
     if result.written:
-        typer.echo(
+        say(
             _f(
                 "{count} tasks carried into {file}",
                 count=len(result.tasks),
@@ -99,7 +100,7 @@ def _add_plan(data: Path, year: int) -> None:
         added = add_plan(data, year)
     if added.moved is not None:
         old, folder = added.moved
-        typer.echo(
+        say(
             _f(
                 "Moved the plan for {year} into {folder}/ (units.yaml stays shared)",
                 year=old,
@@ -108,8 +109,8 @@ def _add_plan(data: Path, year: int) -> None:
             err=True,
         )
     for path in added.written:
-        typer.echo(_f("Wrote {file}", file=path), err=True)
-    typer.echo(
+        say(_f("Wrote {file}", file=path), err=True)
+    say(
         _f(
             "Next: gkledger import TABLE --year {year} -o {file}; "
             "gkledger carry {last} --to {year} if last year left work open",
@@ -129,7 +130,7 @@ def _write_files(root: Path, files: dict[str, bytes], force: bool) -> None:
     for name, data in files.items():
         path = root / name
         _write_output(path, data, make_folders=True)
-        typer.echo(_f("Wrote {file}", file=path), err=True)
+        say(_f("Wrote {file}", file=path), err=True)
 
 
 def schema(
@@ -197,9 +198,7 @@ def init(
     if units_roster is not None:
         made["data/units.yaml"] = _roster_text(units_roster, None)[0].encode("utf-8")
     _write_files(folder, made, force)
-    typer.echo(
-        _f("Next: cd {folder} && git init && pre-commit install && gkledger check", folder=folder), err=True
-    )
+    say(_f("Next: cd {folder} && git init && pre-commit install && gkledger check", folder=folder), err=True)
 
 
 def import_(
@@ -254,7 +253,7 @@ def import_(
     except ImportError as exc:
         _missing_extra(exc, "import")
     if made.how:
-        typer.echo(f"{table}: {made.how}", err=True)
+        say(f"{table}: {made.how}", err=True)
     if output is None and not dry_run:
         sys.stdout.write(made.text)
     elif output is not None and not dry_run:
@@ -267,11 +266,11 @@ def import_(
 def _say_imported(table: Path, imported: Imported, roster: str) -> None:
     """The rows to review, the notes, and the counts of what was read."""
     for row, problem in imported.problems:
-        typer.echo(f"{table}:{row}: {problem}", err=True)
+        say(f"{table}:{row}: {problem}", err=True)
     for note in imported.notes:
-        typer.echo(f"{table}: {note}", err=True)
+        say(f"{table}: {note}", err=True)
     counts = imported.summary()
-    typer.echo(
+    say(
         _f(
             "{tasks} tasks, {review} to review; owners read with {roster}: {full} fully, {partial} partly, "
             "{none} not resolved; {leads} with a lead; deadlines {read} read, {unread} not",
@@ -305,7 +304,7 @@ def _import_vocabulary(ctx: typer.Context, data: Path | None, output: Path | Non
         root = None if is_bundled(found) else found
     vocabulary, errors = vocabulary_of(root)
     if root is None or not (root / UNITS_FILE).is_file():
-        typer.echo(
+        say(
             "no units.yaml found, so no owners phrase can be resolved: give --data DIR (see "
             "gkledger units import and gkledger init --units)",
             err=True,

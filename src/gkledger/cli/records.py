@@ -34,6 +34,7 @@ from gkledger.cli.session import (
     _date_option,
     _fail,
     _today,
+    say,
 )
 
 
@@ -123,7 +124,7 @@ def _say_recorded(result: Recorded, day: dt.date, asked_period: bool) -> None:
             markup=False,
         )
     for path in result.rewritten:
-        typer.echo(
+        say(
             "gkledger: "
             + _f(
                 "{file} could not be edited in place (its layout), so it was rewritten from its records: "

@@ -59,8 +59,20 @@ class GlobalOptions:
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    typer.echo(f"gkledger: {message}", err=True)
+    say(f"gkledger: {message}", err=True)
     raise typer.Exit(code)
+
+
+def say(message: str, err: bool = False, nl: bool = True) -> None:
+    """A line for people: on standard error, or on a terminal, every control character it quotes
+    from the ledger or a path is shown as its escape (\\x1b), never run. Standard output that
+    goes to a file or a pipe keeps the text exact."""
+    stream = sys.stderr if err else sys.stdout
+    if err or stream.isatty():
+        from gkledger.render.text import visible
+
+        message = visible(message)
+    typer.echo(message, err=err, nl=nl)
 
 
 def _settings(ctx: typer.Context) -> GlobalOptions:
@@ -178,7 +190,7 @@ def _obligations(ctx: typer.Context, data: Path | None) -> Obligations:
         ledger = ledger._replace(records=tuple(r for r in ledger.records if r.source.path not in broken))
         for path in sorted(broken):
             owner = Path(path).stem
-            typer.echo(
+            say(
                 "gkledger: "
                 + _f(
                     "warning: {file} has errors (gkledger check lists them); its records are left out, so "

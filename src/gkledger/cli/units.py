@@ -12,7 +12,7 @@ import typer.core
 from gkledger.cli.options import DataFormat, DataOption
 from gkledger.cli.output import _missing_extra, _refuse_bundled, _write_output
 from gkledger.cli.parsing import _Command, _Group
-from gkledger.cli.session import EXIT_PROBLEMS, _fail, _obligations, _view_console
+from gkledger.cli.session import EXIT_PROBLEMS, _fail, _obligations, _view_console, say
 from gkledger.i18n import _f
 
 units_app = typer.Typer(
@@ -91,7 +91,7 @@ def units_import(
         else:
             _refuse_bundled(output)
             _write_output(output, text.encode("utf-8"))
-    typer.echo(_f("{count} units from {file}", count=count, file=roster), err=True)
+    say(_f("{count} units from {file}", count=count, file=roster), err=True)
 
 
 def _roster_text(roster: Path, replacing: Path | None) -> tuple[str, int]:
@@ -109,10 +109,10 @@ def _roster_text(roster: Path, replacing: Path | None) -> tuple[str, int]:
         _missing_extra(exc, "import")
     except RosterRefused as refused:
         for row, problem in refused.rows:
-            typer.echo(f"{roster}:{row}: {problem}", err=True)
+            say(f"{roster}:{row}: {problem}", err=True)
         if refused.diagnostics:
             sys.stderr.write(as_text(refused.diagnostics))
         _fail(refused.message, EXIT_PROBLEMS)
     if made.how:
-        typer.echo(f"{roster}: {made.how}", err=True)
+        say(f"{roster}: {made.how}", err=True)
     return made.text, made.count

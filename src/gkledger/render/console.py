@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
@@ -23,6 +24,7 @@ from gkledger.core.status import STATUSES, Row, Status, Summary
 from gkledger.i18n import _, _f
 from gkledger.render.labels import label
 from gkledger.render.layout import SECTION, Cell, Column, column_widths, fitted_table, laid_out, print_table
+from gkledger.render.text import has_unfit, visible
 
 if TYPE_CHECKING:
     from gkledger.views.query import TaskGroup
@@ -57,14 +59,29 @@ GROUPS: tuple[frozenset[Status], ...] = (
 )
 
 
+class _Console(Console):
+    """A console that shows the ledger's text, never runs it: a control character in a value (an
+    ESC starting a terminal's own command: a window title, a clipboard write, a cleared screen) is
+    printed as its visible escape (\\x1b), whatever view or message carries it. Rich's own
+    control segments (cursor moves, colours) are its own and pass."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment
+            if segment.control or not has_unfit(segment.text)
+            else segment._replace(text=visible(segment.text))
+            for segment in buffer
+        )
+
+
 def make_console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    return _Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
 def paging_console(width: int, color: bool) -> tuple[Console, io.StringIO]:
     """A console that writes a view into a buffer, as the terminal would show it, for a pager."""
     buffer = io.StringIO()
-    console = Console(
+    console = _Console(
         file=buffer,
         width=width,
         highlight=False,

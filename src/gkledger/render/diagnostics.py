@@ -10,6 +10,7 @@ from gkledger.core.diagnostics import Diagnostic
 from gkledger.core.model import shown_path
 from gkledger.i18n import _, _f, ngettext
 from gkledger.render.records import diagnostic_record, to_json
+from gkledger.render.text import visible
 
 
 def as_text(diagnostics: Sequence[Diagnostic]) -> str:
@@ -21,7 +22,7 @@ def as_text(diagnostics: Sequence[Diagnostic]) -> str:
         if d.hint:
             lines.append(f"    {hint}: {d.hint}")
     lines.append(count_line(diagnostics))
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines)) + "\n"  # values quoted from a file are shown, never run
 
 
 def count_line(diagnostics: Sequence[Diagnostic]) -> str:
@@ -63,4 +64,4 @@ def as_github(diagnostics: Sequence[Diagnostic]) -> str:
         message = d.message + (f" ({hint}: {d.hint})" if d.hint else "")
         lines.append(f"::{d.severity} {','.join(props)}::{_escape_data(f'{d.code} {message}')}")
     lines.append(count_line(diagnostics))
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines)) + "\n"  # values quoted from a file are shown, never run

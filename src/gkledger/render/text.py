@@ -22,8 +22,14 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
+def has_unfit(text: str) -> bool:
+    """Whether `text` holds a character `visible` would escape."""
+    return _UNFIT.search(text) is not None
+
+
 def visible(text: str) -> str:
-    """`text` with every character that XML, HTML or iCalendar cannot hold written as an escape."""
+    """`text` with every character that XML, HTML or iCalendar cannot hold, and a terminal would
+    take as a command, written as an escape."""
     return _UNFIT.sub(_escape, text) if _UNFIT.search(text) else text
 
 

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from gkledger.core.dates import TYPED_EXAMPLES, parse_typed_date
+from gkledger.core.dates import FIRST_YEAR, LAST_YEAR, TYPED_EXAMPLES, parse_typed_date
 from gkledger.core.model import shown_path
 from gkledger.i18n import _, _f
 from gkledger.store.locate import default_plan, find_data_dir, plan_years
@@ -135,6 +136,17 @@ def typed_day(value: str, option: str, year: Callable[[], int], clock: Clock) ->
     if value.strip().lower() in TODAY_WORDS:
         return clock()
     parsed = parse_typed_date(value, year) or _deadline_day(value, year)
+    named = re.search(r"[0-9]{4}", unicodedata.normalize("NFKC", value))
+    if parsed is None and named is not None and not FIRST_YEAR <= int(named.group()) <= LAST_YEAR:
+        raise UsageError(
+            _f(
+                "{option} '{value}' falls outside the years {first}–{last} a ledger's dates fall in",
+                option=option,
+                value=value,
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+            )
+        )
     if parsed is None:
         raise UsageError(
             _f(
