@@ -68,6 +68,7 @@ CASES: dict[str, tuple[Setup, str, int]] = {
     ),
     "GK009": (raw("units.yaml", b"# nothing yet\n"), "units.yaml", 1),
     "GK010": (symlink_outside, "progress/linked.yaml", 1),
+    "GK011": (lambda root: write(root / "２０２２" / "tasks.yaml", "plan: [broken\n"), "２０２２", 1),
     "GK101": (tasks("  year: 2021", "  year: [2021]"), "tasks.yaml", 3),
     "GK102": (tasks("    owners: 县级以上政府。\n", ""), "tasks.yaml", 12),
     "GK103": (tasks("    deadline: 全年持续推进", "    deadlin: 全年持续推进"), "tasks.yaml", 17),

@@ -3,13 +3,14 @@ issue has its reproducer here, and the family around it a case or two more."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from typer.testing import Result
 
-from .conftest import SMALL_TASKS, write
+from .conftest import SMALL_TASKS, SMALL_UNITS, write
 
 Cli = Callable[..., Result]
 
@@ -102,3 +103,39 @@ def test_a_message_quoting_a_path_shows_its_control_characters(cli: Cli, tmp_pat
     result = cli("status", "--data", str(folder))
     assert result.exit_code != 0
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+
+
+# --- Writes that stay inside: plan folders (findings 5 and 9) ---------------------------------------
+
+
+@pytest.fixture
+def repository(tmp_path: Path) -> Path:
+    data = tmp_path / "repo" / "data"
+    write(data / "units.yaml", SMALL_UNITS)
+    write(data / "2021" / "tasks.yaml", SMALL_TASKS)
+    (data / "2021" / "progress").mkdir()
+    return data
+
+
+def test_a_plan_folder_linked_outside_is_never_read_nor_written(
+    cli: Cli, repository: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    write(elsewhere / "tasks.yaml", SMALL_TASKS.replace("year: 2021", "year: 2023"))
+    (elsewhere / "progress").mkdir()
+    os.symlink(elsewhere, repository / "2023")
+    checked = cli("check", "--data", str(repository))
+    assert checked.exit_code == 1 and "GK010" in checked.stdout
+    done = cli(
+        "done", "1", "--unit", "财政局", "--plan", "2023", "--today", "2023-05-01", "--data", str(repository)
+    )
+    assert done.exit_code != 0
+    assert list((elsewhere / "progress").iterdir()) == []  # nothing written through the link
+
+
+@pytest.mark.parametrize("name", ["２０２２", "2022 ", "2022\n", " 2022"])
+def test_a_folder_that_reads_as_a_year_is_a_diagnostic(cli: Cli, repository: Path, name: str) -> None:
+    write(repository / name / "tasks.yaml", "plan: [broken\n")
+    checked = cli("check", "--data", str(repository))
+    assert checked.exit_code == 1 and "GK011" in checked.stdout
+    assert cli("status", "--plan", "2022", "--data", str(repository)).exit_code == 2  # never a plan

@@ -25,7 +25,15 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GK007": ("error", "a file is too large or nests too deep, or there are too many records"),
     "GK008": ("error", "an explicit YAML tag or a merge key, which ledger files do not use"),
     "GK009": ("error", "a file holds no document or more than one"),
-    "GK010": ("error", "a symbolic link in the data folder points outside it"),
+    "GK010": (
+        "error",
+        "a symbolic link in the data folder points outside it (a progress file, progress/, a plan's folder)",
+    ),
+    "GK011": (
+        "error",
+        "a folder of the data folder reads as a year but is not four ASCII digits (２０２１, `2021 `), "
+        "so it is not read as a plan",
+    ),
     # Shape of the data
     "GK101": ("error", "a value has the wrong type"),
     "GK102": ("error", "a required field is missing"),

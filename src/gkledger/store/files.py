@@ -19,7 +19,7 @@ from typing import NamedTuple
 from gkledger.core.diagnostics import Diagnostic
 from gkledger.core.model import Source
 from gkledger.i18n import _, _f
-from gkledger.store.locate import PROGRESS_DIR, TASKS_FILE, UNITS_FILE, is_plan_folder
+from gkledger.store.locate import PROGRESS_DIR, TASKS_FILE, UNITS_FILE, is_plan_folder, plan_folder_lookalikes
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_RECORDS = 1_000_000  # twenty times a province's ledger over several years
@@ -146,12 +146,36 @@ def list_files(root: Path) -> Listing:
             _("point --data at the folder holding tasks.yaml and units.yaml"),
         )
         return Listing(root, (), (missing,))
+    if is_plan_folder(root) and root.is_symlink() and _outside(root, root.parent):
+        linked = _at_line_1(
+            root,
+            "GK010",
+            _f(
+                "the plan folder {name} is a symbolic link to outside the data folder; it was not read",
+                name=root.name,
+            ),
+            _("keep every plan's folder inside the ledger"),
+        )
+        return Listing(root, (), (linked,))
+    lookalikes = [
+        _at_line_1(
+            folder / name,
+            "GK011",
+            _f(
+                "{name} reads as a year but is not four ASCII digits, so it is not read as a plan",
+                name=repr(name),
+            ),
+            _("name a plan's folder by its year in ASCII digits: 2021/"),
+        )
+        for folder in ((root.parent,) if is_plan_folder(root) else (root,))
+        for name in plan_folder_lookalikes(folder)
+    ]
     units = examine(root, UNITS_FILE, True)
     if units.problem is not None and units.problem.code == "GK001" and is_plan_folder(root):
         units = examine(root.parent, UNITS_FILE, True)  # a plan of several shares the data folder's
     files = [units, examine(root, TASKS_FILE, True)]
     folder = root / PROGRESS_DIR
-    problems: list[Diagnostic] = []
+    problems: list[Diagnostic] = lookalikes
     if folder.is_symlink() and _outside(folder, root):
         problems.append(
             _at_line_1(

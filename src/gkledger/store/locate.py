@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import unicodedata
 from pathlib import Path
 
 from gkledger.core.model import shown_path
@@ -97,7 +98,7 @@ def find_data_dir(explicit: Path | None, env: str | None, cwd: Path) -> Path:
 
 # Several plans in one repository: data/units.yaml shared, data/2021/tasks.yaml and progress/,
 # data/2022/… (a plan folder may hold its own units.yaml to override the shared one).
-_PLAN_FOLDER = re.compile(r"^\d{4}$")
+_PLAN_FOLDER = re.compile(r"[0-9]{4}")  # four ASCII digits, the whole name (fullmatch)
 
 
 def plan_years(data: Path) -> list[int]:
@@ -107,7 +108,7 @@ def plan_years(data: Path) -> list[int]:
         return []
     try:
         with os.scandir(data) as entries:
-            names = [e.name for e in entries if e.is_dir() and _PLAN_FOLDER.match(e.name)]
+            names = [e.name for e in entries if e.is_dir() and _PLAN_FOLDER.fullmatch(e.name)]
     except OSError:
         return []
     return sorted(int(name) for name in names if (data / name / TASKS_FILE).is_file())
@@ -115,7 +116,23 @@ def plan_years(data: Path) -> list[int]:
 
 def is_plan_folder(root: Path) -> bool:
     """A plan's folder in the several-plans layout: named for its year, inside a data folder."""
-    return bool(_PLAN_FOLDER.match(root.name)) and (root.parent / UNITS_FILE).is_file()
+    return bool(_PLAN_FOLDER.fullmatch(root.name)) and (root.parent / UNITS_FILE).is_file()
+
+
+def plan_folder_lookalikes(data: Path) -> list[str]:
+    """Folders of `data` whose names read as a year but are not four ASCII digits (２０２１, a
+    trailing space or line break): never read as plans, so each is reported."""
+    try:
+        with os.scandir(data) as entries:
+            names = [e.name for e in entries if e.is_dir(follow_symlinks=False)]
+    except OSError:
+        return []
+    return sorted(
+        name
+        for name in names
+        if not _PLAN_FOLDER.fullmatch(name)
+        and _PLAN_FOLDER.fullmatch(unicodedata.normalize("NFKC", name).strip())
+    )
 
 
 def default_plan(years: list[int], today: dt.date) -> int:
