@@ -179,7 +179,9 @@ def test_export_one_unit(cli: Cli, ledger: Path) -> None:
 def test_export_writes_atomically_to_a_file(cli: Cli, ledger: Path, tmp_path: Path) -> None:
     target = tmp_path / "out.csv"
     target.write_text("old", encoding="utf-8")
-    export(cli, ledger, "csv", "-o", str(target))
+    kept = cli("export", "--format", "csv", "--today", TODAY, "--data", str(ledger), "-o", str(target))
+    assert kept.exit_code == 2 and "--force" in kept.stderr and target.read_text(encoding="utf-8") == "old"
+    export(cli, ledger, "csv", "-o", str(target), "--force")
     assert target.read_bytes().startswith("\ufefftask,".encode())
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     missing = cli("export", "-f", "csv", "-o", str(tmp_path / "no" / "x.csv"), "--data", str(ledger))

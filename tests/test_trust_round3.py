@@ -139,3 +139,80 @@ def test_a_folder_that_reads_as_a_year_is_a_diagnostic(cli: Cli, repository: Pat
     checked = cli("check", "--data", str(repository))
     assert checked.exit_code == 1 and "GK011" in checked.stdout
     assert cli("status", "--plan", "2022", "--data", str(repository)).exit_code == 2  # never a plan
+
+
+# --- Reports never land in a ledger (findings 6 and 7) ----------------------------------------------
+
+
+@pytest.fixture
+def bundled(shipped: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the shipped ledger standing in for the one inside the package."""
+    from gkledger.store import locate
+
+    monkeypatch.setattr(locate, "bundled_ledger", lambda: shipped)
+    return shipped
+
+
+def snapshot(folder: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("export", "--format", "csv", "-o", "{b}/progress/回民区.yaml"),
+        ("export", "--format", "json", "-o", "{b}/report.json"),
+        ("form", "--unit", "回民区", "-o", "{b}/回民区-填报表.xlsx"),
+        ("schema", "-o", "{b}"),
+        ("codeowners", "-o", "{b}/CODEOWNERS"),
+        ("remind", "-o", "{b}/催办"),
+        ("bulletin", "-o", "{b}/通报.md"),
+    ],
+    ids=lambda c: c[0],
+)
+def test_no_output_lands_in_the_bundled_ledger(cli: Cli, bundled: Path, command: tuple[str, ...]) -> None:
+    before = snapshot(bundled)
+    words = [w.replace("{b}", str(bundled)) for w in command]
+    result = cli("--today", "2021-09-25", *words, "--force")
+    assert result.exit_code == 2, result.output
+    assert "ships with gkledger" in result.stderr
+    assert snapshot(bundled) == before
+
+
+@pytest.mark.parametrize(
+    ("fmt", "target"),
+    [
+        ("csv", "tasks.yaml"),
+        ("json", "progress/回民区.yaml"),
+        ("csv", "units.yaml"),
+        ("json", "progress/新单位.yml"),
+    ],
+)
+def test_a_report_never_replaces_a_file_a_ledger_reads(
+    cli: Cli, shipped: Path, fmt: str, target: str
+) -> None:
+    before = snapshot(shipped)
+    result = cli(
+        "export",
+        "--format",
+        fmt,
+        "-o",
+        str(shipped / target),
+        "--force",
+        "--today",
+        "2021-09-25",
+        "--data",
+        str(shipped),
+    )
+    assert result.exit_code == 2 and "a file a ledger reads" in result.stderr
+    assert snapshot(shipped) == before
+    assert cli("check", "--data", str(shipped)).exit_code == 0
+
+
+def test_replacing_another_file_needs_force(cli: Cli, shipped: Path, tmp_path: Path) -> None:
+    target = tmp_path / "通报.md"
+    target.write_text("上周的通报\n", encoding="utf-8")
+    refused = cli("bulletin", "-o", str(target), "--today", "2021-09-25", "--data", str(shipped))
+    assert refused.exit_code == 2 and target.read_text(encoding="utf-8") == "上周的通报\n"
+    replaced = cli("bulletin", "-o", str(target), "--force", "--today", "2021-09-25", "--data", str(shipped))
+    assert replaced.exit_code == 0 and target.read_text(encoding="utf-8") != "上周的通报\n"

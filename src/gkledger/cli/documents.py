@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from gkledger.core.model import Unit
     from gkledger.views.reports import Report
 
-from gkledger.cli.options import DataOption, SoonOption, TodayOption, UnitOption
+from gkledger.cli.options import DataOption, ForceOption, SoonOption, TodayOption, UnitOption
 from gkledger.cli.output import _deliver, _missing_extra, _write_output, _wrote
 from gkledger.cli.session import Scope, _date_option, _fail, say, scope
 from gkledger.cli.views import _entry_dates
@@ -90,6 +90,7 @@ def export(
     ctx: typer.Context,
     fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="What to produce.", show_default=False)],
     output: ExportOutput = None,
+    force: ForceOption = False,
     unit: UnitOption = None,
     soon: SoonOption = None,
     today: TodayOption = None,
@@ -108,14 +109,14 @@ def export(
         _fail(_("xlsx is a binary format: give the file to write with -o, e.g. -o 台账.xlsx"))
     chosen = scope(ctx, data, today, soon, unit)
     if fmt is ExportFormat.csv and chosen.unit is None:
-        _export_csv(chosen, output)
+        _export_csv(chosen, output, force)
     elif fmt in (ExportFormat.csv, ExportFormat.json):
-        _export_rows(chosen, fmt, output)
+        _export_rows(chosen, fmt, output, force)
     else:
-        _export_document(ctx, chosen, fmt, output)
+        _export_document(ctx, chosen, fmt, output, force)
 
 
-def _export_csv(chosen: Scope, output: Path | None) -> None:
+def _export_csv(chosen: Scope, output: Path | None, force: bool) -> None:
     """Every unit's obligations as CSV, a task's lines at a time: a province's 60,000 lines are
     never held whole, nor built as a Row each."""
     from gkledger.render import records
@@ -137,11 +138,11 @@ def _export_csv(chosen: Scope, output: Path | None) -> None:
         lines(sys.stdout.buffer.write)
         sys.stdout.flush()
         return
-    size = _write_output(output, lines)
+    size = _write_output(output, lines, force=force)
     say(_wrote(output, size, _f("{count} obligations as of {day}", count=count, day=chosen.today)), err=True)
 
 
-def _export_rows(chosen: Scope, fmt: ExportFormat, output: Path | None) -> None:
+def _export_rows(chosen: Scope, fmt: ExportFormat, output: Path | None, force: bool) -> None:
     """One unit's obligations (or every unit's, as JSON): one record per row."""
     from gkledger.render import records
 
@@ -152,10 +153,12 @@ def _export_rows(chosen: Scope, fmt: ExportFormat, output: Path | None) -> None:
         else records.rows_csv(rows, i18n.current() == "zh")
     )
     what = _f("{count} obligations as of {day}", count=len(rows), day=chosen.today)
-    _deliver(output, text.encode("utf-8"), what)
+    _deliver(output, text.encode("utf-8"), what, force)
 
 
-def _export_document(ctx: typer.Context, chosen: Scope, fmt: ExportFormat, output: Path | None) -> None:
+def _export_document(
+    ctx: typer.Context, chosen: Scope, fmt: ExportFormat, output: Path | None, force: bool
+) -> None:
     """The workbook, the page or the calendar, from the report the documents share."""
     from gkledger.views.reports import build
 
@@ -176,13 +179,15 @@ def _export_document(ctx: typer.Context, chosen: Scope, fmt: ExportFormat, outpu
             payload = to_ics(report)
     except ImportError as exc:
         _missing_extra(exc)
-    _deliver(output, payload, _f("{count} obligations as of {day}", count=len(report.rows), day=chosen.today))
+    what = _f("{count} obligations as of {day}", count=len(report.rows), day=chosen.today)
+    _deliver(output, payload, what, force)
 
 
 def remind(
     ctx: typer.Context,
     unit: UnitOption = None,
     output: NoticesOutput = None,
+    force: ForceOption = False,
     fmt: Annotated[
         NoticeFormat, typer.Option("--format", "-f", help="Markdown, plain text, or Word (docx, needs -o).")
     ] = NoticeFormat.md,
@@ -214,7 +219,7 @@ def remind(
     elif output is None:  # shown, so shown as text: a control character as its escape
         say(visible("\n---\n\n".join(text for _path, text in written)), nl=False)
     else:
-        _write_notices(chosen, report, written, fmt, output, reply)
+        _write_notices(chosen, report, written, fmt, output, reply, force)
 
 
 def _write_notices(
@@ -224,6 +229,7 @@ def _write_notices(
     fmt: NoticeFormat,
     output: Path,
     reply: dt.date,
+    force: bool,
 ) -> None:
     """One file per unit in `output`: the text as it was printed, or a Word 公文 of its items."""
     from gkledger.render.notices import file_name
@@ -245,7 +251,7 @@ def _write_notices(
             payload = notice_docx(u, attention[u.name], chosen.today, ledger.plan, ledger.settings, reply)
         else:
             payload = text.encode("utf-8")
-        _write_output(path, payload, make_folders=True)
+        _write_output(path, payload, make_folders=True, force=force)
         say(_f("Wrote {file}", file=path), err=True)
 
 
@@ -262,6 +268,7 @@ def bulletin(
         BulletinFormat, typer.Option("--format", "-f", help="Word (needs -o), Markdown or HTML.")
     ] = BulletinFormat.md,
     output: BulletinOutput = None,
+    force: ForceOption = False,
     soon: SoonOption = None,
     today: TodayOption = None,
     data: DataOption = None,
@@ -302,5 +309,5 @@ def bulletin(
         sys.stdout.buffer.write(visible(payload.decode("utf-8")).encode("utf-8"))
         sys.stdout.flush()
         return
-    _write_output(output, payload)
+    _write_output(output, payload, force=force)
     say(_f("Wrote {file}", file=output), err=True)

@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 import typer.core
 
-from gkledger.cli.options import DataFormat, DataOption, ReplaceOption, SoonOption, TodayOption, UnitOption
+from gkledger.cli.options import (
+    DataFormat,
+    DataOption,
+    ForceOption,
+    ReplaceOption,
+    SoonOption,
+    TodayOption,
+    UnitOption,
+)
 from gkledger.cli.output import _missing_extra, _write_output
 from gkledger.cli.session import (
     EXIT_PROBLEMS,
@@ -49,6 +57,7 @@ def form(
     unit: UnitOption = None,
     all_units: FormsForAllOption = False,
     output: FormOutput = None,
+    force: ForceOption = False,
     all_rows: AllRowsOption = False,
     soon: SoonOption = None,
     today: TodayOption = None,
@@ -81,7 +90,9 @@ def form(
         path = (output / name) if all_units and output is not None else (output or Path(name))
         if all_units and path.parent != output:  # pragma: no cover - GK306 makes names one path part
             _fail(_f("refusing to write {file} outside {folder}", file=path, folder=output))
-        _write_output(path, write_form(chosen.ledger.plan, owing, rows, day), make_folders=all_units)
+        _write_output(
+            path, write_form(chosen.ledger.plan, owing, rows, day), make_folders=all_units, force=force
+        )
         say(_f("Wrote {file} ({count} rows)", file=path, count=len(rows)), err=True)
         written += 1
     if all_units:

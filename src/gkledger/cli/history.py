@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 import typer.core
 
-from gkledger.cli.options import DataOption, ListFormat, ListFormatOption, UnitOption, text_value
+from gkledger.cli.options import DataOption, ForceOption, ListFormat, ListFormatOption, UnitOption, text_value
 from gkledger.cli.output import _write_output
 from gkledger.cli.session import (
     EXIT_PROBLEMS,
@@ -113,6 +113,7 @@ def codeowners(
             show_default=False,
         ),
     ] = None,
+    force: ForceOption = False,
     data: DataOption = None,
 ) -> None:
     """A CODEOWNERS file: each unit's progress file to its maintainers, the plan to the office.
@@ -138,7 +139,7 @@ def codeowners(
     if output is None:
         sys.stdout.write(text)
         return
-    _write_output(output, text.encode("utf-8"), make_folders=True)
+    _write_output(output, text.encode("utf-8"), make_folders=True, force=force)
     say(_f("Wrote {file}", file=output), err=True)
 
 

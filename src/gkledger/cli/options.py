@@ -108,6 +108,11 @@ NoCacheOption = Annotated[
 ]
 
 
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace a file that already exists (never one a ledger reads).")
+]
+
+
 def _emit_rows(rows: list[Row], fmt: ListFormat, render_table: Callable[[], None]) -> None:
     if fmt is ListFormat.table:
         render_table()

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from gkledger.core.owners import Vocabulary
     from gkledger.intake.importer import Imported
 
-from gkledger.cli.options import DataOption, TodayOption
+from gkledger.cli.options import DataOption, ForceOption, TodayOption
 from gkledger.cli.output import _missing_extra, _refuse_bundled, _write_output
 from gkledger.cli.session import (
     EXIT_OK,
@@ -129,7 +129,7 @@ def _write_files(root: Path, files: dict[str, bytes], force: bool) -> None:
         _fail(_f("{folder} already has {files}; use --force to overwrite", folder=root, files=shown))
     for name, data in files.items():
         path = root / name
-        _write_output(path, data, make_folders=True)
+        _write_output(path, data, make_folders=True, force=True, ledger_file=True)  # checked above
         say(_f("Wrote {file}", file=path), err=True)
 
 
@@ -142,6 +142,7 @@ def schema(
         Path | None,
         typer.Option("--output", "-o", help="A folder to write <name>.schema.json into.", show_default=False),
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """The JSON Schemas of the ledger files, for editors that check YAML as you type.
 
@@ -158,7 +159,7 @@ def schema(
             _fail(_("name one schema to print (tasks, units or progress), or give -o DIR to write all three"))
         sys.stdout.write(render(names[0]))
         return
-    _write_files(output, {f"{n}.schema.json": render(n).encode("utf-8") for n in names}, force=True)
+    _write_files(output, {f"{n}.schema.json": render(n).encode("utf-8") for n in names}, force=force)
 
 
 def init(
@@ -258,7 +259,7 @@ def import_(
         sys.stdout.write(made.text)
     elif output is not None and not dry_run:
         _refuse_bundled(output)
-        _write_output(output, made.text.encode("utf-8"))
+        _write_output(output, made.text.encode("utf-8"), force=True, ledger_file=True)  # checked above
     _say_imported(table, made.imported, roster)
     raise typer.Exit(EXIT_PROBLEMS if made.imported.problems else EXIT_OK)
 

@@ -90,7 +90,7 @@ def units_import(
             sys.stdout.write(text)
         else:
             _refuse_bundled(output)
-            _write_output(output, text.encode("utf-8"))
+            _write_output(output, text.encode("utf-8"), force=True, ledger_file=True)  # checked above
     say(_f("{count} units from {file}", count=count, file=roster), err=True)
 
 
