@@ -248,3 +248,32 @@ def test_xlsx_records_sheet_gets_entry_dates_in_a_repository(cli: Cli, repo: Pat
     header = [c.value for c in sheet[2]]  # row 1 is the title
     assert header[-1] == "登记日期"
     assert str(sheet.cell(row=3, column=len(header)).value).startswith("2021-08-09")
+
+
+@pytest.mark.parametrize("forge", ["github", "gitlab"])
+def test_codeowners_covers_every_plan_and_the_shared_files(cli: Cli, repo: Path, forge: str) -> None:
+    """In a repository of several plans, the roster and every plan stay under the office's review."""
+    data = repo / "data"
+    for year in ("2021", "2022"):
+        (data / year).mkdir()
+        shutil.copy(data / "tasks.yaml", data / year / "tasks.yaml")
+        shutil.copytree(data / "progress", data / year / "progress")
+    (data / "tasks.yaml").unlink()
+    shutil.rmtree(data / "progress")
+    text = (data / "2022" / "tasks.yaml").read_text(encoding="utf-8").replace("year: 2021", "year: 2022")
+    (data / "2022" / "tasks.yaml").write_text(
+        text.replace("# yaml-language-server: $schema=../", "# yaml-language-server: $schema=../../"),
+        encoding="utf-8",
+    )
+    out = repo / ".github" / "CODEOWNERS"
+    result = cli("codeowners", "--forge", forge, "-o", str(out), "--data", str(data), "--plan", "2022")
+    assert result.exit_code == 0, result.output
+    rules = parse_codeowners(out.read_text(encoding="utf-8"), forge)
+    assert owners_of(rules, "data/units.yaml") == OFFICE
+    for year in ("2021", "2022"):
+        assert owners_of(rules, f"data/{year}/tasks.yaml") == OFFICE
+        assert owners_of(rules, f"data/{year}/progress/新城区.yaml") == OFFICE
+        for unit, handles in MAINTAINED.items():
+            assert owners_of(rules, f"data/{year}/progress/{unit}.yaml") == handles
+    assert owners_of(rules, "data/2023/tasks.yaml") == OFFICE  # a plan added later: the office's
+    assert not any(pattern == "/data/2022/units.yaml" for pattern, _ in rules)  # no file that is not there

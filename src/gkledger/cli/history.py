@@ -22,6 +22,7 @@ from gkledger.cli.session import (
     _settings,
     _unit,
     _view_console,
+    invocation,
     say,
 )
 
@@ -124,18 +125,19 @@ def codeowners(
     Example: gkledger codeowners --forge gitlab -o .gitlab/CODEOWNERS
     """
     from gkledger.history.codeowners import render
+    from gkledger.store.locate import plan_years
 
-    root = _data_dir(ctx, data)
-    ledger = _obligations(ctx, root).ledger
+    folder = invocation(ctx, data).folder
+    ledger = _obligations(ctx, data).ledger
     try:
         from gkledger.history.audit import AuditError, repository_of
 
-        _, inside = repository_of(root)
+        _, inside = repository_of(folder)
     except AuditError:
-        inside = Path(os.path.relpath(os.path.abspath(root))).as_posix()
+        inside = Path(os.path.relpath(os.path.abspath(folder))).as_posix()
         note = _f("not in a git repository; paths are written relative to {folder}", folder=Path.cwd())
         say(f"gkledger: {note}", err=True)
-    text = render(ledger, inside, forge.value)
+    text = render(ledger, inside, forge.value, [str(year) for year in plan_years(folder)])
     if output is None:
         sys.stdout.write(text)
         return

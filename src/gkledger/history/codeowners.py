@@ -9,6 +9,7 @@ GitLab form uses. Units without maintainers fall to the office, through the prog
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 from gkledger.core.model import Ledger
@@ -25,8 +26,11 @@ def pattern(path: str) -> str:
     return "/" + _SPECIAL.sub(r"\\\1", path.strip("/"))
 
 
-def render(ledger: Ledger, data_dir: str, forge: Forge = "github") -> str:
-    """The CODEOWNERS text; `data_dir` is the data folder's path inside the repository ('data')."""
+def render(ledger: Ledger, data_dir: str, forge: Forge = "github", plans: Sequence[str] = ()) -> str:
+    """The CODEOWNERS text; `data_dir` is the data folder's path inside the repository ('data'),
+    `plans` its plans' folders in a repository of several ('2021', '2022'): every plan, the shared
+    units.yaml and the data folder as a whole go to the office; each plan's file of a unit to the
+    unit's maintainers."""
     base = f"{data_dir.strip('/')}/" if data_dir.strip("/") else ""
     office = " ".join(ledger.maintainers)
     lines = [
@@ -42,15 +46,22 @@ def render(ledger: Ledger, data_dir: str, forge: Forge = "github") -> str:
         else:
             lines.extend(["", f"# {title}"])
 
+    folders = [f"{base}{plan.strip('/')}/" for plan in plans] or [base]
     section(_("plan"))
     if office:
-        lines.append(f"{pattern(base + TASKS_FILE)} {office}")
+        if base:
+            lines.append(f"{pattern(base)}/ {office}")  # anything new in the data folder, a new plan too
         lines.append(f"{pattern(base + UNITS_FILE)} {office}")
-        lines.append(f"{pattern(base + PROGRESS_DIR)}/ {office}")
+        for folder in folders:
+            lines.append(f"{pattern(folder + TASKS_FILE)} {office}")
+            lines.append(f"{pattern(folder + PROGRESS_DIR)}/ {office}")
     else:
         lines.append("# " + _("no office maintainers: add maintainers: [...] at the top of units.yaml"))
     section(_("progress"))
-    for unit in ledger.units:
-        if unit.maintainers:
-            lines.append(f"{pattern(f'{base}{PROGRESS_DIR}/{unit.name}.yaml')} {' '.join(unit.maintainers)}")
+    for folder in folders:
+        for unit in ledger.units:
+            if unit.maintainers:
+                lines.append(
+                    f"{pattern(f'{folder}{PROGRESS_DIR}/{unit.name}.yaml')} {' '.join(unit.maintainers)}"
+                )
     return "\n".join(lines) + "\n"
