@@ -117,3 +117,31 @@ def english() -> None:
     """Each test starts in English: a command run with --lang zh leaves the process speaking
     Chinese, which a later test calling the library directly would otherwise read."""
     i18n.use("en")
+
+
+TASKS_2022 = (
+    SMALL_TASKS.replace("测试计划", "测试计划2022")
+    .replace("year: 2021", "year: 2022")
+    .replace("signed: 2021-06-16", "signed: 2022-02-01")
+    .replace("2021年9月30日前", "2022年9月30日前")
+)
+
+# 2021: task 1 (due 30 Sept, owed by 市政府's 财政局 and 甲县), task 2 (ongoing, owed by 市政府 and 甲县).
+RECORDS_2021 = {
+    "财政局": "- task: '1'\n  unit: 财政局\n  done: 2021-09-20\n",  # on time
+    "甲县": "- task: '1'\n  unit: 甲县\n  done: 2021-10-12\n"  # 12 days late
+    "- task: '2'\n  unit: 甲县\n  waived: 本级无此项工作\n",
+}
+
+
+@pytest.fixture
+def repository(tmp_path: Path) -> Path:
+    """A repository of two plans, data/2021/ (with records) and data/2022/, sharing units.yaml."""
+    data = tmp_path / "data"
+    write(data / "units.yaml", SMALL_UNITS)
+    write(data / "2021" / "tasks.yaml", SMALL_TASKS)
+    for unit, text in RECORDS_2021.items():
+        write(data / "2021" / "progress" / f"{unit}.yaml", text)
+    write(data / "2022" / "tasks.yaml", TASKS_2022)
+    (data / "2022" / "progress").mkdir()
+    return data

@@ -17,20 +17,7 @@ from gkledger.writes.plans import add_plan
 from gkledger.writes.recording import record_progress
 from gkledger.writes.transaction import Refused, lock_folder, transaction
 
-from .conftest import SMALL_TASKS, SMALL_UNITS, write
-from .test_plans import RECORDS_2021, TASKS_2022
-
-
-@pytest.fixture
-def repository(tmp_path: Path) -> Path:
-    data = tmp_path / "data"
-    write(data / "units.yaml", SMALL_UNITS)
-    write(data / "2021" / "tasks.yaml", SMALL_TASKS)
-    for unit, text in RECORDS_2021.items():
-        write(data / "2021" / "progress" / f"{unit}.yaml", text)
-    write(data / "2022" / "tasks.yaml", TASKS_2022)
-    (data / "2022" / "progress").mkdir()
-    return data
+from .conftest import write
 
 
 def waits_for_the_lock(folder: Path, write: Callable[[], object], changed: Callable[[], bool]) -> None:
