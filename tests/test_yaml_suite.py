@@ -5,9 +5,6 @@
 from __future__ import annotations
 
 import shutil
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,7 +12,7 @@ import pytest
 from gkledger.store.load import load
 from gkledger.store.yaml_source import parse
 
-from .conftest import FIXTURES, SMALL_TASKS, SMALL_UNITS, write
+from .conftest import FIXTURES, SMALL_TASKS, SMALL_UNITS, deadline, write
 
 SUITE = FIXTURES / "yaml-test-suite"
 CASES = sorted(SUITE.rglob("in.yaml"))
@@ -23,22 +20,6 @@ CASES = sorted(SUITE.rglob("in.yaml"))
 
 def case_id(path: Path) -> str:
     return str(path.parent.relative_to(SUITE))
-
-
-@contextmanager
-def deadline(seconds: int) -> Iterator[None]:
-    """Fail instead of hanging (POSIX alarm; the suite's inputs are tiny)."""
-
-    def expired(signum: int, frame: object) -> None:
-        raise AssertionError(f"no answer within {seconds} s")
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def test_the_suite_is_all_here() -> None:

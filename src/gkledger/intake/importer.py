@@ -154,7 +154,7 @@ def find_header(grid: Grid) -> _Header:
             name = second[column] if two_rows and column < len(second) and second[column] else None
             source = below if name else rows[number]
             if name is None:
-                origin = grid.merged.get((number, column))
+                origin = grid.origin(number, column)
                 if origin is not None and origin[0] == number:  # under a header merged across
                     name = fields[origin[1]] if origin[1] < len(fields) else None
                 elif column < len(top) and top[column]:
@@ -192,7 +192,7 @@ def tasks_from_grid(grid: Grid, year: int, title: str, vocabulary: Vocabulary) -
     field_of_column = {c: name for name, columns in header.columns.items() for c in columns}
 
     def value(row: int, column: int) -> str:
-        origin = grid.merged.get((row, column))
+        origin = grid.origin(row, column)
         if origin is None:
             cells = grid.rows[row]
             return _text(cells[column]) if column < len(cells) else ""
@@ -202,7 +202,7 @@ def tasks_from_grid(grid: Grid, year: int, title: str, vocabulary: Vocabulary) -
 
     for row in range(header.last_row + 1, len(grid.rows)):
         own = [
-            _text(cell) if (row, c) not in grid.merged else ""
+            _text(cell) if not grid.covered(row, c) else ""
             for c, cell in enumerate(grid.rows[row])
             if c in field_of_column
         ]
@@ -223,7 +223,7 @@ def tasks_from_grid(grid: Grid, year: int, title: str, vocabulary: Vocabulary) -
         written = {
             line.strip()
             for c in header.columns.get("任务名称", ())
-            if (row, c) not in grid.merged and c < len(grid.rows[row])
+            if not grid.covered(row, c) and c < len(grid.rows[row])
             for line in _text(grid.rows[row][c]).splitlines()
         }
         for line in values.get("任务名称", "").splitlines():
@@ -276,7 +276,7 @@ def _heading(grid: Grid, row: int, texts: list[str]) -> str | None:
     text = texts[0]
     if _SECTION.match(text) or _ITEM.match(text):
         return text
-    across = sum(1 for (r, _), origin in grid.merged.items() if r == row and origin[0] == row)
+    across = grid.across(row)
     return text if across >= 2 else None
 
 

@@ -9,6 +9,7 @@ never expands merged ranges). A table that passes them is a few thousand rows at
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import csv
 import datetime as dt
@@ -84,25 +85,70 @@ def text_of(cell: Cell) -> str:
 
 
 Place = tuple[int, int]  # (row, column), 0-based
+MAX_MERGES = 20_000  # a real table has tens; each is looked up, never expanded
+
+
+@dataclass(frozen=True)
+class _Merge:
+    top: int
+    bottom: int
+    left: int
 
 
 @dataclass
 class Grid:
-    """A table's cells row by row, and its merged cells: each covered cell (blank in `rows`, as a
-    spreadsheet shows it) maps to the first cell of its merge."""
+    """A table's cells row by row, and its merged ranges. A covered cell is blank in `rows` (as a
+    spreadsheet shows it); `origin` names the first cell of the merge that covers it. Merges are
+    kept per column as sorted row intervals and looked up, never expanded into cells, so a small
+    file cannot declare its way to millions of entries; a range overlapping an earlier one (which
+    no spreadsheet writes) keeps only the columns where it does not."""
 
     rows: list[list[Cell]]
-    merged: dict[Place, Place] = field(default_factory=dict)
+    _columns: dict[int, list[_Merge]] = field(default_factory=dict)
+    _across: dict[int, int] = field(default_factory=dict)  # row -> cells covered by merges it starts
+    merges: int = 0
 
     def merge(self, first: Place, last: Place) -> None:
-        for row in range(first[0], min(last[0], MAX_ROWS) + 1):
-            for column in range(first[1], min(last[1], MAX_COLUMNS) + 1):
-                if (row, column) != first:
-                    self.merged[(row, column)] = first
+        """Record the range from `first` to `last` (inclusive), clipped to the column limit."""
+        top, left = first
+        bottom, right = max(last[0], top), min(max(last[1], left), MAX_COLUMNS - 1)
+        if (top, left) == (bottom, right) or left >= MAX_COLUMNS:
+            return
+        self.merges += 1
+        if self.merges > MAX_MERGES:
+            raise TableError(_f("more than {limit:,} merged ranges; is this a 任务台账?", limit=MAX_MERGES))
+        merge = _Merge(top, bottom, left)
+        for column in range(left, right + 1):
+            spans = self._columns.setdefault(column, [])
+            at = bisect.bisect_left(spans, top, key=lambda m: m.top)
+            if (at and spans[at - 1].bottom >= top) or (at < len(spans) and spans[at].top <= bottom):
+                continue  # overlaps a range already there: that one holds the column
+            spans.insert(at, merge)
+            self._across[top] = self._across.get(top, 0) + (column > left)
+
+    def origin(self, row: int, column: int) -> Place | None:
+        """The first cell of the merge covering (row, column), unless it is that cell itself."""
+        spans = self._columns.get(column)
+        if not spans:
+            return None
+        at = bisect.bisect_right(spans, row, key=lambda m: m.top)
+        if not at:
+            return None
+        merge = spans[at - 1]
+        if merge.bottom < row or (merge.top, merge.left) == (row, column):
+            return None
+        return merge.top, merge.left
+
+    def covered(self, row: int, column: int) -> bool:
+        return self.origin(row, column) is not None
+
+    def across(self, row: int) -> int:
+        """How many cells of `row` are covered by merges that start on it and reach right."""
+        return self._across.get(row, 0)
 
     def value(self, row: int, column: int) -> Cell:
         """A cell's value; a covered cell's is its merge's."""
-        row, column = self.merged.get((row, column), (row, column))
+        row, column = self.origin(row, column) or (row, column)
         cells = self.rows[row] if row < len(self.rows) else []
         return cells[column] if column < len(cells) else None
 
@@ -401,80 +447,135 @@ def read_docx(data: bytes, header_words: Sequence[str] = HEADER_WORDS) -> Grid:
         for table in document.tables:
             yield _docx_grid(table)
 
-    return _first_with_header(grids(), header_words, _("table"))
+    try:
+        return _first_with_header(grids(), header_words, _("table"))
+    except (ValueError, TypeError, AttributeError) as exc:  # TableError is a ValueError
+        if isinstance(exc, TableError):
+            raise
+        raise TableError(_f("a table cannot be read ({error})", error=type(exc).__name__)) from None
 
 
 def _docx_grid(table: Any) -> Grid:
+    """One pass over the table's XML: each w:tc placed at its grid column (w:gridBefore skipped),
+    w:gridSpan merged across, w:vMerge continued down from the cell above; nothing is followed
+    from cell to cell (python-docx's `row.cells` walks each vertical merge up to its top)."""
+    from docx.table import _Cell
+
     rows: list[list[Cell]] = []
-    origins: list[list[Any]] = []
     grid = Grid(rows)
-    for r, row in enumerate(table.rows):
-        cells = list(row.cells)  # a merged cell appears once per grid column it covers
-        _bounded(r + 1, len(cells))
-        values: list[Cell] = []
-        seen: list[Any] = []
-        for c, cell in enumerate(cells):
-            element = cell._tc
-            seen.append(element)
-            if c > 0 and seen[c - 1] is element:
-                grid.merged[(r, c)] = grid.merged.get((r, c - 1), (r, c - 1))
-                values.append(None)
-            elif r > 0 and c < len(origins[r - 1]) and origins[r - 1][c] is element:
-                grid.merged[(r, c)] = grid.merged.get((r - 1, c), (r - 1, c))
-                values.append(None)
+    going: dict[int, list[int]] = {}  # first column -> [top, left, right, last row] of a merge down
+
+    def close(column: int) -> None:
+        top, left, right, last = going.pop(column)
+        grid.merge((top, left), (last, right))
+
+    for r, tr in enumerate(table._tbl.tr_lst):
+        column = int(tr.grid_before or 0)
+        values: list[Cell] = [None] * column
+        continued: set[int] = set()
+        for tc in tr.tc_lst:
+            span = max(1, int(tc.grid_span or 1))
+            _bounded(r + 1, column + span)
+            values.extend([None] * span)
+            if tc.vMerge == "continue" and column in going:
+                going[column][3] = r
+                continued.add(column)
             else:
-                values.append(_plain(cell.text.strip()) or None)
+                for c in [c for c in going if column <= c < column + span]:
+                    close(c)
+                values[column] = _plain(_Cell(tc, table).text.strip()) or None
+                if tc.vMerge == "restart":
+                    going[column] = [r, column, column + span - 1, r]
+                    continued.add(column)
+                elif span > 1:
+                    grid.merge((r, column), (r, column + span - 1))
+            column += span
+        for c in [c for c in going if c not in continued]:
+            close(c)
         rows.append(_trimmed(values))
-        origins.append(seen)
+    for c in list(going):
+        close(c)
     return grid
 
 
 def read_html(data: bytes, header_words: Sequence[str] = HEADER_WORDS) -> tuple[Grid, str | None]:
     """The table of a web page that carries the header (a notice as published), rowspan and
-    colspan as merged cells. The page's encoding is its own (meta charset), else UTF-8, else GBK."""
+    colspan as merged cells. The page is decoded here, before parsing: by its own meta charset,
+    else as UTF-8, else as GBK. Only the table chosen (the first whose first rows hold a header
+    word, else the first) is laid out, its spans bounded by its real rows and the column limit."""
     import lxml.html
 
-    note = None
+    text, note = _html_text(data)
+    text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml takes no encoding declaration in text
     try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        if not re.search(rb"<meta[^>]+charset", data[:4096], re.IGNORECASE):
-            note = _("read as GBK (GB18030); UTF-8 is preferred")
-            data = data.decode("gb18030", errors="replace").encode("utf-8")
-    try:
-        page = lxml.html.document_fromstring(data)
+        page = lxml.html.document_fromstring(text)
     except Exception as exc:  # an empty or unreadable page
         raise TableError(_f("not a readable web page ({error})", error=type(exc).__name__)) from None
+    tables = [table for table in page.iter("table") if table.find(".//table") is None]  # not layout
+    if not tables:
+        raise TableError(_f("it holds no {what}", what=_("table")))
+    chosen = next((t for t in tables if _html_has_header(t, header_words)), tables[0])
+    return _html_grid(chosen), note
 
-    def grids() -> Iterator[Grid]:
-        for table in page.iter("table"):
-            if table.find(".//table") is None:  # a layout table around the real one: skip it
-                yield _html_grid(table)
 
-    return _first_with_header(grids(), header_words, _("table")), note
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_CHINESE_CHARSETS = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"}
+
+
+def _html_text(data: bytes) -> tuple[str, str | None]:
+    """A page's text and a note when it was not UTF-8: the declared charset first (a GB2312 or
+    GBK page read as GB18030, their superset), then UTF-8, then GBK."""
+    declared = _META_CHARSET.search(data[:8192])
+    if declared is not None:
+        name = declared.group(1).decode("ascii").lower()
+        codec = "gb18030" if name in _CHINESE_CHARSETS else name
+        with contextlib.suppress(LookupError, UnicodeDecodeError):
+            text = data.decode(codec)
+            return text, None
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise TableError(_("neither UTF-8 nor GBK text")) from None
+    return text, _("read as GBK (GB18030); UTF-8 is preferred")
+
+
+def _html_rows(table: Any) -> list[Any]:
+    """A table's own rows (those of a table nested in a cell left out)."""
+    return [tr for tr in table.iter("tr") if next(tr.iterancestors("table"), None) is table]
+
+
+def _html_has_header(table: Any, words: Sequence[str]) -> bool:
+    for tr in _html_rows(table)[:HEADER_ROWS]:
+        for cell in tr:
+            if cell.tag in ("td", "th") and re.sub(r"\s+", "", cell.text_content()) in words:
+                return True
+    return False
 
 
 def _html_grid(table: Any) -> Grid:
-    grid = Grid([])
-    taken: set[Place] = set()
-    for r, tr in enumerate(table.iter("tr")):
-        _bounded(r + 1, 0)
-        while len(grid.rows) <= r:
-            grid.rows.append([])
+    """The table laid out as a browser does: each cell at the first free column of its row, its
+    rowspan bounded by the rows the table really has."""
+    trs = _html_rows(table)
+    _bounded(len(trs), 0)
+    grid = Grid([[] for _tr in trs])
+    starts: set[Place] = set()
+    for r, tr in enumerate(trs):
         c = 0
         for cell in tr:
             if cell.tag not in ("td", "th"):
                 continue
-            while (r, c) in taken:
+            while (r, c) in starts or grid.covered(r, c):
                 c += 1
-            rows = _span(cell.get("rowspan"))
+            rows = min(_span(cell.get("rowspan")), len(trs) - r)
             columns = _span(cell.get("colspan"))
             _bounded(r + 1, c + columns)
             text = "\n".join(line.strip() for line in cell.text_content().splitlines() if line.strip())
             _put(grid.rows[r], c, _plain(text) or None)
-            for dr in range(rows):
-                for dc in range(columns):
-                    taken.add((r + dr, c + dc))
+            starts.add((r, c))
             if rows > 1 or columns > 1:
                 grid.merge((r, c), (r + rows - 1, c + columns - 1))
             c += columns
