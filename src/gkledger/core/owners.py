@@ -34,6 +34,8 @@ from gkledger.core.units import UnitIndex
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
 _SEPARATORS = "、,;:/"
 _CONJUNCTIONS = ("以及", "和", "及", "与", "等")
+_MEMO_SIZE = 50_000  # phrases and parts remembered, then forgotten all at once
+_SPLIT_CANDIDATES = re.compile("[" + re.escape(_SEPARATORS) + "".join(c[0] for c in _CONJUNCTIONS) + "]")
 _VERBS = re.compile(r"(?:牵头|配合|参与|协助|协同|提供|负责|按职责|分别|共同|做好|抓好|落实)")
 _GENERIC = ("部门", "单位", "机关", "机构")  # a list's closing noun: "发改、财政等部门"
 _SELF = ("", "人民政府", "政府", "管委会", "管理委员会", "办事处")  # a scope's own units
@@ -116,11 +118,35 @@ class Vocabulary:
             key=len,
             reverse=True,
         )
+        # The longest texts the rules can read, so that nothing longer is ever tried and a
+        # 100,000-character cell costs per character what a short one does: a scope's head is at
+        # most two collection names with brackets and 级及以上 ("乡镇(街道)级及以上"); a whole
+        # name is 各, a head, and a body or a name with its place and closing words.
+        collections = [*self.groups, *self.kinds, *index.levels]
+        self.longest_head = 2 * max(map(len, collections), default=0) + 8
+        plain_heads = {len(name) for name in (*self.groups, *self.kinds)}
+        plain_heads |= {len(level) - 1 for level in index.levels}  # 县级 → 县级以上's stem 县
+        above = {n + len(word) for n in plain_heads for word in ("级以上", "级及以上")}
+        self.head_lengths = sorted(plain_heads | above, reverse=True)
+        longest = max((len(w) for w in (*everything, *self.place_prefixes)), default=0)
+        self.longest_name = 1 + self.longest_head + 2 * longest + 8
+        self._read: dict[str, Reading] = {}  # memos: a vocabulary never changes once built
+        self._exact: dict[str, tuple[Term, ...] | None] = {}
+        self._scopes: dict[str, tuple[_Scope, str] | None] = {}
 
     # -- phrases --------------------------------------------------------------------------------
 
     def read(self, phrase: str) -> Reading:
-        """The meaning of an owners phrase (a 责任单位 cell)."""
+        """The meaning of an owners phrase (a 责任单位 cell); a table repeats its phrases from row
+        to row, so each is read once."""
+        known = self._read.get(phrase)
+        if known is None:
+            if len(self._read) >= _MEMO_SIZE:
+                self._read.clear()
+            known = self._read[phrase] = self._read_phrase(phrase)
+        return known
+
+    def _read_phrase(self, phrase: str) -> Reading:
         text = plain(phrase)
         if text.endswith("要"):  # a cell cut off mid-sentence: "各类规划编制和审批机关要"
             text = text[:-1]
@@ -180,14 +206,17 @@ class Vocabulary:
 
     def _joined(self, parts: list[str]) -> list[str]:
         """ "各旗、县、区人民政府" lists the letters of one name: the run of one-character parts is
-        joined with the part after it when, and only when, the whole is a name the ledger knows."""
+        joined with the part after it when, and only when, the whole is a name the ledger knows
+        (tried only where the whole is short enough to be one: linear in the run)."""
         out: list[str] = []
         i = 0
+        end = 0  # where the run of one-character parts that `i` is in ends
         while i < len(parts):
-            j = i
-            while j < len(parts) and len(parts[j].removeprefix("各")) == 1:
-                j += 1
-            if j > i and j < len(parts):
+            end = max(end, i)
+            while end < len(parts) and len(parts[end].removeprefix("各")) == 1:
+                end += 1
+            j = end
+            if j > i and j < len(parts) and (j - i) * 2 + len(parts[j]) <= self.longest_name:
                 whole = "".join(parts[i : j + 1])
                 if self.scope_of(whole) is not None or self.exact(whole) is not None:
                     out.append(whole)
@@ -213,22 +242,21 @@ class Vocabulary:
                 start = text.find(word, start + len(word))
         parts: list[str] = []
         begin = index = 0
-        while index < len(text):
+        for candidate in _SPLIT_CANDIDATES.finditer(text):  # only where a split can be
+            index = candidate.start()
+            if index < begin or covered[index]:
+                continue
             width = 0
-            if not covered[index]:
-                if text[index] in _SEPARATORS:
-                    width = 1
-                else:
-                    for conjunction in _CONJUNCTIONS:
-                        if text.startswith(conjunction, index) and _joins(text, index):
-                            width = len(conjunction)
-                            break
+            if text[index] in _SEPARATORS:
+                width = 1
+            else:
+                for conjunction in _CONJUNCTIONS:
+                    if text.startswith(conjunction, index) and _joins(text, index):
+                        width = len(conjunction)
+                        break
             if width:
                 parts.append(text[begin:index])
-                index += width
-                begin = index
-            else:
-                index += 1
+                begin = index + width
         parts.append(text[begin:])
         return parts
 
@@ -236,6 +264,13 @@ class Vocabulary:
 
     def exact(self, part: str) -> tuple[Term, ...] | None:
         """A part that names something by itself: a word, a group, a unit, 各X or X人民政府."""
+        if part not in self._exact:
+            if len(self._exact) >= _MEMO_SIZE:
+                self._exact.clear()
+            self._exact[part] = self._exact_part(part)
+        return self._exact[part]
+
+    def _exact_part(self, part: str) -> tuple[Term, ...] | None:
         meaning = self.words.get(part)
         if meaning is not None:
             return meaning.terms
@@ -261,6 +296,8 @@ class Vocabulary:
             return (Term(group=(self.groups[name],)),)
         if name in self.kinds:
             return (Term(kind=(self.kinds[name],)),)
+        if "(" not in name and "、" not in name and "," not in name:
+            return None  # what follows reads brackets and lists only
         compact = re.sub(r"[()、,]", "", name)  # "县(市、区)" is the kind 县市区
         if compact != name and (compact in self.groups or compact in self.kinds):
             return self.collection(compact)
@@ -293,18 +330,30 @@ class Vocabulary:
 
     def scope_of(self, part: str) -> tuple[_Scope, str] | None:
         """A leading scope (旗县区级以上…, 各县市区…, 旗县区…) and the rest of the part."""
+        if part not in self._scopes:
+            if len(self._scopes) >= _MEMO_SIZE:
+                self._scopes.clear()
+            self._scopes[part] = self._scope_of_part(part)
+        return self._scopes[part]
+
+    def _scope_of_part(self, part: str) -> tuple[_Scope, str] | None:
         if self.unit(part) is not None or part in self.words or part in self.role_words:
             return None  # a unit's own name (市政府办公室) is not a scope with a body
         text = part[1:] if part.startswith("各") else part
         best: tuple[_Scope, str] | None = None
-        for length in range(len(text), 0, -1):
-            head, rest = text[:length], text[length:]
+        start = text[: self.longest_head]
+        if "(" in start or "、" in start or "," in start:
+            lengths: Iterable[int] = range(min(len(text), self.longest_head), 0, -1)
+        else:  # without brackets or a list, a head is a name of exactly one of these lengths
+            lengths = (n for n in self.head_lengths if 0 < n <= len(text))
+        for length in lengths:
+            head = text[:length]
             scope = self._scope(head)
             if scope is None and head.endswith(("级以上", "级及以上")):
                 stem = head[: -len("级以上")] if head.endswith("级以上") else head[: -len("级及以上")]
                 scope = self._scope_and_above(stem)
             if scope is not None:
-                best = (scope, rest)
+                best = (scope, text[length:])
                 break
         return best
 

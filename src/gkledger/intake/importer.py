@@ -27,7 +27,7 @@ from gkledger.i18n import _, _f
 from gkledger.intake.tables import Cell, Grid, TableError
 from gkledger.intake.tables import text_of as _text
 from gkledger.store.locate import TASKS_MODELINE
-from gkledger.store.yaml_text import scalar
+from gkledger.store.yaml_text import flow_scalar, scalar
 
 # Each column the importer reads, and the words tables head it with (README.md lists them).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -349,7 +349,9 @@ def _term_yaml(term: Term) -> str:
         values: tuple[str, ...] = getattr(term, key)
         if values:
             shown = (
-                scalar(values[0]) if len(values) == 1 else "[" + ", ".join(scalar(v) for v in values) + "]"
+                flow_scalar(values[0])
+                if len(values) == 1
+                else "[" + ", ".join(flow_scalar(v) for v in values) + "]"
             )
             parts.append(f"{key}: {shown}")
     if term.with_children is not None:
@@ -384,7 +386,8 @@ def to_yaml(imported: Imported, source_name: str) -> str:
         if task.reading.lead:
             lines.append(f"    lead: {selector_yaml(task.reading.lead)}")
         if task.reading.unresolved:
-            lines.append("    unresolved: [" + ", ".join(scalar(p) for p in task.reading.unresolved) + "]")
+            parts = ", ".join(flow_scalar(p) for p in task.reading.unresolved)
+            lines.append(f"    unresolved: [{parts}]")
         lines.append(f"    deadline: {scalar(task.deadline)}")
         if task.remark:
             lines.append(f"    remark: {scalar(task.remark)}")

@@ -10,9 +10,10 @@ from pathlib import Path
 from gkledger.core.diagnostics import Diagnostic
 from gkledger.core.owners import Vocabulary
 from gkledger.core.units import UnitIndex
-from gkledger.i18n import _
+from gkledger.i18n import _, _f
 from gkledger.intake.importer import Imported, tasks_from_grid, to_yaml
 from gkledger.intake.tables import TableError, read_file, read_table
+from gkledger.store.files import MAX_FILE_BYTES
 from gkledger.store.load import read_tasks_text, read_units_alone
 from gkledger.store.locate import UNITS_FILE
 
@@ -30,6 +31,16 @@ def import_table(table: Path, year: int, title: str | None, vocabulary: Vocabula
     grid, how = read_table(table, read_file(table))
     imported = tasks_from_grid(grid, year, title or f"{year}年政务公开工作要点", vocabulary)
     text = to_yaml(imported, table.name)
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise TableError(
+            _f(
+                "the tasks.yaml written would be {size:,} bytes, over a ledger file's limit of "
+                "{limit:,}; nothing was written",
+                size=size,
+                limit=MAX_FILE_BYTES,
+            )
+        )
     if not reads_back(text, imported):
         raise TableError(_("the tasks.yaml written would not read back as the table; nothing was written"))
     return TableImport(imported, text, how or "")

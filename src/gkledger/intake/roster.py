@@ -21,7 +21,7 @@ from gkledger.store.files import DataFile
 from gkledger.store.load import read_units_data
 from gkledger.store.locate import UNITS_MODELINE, file_name_problem
 from gkledger.store.yaml_source import Mapping, parse
-from gkledger.store.yaml_text import scalar
+from gkledger.store.yaml_text import flow_scalar, scalar
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("单位名称", "名称", "单位简称", "单位"),
@@ -168,13 +168,13 @@ def to_yaml(roster: Roster, source_name: str, kept: str = "") -> str:
         lines.append(f"    full_name: {scalar(unit.full_name)}")
         aliases = [a for a in dict.fromkeys(unit.aliases) if a not in (unit.name, unit.full_name)]
         if aliases:
-            lines.append("    aliases: [" + ", ".join(scalar(a) for a in aliases) + "]")
+            lines.append("    aliases: [" + ", ".join(flow_scalar(a) for a in aliases) + "]")
         lines.append(f"    kind: {scalar(unit.kind)}")
         lines.append(f"    level: {scalar(unit.level)}")
         if parent is not None:
             lines.append(f"    parent: {scalar(parent)}")
         if unit.tags:
-            lines.append("    tags: [" + ", ".join(scalar(t) for t in dict.fromkeys(unit.tags)) + "]")
+            lines.append("    tags: [" + ", ".join(flow_scalar(t) for t in dict.fromkeys(unit.tags)) + "]")
         if unit.code:
             lines.append(f"    code: {scalar(unit.code)}")
     return "\n".join(lines) + "\n"

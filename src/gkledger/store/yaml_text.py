@@ -61,6 +61,15 @@ def scalar(text: str) -> str:
     return quoted(text)
 
 
+def flow_scalar(text: str) -> str:
+    """As `scalar`, for an item of a flow sequence or mapping ([a, b], {k: v}), where a plain
+    scalar must also hold none of , [ ] { } (nor the " #" of a comment, which `scalar` quotes)."""
+    shown = scalar(text)
+    if shown == text and any(char in text for char in ",[]{}"):
+        return quoted(text)
+    return shown
+
+
 def plain_values(value: Value | None) -> Any:
     """A parsed value as plain Python (text, None, lists, dicts), for comparing what a file says."""
     if value is None:

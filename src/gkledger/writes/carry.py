@@ -23,7 +23,7 @@ from gkledger.i18n import _, _f
 from gkledger.store.cache import load_snapshot
 from gkledger.store.load import read_tasks_text
 from gkledger.store.locate import TASKS_FILE, display_path, plan_years
-from gkledger.store.yaml_text import scalar
+from gkledger.store.yaml_text import flow_scalar, scalar
 from gkledger.writes.transaction import Refused, transaction
 
 YEAR_END = "年底前"
@@ -49,7 +49,7 @@ class Carried:
         lines += [
             f"    text: {scalar(task.text)}",
             f"    owners: {scalar(task.owners)}",
-            "    owed_by: [{unit: [" + ", ".join(scalar(u) for u in self.units) + "]}]",
+            "    owed_by: [{unit: [" + ", ".join(flow_scalar(u) for u in self.units) + "]}]",
             f"    deadline: {scalar(self.deadline)}",
             f"    carried_from: {json.dumps(self.reference, ensure_ascii=False)}",
         ]
