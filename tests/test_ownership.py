@@ -277,3 +277,55 @@ def test_codeowners_covers_every_plan_and_the_shared_files(cli: Cli, repo: Path,
             assert owners_of(rules, f"data/{year}/progress/{unit}.yaml") == handles
     assert owners_of(rules, "data/2023/tasks.yaml") == OFFICE  # a plan added later: the office's
     assert not any(pattern == "/data/2022/units.yaml" for pattern, _ in rules)  # no file that is not there
+
+
+def odd_commit(top: Path, author: str, zone: str, seconds: int = 1_627_000_000) -> str:
+    """A commit git accepts but its porcelain would not write: written as a raw object."""
+    git(top, "add", "-A")
+    tree = git(top, "write-tree").strip()
+    parent = git(top, "rev-parse", "HEAD").strip()
+    text = (
+        f"tree {tree}\nparent {parent}\nauthor {author} <odd@example.gov.cn> {seconds} {zone}\n"
+        f"committer {author} <odd@example.gov.cn> {seconds} {zone}\n\nodd\n"
+    )
+    sha = (
+        subprocess.run(
+            ["git", "-C", str(top), "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
+            input=text.encode(),
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .strip()
+    )
+    git(top, "update-ref", "HEAD", sha)
+    return sha
+
+
+ODD = "<odd@example.gov.cn>"
+
+
+@pytest.mark.parametrize(
+    ("author", "zone", "shown"),
+    [
+        ("Odd\x1fName\x1eX", "+0800", f"Odd\x1fName\x1eX {ODD}"),
+        ("Office", "+9959", f"Office {ODD}"),
+        ("Line\nBreak", "-9959", " <>"),  # the header ends at the break: git reads no name, no date
+        (":M\x1e", "+0000", f":M\x1e {ODD}"),
+    ],
+    ids=["separators", "zone-east", "line-break", "colon"],
+)
+def test_an_odd_commit_is_shown_never_fatal(cli: Cli, repo: Path, author: str, zone: str, shown: str) -> None:
+    write(repo / "data" / "progress" / "回民区.yaml", record("8", "回民区", "2021-07-20"))
+    odd_commit(repo, author, zone)
+    data = str(repo / "data")
+    audit = cli("--today", "2021-12-31", "audit", "--data", data, "--format", "json")
+    assert audit.exit_code == 1, audit.output  # flagged (not a maintainer), never a crash
+    entry = next(e for e in json.loads(audit.stdout) if e["task"] == "8" and e["unit"] == "回民区")
+    day = "1970-01-01" if shown == " <>" else "2021-07-2"
+    assert entry["added_by"] == shown and entry["added_at"].startswith(day)
+    viewed = cli("--today", "2021-12-31", "status", "--unit", "回民区", "--show-entry", "--data", data)
+    assert viewed.exit_code == 0, viewed.output
+    out = repo / "out.xlsx"
+    exported = cli("--today", "2021-12-31", "export", "--format", "xlsx", "-o", str(out), "--data", data)
+    assert exported.exit_code == 0 and out.stat().st_size > 0, exported.output

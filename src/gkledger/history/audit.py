@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -120,26 +121,63 @@ def repository_of(folder: Path) -> tuple[Path, str]:
 
 
 def _log(repo: Path, revs: Sequence[str], pathspec: str) -> list[tuple[Commit, list[Change]]]:
-    fmt = "%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%cI"
+    """Each commit touching `pathspec`, oldest first, with its raw changes. Every field is ended
+    by NUL, the one byte git keeps out of names and e-mails (\x1e, \x1f and line breaks get in),
+    and read by position: a commit's six fields, then its changes, each a token starting with ":"
+    followed by its one or two paths; the next token that is none of these starts a commit."""
+    fmt = "%H%x00%an%x00%ae%x00%at%x00%ai%x00%ct%x00%ci%x00"
     out = _git(
         repo, "log", "--reverse", "--topo-order", "-M", "--raw", "--no-abbrev", "-z",
         f"--format={fmt}", *(revs or ["HEAD"]), "--", pathspec,
     )  # fmt: skip
     boundary = _shallow_edges(repo)
-    history = []
-    for chunk in out.decode("utf-8", "surrogateescape").split("\x1e")[1:]:
-        head, _, raw = chunk.partition("\0")
-        sha, author, email, authored, committed = head.strip("\n").split("\x1f")
-        commit = Commit(
-            sha,
-            author,
-            email,
-            dt.datetime.fromisoformat(authored),
-            dt.datetime.fromisoformat(committed),
-            sha in boundary,
-        )
-        history.append((commit, _changes(raw.split("\0"))))
+    tokens = out.decode("utf-8", "surrogateescape").split("\0")
+    history: list[tuple[Commit, list[Change]]] = []
+    i = 0
+    while i < len(tokens):
+        sha = tokens[i].strip("\n")
+        if not _SHA.fullmatch(sha):
+            i += 1  # the empty token between a commit's fields and its changes
+            continue
+        author, email, at, ai, ct, ci = (tokens[i + k] if i + k < len(tokens) else "" for k in range(1, 7))
+        i += 7
+        commit = Commit(sha, author, email, _when(at, ai), _when(ct, ci), sha in boundary)
+        changes: list[str] = []
+        while i < len(tokens) and (tokens[i].lstrip("\n").startswith(":") or not tokens[i].strip("\n")):
+            meta = tokens[i].lstrip("\n")
+            if not meta:
+                i += 1
+                continue
+            paths = 2 if meta.rsplit(" ", 1)[-1][:1] in ("R", "C") else 1
+            changes.extend(tokens[i : i + 1 + paths])
+            i += 1 + paths
+        history.append((commit, _changes(changes)))
     return history
+
+
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_OFFSET = re.compile(r"([+-])(\d\d)(\d\d)$")
+
+
+def _when(epoch: str, shown: str) -> dt.datetime:
+    """A commit's time in its own zone, from its seconds and the offset `%ai` shows; an offset git
+    accepts but no clock has (+9959) reads as UTC, a time past the calendar as its nearest end."""
+    try:
+        seconds = int(epoch)
+    except ValueError:
+        seconds = 0
+    zone: dt.tzinfo = dt.UTC
+    offset = _OFFSET.search(shown.strip())
+    if offset is not None:
+        sign = -1 if offset.group(1) == "-" else 1
+        minutes = sign * (int(offset.group(2)) * 60 + int(offset.group(3)))
+        if abs(minutes) < 24 * 60:
+            zone = dt.timezone(dt.timedelta(minutes=minutes))
+    try:
+        return dt.datetime.fromtimestamp(seconds, zone)
+    except (OverflowError, OSError, ValueError):
+        end = dt.datetime.max if seconds > 0 else dt.datetime.min
+        return end.replace(tzinfo=dt.UTC)
 
 
 def _changes(tokens: list[str]) -> list[Change]:
