@@ -142,7 +142,7 @@ def collect(
     if fmt is DataFormat.json:
         from gkledger.render.records import collected_record, to_json
 
-        sys.stdout.write(to_json([collected_record(r) for r in result.results]))
+        sys.stdout.write(to_json([collected_record(r, dry_run) for r in result.results]))
     else:
         from gkledger.render import console as out
         from gkledger.render import outcomes

@@ -277,27 +277,52 @@ def read_xlsx_book(data: bytes) -> Any:
 
 
 def _check_zip(data: bytes) -> None:
+    """An Office file's zip within bounds, and none of its XML parts with a DTD: Open Packaging
+    Conventions forbid them, so one is a crafted file (entities, external references), refused
+    before any XML parser sees it."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+            total = sum(member.file_size for member in members)
+            if total > MAX_UNZIPPED or len(members) > 10_000:
+                raise TableError(
+                    _f(
+                        "the workbook unpacks to {size:,} bytes in {parts:,} parts; "
+                        "the limit is {limit:,} bytes",
+                        size=total,
+                        parts=len(members),
+                        limit=MAX_UNZIPPED,
+                    )
+                )
+            for member in members:
+                if member.filename.endswith((".xml", ".rels", ".vml")) and _has_dtd(archive, member):
+                    raise TableError(
+                        _f(
+                            "its part {part} declares a DTD, which Office files never do",
+                            part=member.filename,
+                        )
+                    )
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
+        if isinstance(exc, TableError):
+            raise
         raise TableError(_("not a readable .xlsx workbook (not a zip file)")) from None
-    total = sum(member.file_size for member in members)
-    if total > MAX_UNZIPPED or len(members) > 10_000:
-        raise TableError(
-            _f(
-                "the workbook unpacks to {size:,} bytes in {parts:,} parts; the limit is {limit:,} bytes",
-                size=total,
-                parts=len(members),
-                limit=MAX_UNZIPPED,
-            )
-        )
+
+
+def _has_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    tail = b""
+    with archive.open(member) as part:
+        while chunk := part.read(1 << 16):
+            if b"<!DOCTYPE" in tail + chunk:
+                return True
+            tail = chunk[-8:]
+    return False
 
 
 def _sheet_rows(sheet: object) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     blank_run = 0
     try:
+        sheet.reset_dimensions()  # type: ignore[attr-defined]  # to the real last row, not the declared
         for values in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):  # type: ignore[attr-defined]
             if len(values) > MAX_COLUMNS and any(v is not None for v in values[MAX_COLUMNS:]):
                 raise TableError(

@@ -49,8 +49,14 @@ _FLAGS = {
 }
 
 
-def state_label(state: str) -> str:
-    """A link's state (ok, redirected, broken) or a collected row's (recorded … refused)."""
+_FORESEEN = {"recorded": N_("to be recorded"), "replaced": N_("to be replaced")}
+
+
+def state_label(state: str, dry_run: bool = False) -> str:
+    """A link's state (ok, redirected, broken) or a collected row's (recorded … refused); on a dry
+    run, what would be done (待登记), never what was not."""
+    if dry_run and state in _FORESEEN:
+        return _(_FORESEEN[state])
     return _(_STATES.get(state, state))
 
 

@@ -46,7 +46,7 @@ def collected_table(console: Console, results: Sequence[RowResult], dry_run: boo
             str(r.line or ""),
             r.unit or "",
             r.task or "",
-            Text(state_label(r.state), style=COLLECT_STYLES[r.state]),
+            Text(state_label(r.state, dry_run), style=COLLECT_STYLES[r.state]),
             r.detail,
         ]
         for r in results
@@ -59,7 +59,8 @@ def collected_table(console: Console, results: Sequence[RowResult], dry_run: boo
     console.print(
         Text(
             _(", ").join(
-                _f("{count} {state}", count=n, state=state_label(state)) for state, n in counts.items()
+                _f("{count} {state}", count=n, state=state_label(state, dry_run))
+                for state, n in counts.items()
             )
         )
     )

@@ -294,7 +294,8 @@ def audit_record(entry: Entry) -> JsonObject:
     }
 
 
-def collected_record(result: RowResult) -> JsonObject:
+def collected_record(result: RowResult, dry_run: bool = False) -> JsonObject:
+    """A row of `collect`; `written` says whether this run wrote its record (never on a dry run)."""
     return {
         "file": result.file,
         "unit": result.unit,
@@ -302,6 +303,7 @@ def collected_record(result: RowResult) -> JsonObject:
         "task": result.task,
         "state": result.state,
         "detail": result.detail,
+        "written": not dry_run and result.state in ("recorded", "replaced"),
     }
 
 

@@ -2,14 +2,18 @@
 
 Every row of every file is read and judged before anything is written:
 
-- a file that is not a form of this plan, names no known unit, or has a row that does not belong
-  to it (a 序号 edited, a row pasted from another unit's form, a task the unit does not owe, an
+- a file that cannot be read (damaged, not a form of this plan, of no known unit) is refused with
+  its reason, and the other files are still taken;
+- a file with a row that does not belong to it (a 序号 edited: each row's hidden token names its
+  own plan, unit and 序号; a row pasted from another form; a value outside the form's columns; an
   unreadable date or link) is refused whole, each problem with its file, sheet, row and column;
 - in the other files, a row with a 完成日期 becomes a done record (佐证链接 its evidence, 说明 its
   note), a row with a 免办理由 a waiver; a row identical to a record already there is left alone,
   one that differs is refused unless `replace`.
 
-Then all records go through `recording.record`, all or none, one atomic write per progress file.
+Then all records go through `recording.record`, all or none, one atomic write per progress file;
+what each row did (recorded, replaced, unchanged) is what that write, under the ledger's lock,
+found and did.
 """
 
 from __future__ import annotations
@@ -95,39 +99,67 @@ def collect(
     obligations = loaded.obligations()
     results: list[RowResult] = []
     notes: list[str] = []
-    wanted: list[tuple[NewRecord, RowResult]] = []
+    taken: list[tuple[NewRecord, RowResult]] = []
     asked: set[tuple[str, str, str | None]] = set()
     for path in form_files(paths):
-        taken, file_results, note = _judge_file(path, ledger, obligations, today)
+        file_taken, file_results, note = _judge_file(path, ledger, obligations, today)
         results.extend(file_results)
         notes.extend(note)
-        for want, result in taken:
+        for want, result in file_taken:
             key = (want.task, want.unit, want.period)
             if key in asked:
                 results.append(_refuse(result, _("the same task for the same unit is in another form too")))
                 continue
             asked.add(key)
             existing = _existing(obligations, want)
-            if existing is None:
-                wanted.append((want, result))
-            elif same_values(existing, want):
-                results.append(_with(result, "unchanged", _("already recorded with exactly these values")))
-            elif not replace:
+            if existing is not None and not same_values(existing, want) and not replace:
+                where = existing.source
                 results.append(
-                    _refuse(
-                        result, _f("differs from the record at {where}; use --replace", where=existing.source)
-                    )
+                    _refuse(result, _f("differs from the record at {where}; use --replace", where=where))
                 )
-            else:
-                wanted.append((want, _with(result, "replaced", result.detail)))
-    if dry_run or not wanted:
-        results.extend(r for _want, r in wanted)
+                continue
+            taken.append((want, result))
+    if dry_run or not taken:  # what would be done, as the ledger reads now; nothing is written
+        results.extend(_foreseen(obligations, taken))
         return Collected(_ordered(results), None, notes)
+    # What each row did is decided under the lock, by the write itself: a record another run wrote
+    # meanwhile is unchanged here, not recorded twice in two reports.
     written = record(
-        root, [w for w, _result in wanted], today=today, replace=replace, keep_identical=True, cache=cache
+        root, [w for w, _result in taken], today=today, replace=replace, keep_identical=True, cache=cache
     )
-    results.extend(r for _want, r in wanted)
+    results.extend(_outcomes(written, taken))
     return Collected(_ordered(results), written, notes)
+
+
+def _foreseen(obligations: Obligations, taken: list[tuple[NewRecord, RowResult]]) -> list[RowResult]:
+    out = []
+    for want, result in taken:
+        existing = _existing(obligations, want)
+        if existing is None:
+            out.append(result)
+        elif same_values(existing, want):
+            out.append(_with(result, "unchanged", _("already recorded with exactly these values")))
+        else:
+            out.append(_with(result, "replaced", result.detail))
+    return out
+
+
+def _outcomes(written: Recorded, taken: list[tuple[NewRecord, RowResult]]) -> list[RowResult]:
+    """Each row's state as the write decided it: `record` either names every record it was given,
+    written or unchanged, by the canonical unit and period collect gave it, or refuses them all."""
+    done: dict[tuple[str, str, str | None], State] = {}
+    for entry in written.entries:
+        done[(entry.task.id, entry.unit.name, entry.record.period)] = (
+            "replaced" if entry.replaced else "recorded"
+        )
+    for entry in written.unchanged:
+        done[(entry.task.id, entry.unit.name, entry.record.period)] = "unchanged"
+    out = []
+    for want, result in taken:
+        state = done[(want.task, want.unit, want.period)]
+        detail = _("already recorded with exactly these values") if state == "unchanged" else result.detail
+        out.append(_with(result, state, detail))
+    return out
 
 
 def _ordered(results: list[RowResult]) -> list[RowResult]:
@@ -173,10 +205,10 @@ def _judge_file(path: Path, ledger: Ledger, obligations: Obligations, today: dt.
     if unit is None:
         return whole(_f("a form of unit '{unit}', which is not in units.yaml", unit=form.unit))
     owed = {o.label: o for o in obligations.of_unit(unit)}  # 序号 as the form shows it: 5, 5·Q3
-    # Each row carries its token in a hidden column. A row whose token is not one of this form's was
-    # pasted in from another unit's or plan's form; the token is not checked against the row's own
-    # 序号, since a sort that left the hidden column behind would pair them differently.
-    tokens = {token(key, unit.name, task) for task in owed}
+    # Each row carries in a hidden column the token of its plan, unit and 序号 (with its period):
+    # a row is taken only when its token is the one its own 序号 has. Sorting moves whole rows and
+    # keeps them paired; an edited 序号, or a row pasted from another unit's or plan's form, is not.
+    tokens = {token(key, unit.name, task): task for task in owed}
     notes = []
     current = digest([(o.label, o.due.isoformat()) for o in obligations.of_unit(unit)])
     if form.rows_digest and form.rows_digest != current:
@@ -200,6 +232,25 @@ def _judge_file(path: Path, ledger: Ledger, obligations: Obligations, today: dt.
             cell = f"{row.columns.get(column, '?')}{row.line}"
             problems.append(_refuse(where, f"{SHEET_TITLE}!{cell} ({column}): {detail}"))
 
+        if row.outside:
+            bad(
+                "说明",
+                _f(
+                    "{cells} hold values outside the form's columns; write them in 说明",
+                    cells=", ".join(row.outside),
+                ),
+            )
+            continue
+        if row.token in tokens and tokens[row.token] != row.task:
+            bad(
+                "序号",
+                _f(
+                    "the row's 序号 reads '{task}' but the row was issued for '{issued}' (序号 edited?)",
+                    task=row.task,
+                    issued=tokens[row.token],
+                ),
+            )
+            continue
         if row.token not in tokens:
             bad(
                 "序号",
@@ -209,9 +260,6 @@ def _judge_file(path: Path, ledger: Ledger, obligations: Obligations, today: dt.
                     unit=unit.name,
                 ),
             )
-            continue
-        if row.task not in owed:
-            bad("序号", _f("{unit} does not owe task '{task}' (序号 edited?)", unit=unit.name, task=row.task))
             continue
         if row.task in seen:
             bad("序号", _f("task {task} appears twice", task=row.task))
@@ -270,7 +318,7 @@ def _judge_file(path: Path, ledger: Ledger, obligations: Obligations, today: dt.
             None,
             None,
             "refused",
-            f"{len(problems)} problem(s); nothing from it was written",
+            _f("{count} problem(s); nothing from it was written", count=len(problems)),
         )
         return [], [summary, *problems], notes
     return taken, [], notes
