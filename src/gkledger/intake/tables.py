@@ -536,7 +536,9 @@ def read_html(data: bytes, header_words: Sequence[str] = HEADER_WORDS) -> tuple[
         page = lxml.html.document_fromstring(text)
     except Exception as exc:  # an empty or unreadable page
         raise TableError(_f("not a readable web page ({error})", error=type(exc).__name__)) from None
-    tables = [table for table in page.iter("table") if table.find(".//table") is None]  # not layout
+    every = list(page.iter("table"))
+    layout = {next(t.iterancestors("table"), None) for t in every}  # a table around another
+    tables = [table for table in every if table not in layout]
     if not tables:
         raise TableError(_f("it holds no {what}", what=_("table")))
     chosen = next((t for t in tables if _html_has_header(t, header_words)), tables[0])
