@@ -83,10 +83,15 @@ def test_bulletin_docx_ranks_units_and_lists_what_changed(cli: Cli, office: Path
         ranking[0][:2] == ["排名", "单位"] and ranking[1][1] == "回民区"
     )  # the only unit with work done on time
     assert "2021年8月1日以来办结的事项" in body
-    done_table = next(t for t in tables if t[0] == ["单位", "序号", "完成日期"])
-    assert done_table[1:] == [["回民区", "21", "2021-08-20"]]  # after the day given; task 4 was before
+    done_table = next(t for t in tables if t[0] == ["单位", "序号", "具体任务", "完成日期"])
+    assert [[r[0], r[1], r[3]] for r in done_table[1:]] == [
+        ["回民区", "21", "2021年8月20日"]
+    ]  # task 4 was before
     assert "2021年8月1日以来新增的逾期事项" in body
-    assert paragraphs[-1] == "2021年9月1日"
+    assert "、存在问题" in body and "、下一步工作要求" in body
+    signed = paragraphs.index("2021年9月1日")  # the 成文日期 closes the body; the 附件 follow it
+    assert paragraphs[signed + 1 :][:1] == ["附件1"]
+    assert any(p.startswith("附件：1．各单位按期办结情况") for p in paragraphs[:signed])
 
 
 @pytest.mark.parametrize("fmt", ["md", "html"])

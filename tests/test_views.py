@@ -64,13 +64,13 @@ def test_unit_status_table(cli: Cli, ledger: Path) -> None:
     assert out.index("▪ 逾期") < out.index("▫ 未到期") < out.index("✔ 已完成")
     assert out.splitlines()[2].split() == ["序号", "状态", "到期", "剩余", "具体任务", "办结"]
     assert "逾期1天" in out and "Status" not in out
-    assert "按期办结率 20%" in out  # 4 on time; 21 late; 5, 15, 16 open
+    assert "按期办结率 20.0%" in out  # 4 on time; 21 late; 5, 15, 16 open
     english = run(cli, ledger, "status", "--unit", "回民区", "--today", "2021-09-01", "--all").stdout
     golden("status-huimin-all.en.txt", english)
     assert english.index("▪ late") < english.index("▫ pending") < english.index("✔ done")
     assert english.splitlines()[2].split() == ["No.", "Status", "Due", "Left", "Task", "Record"]
     assert "1d late" in english
-    assert "on time 20% (1/5 already due)" in english
+    assert "on time 20.0% (1/5 already due)" in english
 
 
 def test_unit_status_json_contract(cli: Cli, ledger: Path) -> None:

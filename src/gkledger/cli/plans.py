@@ -22,6 +22,7 @@ from gkledger.cli.session import (
     EXIT_OK,
     EXIT_PROBLEMS,
     _cache_folder,
+    _date_option,
     _fail,
     _once,
     _settings,
@@ -202,6 +203,22 @@ def init(
     say(_f("Next: cd {folder} && git init && pre-commit install && gkledger check", folder=folder), err=True)
 
 
+TitleOption = Annotated[
+    str | None,
+    typer.Option("--title", help="The plan's title. Default: <year>年政务公开工作要点.", show_default=False),
+]
+SignedOption = Annotated[
+    str | None,
+    typer.Option(
+        "--signed",
+        metavar="DATE",
+        help="The day the plan was issued (成文日期), e.g. 2022-07-15. Default: the date the "
+        "notice or table states, if any. Recurring tasks owe no period due before it.",
+        show_default=False,
+    ),
+]
+
+
 def import_(
     ctx: typer.Context,
     table: Annotated[
@@ -214,12 +231,8 @@ def import_(
     year: Annotated[
         int, typer.Option("--year", min=1949, max=2999, help="The plan year.", show_default=False)
     ],
-    title: Annotated[
-        str | None,
-        typer.Option(
-            "--title", help="The plan's title. Default: <year>年政务公开工作要点.", show_default=False
-        ),
-    ] = None,
+    title: TitleOption = None,
+    signed: SignedOption = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -248,7 +261,8 @@ def import_(
         _fail(_f("{file} exists; use --force to overwrite it", file=output))
     vocabulary, roster = _import_vocabulary(ctx, data, output)
     try:
-        made = import_table(table, year, title, vocabulary)
+        issued = None if signed is None else _date_option(ctx, signed, "--signed", year=year)
+        made = import_table(table, year, title, vocabulary, issued)
     except TableError as exc:
         _fail(f"{table}: {exc}")
     except ImportError as exc:

@@ -127,14 +127,19 @@ def _today(ctx: typer.Context, today: str | None) -> dt.date:
     return invocation(ctx, today=today).today
 
 
-def _date_option(ctx: typer.Context, value: str, option: str, today: dt.date | None = None) -> dt.date:
-    """A date option as people type it (`store.invocation.typed_day`), in the plan's year when it
-    names none; today or 今天 is `today` (else the command's day). A date that is no date ends the
-    command (exit 2) with an example."""
+def _date_option(
+    ctx: typer.Context, value: str, option: str, today: dt.date | None = None, year: int | None = None
+) -> dt.date:
+    """A date option as people type it (`store.invocation.typed_day`), in `year` (else the plan's)
+    when it names none; today or 今天 is `today` (else the command's day). A date that is no date
+    ends the command (exit 2) with an example."""
     from gkledger.store.invocation import typed_day
 
+    def in_year() -> int:
+        return year if year is not None else _plan_year(ctx)
+
     try:
-        return typed_day(value, option, lambda: _plan_year(ctx), lambda: today or invocation(ctx).today)
+        return typed_day(value, option, in_year, lambda: today or invocation(ctx).today)
     except UsageError as refused:
         _fail(str(refused))
 

@@ -96,15 +96,18 @@ def _normalise(text: str) -> str:
     return core
 
 
-def parse_deadline(text: str, plan_year: int) -> Deadline:
-    """The date a deadline text means; raises DeadlineError for text outside the grammar."""
+def parse_deadline(text: str, plan_year: int, signed: dt.date | None = None) -> Deadline:
+    """The date a deadline text means; raises DeadlineError for text outside the grammar. With
+    `signed` (the day the plan was issued), a recurring deadline that names no start of its own
+    owes only the periods due on or after that day: a 每月底 task of a plan issued in July is not
+    late for January to June. One that names its start (自2022年1月起, 上半年) keeps it."""
     core = _normalise(text)
     if not core:
         raise DeadlineError(_("the deadline is empty"))
     if _ONGOING.match(core):
         return Deadline(text, dt.date(plan_year, 12, 31), ongoing=True)
     if _RECURRING.match(core):
-        return _recurring(text, core, plan_year)
+        return _recurring(text, core, plan_year, signed)
     for pattern, form in _PATTERNS:
         match = pattern.match(core)
         if match:
@@ -144,7 +147,7 @@ def _resolve(form: str, match: re.Match[str], plan_year: int, text: str) -> dt.d
         raise DeadlineError(_f("'{text}' is not a real date", text=text)) from exc
 
 
-def _recurring(text: str, core: str, plan_year: int) -> Deadline:
+def _recurring(text: str, core: str, plan_year: int, signed: dt.date | None = None) -> Deadline:
     """A deadline that repeats within the plan year: one period per month, quarter or half-year,
     each with its due day (dateutil's rrule computes them). A yearly one (每年6月底前) is due once."""
     start = _START.match(core)
@@ -190,6 +193,18 @@ def _recurring(text: str, core: str, plan_year: int) -> Deadline:
         raise DeadlineError(
             _f("'{text}' falls on no day of the plan year {plan_year}", text=text, plan_year=plan_year)
         )
+    if signed is not None and not (start.group(2) or start.group(3)):
+        dates = [due for due in dates if due >= signed]
+        if not dates:
+            raise DeadlineError(
+                _f(
+                    "'{text}' has no period due after the plan was issued on {signed}; "
+                    "name its start if earlier periods are owed (自{year}年1月起…)",
+                    text=text,
+                    signed=signed,
+                    year=plan_year,
+                )
+            )
     periods = tuple(Period(_label(form, due), due) for due in dates)
     return Deadline(text, periods[-1].due, periods=periods)
 

@@ -375,6 +375,27 @@ def period_label(obligation: Obligation) -> str | None:
     return obligation.period.label if obligation.period is not None else None
 
 
+class Spread(NamedTuple):
+    """How many units and how many periods some rows of one task cover: a unit owing a quarterly
+    task for four quarters is one unit, four periods, never four units."""
+
+    units: tuple[Unit, ...]  # each once, in the order the rows give them
+    periods: tuple[str, ...]  # each period label once; empty for a one-off task
+    items: int  # the rows themselves: one per unit and period
+
+
+def spread(rows: Iterable[Row]) -> Spread:
+    units: dict[str, Unit] = {}
+    periods: dict[str, None] = {}
+    items = 0
+    for row in rows:
+        units.setdefault(row.unit.name, row.unit)
+        if row.period:
+            periods[row.period] = None
+        items += 1
+    return Spread(tuple(units.values()), tuple(periods), items)
+
+
 def task_label(task_id: str, period: str | None) -> str:
     return f"{task_id}·{short_period(period)}" if period else task_id
 
@@ -405,7 +426,13 @@ class Summary(NamedTuple):
 
     @property
     def finished(self) -> int:
+        """Settled: done (on time or late) or waived."""
         return self.counts["done"] + self.counts["done-late"] + self.counts["waived"]
+
+    @property
+    def completed(self) -> int:
+        """办结: done, on time or late; a waiver (免办) is settled but never counted as done."""
+        return self.counts["done"] + self.counts["done-late"]
 
 
 def summarise(rows: Iterable[Row], today: dt.date, unit: Unit | None = None) -> Summary:

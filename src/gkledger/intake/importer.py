@@ -13,6 +13,7 @@ written verbatim: nothing of the table is changed or dropped.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
@@ -101,6 +102,7 @@ class Imported:
     year: int
     title: str
     notes: list[str] = field(default_factory=list)  # about the whole table (ids renumbered, say)
+    signed: dt.date | None = None  # the day the plan was issued
 
     @property
     def problems(self) -> list[tuple[int, str]]:
@@ -182,9 +184,14 @@ def find_header(grid: Grid) -> _Header:
     )
 
 
-def tasks_from_grid(grid: Grid, year: int, title: str, vocabulary: Vocabulary) -> Imported:
-    """The table's tasks, with owners read over `vocabulary`."""
+def tasks_from_grid(
+    grid: Grid, year: int, title: str, vocabulary: Vocabulary, signed: dt.date | None = None
+) -> Imported:
+    """The table's tasks, with owners read over `vocabulary`, in a plan issued on `signed` (else on
+    the 成文日期 the document states above the table or around it, if any)."""
     header = find_header(grid)
+    stated = issued_on(grid, header.last_row, year)
+    signed = signed or stated
     section, item, sections = "", None, 0
     numbered_sections = False  # 一、… headings seen: plain 任务名称 lines are then items
     tasks: list[ImportedTask] = []
@@ -246,7 +253,7 @@ def tasks_from_grid(grid: Grid, year: int, title: str, vocabulary: Vocabulary) -
         reading, owners = _owners(values, header.names, vocabulary)
         deadline = values.get("完成时限", "")
         remark = values.get("备注") or None
-        if not deadline and remark and _reads(remark, year):
+        if not deadline and remark and _reads(remark, year, signed):
             deadline = remark  # "11月底前完成" in 备注 where the table has no 完成时限
         task = ImportedTask(
             row=row + 1,
@@ -258,12 +265,20 @@ def tasks_from_grid(grid: Grid, year: int, title: str, vocabulary: Vocabulary) -
             deadline=deadline,
             remark=remark,
             reading=reading,
-            deadline_read=bool(deadline) and _reads(deadline, year),
+            deadline_read=bool(deadline) and _reads(deadline, year, signed),
         )
-        task.problems.extend(_problems(task, year))
+        task.problems.extend(_problems(task, year, signed))
         task.section_number = sections
         tasks.append(task)
-    imported = Imported(tasks, year, title)
+    imported = Imported(tasks, year, title, signed=signed)
+    if signed is not None and signed == stated:
+        imported.notes.append(
+            _f(
+                "issued on {day} (the date the document states; --signed gives another): recurring "
+                "tasks owe no period due before it",
+                day=signed.isoformat(),
+            )
+        )
     _unique_ids(imported)
     return imported
 
@@ -293,15 +308,40 @@ def _owners(values: dict[str, str], names: dict[str, str], vocabulary: Vocabular
     return vocabulary.read_columns(lead, others), "；".join(shown)
 
 
-def _reads(text: str, year: int) -> bool:
+_ISSUED = re.compile(
+    r"^[(（]?\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:印发)?\s*[)）]?$"
+    r"|(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*印发"
+)
+
+
+def issued_on(grid: Grid, header_row: int, year: int) -> dt.date | None:
+    """The 成文日期 a document states: a line that is only a date (2022年7月15日), or "…日印发", in
+    the text around the table or in the title rows above its header; the first in the plan's year
+    or the one before."""
+    texts = [*grid.texts, *(_text(cell) for row in grid.rows[:header_row] for cell in row)]
+    for text in texts:
+        match = _ISSUED.search(unicodedata.normalize("NFKC", text).strip())
+        if match is None:
+            continue
+        parts = [int(g) for g in match.groups() if g is not None]
+        try:
+            day = dt.date(parts[0], parts[1], parts[2])
+        except ValueError:
+            continue
+        if year - 1 <= day.year <= year:
+            return day
+    return None
+
+
+def _reads(text: str, year: int, signed: dt.date | None = None) -> bool:
     try:
-        parse_deadline(text, year)
+        parse_deadline(text, year, signed)
     except DeadlineError:
         return False
     return True
 
 
-def _problems(task: ImportedTask, year: int) -> list[str]:
+def _problems(task: ImportedTask, year: int, signed: dt.date | None = None) -> list[str]:
     found = []
     if not task.text:
         found.append(_("具体任务 is empty"))
@@ -315,7 +355,7 @@ def _problems(task: ImportedTask, year: int) -> list[str]:
         found.append(_("完成时限 is empty"))
     elif not task.deadline_read:
         try:
-            parse_deadline(task.deadline, year)
+            parse_deadline(task.deadline, year, signed)
         except DeadlineError as exc:  # what is wrong with it, in the grammar's words
             found.append(_f("完成时限: {problem}", problem=exc))
     return found
@@ -370,6 +410,7 @@ def to_yaml(imported: Imported, source_name: str) -> str:
         "plan:",
         f"  title: {scalar(imported.title)}",
         f"  year: {imported.year}",
+        *([f"  signed: {imported.signed.isoformat()}"] if imported.signed else []),
         "",
         "tasks:",
     ]

@@ -4,6 +4,7 @@ phrases read with a roster's vocabulary, and the text proved to read back as the
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,11 +26,14 @@ class TableImport:
     how: str  # how the file was read (a sheet chosen, an encoding guessed), or ""
 
 
-def import_table(table: Path, year: int, title: str | None, vocabulary: Vocabulary) -> TableImport:
-    """Read `table` (xlsx, xls, csv, docx, html) into a plan of `year`. Raises TableError when the
-    file is no table gkledger can read, and when the text would not read back as the table."""
+def import_table(
+    table: Path, year: int, title: str | None, vocabulary: Vocabulary, signed: dt.date | None = None
+) -> TableImport:
+    """Read `table` (xlsx, xls, csv, docx, html) into a plan of `year`, issued on `signed` (else on
+    the 成文日期 the notice or table states, if any). Raises TableError when the file is no table
+    gkledger can read, and when the text would not read back as the table."""
     grid, how = read_table(table, read_file(table))
-    imported = tasks_from_grid(grid, year, title or f"{year}年政务公开工作要点", vocabulary)
+    imported = tasks_from_grid(grid, year, title or f"{year}年政务公开工作要点", vocabulary, signed)
     text = to_yaml(imported, table.name)
     size = len(text.encode("utf-8"))
     if size > MAX_FILE_BYTES:

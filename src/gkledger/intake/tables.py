@@ -105,6 +105,7 @@ class Grid:
 
     rows: list[list[Cell]]
     _columns: dict[int, list[_Merge]] = field(default_factory=dict)
+    texts: list[str] = field(default_factory=list)  # the document's lines outside its tables
     _across: dict[int, int] = field(default_factory=dict)  # row -> cells covered by merges it starts
     merges: int = 0
 
@@ -473,7 +474,9 @@ def read_docx(data: bytes, header_words: Sequence[str] = HEADER_WORDS) -> Grid:
             yield _docx_grid(table)
 
     try:
-        return _first_with_header(grids(), header_words, _("table"))
+        grid = _first_with_header(grids(), header_words, _("table"))
+        grid.texts = [p.text.strip() for p in document.paragraphs[:_MAX_TEXTS] if p.text.strip()]
+        return grid
     except (ValueError, TypeError, AttributeError) as exc:  # TableError is a ValueError
         if isinstance(exc, TableError):
             raise
@@ -542,7 +545,26 @@ def read_html(data: bytes, header_words: Sequence[str] = HEADER_WORDS) -> tuple[
     if not tables:
         raise TableError(_f("it holds no {what}", what=_("table")))
     chosen = next((t for t in tables if _html_has_header(t, header_words)), tables[0])
-    return _html_grid(chosen), note
+    grid = _html_grid(chosen)
+    grid.texts = _html_texts(page)
+    return grid, note
+
+
+_MAX_TEXTS = 2_000  # lines of a document read for what it says around its table (its 成文日期)
+
+
+def _html_texts(page: Any) -> list[str]:
+    """The page's short lines outside any table (a notice's 文号, 成文日期 …)."""
+    texts: list[str] = []
+    for element in page.iter("p", "div", "span", "h1", "h2", "h3", "h4"):
+        if len(texts) >= _MAX_TEXTS:
+            break
+        if next(element.iterancestors("table"), None) is not None:
+            continue
+        text = " ".join(element.text_content().split())
+        if text and len(text) <= 200:
+            texts.append(text)
+    return texts
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)

@@ -20,9 +20,9 @@ from rich.table import Table
 from rich.text import Text
 
 from gkledger.core.model import Task, Unit
-from gkledger.core.status import STATUSES, Row, Status, Summary
+from gkledger.core.status import STATUSES, Row, Status, Summary, spread
 from gkledger.i18n import _, _f
-from gkledger.render.labels import label
+from gkledger.render.labels import label, rate_text, spread_text
 from gkledger.render.layout import SECTION, Cell, Column, column_widths, fitted_table, laid_out, print_table
 from gkledger.render.text import has_unfit, visible
 
@@ -104,10 +104,6 @@ def days_text(row: Row) -> Text:
     if row.days_left == 0:
         return Text(_("due today"), style=STYLES["due-soon"])
     return Text(_f("{days}d", days=row.days_left), style=STYLES[row.status])
-
-
-def rate_text(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.0%}"
 
 
 def evidence_text(row: Row, entered: dict[tuple[str, str], dt.date] | None = None) -> str:
@@ -361,7 +357,7 @@ def task_groups(console: Console, title: str, groups: Sequence[TaskGroup]) -> No
         Column(_("Which"), flexible=True, wrap=True),
     ]
     rows: list[list[Cell] | None] = [
-        [g.rows[0].task_label, g.due.isoformat(), str(len(g.rows)), "、 ".join(r.unit.name for r in g.rows)]
+        [g.rows[0].task_label, g.due.isoformat(), str(len(g.rows)), "、".join(r.unit.name for r in g.rows)]
         for g in groups
     ]
     print_table(console, _f("{title} · by task", title=title), columns, rows)
@@ -377,8 +373,14 @@ def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summ
     facts.add_row(_("Item"), escape(heading))
     facts.add_row(_("Task"), escape(task.text))
     facts.add_row(_("Owners"), escape(task.owners))
-    facts.add_row(_("resolves to"), escape("、".join(r.unit.name for r in rows)) + f" ({len(rows)})")
-    leads = [r.unit.name for r in rows if r.lead]
+    owing = spread(rows)  # a recurring task's unit is owed once per period: named once
+    facts.add_row(
+        _("resolves to"),
+        escape(
+            _f("{spread}: {names}", spread=spread_text(owing), names="、".join(u.name for u in owing.units))
+        ),
+    )
+    leads = list(dict.fromkeys(r.unit.name for r in rows if r.lead))
     if leads:
         facts.add_row(_("Lead"), escape("、".join(leads)))
     if task.unresolved:

@@ -13,18 +13,20 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
 
 from gkledger.core.model import Plan, Settings, Unit
 from gkledger.core.status import Row
-from gkledger.render.bulletin import bulletin_intro, bulletin_sections, bulletin_title, cn_date
+from gkledger.render.bulletin import bulletin_text, cn_date
 from gkledger.render.labels import ZH
 from gkledger.render.notices import counts_phrase
 from gkledger.render.text import visible
@@ -87,19 +89,30 @@ def _title(document: DocumentType, text: str) -> None:
 
 
 def _heading(document: DocumentType, text: str) -> None:
-    _paragraph(document, text, font=HEADING_FONT)
+    _paragraph(document, text, font=HEADING_FONT).paragraph_format.keep_with_next = True
 
 
 def _table(document: DocumentType, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """A table as a 公文 prints one: its header row repeated on every page, no row split across a
+    page break."""
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, header in zip(table.rows[0].cells, headers, strict=True):
         _cell(cell, header, bold=True)
+    _row_properties(table.rows[0], header=True)
     for values in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
+        row = table.add_row()
+        for cell, value in zip(row.cells, values, strict=True):
             _cell(cell, value)
+        _row_properties(row)
+
+
+def _row_properties(row: Any, header: bool = False) -> None:
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+    if header:
+        properties.append(OxmlElement("w:tblHeader"))
 
 
 def _cell(cell: object, text: str, bold: bool = False) -> None:
@@ -180,20 +193,28 @@ def notice_docx(
 
 
 def bulletin_docx(bulletin: Bulletin, settings: Settings) -> bytes:
-    """The 通报 of the whole ledger."""
+    """The 通报 of the whole ledger: its prose, the 附件说明, the 落款, then each 附件 on a page."""
     plan = bulletin.plan
     office = settings.office or (plan.issuer if plan else None)
+    made = bulletin_text(bulletin)
     document = _new()
     _number(document, settings, bulletin.today.year)
-    _title(document, bulletin_title(bulletin))
+    _title(document, made.title)
     _paragraph(document, "各有关单位：", indent=False)
-    _paragraph(document, bulletin_intro(bulletin))
-    for heading, headers, rows, text in bulletin_sections(bulletin):
+    _paragraph(document, made.intro)
+    for heading, paragraphs in made.sections:
         _heading(document, heading)
-        if text:
+        for text in paragraphs:
             _paragraph(document, text)
-        if rows:
-            _table(document, headers, rows)
+    if made.attachments:
+        _paragraph(document, "", indent=False)
+        for line in made.attachment_note:
+            _paragraph(document, line)
     _contact(document, settings)
     _signature(document, office, bulletin.today)
+    for number, attachment in enumerate(made.attachments, start=1):
+        label = _paragraph(document, f"附件{number}", font=HEADING_FONT, indent=False)
+        label.paragraph_format.page_break_before = True
+        _title(document, attachment.title)
+        _table(document, attachment.headers, attachment.rows)
     return _saved(document)

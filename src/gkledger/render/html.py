@@ -12,14 +12,10 @@ from markupsafe import Markup
 
 from gkledger import __version__
 from gkledger.core.model import Settings, Task
-from gkledger.render.bulletin import bulletin_intro, bulletin_sections, bulletin_title, cn_date
-from gkledger.render.labels import MARKS, ZH, both
+from gkledger.render.bulletin import bulletin_text, cn_date
+from gkledger.render.labels import MARKS, ZH, both, rate_text
 from gkledger.render.text import visible
 from gkledger.views.reports import Bulletin, Report, matrix_groups
-
-
-def _rate(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.0%}"
 
 
 def _percent(rate: float | None) -> int:
@@ -47,14 +43,17 @@ def bulletin_html(bulletin: Bulletin, settings: Settings) -> str:
         )
         if part
     )
+    made = bulletin_text(bulletin)
     return (
         _environment()
         .get_template("bulletin.html.j2")
         .render(
-            title=bulletin_title(bulletin),
+            title=made.title,
             number=f"{settings.number_prefix}〔{bulletin.today.year}〕　号" if settings.number_prefix else "",
-            intro=bulletin_intro(bulletin),
-            sections=bulletin_sections(bulletin),
+            intro=made.intro,
+            sections=made.sections,
+            note=made.attachment_note,
+            attachments=made.attachments,
             contact=contact,
             office=settings.office or (plan.issuer if plan else None),
             date=cn_date(bulletin.today),
@@ -107,7 +106,7 @@ def to_html(report: Report) -> str:
         labels={status: both(status) for status in ZH},
         short=MARKS,
         row_label=row_label,
-        rate=_rate,
+        rate=rate_text,
         percent=_percent,
         version=__version__,
     )

@@ -4,9 +4,11 @@ of links, of collected rows and of audit flags: words in JSON, labels in the use
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from gkledger import i18n
-from gkledger.core.status import NAMES_ZH, Status
-from gkledger.i18n import N_, _
+from gkledger.core.status import NAMES_ZH, Spread, Status
+from gkledger.i18n import N_, _, _f
 
 ZH: dict[Status, str] = NAMES_ZH
 EN: dict[Status, str] = {
@@ -75,3 +77,22 @@ MARKS: dict[Status, str] = {
     "done-late": "迟",
     "waived": "免",
 }
+
+
+def spread_text(spread: Spread) -> str:
+    """How many units, and periods when there are several: 13 个单位 4 期."""
+    if len(spread.periods) > 1:
+        return _f("{units} units, {periods} periods", units=len(spread.units), periods=len(spread.periods))
+    return _f("{units} units", units=len(spread.units))
+
+
+RATE_NUMBER_FORMAT = "0.0%"  # a spreadsheet shows a rate as rate_text writes it
+
+
+def rate_text(rate: float | None) -> str:
+    """A rate as every document and view writes it, one rule in one place: a percentage with one
+    decimal, halves rounded up (as a spreadsheet's 0.0% does), "—" when nothing is due yet."""
+    if rate is None:
+        return "—"
+    shown = (Decimal(repr(rate)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{shown}%"

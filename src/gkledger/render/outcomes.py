@@ -12,8 +12,8 @@ from rich.text import Text
 
 from gkledger.core.model import shown_path
 from gkledger.i18n import _, _f
-from gkledger.render.console import STYLES, evidence_text, make_console, rate_text
-from gkledger.render.labels import flag_label, state_label
+from gkledger.render.console import STYLES, evidence_text, make_console
+from gkledger.render.labels import flag_label, rate_text, state_label
 from gkledger.render.layout import SECTION, Cell, Column, print_table
 
 if TYPE_CHECKING:

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from gkledger.core.status import Row
+from gkledger.render.labels import rate_text
 from gkledger.render.records import JsonObject, summary_record
 from gkledger.views.review import Review, UnitReview
 
@@ -63,10 +64,6 @@ def _cn(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _rate(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1%}"
-
-
 def review_markdown(review: Review) -> str:
     """The 回头看 section of an annual report: the totals in words, a table per unit, then what
     was never done, done late and waived, item by item."""
@@ -81,7 +78,7 @@ def review_markdown(review: Review) -> str:
         f"{title}（{state}）共明确任务{review.tasks}项，"
         f"涉及责任单位{len(review.units)}个、责任事项{total.total}项。截至{_cn(as_of)}，"
         f"应办结{total.due_so_far}项，按期办结{total.on_time}项，逾期办结{review.done_late}项，"
-        f"未办结{review.never_done}项，免于办理{review.waived}项，按期办结率{_rate(total.on_time_rate)}。",
+        f"未办结{review.never_done}项，免于办理{review.waived}项，按期办结率{rate_text(total.on_time_rate)}。",
         "",
         "### 一、各单位落实情况",
         "",
@@ -92,11 +89,11 @@ def review_markdown(review: Review) -> str:
         s = unit.summary
         lines.append(
             f"| {_md(unit.unit.name)} | {s.total} | {s.due_so_far} | {s.on_time} | {len(unit.done_late)} "
-            f"| {len(unit.never_done)} | {len(unit.waived)} | {_rate(s.on_time_rate)} |"
+            f"| {len(unit.never_done)} | {len(unit.waived)} | {rate_text(s.on_time_rate)} |"
         )
     lines.append(
         f"| 合计 | {total.total} | {total.due_so_far} | {total.on_time} | {review.done_late} "
-        f"| {review.never_done} | {review.waived} | {_rate(total.on_time_rate)} |"
+        f"| {review.never_done} | {review.waived} | {rate_text(total.on_time_rate)} |"
     )
     sections = [
         (

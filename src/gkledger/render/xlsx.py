@@ -28,7 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from gkledger.core.model import Unit
 from gkledger.core.status import Status
-from gkledger.render.labels import MARKS, ZH
+from gkledger.render.labels import MARKS, RATE_NUMBER_FORMAT, ZH
 from gkledger.render.text import cell as cell_text
 from gkledger.views.reports import Report, matrix_groups
 
@@ -266,7 +266,7 @@ def _summary_sheet(sheet: Worksheet, report: Report) -> None:
         for col, value in enumerate(values, start=1):
             _set(sheet, row, col, value)
         rate = sheet.cell(row=row, column=11)
-        rate.number_format = "0%"
+        rate.number_format = RATE_NUMBER_FORMAT
         if counts["late"]:
             sheet.cell(row=row, column=3).fill = PatternFill("solid", fgColor=FILLS["late"])
         if unit is None:  # the 合计 row: bold, and left out of the filter's range

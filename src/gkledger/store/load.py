@@ -415,10 +415,11 @@ def _read_tasks(
             phone=given.text("phone"),
         )
     year = plan.year if plan else None
+    signed = plan.signed if plan else None
     tasks: list[Task] = []
     sequence = expect_sequence(path, fields.raw("tasks", required=True), "'tasks'", out)
     for node in sequence.items if sequence else ():
-        task = _read_task(path, node, year, out)
+        task = _read_task(path, node, year, out, signed)
         if task is not None:
             tasks.append(task)
     return plan, settings, tasks
@@ -449,7 +450,9 @@ def _read_plan(path: str, node: Value | None, out: list[Diagnostic]) -> Plan | N
     )
 
 
-def _read_task(path: str, node: Value, year: int | None, out: list[Diagnostic]) -> Task | None:
+def _read_task(
+    path: str, node: Value, year: int | None, out: list[Diagnostic], signed: dt.date | None = None
+) -> Task | None:
     mapping = expect_mapping(path, node, _("a task"), out)
     if mapping is None:
         return None
@@ -483,7 +486,7 @@ def _read_task(path: str, node: Value, year: int | None, out: list[Diagnostic]) 
         )
 
         try:
-            deadline = parse_deadline(deadline_text, year)
+            deadline = parse_deadline(deadline_text, year, signed)
         except DeadlineError as exc:
             out.append(
                 Diagnostic(

@@ -7,10 +7,12 @@ it. Pure: `today` is a parameter.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from gkledger.core.model import Plan, Task, Unit
-from gkledger.core.status import Obligations, Row, Status, Summary, summarise
+from gkledger.core.status import Obligations, Row, Spread, Status, Summary, spread, summarise
 from gkledger.views.query import RANK, by_due, open_rows, unit_summaries, worst_first
 
 
@@ -131,8 +133,11 @@ def group_by_unit(rows: tuple[Row, ...]) -> dict[str, list[Row]]:
 
 @dataclass(frozen=True)
 class TaskLateness:
+    """A task's late items: the units once each, the periods once each (a monthly task late for
+    six months at 13 units is 13 units and 6 periods, 78 items)."""
+
     task: Task
-    late: tuple[Unit, ...]
+    late: Spread
 
 
 @dataclass(frozen=True)
@@ -145,10 +150,28 @@ class Bulletin:
     plan: Plan | None
     overall: Summary
     ranking: tuple[Summary, ...]  # best first: highest on-time rate, then fewest late
+    ranks: tuple[int | None, ...]  # each one's place (1, 1, 3 for a tie); None with nothing due yet
     spotless: tuple[Unit, ...]  # units with no late item
     done_since: tuple[Row, ...]  # records whose 完成日期 falls after `since`
     late_since: tuple[Row, ...]  # late now, and due on or after `since`
     worst_tasks: tuple[TaskLateness, ...]  # tasks late at the most units, most first
+
+
+def places(ranking: Sequence[Summary]) -> tuple[int | None, ...]:
+    """Places by 按期办结率 as offices rank: equal rates share a place (并列第1) and the next
+    place skips (1, 1, 3); a unit with nothing due yet has no place."""
+    out: list[int | None] = []
+    previous: Fraction | None = None
+    place = 0
+    for position, summary in enumerate(ranking, start=1):
+        if not summary.due_so_far:
+            out.append(None)
+            continue
+        rate = Fraction(summary.on_time, summary.due_so_far)
+        if rate != previous:
+            place, previous = position, rate
+        out.append(place)
+    return tuple(out)
 
 
 def build_bulletin(
@@ -166,7 +189,7 @@ def build_bulletin(
     done_since = (
         tuple(
             by_due(
-                (r for r in rows if r.record and r.record.done and (since is None or r.record.done > since)),
+                (r for r in rows if r.record and r.record.done and (since is None or r.record.done >= since)),
                 obligations,
             )
         )
@@ -176,21 +199,25 @@ def build_bulletin(
     late_since = tuple(
         by_due((r for r in rows if r.status == "late" and since is not None and r.due >= since), obligations)
     )
-    late_by_task: dict[str, list[Unit]] = {}
+    late_by_task: dict[str, list[Row]] = {}
     for r in rows:
         if r.status == "late":
-            late_by_task.setdefault(r.task.id, []).append(r.unit)
+            late_by_task.setdefault(r.task.id, []).append(r)
     tasks = {t.id: t for t in obligations.ledger.tasks}
     order = {t.id: i for i, t in enumerate(obligations.ledger.tasks)}
-    worst = sorted(late_by_task.items(), key=lambda item: (-len(item[1]), order[item[0]]))[:top]
+    spreads = {task_id: spread(found) for task_id, found in late_by_task.items()}
+    worst = sorted(spreads.items(), key=lambda item: (-len(item[1].units), -item[1].items, order[item[0]]))[
+        :top
+    ]
     return Bulletin(
         today=today,
         since=since,
         plan=obligations.ledger.plan,
         overall=summarise(rows, today),
         ranking=ranking,
+        ranks=places(ranking),
         spotless=spotless,
         done_since=done_since,
         late_since=late_since,
-        worst_tasks=tuple(TaskLateness(tasks[task_id], tuple(units)) for task_id, units in worst),
+        worst_tasks=tuple(TaskLateness(tasks[task_id], late) for task_id, late in worst),
     )
