@@ -58,7 +58,7 @@ def test_remind_docx_is_a_notice_to_each_unit(cli: Cli, office: Path, tmp_path: 
         if r.status in ("late", "due-soon")
     }
     [table] = tables
-    assert table[0] == ["序号", "具体任务", "到期日期", "办理情况"]
+    assert table[0] == ["序号", "具体任务", "完成时限", "办理情况"]
     assert {row[0] for row in table[1:]} == late
     assert "4" not in late and "21" not in late  # what is done is not asked for
 

@@ -195,7 +195,7 @@ def test_remind_lists_late_and_due_soon_per_unit(cli: Cli, ledger: Path, tmp_pat
     assert text.startswith("# 催办通知 · 回民区")
     assert "## 逾期事项（2项）" in text and "## 临期事项（2项）" in text
     assert "【任务15】" in text and "【任务14】" in text and "【任务5】" not in text  # 5 is done
-    assert "还有5天" in text and "已逾期25天" in text
+    assert "还有5天到期" in text and "逾期25天" in text and "已逾期" not in text
     out = tmp_path / "notices"
     result = cli("remind", "--today", "2021-09-25", "-o", str(out), "-f", "txt", "--data", str(ledger))
     assert result.exit_code == 0, result.output

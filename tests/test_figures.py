@@ -189,3 +189,41 @@ def test_the_same_rate_in_the_bulletin_the_workbook_and_the_page(
 def test_late_by_task_joins_names_without_a_space(cli: Cli, ledger: Path) -> None:
     result = cli("late", "--by", "task", "--today", "2022-09-01", "--data", str(ledger))
     assert result.exit_code in (0, 1) and "、 " not in result.stdout and "甲县、乙县" in result.stdout
+
+
+# 4. the 催办's reply date ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("today", "dues", "expected"),
+    [
+        ("2021-09-25", ["2021-09-30"], "2021-09-30"),  # 9-26 (a Sunday) is a 调休 working day
+        ("2021-09-28", [], "2021-10-11"),  # the National Day week skipped, 10-9 (a Saturday) counted
+        ("2021-09-27", ["2021-10-03"], "2021-09-30"),  # due in the holiday: the working day before
+        ("2021-09-27", ["2021-09-01", "2021-10-03"], "2021-09-30"),  # a due date passed is no bound
+        ("2022-01-28", [], "2022-02-09"),  # 1-29 and 1-30 are 调休 working weekends, then 春节
+        ("2021-10-02", ["2021-10-03"], "2021-10-03"),  # no working day before it: the due date
+    ],
+)
+def test_the_reply_date_is_a_working_day_within_the_deadline(
+    today: str, dues: list[str], expected: str
+) -> None:
+    from gkledger.core.workdays import is_workday, reply_date
+
+    made = reply_date(dt.date.fromisoformat(today), [dt.date.fromisoformat(d) for d in dues], 5)
+    assert made.day.isoformat() == expected and made.note is None
+    assert is_workday(made.day) or expected == "2021-10-03"
+
+
+def test_a_year_the_calendar_does_not_know_is_said() -> None:
+    from gkledger.core.workdays import reply_date
+
+    made = reply_date(dt.date(2999, 3, 1), [], 5)  # a Friday; Monday to Friday then
+    assert made.day == dt.date(2999, 3, 8) and made.note is not None and "2999" in made.note
+
+
+def test_remind_asks_for_a_reply_within_the_plan(cli: Cli, shipped: Path) -> None:
+    result = cli("remind", "--unit", "回民区", "--today", "2021-09-25", "--data", str(shipped))
+    assert result.exit_code == 0, result.output
+    assert "于2021年9月30日前办结" in result.stdout and "2021年10月2日" not in result.stdout
+    assert "逾期87天" in result.stdout and "已逾期" not in result.stdout

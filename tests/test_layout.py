@@ -21,6 +21,7 @@ HOMES = {
     "rich": {"render/console.py", "render/layout.py", "render/outcomes.py"},
     "typer": {"cli/"},
     "dateutil": {"core/deadlines.py"},
+    "chinese_calendar": {"core/workdays.py"},
     "openpyxl": {"intake/tables.py", "render/xlsx.py", "render/forms.py"},
     "docx": {"intake/tables.py", "render/docx.py"},
     "xlrd": {"intake/tables.py"},

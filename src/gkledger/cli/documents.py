@@ -65,7 +65,9 @@ ReplyByOption = Annotated[
     typer.Option(
         "--reply-by",
         metavar="DATE",
-        help="The day by which units should reply (docx). Default: a week after --today.",
+        help="The day by which units should complete and reply. Default: settings.reply_days "
+        "(5) working days after --today by the official calendar with 调休, never after the "
+        "earliest due date the notice lists.",
         show_default=False,
     ),
 ]
@@ -205,15 +207,19 @@ def remind(
     Examples: gkledger remind --today 2021-09-01 -o 催办/;  gkledger remind --format docx -o 催办/
     """
     from gkledger.render.notices import notices
-    from gkledger.views.reports import build
+    from gkledger.views.reports import build, reply_dates
 
     if fmt is NoticeFormat.docx and output is None:
         _fail(_("docx is a binary format: give the folder to write the notices into with -o DIR"))
     chosen = scope(ctx, data, today, soon, unit)
     day = chosen.today
-    reply = _date_option(ctx, reply_by, "--reply-by", day) if reply_by else day + dt.timedelta(days=7)
+    given = _date_option(ctx, reply_by, "--reply-by", day) if reply_by else None
     report = build(chosen.obligations, day, chosen.soon_days, chosen.unit)
-    written = notices(report, markdown=fmt is NoticeFormat.md)
+    replies = reply_dates(report, chosen.ledger.settings.reply_days, given)
+    for note in dict.fromkeys(r.note for r in replies.values() if r.note):
+        say(f"gkledger: {note}", err=True)
+    reply = {unit_name: r.day for unit_name, r in replies.items()}
+    written = notices(report, markdown=fmt is NoticeFormat.md, replies=reply)
     if not written:
         say(_f("Nothing is late or due soon as of {day}.", day=day), err=True)
     elif output is None:  # shown, so shown as text: a control character as its escape
@@ -228,7 +234,7 @@ def _write_notices(
     written: list[tuple[Unit, str]],
     fmt: NoticeFormat,
     output: Path,
-    reply: dt.date,
+    reply: dict[str, dt.date],
     force: bool,
 ) -> None:
     """One file per unit in `output`: the text as it was printed, or a Word 公文 of its items."""
@@ -248,7 +254,9 @@ def _write_notices(
         if path.parent != output:  # pragma: no cover - file_name makes one path part
             _fail(_f("refusing to write {file} outside {folder}", file=path, folder=output))
         if fmt is NoticeFormat.docx:
-            payload = notice_docx(u, attention[u.name], chosen.today, ledger.plan, ledger.settings, reply)
+            payload = notice_docx(
+                u, attention[u.name], chosen.today, ledger.plan, ledger.settings, reply[u.name]
+            )
         else:
             payload = text.encode("utf-8")
         _write_output(path, payload, make_folders=True, force=force)

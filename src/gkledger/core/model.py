@@ -232,6 +232,7 @@ class Settings(NamedTuple):
     number_prefix: str | None = None  # 文号 prefix, such as 呼政办督
     contact: str | None = None  # 联系人
     phone: str | None = None  # 联系电话
+    reply_days: int = 5  # a 催办 asks for completion this many working days after it is issued
 
 
 # ---------------------------------------------------------------------------------------------

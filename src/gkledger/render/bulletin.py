@@ -14,33 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gkledger.core.status import Row, Spread, Summary
-from gkledger.render.labels import rate_text
+from gkledger.render.labels import rate_text, task_cn
 from gkledger.views.reports import Bulletin
 
 
 def cn_date(day: dt.date) -> str:
     """成文日期 as GB/T 9704-2012 writes it: 2021年9月1日."""
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-_QUARTERS = "一二三四"
-
-
-def period_cn(period: str) -> str:
-    """A period as a document says it: 2022-07 → 7月, 2022-Q3 → 第三季度, 2022-H2 → 下半年."""
-    match = re.fullmatch(r"(\d{4})-(?:(\d{2})|Q([1-4])|H([12]))", period)
-    if match is None:
-        return period
-    if match.group(2):
-        return f"{int(match.group(2))}月"
-    if match.group(3):
-        return f"第{_QUARTERS[int(match.group(3)) - 1]}季度"
-    return "上半年" if match.group(4) == "1" else "下半年"
-
-
-def task_cn(row: Row) -> str:
-    """The task's number as a document says it: 5, or 5（7月） for one period of a recurring task."""
-    return f"{row.task.id}（{period_cn(row.period)}）" if row.period else row.task.id
 
 
 def spread_cn(spread: Spread) -> str:

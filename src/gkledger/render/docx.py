@@ -27,8 +27,8 @@ from docx.text.paragraph import Paragraph
 from gkledger.core.model import Plan, Settings, Unit
 from gkledger.core.status import Row
 from gkledger.render.bulletin import bulletin_text, cn_date
-from gkledger.render.labels import ZH
-from gkledger.render.notices import counts_phrase
+from gkledger.render.labels import task_cn
+from gkledger.render.notices import counts_phrase, reply_sentence, when_cn
 from gkledger.render.text import visible
 from gkledger.views.reports import Bulletin
 
@@ -154,10 +154,11 @@ def _saved(document: DocumentType) -> bytes:
     return buffer.getvalue()
 
 
-def _when(row: Row) -> str:
-    if row.days_left < 0:
-        return f"已逾期{-row.days_left}天"
-    return "今天到期" if row.days_left == 0 else f"还有{row.days_left}天"
+def _deadline_cn(row: Row) -> str:
+    """The notice's own 完成时限 wording, with the day it means when that is not already plain."""
+    text = row.task.deadline.text if row.task.deadline else ""
+    day = cn_date(row.due)
+    return day if not text or day in text else f"{text}（{day}）"
 
 
 def notice_docx(
@@ -177,15 +178,12 @@ def notice_docx(
     _paragraph(
         document,
         f"截至{cn_date(today)}，你单位承担的{plan_name}任务中，有{counts}（见下表）。"
-        f"请高度重视，于{cn_date(reply_by)}前办结，并将完成情况及佐证材料报送{office or '我办'}。",
+        + reply_sentence(reply_by, office),
     )
     _table(
         document,
-        ("序号", "具体任务", "到期日期", "办理情况"),
-        [
-            (r.task_label, r.task.text, r.due.isoformat(), f"{ZH[r.status]}，{_when(r)}")
-            for r in [*late, *soon]
-        ],
+        ("序号", "具体任务", "完成时限", "办理情况"),
+        [(task_cn(r), r.task.text, _deadline_cn(r), when_cn(r)) for r in [*late, *soon]],
     )
     _contact(document, settings)
     _signature(document, office, today)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from gkledger.core.model import Unit
 from gkledger.core.status import Row
+from gkledger.render.labels import task_cn
 from gkledger.views.reports import Report
 
 # Characters that would turn data into markup (emphasis, links, code, raw HTML); the rest of
@@ -27,6 +28,19 @@ def _cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def when_cn(row: Row) -> str:
+    """How an item stands against its due day, said once: 逾期63天, 今天到期, 还有3天到期."""
+    if row.days_left < 0:
+        return f"逾期{-row.days_left}天"
+    return "今天到期" if row.days_left == 0 else f"还有{row.days_left}天到期"
+
+
+def reply_sentence(reply_by: dt.date | None, office: str | None) -> str:
+    if reply_by is None:
+        return "请抓紧办理，并及时反馈办理情况和佐证材料。"
+    return f"请高度重视，于{_cn_date(reply_by)}前办结，并将完成情况及佐证材料报送{office or '我办'}。"
+
+
 def notice(
     unit: Unit,
     rows: Sequence[Row],
@@ -34,8 +48,10 @@ def notice(
     plan_title: str | None,
     issuer: str | None,
     markdown: bool = True,
+    reply_by: dt.date | None = None,
 ) -> str:
-    """One unit's notice; `rows` are its late and due-soon obligations."""
+    """One unit's notice; `rows` are its late and due-soon obligations, `reply_by` the day it asks
+    them to be done by."""
     esc = _md if markdown else (lambda text: text)
     late = [r for r in rows if r.status == "late"]
     soon = [r for r in rows if r.status == "due-soon"]
@@ -44,8 +60,8 @@ def notice(
     plan = f"《{plan_title}》" if plan_title else "工作要点"
     out.extend([f"{esc(unit.full_name)}：", ""])
     out.append(
-        f"截至{_cn_date(today)}，你单位在{esc(plan)}任务台账中有{counts_phrase(len(late), len(soon))}，"
-        "请抓紧办理，并及时反馈办理情况和佐证材料。"
+        f"截至{_cn_date(today)}，你单位在{esc(plan)}任务台账中有{counts_phrase(len(late), len(soon))}。"
+        + esc(reply_sentence(reply_by, issuer))
     )
     for heading, group in (("逾期事项", late), ("临期事项", soon)):
         if not group:
@@ -55,14 +71,9 @@ def notice(
         out.append("")
         for number, row in enumerate(group, start=1):
             deadline = row.task.deadline.text if row.task.deadline else ""
-            when = (
-                f"已逾期{-row.days_left}天"
-                if row.days_left < 0
-                else ("今天到期" if row.days_left == 0 else f"还有{row.days_left}天")
-            )
-            out.append(f"{number}. 【任务{esc(row.task_label)}】{esc(row.task.text)}")
+            out.append(f"{number}. 【任务{esc(task_cn(row))}】{esc(row.task.text)}")
             indent = "   - " if markdown else "   "
-            out.append(f"{indent}完成时限：{esc(deadline)}（{row.due.isoformat()}，{when}）")
+            out.append(f"{indent}完成时限：{esc(deadline)}（{_cn_date(row.due)}，{when_cn(row)}）")
             out.append(f"{indent}责任单位：{esc(row.task.owners)}")
     out.append("")
     if issuer:
@@ -81,8 +92,11 @@ def cn_date(day: dt.date) -> str:
     return _cn_date(day)
 
 
-def notices(report: Report, markdown: bool = True) -> list[tuple[Unit, str]]:
-    """One notice per unit with late or due-soon items, in the report's unit order."""
+def notices(
+    report: Report, markdown: bool = True, replies: Mapping[str, dt.date] | None = None
+) -> list[tuple[Unit, str]]:
+    """One notice per unit with late or due-soon items, in the report's unit order; `replies` the
+    reply date of each unit's notice."""
     grouped: dict[str, list[Row]] = {}
     for row in report.attention:
         grouped.setdefault(row.unit.name, []).append(row)
@@ -97,6 +111,7 @@ def notices(report: Report, markdown: bool = True) -> list[tuple[Unit, str]]:
                 plan.title if plan else None,
                 plan.issuer if plan else None,
                 markdown=markdown,
+                reply_by=(replies or {}).get(unit.name),
             ),
         )
         for unit in report.units

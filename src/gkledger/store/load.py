@@ -74,6 +74,7 @@ UNIT_FIELDS = (
 )
 SETTINGS_FIELDS = (
     "soon_days",
+    "reply_days",
     "strict_owner_files",
     "max_entry_lag",
     "office",
@@ -405,6 +406,7 @@ def _read_tasks(
         soon = given.integer("soon_days", 0, 366)
         strict = given.boolean("strict_owner_files")
         lag = given.integer("max_entry_lag", 0, 3660)
+        reply = given.integer("reply_days", 1, 60)
         settings = Settings(
             soon_days=settings.soon_days if soon is None else soon,
             strict_owner_files=bool(strict),
@@ -413,6 +415,7 @@ def _read_tasks(
             number_prefix=given.text("number_prefix"),
             contact=given.text("contact"),
             phone=given.text("phone"),
+            reply_days=settings.reply_days if reply is None else reply,
         )
     year = plan.year if plan else None
     signed = plan.signed if plan else None

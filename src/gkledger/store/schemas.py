@@ -123,6 +123,12 @@ def tasks_schema() -> Schema:
             "number_prefix": {**TEXT, "description": "文号 prefix, such as 呼政办督"},
             "contact": {**TEXT, "description": "联系人"},
             "phone": {**TEXT, "description": "联系电话"},
+            "reply_days": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 60,
+                "description": "working days after a 催办 is issued that it asks for completion by",
+            },
         },
         SETTINGS_FIELDS,
         (),

@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from gkledger.core.model import Plan, Task, Unit
 from gkledger.core.status import Obligations, Row, Spread, Status, Summary, spread, summarise
+from gkledger.core.workdays import ReplyDate, reply_date
 from gkledger.views.query import RANK, by_due, open_rows, unit_summaries, worst_first
 
 
@@ -117,6 +118,18 @@ def matrix_groups(units: tuple[Unit, ...]) -> list[tuple[str, tuple[Unit, ...]]]
         small[0].append(kind)
         small[1].extend(members)
     return [("、".join(names), tuple(members)) for names, members in groups]
+
+
+def reply_dates(report: Report, working_days: int, given: dt.date | None = None) -> dict[str, ReplyDate]:
+    """The reply date each unit's 催办 asks for: `given` for all, else `working_days` working days
+    after the report's day, never after the earliest due date the notice lists that is still ahead
+    (`core.workdays`)."""
+    if given is not None:
+        return {unit: ReplyDate(given, None) for unit in group_by_unit(report.attention)}
+    return {
+        unit: reply_date(report.today, (r.due for r in rows), working_days)
+        for unit, rows in group_by_unit(report.attention).items()
+    }
 
 
 def group_by_unit(rows: tuple[Row, ...]) -> dict[str, list[Row]]:
