@@ -207,6 +207,16 @@ TitleOption = Annotated[
     str | None,
     typer.Option("--title", help="The plan's title. Default: <year>年政务公开工作要点.", show_default=False),
 ]
+DeadlineOption = Annotated[
+    str | None,
+    typer.Option(
+        "--deadline",
+        metavar="TEXT",
+        help="The 完成时限 of every row without one (a table with no such column), e.g. 年底前 or "
+        "全年持续推进.",
+        show_default=False,
+    ),
+]
 SignedOption = Annotated[
     str | None,
     typer.Option(
@@ -233,6 +243,7 @@ def import_(
     ],
     title: TitleOption = None,
     signed: SignedOption = None,
+    deadline: DeadlineOption = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -262,7 +273,7 @@ def import_(
     vocabulary, roster = _import_vocabulary(ctx, data, output)
     try:
         issued = None if signed is None else _date_option(ctx, signed, "--signed", year=year)
-        made = import_table(table, year, title, vocabulary, issued)
+        made = import_table(table, year, title, vocabulary, issued, deadline)
     except TableError as exc:
         _fail(f"{table}: {exc}")
     except ImportError as exc:

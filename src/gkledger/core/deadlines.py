@@ -8,6 +8,8 @@
     上半年 / 下半年                      30 Jun / 31 Dec
     第N季度[末] / N季度末                end of that quarter
     全年持续推进 / 持续推进 / 长期 / 常态化   ongoing; reviewed at the end of the plan year (31 Dec)
+    全年 / 随时 / 及时 / 变动即更 / 按要求 …    the same: continuous work, however an office words it
+    1月-2月 / 2022年3月至4月              a window: due at its end
 
 A year may be written before any form (2021年12月底, 2021年底前), months and quarters in Arabic or
 Chinese numerals, digits full width or not; a trailing 前, 之前, 以前, 完成, 前完成 and final
@@ -18,6 +20,7 @@ closes (2022-07, 2022-Q3, 2022-H2) and due on the day rrule gives:
 
     每月N日前 / 每月底                   each month                   每半年        30 Jun, 31 Dec
     每季度末 / 每季度首月N日前             each quarter                 每年N月底前   once, a plain date
+                                                                     每年10月, 每年1月-2月, 每年一季度
     自2022年7月起… / 下半年… / 上半年…      only the periods from then, or in that half
 
 Anything else is an error, never a guess.
@@ -54,7 +57,14 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"^{_YEAR}第?([1-4一二三四])季度(?:末|底)?$"), "quarter"),
 ]
 
-_ONGOING = re.compile(r"^(?:全年)?(?:持续推进|持续开展|长期坚持|长期|常态化(?:推进|开展)?|持续)$")
+# Continuous work, due (reviewed) at the plan's end: 全年, 长期, 常态化, 随时, 及时, 变动即更, 按要求 …
+_ONGOING = re.compile(
+    r"^(?:全年|全年度|全年内)$"
+    r"|^(?:全年|全年度)?(?:持续推进|持续开展|持续落实|持续|长期坚持|长期推进|长期|常态化(?:推进|开展|落实)?"
+    r"|随时(?:更新|公开)?|及时(?:更新|公开|发布)?|实时(?:更新|公开)?|动态(?:更新|调整)|变动即更|有变动即更新"
+    r"|适时|日常|按要求|按上级要求|按规定|按有关要求|按照上级要求|根据(?:工作)?需要|根据上级要求)$"
+)
+_WINDOW = re.compile(rf"^{_YEAR}{_NUM}月(?:份)?(?:-|—|–|－|~|～|至|到){_NUM}月(?:份)?(?:底|末)?$")
 _RECURRING = re.compile(r"^(?:自|从|[上下]半年)?.*?(?:每(?:年|半年|季度|季|月|周)|定期)")
 _DAY = r"(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
 # When a recurring deadline starts: 自2022年7月起 / 从7月开始 / 下半年 / 上半年 (before the 每…).
@@ -65,8 +75,10 @@ _EVERY: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^每(?:个)?季(?:度)?(?:末|底)$"), "quarter_end"),
     (re.compile(rf"^每(?:个)?季(?:度)?(?:首月|第一个月|第1个月){_DAY}$"), "quarter_first_month"),
     (re.compile(r"^每半年(?:末|底)?(?:一次)?$"), "half_end"),
-    (re.compile(rf"^每年{_NUM}月(?:底|末)$"), "year_month_end"),
+    (re.compile(rf"^每年{_NUM}月(?:份)?(?:底|末)?$"), "year_month_end"),
     (re.compile(rf"^每年{_NUM}月{_DAY}$"), "year_day"),
+    (re.compile(rf"^每年{_NUM}月(?:份)?(?:-|—|–|－|~|～|至|到){_NUM}月(?:份)?(?:底|末)?$"), "year_window"),
+    (re.compile(r"^每年第?([1-4一二三四])季度(?:末|底)?$"), "year_quarter"),
 ]
 
 
@@ -104,8 +116,15 @@ def parse_deadline(text: str, plan_year: int, signed: dt.date | None = None) -> 
     core = _normalise(text)
     if not core:
         raise DeadlineError(_("the deadline is empty"))
-    if _ONGOING.match(core):
+    if _ONGOING.match(core) or _all_ongoing(core):
         return Deadline(text, dt.date(plan_year, 12, 31), ongoing=True)
+    window = _WINDOW.match(core)
+    if window:  # 1月-2月: done within the window, so due at its end
+        year = int(window.group(1)) if window.group(1) else plan_year
+        first, last = _number(window.group(2)), _number(window.group(3))
+        if not 1 <= first <= last <= 12:
+            raise DeadlineError(_f("'{text}' is not a real date", text=text))
+        return Deadline(text, dt.date(year, last, calendar.monthrange(year, last)[1]))
     if _RECURRING.match(core):
         return _recurring(text, core, plan_year, signed)
     for pattern, form in _PATTERNS:
@@ -175,10 +194,16 @@ def _recurring(text: str, core: str, plan_year: int, signed: dt.date | None = No
     match, form = next(((m, form) for m, form in matches if m is not None), (None, ""))
     if match is None:
         raise DeadlineError(_recurring_help(text))
-    if form in ("year_month_end", "year_day"):
+    if form in ("year_month_end", "year_day", "year_window", "year_quarter"):
         if start.group(2) or start.group(3):
             raise DeadlineError(_recurring_help(text))
-        month = _number(match.group(1))
+        if form == "year_window" and _number(match.group(1)) > _number(match.group(2)):
+            raise DeadlineError(_f("'{text}' is not a real date", text=text))
+        # once a year: in the plan year, due at the month's (window's, quarter's) end or on the day
+        month = {
+            "year_window": lambda: _number(match.group(2)),
+            "year_quarter": lambda: _number(match.group(1)) * 3,
+        }.get(form, lambda: _number(match.group(1)))()
         day = _number(match.group(2)) if form == "year_day" else None
         try:
             last = calendar.monthrange(plan_year, month)[1]
@@ -207,6 +232,12 @@ def _recurring(text: str, core: str, plan_year: int, signed: dt.date | None = No
             )
     periods = tuple(Period(_label(form, due), due) for due in dates)
     return Deadline(text, periods[-1].due, periods=periods)
+
+
+def _all_ongoing(core: str) -> bool:
+    """ "全年持续推进，及时更新": every part says continuous work."""
+    parts = [part for part in re.split(r"[,;、]", core) if part]
+    return len(parts) > 1 and all(_ONGOING.match(part) for part in parts)
 
 
 def _dates(form: str, day: int | None, year: int, first_month: int, last_month: int) -> list[dt.date]:

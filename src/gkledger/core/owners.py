@@ -288,7 +288,13 @@ class Vocabulary:
             if found is not None:
                 return found
         meaning = self.words.get(whole)
-        return meaning.terms if meaning is not None else None
+        if meaning is not None:
+            return meaning.terms
+        inner = part.find("各", 1)  # "县直各部门", "市直各单位": 各 inside a collection's name
+        if inner > 0:
+            joined = part[:inner] + part[inner + 1 :]
+            return self.collection(joined) or self._exact_part(joined)
+        return None
 
     def collection(self, name: str) -> tuple[Term, ...] | None:
         """A group or a kind by name; "乡镇(街道)" is the kinds 乡镇 and 街道."""

@@ -174,6 +174,8 @@ def find_header(grid: Grid) -> _Header:
         for column, name in enumerate(fields):
             if name is not None:
                 columns.setdefault(name, []).append(column)
+        if "具体任务" not in columns and "任务名称" in columns:  # 序号 | 工作任务 | 责任单位: the task itself
+            columns["具体任务"] = columns.pop("任务名称")
         if "具体任务" in columns and ("责任单位" in columns or "牵头单位" in columns):
             return _Header(number + 1 if two_rows else number, columns, words)
     raise TableError(
@@ -185,10 +187,16 @@ def find_header(grid: Grid) -> _Header:
 
 
 def tasks_from_grid(
-    grid: Grid, year: int, title: str, vocabulary: Vocabulary, signed: dt.date | None = None
+    grid: Grid,
+    year: int,
+    title: str,
+    vocabulary: Vocabulary,
+    signed: dt.date | None = None,
+    deadline: str | None = None,
 ) -> Imported:
     """The table's tasks, with owners read over `vocabulary`, in a plan issued on `signed` (else on
-    the 成文日期 the document states above the table or around it, if any)."""
+    the 成文日期 the document states above the table or around it, if any). `deadline` is the
+    完成时限 of every row without one of its own (a table with no such column, say)."""
     header = find_header(grid)
     stated = issued_on(grid, header.last_row, year)
     signed = signed or stated
@@ -251,10 +259,11 @@ def tasks_from_grid(
         leading = _LEADING_NUMBER.match(text)
         task_id = given or (leading.group(1) if leading else str(numbered))
         reading, owners = _owners(values, header.names, vocabulary)
-        deadline = values.get("完成时限", "")
+        given = values.get("完成时限", "")
         remark = values.get("备注") or None
-        if not deadline and remark and _reads(remark, year, signed):
-            deadline = remark  # "11月底前完成" in 备注 where the table has no 完成时限
+        if not given and remark and _reads(remark, year, signed):
+            given = remark  # "11月底前完成" in 备注 where the table has no 完成时限
+        given = given or deadline or ""
         task = ImportedTask(
             row=row + 1,
             id=task_id,
@@ -262,14 +271,21 @@ def tasks_from_grid(
             item=item,
             text=text,
             owners=owners,
-            deadline=deadline,
+            deadline=given,
             remark=remark,
             reading=reading,
-            deadline_read=bool(deadline) and _reads(deadline, year, signed),
+            deadline_read=bool(given) and _reads(given, year, signed),
         )
         task.problems.extend(_problems(task, year, signed))
         task.section_number = sections
         tasks.append(task)
+    if tasks and "完成时限" not in header.columns and not any(task.deadline for task in tasks):
+        raise TableError(
+            _(
+                "the table has no 完成时限 column: give the deadline of its tasks with --deadline "
+                "(e.g. --deadline 年底前, or 全年持续推进)"
+            )
+        )
     imported = Imported(tasks, year, title, signed=signed)
     if signed is not None and signed == stated:
         imported.notes.append(
@@ -349,10 +365,15 @@ def _problems(task: ImportedTask, year: int, signed: dt.date | None = None) -> l
         found.append(_("责任单位 is empty"))
     for part in task.reading.unresolved:
         found.append(
-            _f("责任单位: '{part}' is not assigned to units; kept in unresolved for the office", part=part)
+            _f(
+                "责任单位: '{part}' is not assigned to units; kept in unresolved for the office. To read "
+                "it in every task, name its units under words: in units.yaml (e.g. {part}: [{{kind: …}}]) "
+                "and import again",
+                part=part,
+            )
         )
     if not task.deadline:
-        found.append(_("完成时限 is empty"))
+        found.append(_("完成时限 is empty (--deadline TEXT gives every row without one a deadline)"))
     elif not task.deadline_read:
         try:
             parse_deadline(task.deadline, year, signed)

@@ -27,13 +27,18 @@ class TableImport:
 
 
 def import_table(
-    table: Path, year: int, title: str | None, vocabulary: Vocabulary, signed: dt.date | None = None
+    table: Path,
+    year: int,
+    title: str | None,
+    vocabulary: Vocabulary,
+    signed: dt.date | None = None,
+    deadline: str | None = None,
 ) -> TableImport:
     """Read `table` (xlsx, xls, csv, docx, html) into a plan of `year`, issued on `signed` (else on
     the 成文日期 the notice or table states, if any). Raises TableError when the file is no table
     gkledger can read, and when the text would not read back as the table."""
     grid, how = read_table(table, read_file(table))
-    imported = tasks_from_grid(grid, year, title or f"{year}年政务公开工作要点", vocabulary, signed)
+    imported = tasks_from_grid(grid, year, title or f"{year}年政务公开工作要点", vocabulary, signed, deadline)
     text = to_yaml(imported, table.name)
     size = len(text.encode("utf-8"))
     if size > MAX_FILE_BYTES:

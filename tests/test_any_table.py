@@ -1,0 +1,139 @@
+"""Other offices' tables, round two (#28, in part): deadlines that are not a date (全年, 随时, 变动即更,
+每年10月, 1月-2月), tables with no 完成时限 column, and 各 inside a collection's name."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from gkledger.core.deadlines import parse_deadline
+
+from .conftest import write
+
+Cli = Callable[..., Result]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["全年", "全年度", "长期", "常态化", "持续", "持续推进", "长期坚持", "随时", "及时", "变动即更", "实时更新",
+     "随时更新", "按要求", "按上级要求", "根据工作需要", "全年持续推进，及时更新"],
+)  # fmt: skip
+def test_continuous_work_is_ongoing_and_due_at_the_plans_end(text: str) -> None:
+    deadline = parse_deadline(text, 2022)
+    assert deadline.ongoing and deadline.due == dt.date(2022, 12, 31) and deadline.text == text
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("每年10月", "2022-10-31"),
+        ("每年1月-2月", "2022-02-28"),
+        ("每年3月底前", "2022-03-31"),
+        ("每年一季度", "2022-03-31"),
+        ("每年第四季度末", "2022-12-31"),
+        ("每年10月15日前", "2022-10-15"),
+        ("1月-2月", "2022-02-28"),
+        ("2022年3月至4月", "2022-04-30"),
+        ("5月—6月", "2022-06-30"),
+    ],
+)
+def test_yearly_timing_and_windows_are_due_at_their_end(text: str, due: str) -> None:
+    deadline = parse_deadline(text, 2022)
+    assert deadline.due.isoformat() == due and not deadline.ongoing
+
+
+@pytest.mark.parametrize("text", ["每年11月-2月", "13月-14月", "全年的", "随时随地"])
+def test_what_is_not_a_deadline_is_still_refused(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_deadline(text, 2022)
+
+
+UNITS = """\
+units:
+  - name: 县政府办
+    full_name: 某县人民政府办公室
+    kind: 县直部门
+    level: 股级
+  - name: 县财政局
+    full_name: 某县财政局
+    kind: 县直部门
+    level: 股级
+  - name: 甲镇
+    full_name: 某县甲镇人民政府
+    kind: 乡镇
+    level: 股级
+"""
+
+
+@pytest.fixture
+def county(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    write(root / "units.yaml", UNITS)
+    write(root / "tasks.yaml", "plan:\n  title: t\n  year: 2022\ntasks: []\n")
+    (root / "progress").mkdir()
+    return root
+
+
+def table(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return path
+
+
+def test_a_table_without_a_deadline_column_needs_deadline(cli: Cli, county: Path, tmp_path: Path) -> None:
+    source = table(
+        tmp_path / "镇.csv", [["序号", "工作任务", "责任单位"], ["1", "公开财政预算。", "县财政局"]]
+    )
+    refused = cli("import", str(source), "--year", "2022", "--data", str(county))
+    assert refused.exit_code != 0 and "--deadline" in refused.output and 'deadline: ""' not in refused.stdout
+    made = cli("import", str(source), "--year", "2022", "--deadline", "年底前", "--data", str(county))
+    assert made.exit_code == 0, made.output
+    assert "deadline: 年底前" in made.stdout
+
+
+def test_continuous_deadlines_import_without_review(cli: Cli, county: Path, tmp_path: Path) -> None:
+    source = table(
+        tmp_path / "区.csv",
+        [
+            ["序号", "具体任务", "责任单位", "完成时限"],
+            ["1", "公开。", "县财政局", "全年"],
+            ["2", "更新。", "甲镇", "变动即更"],
+        ],
+    )
+    result = cli(
+        "import",
+        str(source),
+        "--year",
+        "2022",
+        "-o",
+        str(county / "tasks.yaml"),
+        "--force",
+        "--data",
+        str(county),
+    )
+    assert result.exit_code == 0, result.output
+    assert cli("check", "--data", str(county)).exit_code == 0
+
+
+def test_ge_inside_a_collection_name_reads_as_it(cli: Cli, county: Path, tmp_path: Path) -> None:
+    source = table(
+        tmp_path / "县.csv",
+        [["序号", "具体任务", "责任单位", "完成时限"], ["1", "公开。", "县直各部门", "年底前"]],
+    )
+    result = cli("import", str(source), "--year", "2022", "--data", str(county))
+    assert result.exit_code == 0, result.output
+    assert "owed_by: [{kind: 县直部门}]" in result.stdout
+
+
+def test_an_unresolved_part_says_how_to_resolve_it(cli: Cli, county: Path, tmp_path: Path) -> None:
+    source = table(
+        tmp_path / "县.csv",
+        [["序号", "具体任务", "责任单位", "完成时限"], ["1", "公开。", "各有关单位", "年底前"]],
+    )
+    result = cli("import", str(source), "--year", "2022", "--data", str(county))
+    assert result.exit_code == 1 and "words:" in result.stderr
