@@ -110,6 +110,7 @@ COMMANDS: tuple[tuple[str, str, str | None], ...] = (
     ("documents", "export", None),
     ("documents", "remind", None),
     ("documents", "bulletin", None),
+    ("rollup", "rollup", None),
     ("plans", "schema", None),
     ("plans", "init", None),
     ("plans", "import_", "import"),

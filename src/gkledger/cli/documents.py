@@ -23,7 +23,17 @@ if TYPE_CHECKING:
 
 from gkledger.cli.options import DataOption, ForceOption, SoonOption, TodayOption, UnitOption
 from gkledger.cli.output import _deliver, _missing_extra, _write_output, _wrote
-from gkledger.cli.session import Scope, _date_option, _fail, say, scope
+from gkledger.cli.session import (
+    EXIT_PROBLEMS,
+    Scope,
+    _cache_folder,
+    _date_option,
+    _fail,
+    _today,
+    invocation,
+    say,
+    scope,
+)
 from gkledger.cli.views import _entry_dates
 
 
@@ -33,6 +43,7 @@ class ExportFormat(StrEnum):
     json = "json"
     html = "html"
     ics = "ics"
+    sqlite = "sqlite"
 
 
 class NoticeFormat(StrEnum):
@@ -109,6 +120,9 @@ def export(
     """
     if fmt is ExportFormat.xlsx and output is None:
         _fail(_("xlsx is a binary format: give the file to write with -o, e.g. -o 台账.xlsx"))
+    if fmt is ExportFormat.sqlite:
+        _export_sqlite(ctx, data, today, output, force)
+        return
     chosen = scope(ctx, data, today, soon, unit)
     if fmt is ExportFormat.csv and chosen.unit is None:
         _export_csv(chosen, output, force)
@@ -116,6 +130,28 @@ def export(
         _export_rows(chosen, fmt, output, force)
     else:
         _export_document(ctx, chosen, fmt, output, force)
+
+
+def _export_sqlite(
+    ctx: typer.Context, data: Path | None, today: str | None, output: Path | None, force: bool
+) -> None:
+    """The ledger as a roll-up of one: the SQLite schema `gkledger rollup -o` writes."""
+    from gkledger.render.sqlite import to_sqlite
+    from gkledger.views.rollup import is_rollup_file, one_ledger
+
+    if output is None:
+        _fail(_("sqlite is a binary format: give the file to write with -o, e.g. -o 台账.sqlite"))
+    made = one_ledger(invocation(ctx, data).root, _today(ctx, today), _cache_folder(ctx))
+    _write_output(output, to_sqlite(made), force=force or is_rollup_file(output))
+    count = sum(len(part.rows) for part in made.parts)
+    say(
+        _wrote(
+            output, output.stat().st_size, _f("{count} obligations as of {day}", count=count, day=made.today)
+        ),
+        err=True,
+    )
+    if made.failing:
+        raise typer.Exit(EXIT_PROBLEMS)
 
 
 def _export_csv(chosen: Scope, output: Path | None, force: bool) -> None:

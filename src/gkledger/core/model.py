@@ -367,3 +367,8 @@ class Core(NamedTuple):
             maintainers=self.maintainers,
             words=self.words,
         )
+
+
+# The version of a roll-up file's SQLite schema (render.sqlite writes it, views.rollup reads it back
+# to keep the ledgers that did not change), in the file's `PRAGMA user_version`.
+ROLLUP_SCHEMA = 1

@@ -17,9 +17,11 @@ from gkledger.render.labels import flag_label, rate_text, state_label
 from gkledger.render.layout import SECTION, Cell, Column, print_table
 
 if TYPE_CHECKING:
+    from gkledger.core.status import Summary
     from gkledger.history.audit import Entry
     from gkledger.history.links import LinkResult
     from gkledger.views.review import Review
+    from gkledger.views.rollup import Part
     from gkledger.writes.carry import Carried
     from gkledger.writes.collect import RowResult
 
@@ -247,3 +249,27 @@ def carried_lines(carried: Sequence[Carried], dry_run: bool) -> list[str]:
         )
         for task in carried
     ]
+
+
+def rollup_table(console: Console, pairs: Sequence[tuple[Part, Summary]], by_unit: bool, as_of: str) -> None:
+    """One row per ledger (or per unit of every ledger), worst first: 应办, 已办结, 逾期, 按期办结率."""
+    columns = [
+        Column(_("Ledger"), folds=True),
+        *([Column(_("Unit"), folds=True)] if by_unit else []),
+        Column(_("Owed"), "right"),
+        Column(_("Completed"), "right"),
+        Column(_("Late"), "right"),
+        Column(_("On-time rate"), "right"),
+        *([] if by_unit else [Column(_("Problems"), "right")]),
+    ]
+    rows: list[list[Cell] | None] = []
+    for part, s in pairs:
+        late = Text(str(s.counts["late"]), style=STYLES["late"] if s.counts["late"] else "")
+        figures: list[Cell] = [str(s.total), str(s.completed), late, rate_text(s.on_time_rate)]
+        if by_unit:
+            rows.append([part.label, s.unit.name if s.unit else "", *figures])
+        else:
+            errors = Text(str(part.errors), style=STYLES["late"]) if part.errors else ""
+            rows.append([part.label, *figures, errors])
+    title = _f("Roll-up of {count} ledgers · as of {day}", count=len({p.label for p, _s in pairs}), day=as_of)
+    print_table(console, title, columns, rows)

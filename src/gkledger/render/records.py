@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # links needs the optional httpx; its results are only render
     from gkledger.history.audit import Entry
     from gkledger.history.links import LinkResult
     from gkledger.views.query import TaskGroup
+    from gkledger.views.rollup import Part
     from gkledger.writes.collect import RowResult
 
 JsonObject = dict[str, Any]  # one object of the JSON contract (a CSV row likewise)
@@ -207,6 +208,18 @@ def summary_record(summary: Summary) -> JsonObject:
         "late_rate": round(late_rate, 4) if late_rate is not None else None,
         "lead": summary.lead,
         "lead_open": summary.lead_open,
+    }
+
+
+def rollup_record(part: Part, summary: Summary, by_unit: bool) -> JsonObject:
+    """A ledger's (or, `by_unit`, one of its units') line of a roll-up: its label first."""
+    plan = part.ledger.plan
+    return {
+        "ledger": part.label,
+        **({} if by_unit else {"title": plan.title if plan else None, "year": plan.year if plan else None}),
+        **summary_record(summary),
+        "completed": summary.completed,
+        **({} if by_unit else {"errors": part.errors}),
     }
 
 

@@ -261,3 +261,23 @@ def with_overlay(listing: Listing, overlay: dict[Path, bytes] | None) -> list[Da
         ]
         progress.sort(key=lambda f: f.name)
     return progress
+
+
+def content_digest(root: Path) -> str:
+    """A digest of everything the loader reads at `root`: each data file's name and bytes (or why
+    it cannot be read), and the problems of its folders. Equal digests: equal ledgers (a roll-up
+    keeps a ledger's rows while its digest stays the same)."""
+    try:
+        from _blake2 import blake2b  # CPython's own, without loading OpenSSL
+    except ImportError:  # pragma: no cover - another Python
+        from hashlib import blake2b
+    listing = list_files(root)
+    digest = blake2b(digest_size=16)
+    for problem in listing.problems:
+        digest.update(f"{problem.code}\0{problem.source.path}\0".encode())
+    for file in listing.files:
+        data = read_bytes(file)
+        body = data if isinstance(data, bytes) else f"{data.code}\0{data.message}".encode()
+        digest.update(f"{file.name}\0{len(body)}\0".encode("utf-8", "surrogateescape"))
+        digest.update(body)
+    return digest.hexdigest()
