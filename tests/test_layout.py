@@ -30,6 +30,8 @@ HOMES = {
     "markupsafe": {"render/html.py"},
     "icalendar": {"render/ics.py"},
     "httpx": {"history/links.py"},
+    "datasette": {"cli/browse.py"},
+    "uvicorn": {"cli/browse.py"},
 }
 
 

@@ -186,3 +186,71 @@ def test_a_refreshed_rollup_is_what_a_fresh_one_would_be(
     later = cli("rollup", *map(str, ledgers), "-o", str(kept), "--today", "2021-12-31")
     assert later.exit_code == 0
     assert {r[0] for r in table(kept, "SELECT as_of FROM ledgers")} == {"2021-12-31"}
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_the_rollup_in_a_real_browser(cli: Cli, ledgers: list[Path], tmp_path: Path) -> None:
+    """`gkledger browse` as people use it: Chinese titles, facets by 台账, 单位类型 and 状态, and the
+    saved queries, in Chromium."""
+    import os
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from .test_exports import chromium
+
+    browser_path = chromium()
+    if browser_path is None:
+        pytest.skip("no Chromium installed (apt-get install chromium); .ci/run installs it")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    pytest.importorskip("datasette", reason="the browse extra is not installed")
+    out = tmp_path / "rollup.sqlite"
+    assert cli("rollup", *map(str, ledgers), "-o", str(out), *TODAY).exit_code == 0
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gkledger", "browse", str(out), "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _attempt in range(100):  # until it answers (a start-up, not a timing: it fails only at 20 s)
+            try:
+                urllib.request.urlopen(base, timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=browser_path, args=["--no-sandbox", "--disable-gpu"]
+            )
+            try:
+                page = browser.new_page()
+                page.goto(base + "/")
+                assert "政务公开工作台账汇总" in page.title()
+                page.goto(base + "/rollup/obligations_by_kind?status=late")
+                facets = page.locator(".facet-info").all_text_contents()
+                assert any("ledger" in f for f in facets) and any("kind" in f for f in facets)
+                assert "新城区" in page.content() and "回民区" in page.content()
+                page.goto(base + "/rollup/late")
+                assert page.locator("h1").first.text_content().strip() == "逾期清单"
+                headers = [h.strip() for h in page.locator("table.rows-and-columns th").all_text_contents()]
+                assert headers[:3] == ["台账", "单位", "序号"]
+                page.goto(base + "/rollup/rates")
+                rates = page.locator("table.rows-and-columns tbody tr").count()
+                assert rates == 2  # one line per ledger
+            finally:
+                browser.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

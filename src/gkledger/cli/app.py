@@ -111,6 +111,7 @@ COMMANDS: tuple[tuple[str, str, str | None], ...] = (
     ("documents", "remind", None),
     ("documents", "bulletin", None),
     ("rollup", "rollup", None),
+    ("browse", "browse", None),
     ("plans", "schema", None),
     ("plans", "init", None),
     ("plans", "import_", "import"),

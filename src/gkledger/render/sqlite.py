@@ -11,6 +11,7 @@ caller writes it atomically: a reader never sees half a file.
     obligations  ledger, then exactly the columns of `status --all --format json`
     records      ledger, task, unit, period, done, waived, evidence, note, source
     problems     ledger, path, line, column, code, severity, message, hint
+    obligations_by_kind   (a view) the obligations with their unit's kind, to facet by
 
 Units are never merged across ledgers: (ledger, name) is a unit.
 """
@@ -67,6 +68,8 @@ CREATE INDEX obligations_by_status ON obligations (status, ledger);
 CREATE INDEX obligations_by_due ON obligations (due);
 CREATE INDEX records_by_ledger_unit ON records (ledger, unit);
 CREATE INDEX problems_by_ledger ON problems (ledger);
+CREATE VIEW obligations_by_kind AS
+  SELECT o.*, u.kind AS kind FROM obligations o LEFT JOIN units u ON u.ledger = o.ledger AND u.name = o.unit;
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 
