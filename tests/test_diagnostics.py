@@ -24,6 +24,10 @@ def progress(text: str) -> Setup:
     return lambda root: write(root / "progress" / "甲县.yaml", text) and None
 
 
+def office(text: str) -> Setup:
+    return lambda root: write(root / "office" / "甲县.yaml", text) and None
+
+
 def units(old: str, new: str) -> Setup:
     return lambda root: write(root / "units.yaml", SMALL_UNITS.replace(old, new, 1)) and None
 
@@ -128,6 +132,9 @@ CASES: dict[str, tuple[Setup, str, int]] = {
         "progress/甲县.yaml",
         1,
     ),
+    "GK501": (office("- task: '9'\n  unit: 甲县\n  confirmed: 2021-09-01\n"), "office/甲县.yaml", 1),
+    "GK502": (office("- task: '1'\n  unit: 甲县\n  returned: 2021-09-01\n"), "office/甲县.yaml", 1),
+    "GK503": (office("- task: '1'\n  unit: 甲县\n  confirmed: 2021-09-01\n"), "office/甲县.yaml", 1),
     "GK407": (
         lambda root: write(root / "progress" / "财政局.yaml", RECORD) and None,
         "progress/财政局.yaml",

@@ -206,7 +206,7 @@ def _obligations(ctx: typer.Context, data: Path | None) -> Obligations:
                 err=True,
             )
         _settings(ctx).degraded = True
-    return Obligations(ledger, snapshot.unit_index, snapshot.owners)
+    return snapshot._replace(ledger=ledger).obligations()
 
 
 class Scope(NamedTuple):

@@ -78,6 +78,14 @@ CODES: dict[str, tuple[Severity, str]] = {
         "a record's period does not fit its task: missing for a recurring task, given for a one-off "
         "task, or not one of the task's periods in the plan",
     ),
+    # The office's decisions (office/*.yaml)
+    "GK501": ("error", "an office decision names an unknown unit, or a task or period the unit does not owe"),
+    "GK502": (
+        "error",
+        "an office decision is not one of confirmed, returned or extended with its fields (a return's "
+        "reason; an extension's to, reason and approved_by, after the due date)",
+    ),
+    "GK503": ("error", "a confirmation or return of a completion that is not recorded"),
 }
 
 

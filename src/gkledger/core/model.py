@@ -222,6 +222,19 @@ class Plan(NamedTuple):
     source: Source
 
 
+class Scoring(NamedTuple):
+    """考核 rules: points off `full` per late item, per item done late, per return, per day late,
+    the total deduction capped, and the lowest score of each grade (below the lowest: 不合格)."""
+
+    full: float = 100
+    per_late: float = 2
+    per_done_late: float = 1
+    per_returned: float = 1
+    per_day_late: float = 0
+    cap: float | None = None
+    grades: tuple[tuple[str, float], ...] = (("优秀", 90), ("良好", 80), ("合格", 60))
+
+
 class Settings(NamedTuple):
     """A plan's settings (tasks.yaml `settings:`)."""
 
@@ -233,6 +246,8 @@ class Settings(NamedTuple):
     contact: str | None = None  # 联系人
     phone: str | None = None  # 联系电话
     reply_days: int = 5  # a 催办 asks for completion this many working days after it is issued
+    require_confirmation: bool = False  # a completion counts only once the office confirms it
+    scoring: Scoring | None = None  # 考核 rules (`gkledger score`); None: not scored
 
 
 # ---------------------------------------------------------------------------------------------
@@ -367,6 +382,28 @@ class Core(NamedTuple):
             maintainers=self.maintainers,
             words=self.words,
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# The office's decisions (审核确认, 退回重办, 延期)
+# ---------------------------------------------------------------------------------------------
+
+DecisionKind = Literal["confirmed", "returned", "extended"]
+
+
+class Decision(NamedTuple):
+    """One decision of the office on one obligation (a task, a unit, and a period of a recurring
+    task), kept in the office's own files (office/<unit>.yaml), apart from the units' records."""
+
+    task: str
+    unit: str  # as written; resolved with the unit index
+    period: str | None
+    kind: DecisionKind
+    day: dt.date  # the day it was decided
+    reason: str | None = None  # why it was returned or extended
+    due: dt.date | None = None  # the new due date a return gave, or the day an extension runs to
+    approved_by: str | None = None  # who approved an extension
+    source: Source = Source("")
 
 
 # The version of a roll-up file's SQLite schema (render.sqlite writes it, views.rollup reads it back

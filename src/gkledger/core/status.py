@@ -20,20 +20,30 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Literal, NamedTuple, Protocol, runtime_checkable
 
-from gkledger.core.model import Ledger, Period, Record, Task, Unit
+from gkledger.core.model import Decision, Ledger, Period, Record, Task, Unit
 from gkledger.core.units import UnitIndex
 
-Status = Literal["late", "due-soon", "pending", "ongoing", "done", "done-late", "waived"]
+Status = Literal["late", "due-soon", "reported", "pending", "ongoing", "done", "done-late", "waived"]
 
 RecordKey = tuple[str, str, str | None]  # task id, canonical unit name, period (None: one-off)
 
-STATUSES: tuple[Status, ...] = ("late", "due-soon", "pending", "ongoing", "done", "done-late", "waived")
+STATUSES: tuple[Status, ...] = (
+    "late",
+    "due-soon",
+    "reported",
+    "pending",
+    "ongoing",
+    "done",
+    "done-late",
+    "waived",
+)
 
 # What offices call each status: the 红黄绿灯 words of a 台账, shown by the renderers and taken as
 # input too (--status 逾期,临期).
 NAMES_ZH: dict[Status, str] = {
     "late": "逾期",
     "due-soon": "临期",
+    "reported": "待审核",
     "pending": "未到期",
     "ongoing": "持续",
     "done": "已完成",
@@ -67,6 +77,7 @@ class Obligation(NamedTuple):
     record: Record | None
     lead: bool = False  # the unit leads the task (牵头)
     period: Period | None = None  # of a recurring task (每季度末): owed once per period
+    review: Review | None = None  # the office's decisions on it; None: the ledger has none
 
     @property
     def label(self) -> str:
@@ -91,11 +102,59 @@ class Row(NamedTuple):
     days_left: int
     lead: bool = False
     period: str | None = None  # the period's label (2022-Q3), for a recurring task
+    review: str | None = None  # reported, confirmed or returned: where the office's review stands
+    returned_reason: str | None = None  # why the office returned the completion
+    original_due: dt.date | None = None  # the due date before an extension or a return moved it
 
     @property
     def task_label(self) -> str:
         """The task id as tables show it: 5, or 5·Q3 for one period of a recurring task."""
         return task_label(self.task.id, self.period)
+
+
+class Review(NamedTuple):
+    """The office's decisions on one obligation (审核确认, 退回重办, 延期), in the order they were
+    made, and whether the ledger counts a completion only once the office confirms it."""
+
+    require: bool = False
+    verdicts: tuple[Decision, ...] = ()  # confirmations and returns, by day (ties: file order)
+    extended: Decision | None = None  # the latest extension
+
+
+class Reviewed(NamedTuple):
+    status: Status
+    due: dt.date
+    review: str | None
+    reason: str | None
+    original_due: dt.date | None
+
+
+def reviewed(
+    due: dt.date, ongoing: bool, record: Record | None, today: dt.date, soon_days: int, review: Review
+) -> Reviewed:
+    """The status rule with the office's decisions, the one place it is written: an extension moves
+    the due date; of a completion, the office's latest decision made on or after its day says
+    whether it stands (confirmed), is open again (returned: against the return's due date, else
+    the due date), or, when the ledger requires confirmation, waits for one (reported). A
+    completion recorded after a return is a new one: reported again, or done without the
+    requirement. A waiver is not reviewed."""
+    original = None
+    if review.extended is not None and review.extended.due is not None:
+        original, due = due, review.extended.due
+    if record is None or record.waived is not None or record.done is None:
+        return Reviewed(status_of(due, ongoing, record, today, soon_days), due, None, None, original)
+    done = record.done
+    verdict = next((d for d in reversed(review.verdicts) if d.day >= done), None)
+    if verdict is not None and verdict.kind == "returned":
+        new_due = verdict.due or due
+        status = open_status(new_due, ongoing, today, soon_days)
+        moved = original if original is not None else (due if new_due != due else None)
+        return Reviewed(status, new_due, "returned", verdict.reason, moved)
+    if verdict is not None:
+        return Reviewed(settled(due, "pending", False, done), due, "confirmed", None, original)
+    if review.require:
+        return Reviewed("reported", due, "reported", None, original)
+    return Reviewed(settled(due, "pending", False, done), due, None, None, original)
 
 
 def open_status(due: dt.date, ongoing: bool, today: dt.date, soon_days: int) -> Status:
@@ -136,9 +195,18 @@ class Obligations:
     """
 
     def __init__(
-        self, ledger: Ledger, index: UnitIndex | None = None, owners: dict[str, tuple[str, ...]] | None = None
+        self,
+        ledger: Ledger,
+        index: UnitIndex | None = None,
+        owners: dict[str, tuple[str, ...]] | None = None,
+        reviews: dict[RecordKey, Review] | None = None,
     ) -> None:
         self.ledger = ledger
+        # The office's decisions (`core.decisions.reviews_of`), or None when there are none and no
+        # confirmation is required: then every obligation is computed on the plain, fast path.
+        require = ledger.settings.require_confirmation
+        self.reviews = (reviews or {}) if reviews or require else None
+        self._no_decision = Review(require=require)
         self.index = index or UnitIndex(ledger.units, ledger.groups)
         self.tasks: dict[str, Task] = {}
         for task in ledger.tasks:
@@ -177,11 +245,25 @@ class Obligations:
         lead = task.lead is not None and self.leads(task, unit.name)
         periods = task.deadline.periods if task.deadline is not None else ()
         if not periods:
-            return [Obligation(task, unit, records.get((task.id, unit.name, None)), lead)]
+            key = (task.id, unit.name, None)
+            return [Obligation(task, unit, records.get(key), lead, None, self.review(key))]
         return [
-            Obligation(task, unit, records.get((task.id, unit.name, period.label)), lead, period)
+            Obligation(
+                task,
+                unit,
+                records.get((task.id, unit.name, period.label)),
+                lead,
+                period,
+                self.review((task.id, unit.name, period.label)),
+            )
             for period in periods
         ]
+
+    def review(self, key: RecordKey) -> Review | None:
+        """The office's decisions on one obligation; None when the ledger has none to make."""
+        if self.reviews is None:
+            return None
+        return self.reviews.get(key, self._no_decision)
 
     @property
     def tasks_of_unit(self) -> dict[str, list[str]]:
@@ -201,7 +283,12 @@ class Obligations:
             self._by_task = {}
             for task_id, task in self.tasks.items():
                 names = self.owners[task_id]
-                if task.lead is None and task.deadline is not None and not task.deadline.periods:
+                if (
+                    self.reviews is None
+                    and task.lead is None
+                    and task.deadline is not None
+                    and not task.deadline.periods
+                ):
                     # The common case, once per obligation of a province: no call per unit.
                     owed = [Obligation(task, by_name[n], records.get((task_id, n, None))) for n in names]
                 else:
@@ -279,6 +366,13 @@ def tally(obligations: Obligations, today: dt.date, soon_days: int) -> tuple[lis
     """Each owing unit's summary (units.yaml order) and the summary of all, counted straight from
     the owners and the records: what `summarise` gives over `rows()`, without a Row for each of a
     province's 60,000 obligations."""
+    if obligations.reviews is not None:  # the office's decisions: each obligation by the full rule
+        rows = obligations.rows(today, soon_days)
+        by_unit: dict[str, list[Row]] = {}
+        for row in rows:
+            by_unit.setdefault(row.unit.name, []).append(row)
+        owing = [u for u in obligations.index.by_name.values() if u.name in by_unit]
+        return [summarise(by_unit[u.name], today, u) for u in owing], summarise(rows, today)
     outcomes = _outcomes(obligations)
     column = {status: number for number, status in enumerate(STATUSES)}
     due_so_far, on_time, lead, lead_open = range(len(STATUSES), len(STATUSES) + 4)
@@ -358,6 +452,22 @@ def row_of(obligation: Obligation, today: dt.date, soon_days: int) -> Row:
     assert deadline is not None  # obligations exist only for readable deadlines
     period = obligation.period  # read once: this runs for every obligation of a province
     due = period.due if period is not None else deadline.due
+    review = obligation.review
+    if review is not None:
+        made = reviewed(due, deadline.ongoing, obligation.record, today, soon_days, review)
+        return Row(
+            obligation.task,
+            obligation.unit,
+            obligation.record,
+            made.due,
+            made.status,
+            (made.due - today).days,
+            obligation.lead,
+            period.label if period is not None else None,
+            made.review,
+            made.reason,
+            made.original_due,
+        )
     return Row(
         obligation.task,
         obligation.unit,

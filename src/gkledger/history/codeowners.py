@@ -14,7 +14,7 @@ from typing import Literal
 
 from gkledger.core.model import Ledger
 from gkledger.i18n import _
-from gkledger.store.locate import PROGRESS_DIR, TASKS_FILE, UNITS_FILE
+from gkledger.store.locate import OFFICE_DIR, PROGRESS_DIR, TASKS_FILE, UNITS_FILE
 
 Forge = Literal["github", "gitlab"]
 
@@ -55,6 +55,7 @@ def render(ledger: Ledger, data_dir: str, forge: Forge = "github", plans: Sequen
         for folder in folders:
             lines.append(f"{pattern(folder + TASKS_FILE)} {office}")
             lines.append(f"{pattern(folder + PROGRESS_DIR)}/ {office}")
+            lines.append(f"{pattern(folder + OFFICE_DIR)}/ {office}")  # the office's decisions: its own
     else:
         lines.append("# " + _("no office maintainers: add maintainers: [...] at the top of units.yaml"))
     section(_("progress"))

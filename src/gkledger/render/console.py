@@ -19,7 +19,7 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from gkledger.core.model import Task, Unit
+from gkledger.core.model import Record, Task, Unit
 from gkledger.core.status import STATUSES, Row, Status, Summary, spread
 from gkledger.i18n import _, _f
 from gkledger.render.labels import label, rate_text, spread_text
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 STYLES: dict[Status, str] = {
     "late": "bold red",
     "due-soon": "bold yellow",
+    "reported": "cyan",
     "pending": "green",
     "ongoing": "green",
     "done": "green",
@@ -43,6 +44,7 @@ STYLES: dict[Status, str] = {
 LIGHTS: dict[Status, str] = {
     "late": "▪",
     "due-soon": "▪",
+    "reported": "?",
     "pending": "▫",
     "ongoing": "▫",
     "done": "✔",
@@ -54,6 +56,7 @@ BAR_FULL, BAR_EMPTY = "▰", "▱"
 GROUPS: tuple[frozenset[Status], ...] = (
     frozenset({"late"}),
     frozenset({"due-soon"}),
+    frozenset({"reported"}),
     frozenset({"pending", "ongoing"}),
     frozenset({"done", "done-late", "waived"}),
 )
@@ -107,9 +110,30 @@ def days_text(row: Row) -> Text:
 
 
 def evidence_text(row: Row, entered: dict[tuple[str, str], dt.date] | None = None) -> str:
+    """What settles a row (or stands in the way): its record, and the office's review of it."""
+    said = _review_text(row)
     record = row.record
     if record is None:
-        return ""
+        return said
+    if row.review == "returned":
+        return said
+    if said:
+        said = " " + said
+    return _record_text(row, record, entered) + said
+
+
+def _review_text(row: Row) -> str:
+    parts = []
+    if row.review == "returned":
+        parts.append(_f("returned: {reason}", reason=row.returned_reason or ""))
+    elif row.review == "confirmed":
+        parts.append(_("(confirmed)"))
+    if row.original_due is not None:
+        parts.append(_f("(due moved from {day})", day=row.original_due.isoformat()))
+    return " ".join(parts)
+
+
+def _record_text(row: Row, record: Record, entered: dict[tuple[str, str], dt.date] | None) -> str:
     if record.waived is not None:
         return _f("waived: {reason}", reason=record.waived)
     parts = [f"{record.done.isoformat()}" if record.done else ""]

@@ -15,6 +15,7 @@ ZH: dict[Status, str] = NAMES_ZH
 EN: dict[Status, str] = {
     "late": "late",
     "due-soon": "due-soon",
+    "reported": "reported",
     "pending": "pending",
     "ongoing": "ongoing",
     "done": "done",
@@ -72,6 +73,7 @@ def flag_label(flag: str) -> str:
 MARKS: dict[Status, str] = {
     "late": "逾",
     "due-soon": "临",
+    "reported": "审",
     "pending": "待",
     "ongoing": "续",
     "done": "完",
@@ -117,3 +119,21 @@ def period_cn(period: str) -> str:
 def task_cn(row: Row) -> str:
     """The task's number as a document says it: 5, or 5（7月） for one period of a recurring task."""
     return f"{row.task.id}（{period_cn(row.period)}）" if row.period else row.task.id
+
+
+_DECISIONS = {"confirmed": N_("confirmed"), "returned": N_("returned"), "extended": N_("extended")}
+_REVIEWS = {
+    "reported": N_("reported, awaiting review"),
+    "confirmed": N_("confirmed"),
+    "returned": N_("returned"),
+}
+
+
+def decision_label(kind: str) -> str:
+    """An office decision (confirmed, returned, extended) in the user's language: 已确认, 已退回, 已延期."""
+    return _(_DECISIONS.get(kind, kind))
+
+
+def review_label(review: str | None) -> str:
+    """Where the office's review of a row stands: 待审核, 已确认, 已退回; "" when it has none."""
+    return _(_REVIEWS[review]) if review in _REVIEWS else ""

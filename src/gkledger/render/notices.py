@@ -29,10 +29,16 @@ def _cn_date(day: dt.date) -> str:
 
 
 def when_cn(row: Row) -> str:
-    """How an item stands against its due day, said once: 逾期63天, 今天到期, 还有3天到期."""
-    if row.days_left < 0:
-        return f"逾期{-row.days_left}天"
-    return "今天到期" if row.days_left == 0 else f"还有{row.days_left}天到期"
+    """How an item stands against its due day, said once: 逾期63天, 今天到期, 还有3天到期, with
+    the office's return when there was one (退回重办：佐证链接打不开)."""
+    said = (
+        f"逾期{-row.days_left}天"
+        if row.days_left < 0
+        else ("今天到期" if row.days_left == 0 else f"还有{row.days_left}天到期")
+    )
+    if row.review == "returned":
+        said += f"（退回重办：{row.returned_reason or ''}）"
+    return said
 
 
 def reply_sentence(reply_by: dt.date | None, office: str | None) -> str:
@@ -74,6 +80,8 @@ def notice(
             out.append(f"{number}. 【任务{esc(task_cn(row))}】{esc(row.task.text)}")
             indent = "   - " if markdown else "   "
             out.append(f"{indent}完成时限：{esc(deadline)}（{_cn_date(row.due)}，{when_cn(row)}）")
+            if row.review == "returned":
+                out.append(f"{indent}退回理由：{esc(row.returned_reason or '')}")
             out.append(f"{indent}责任单位：{esc(row.task.owners)}")
     out.append("")
     if issuer:

@@ -17,6 +17,7 @@ from gkledger.render.labels import flag_label, rate_text, state_label
 from gkledger.render.layout import SECTION, Cell, Column, print_table
 
 if TYPE_CHECKING:
+    from gkledger.core.scoring import Score
     from gkledger.core.status import Summary
     from gkledger.history.audit import Entry
     from gkledger.history.links import LinkResult
@@ -273,3 +274,28 @@ def rollup_table(console: Console, pairs: Sequence[tuple[Part, Summary]], by_uni
             rows.append([part.label, *figures, errors])
     title = _f("Roll-up of {count} ledgers · as of {day}", count=len({p.label for p, _s in pairs}), day=as_of)
     print_table(console, title, columns, rows)
+
+
+def score_table(console: Console, made: Sequence[Score], as_of: str) -> None:
+    """One row per unit, best first: 得分, 等次, 排名 (并列), and what was deducted for."""
+    columns = [
+        Column(_("Rank"), "right"),
+        Column(_("Unit"), folds=True),
+        Column(_("Score"), "right"),
+        Column(_("Grade")),
+        Column(_("Deductions"), flexible=True, wrap=True),
+    ]
+    rows: list[list[Cell] | None] = []
+    for s in made:
+        place = _f("tied {rank}", rank=s.rank) if s.tied else str(s.rank)
+        why = "；".join(
+            _f(
+                "{task} {why} −{points}",
+                task=d.task + (f"·{d.period}" if d.period else ""),
+                why=_(d.why),
+                points=f"{d.points:g}",
+            )
+            for d in s.deductions
+        )
+        rows.append([place, s.unit.name, f"{s.score:g}", s.grade, why])
+    print_table(console, _f("Scores · as of {day}", day=as_of), columns, rows)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from gkledger.core.diagnostics import Diagnostic
 from gkledger.core.model import Record, Task, Unit, shown_path
+from gkledger.core.scoring import Score
 from gkledger.core.status import STATUSES, Obligations, Row, Summary, open_status, settled
 from gkledger.render.labels import ZH
 
@@ -56,6 +57,9 @@ def row_values(row: Row) -> list[Any]:
         record.evidence if record else None,
         record.note if record else None,
         str(record.source) if record else None,
+        row.review,
+        row.returned_reason,
+        row.original_due.isoformat() if row.original_due else None,
     ]
 
 
@@ -108,6 +112,10 @@ def write_obligations_csv(
     cells of each task, unit and record are encoded once (csv's own quoting, cells made safe as
     `safe_cell` makes them) and each line is joined from them. The fields of a line are quoted one
     by one, so the parts join with commas into the line csv.writer would write."""
+    if obligations.reviews is not None:  # the office's decisions: every row by the full rule
+        rows = obligations.rows(today, soon_days)
+        write(rows_csv(rows, for_people))
+        return len(rows)
     line = csv.writer(_Echo(), lineterminator="\r\n").writerow
 
     def cells(*values: Any) -> str:  # two or more cells: a single empty one would be quoted
@@ -165,7 +173,8 @@ def write_obligations_csv(
             }
             bare = open_status(due, ongoing, today, soon_days)
             head = cells(task.id, label) + ","
-            unrecorded = (f"{middles[bare, False]},,,,\r\n", f"{middles[bare, True]},,,,\r\n")
+            # done, waived, evidence, note, record, then review, returned_reason, original_due
+            unrecorded = (f"{middles[bare, False]},,,,,,,\r\n", f"{middles[bare, True]},,,,,,,\r\n")
             slots.append((head, due, bare, middles, unrecorded, found.get((task.id, label), {})))
         for name in obligations.owners[task.id]:
             unit = unit_cells[name]
@@ -186,7 +195,11 @@ def write_obligations_csv(
                     f"{head}{unit},{middles[status, lead]}{days_done[done]},"
                     f"{'' if waived is None else cell(waived)},{'' if evidence is None else cell(evidence)},"
                     f"{'' if note is None else cell(note)},{cut[0]}"
-                    + (f":{place >> 32}:{place & 0xFFFFFFFF}{cut[1]}\r\n" if place >> 32 else f"{cut[1]}\r\n")
+                    + (
+                        f":{place >> 32}:{place & 0xFFFFFFFF}{cut[1]},,,\r\n"
+                        if place >> 32
+                        else f"{cut[1]},,,\r\n"
+                    )
                 )
         write("".join(out))
         count += len(out)
@@ -220,6 +233,22 @@ def rollup_record(part: Part, summary: Summary, by_unit: bool) -> JsonObject:
         **summary_record(summary),
         "completed": summary.completed,
         **({} if by_unit else {"errors": part.errors}),
+    }
+
+
+def score_record(score: Score) -> JsonObject:
+    """A unit's 考核 line: its score, grade and rank (`tied` when shared), and each deduction."""
+    return {
+        "unit": score.unit.name,
+        "score": score.score,
+        "grade": score.grade,
+        "rank": score.rank,
+        "tied": score.tied,
+        "deducted": score.deducted,
+        "deductions": [
+            {"task": d.task, "period": d.period, "why": d.why, "points": d.points, "days_late": d.days_late}
+            for d in score.deductions
+        ],
     }
 
 
@@ -386,6 +415,9 @@ PEOPLE_HEADERS = {
     "evidence": "佐证链接",
     "note": "备注",
     "record": "记录位置",
+    "review": "审核",
+    "returned_reason": "退回理由",
+    "original_due": "原到期日期",
 }
 
 # The columns of obligation CSV, for a header even when no row matches.
@@ -407,4 +439,7 @@ ROW_COLUMNS = (
     "evidence",
     "note",
     "record",
+    "review",
+    "returned_reason",
+    "original_due",
 )

@@ -53,7 +53,7 @@ CREATE TABLE obligations (
   ledger TEXT NOT NULL REFERENCES ledgers(label),
   task TEXT, period TEXT, unit TEXT, unit_full_name TEXT, due TEXT, status TEXT, days_left INTEGER,
   lead INTEGER, text TEXT, owners TEXT, deadline TEXT, ongoing INTEGER, done TEXT, waived TEXT,
-  evidence TEXT, note TEXT, record TEXT
+  evidence TEXT, note TEXT, record TEXT, review TEXT, returned_reason TEXT, original_due TEXT
 );
 CREATE TABLE records (
   ledger TEXT NOT NULL REFERENCES ledgers(label), task TEXT, unit TEXT, period TEXT, done TEXT,

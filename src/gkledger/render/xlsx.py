@@ -35,6 +35,7 @@ from gkledger.views.reports import Report, matrix_groups
 FILLS: dict[Status, str] = {  # each status its own colour: 逾期完成 is not 未到期
     "late": "F8CBAD",
     "due-soon": "FFE699",
+    "reported": "BDD7EE",
     "pending": "DDEBF7",
     "ongoing": "E2EFDA",
     "done": "A9D08E",

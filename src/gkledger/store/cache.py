@@ -44,6 +44,7 @@ from gkledger.store.files import (
     read_bytes,
     with_overlay,
 )
+from gkledger.store.locate import OFFICE_DIR
 
 try:  # CPython's own BLAKE2: hashlib re-exports it only after loading OpenSSL, on every start
     from _blake2 import blake2b
@@ -52,7 +53,7 @@ except ImportError:  # pragma: no cover - a Python without it
 
 if TYPE_CHECKING:
     from gkledger.core.diagnostics import Diagnostic
-    from gkledger.core.model import Core, Ledger, Record
+    from gkledger.core.model import Core, Decision, Ledger, Record
     from gkledger.core.status import Obligations
     from gkledger.core.units import UnitIndex
 
@@ -70,12 +71,19 @@ class Snapshot(NamedTuple):
     from_cache: bool = False
     parsed: int = 0  # how many files were parsed this time (the rest came from the cache)
     unit_index: UnitIndex | None = None  # the units' index the load built, owners known
+    decisions: tuple[Decision, ...] = ()  # the office's (office/*.yaml), read fresh on every load
 
     def obligations(self) -> Obligations:
-        """The ledger's obligations, with the owners and the units' index this load resolved."""
+        """The ledger's obligations, with the owners and the units' index this load resolved, and
+        the office's decisions on them."""
         from gkledger.core.status import Obligations
 
-        return Obligations(self.ledger, self.unit_index, self.owners)
+        plain = Obligations(self.ledger, self.unit_index, self.owners)
+        if not self.decisions:
+            return plain
+        from gkledger.store.decisions import reviews_of
+
+        return Obligations(self.ledger, self.unit_index, self.owners, reviews_of(list(self.decisions), plain))
 
 
 def cache_home(environ: Mapping[str, str]) -> Path | None:
@@ -394,7 +402,17 @@ def load_snapshot(
     if home is None:
         return _fresh(root, overlay)
     with _no_gc():
-        return _through_cache(root, home, overlay or {}, save)
+        snapshot = _through_cache(root, home, overlay or {}, save)
+    # The office's decisions are read fresh on both paths (`store.load.with_decisions`); a ledger
+    # without an office folder imports nothing more (the parser stays unloaded on a warm run).
+    if not (root / OFFICE_DIR).is_dir() and not any(p.parent.name == OFFICE_DIR for p in overlay or {}):
+        return snapshot
+    from gkledger.store.load import Loaded, with_decisions
+
+    decided = with_decisions(
+        Loaded(snapshot.ledger, snapshot.diagnostics, snapshot.unit_index), root, overlay
+    )
+    return snapshot._replace(decisions=decided.decisions, diagnostics=decided.diagnostics)
 
 
 def settle(root: Path, home: Path | None, written: Overlay) -> None:
@@ -433,7 +451,13 @@ def _fresh(root: Path, overlay: Overlay | None) -> Snapshot:
     loaded = load(root, overlay=overlay)
     # The index the load's checks resolved the selectors with: owners are then not resolved again.
     index = loaded.unit_index or UnitIndex(loaded.ledger.units, loaded.ledger.groups)
-    return Snapshot(loaded.ledger, loaded.diagnostics, owners_of(loaded.ledger, index), unit_index=index)
+    return Snapshot(
+        loaded.ledger,
+        loaded.diagnostics,
+        owners_of(loaded.ledger, index),
+        unit_index=index,
+        decisions=loaded.decisions,
+    )
 
 
 def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) -> Snapshot:

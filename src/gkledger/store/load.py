@@ -18,9 +18,11 @@ from gkledger.core.diagnostics import Diagnostic
 from gkledger.core.model import (
     FILTER_KEYS,
     Core,
+    Decision,
     Ledger,
     Plan,
     Record,
+    Scoring,
     Selector,
     Settings,
     Source,
@@ -75,6 +77,8 @@ UNIT_FIELDS = (
 SETTINGS_FIELDS = (
     "soon_days",
     "reply_days",
+    "require_confirmation",
+    "scoring",
     "strict_owner_files",
     "max_entry_lag",
     "office",
@@ -93,6 +97,7 @@ class Loaded(NamedTuple):
     ledger: Ledger
     diagnostics: list[Diagnostic]
     unit_index: UnitIndex | None = None  # the units' index the checks resolved every selector with
+    decisions: tuple[Decision, ...] = ()  # the office's (office/*.yaml, `store.decisions`)
 
 
 Data = bytes | Diagnostic  # a file's bytes, or why the read stage could not have them
@@ -191,10 +196,24 @@ def load(root: Path, overlay: Overlay | None = None) -> Loaded:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(root, overlay or {})
+        loaded = _load(root, overlay or {})
     finally:
         if collecting:
             gc.enable()
+    return with_decisions(loaded, root, overlay)
+
+
+def with_decisions(loaded: Loaded, root: Path, overlay: Overlay | None) -> Loaded:
+    """The load with the office's decisions and their diagnostics (`store.decisions`), read the
+    same way after a fresh load and a cached one."""
+    from gkledger.core.status import Obligations
+    from gkledger.store.decisions import check_decisions, has_decisions, read_decisions
+
+    if not has_decisions(root, overlay):
+        return loaded
+    decisions, problems = read_decisions(absolute(root), overlay)
+    problems += check_decisions(decisions, Obligations(loaded.ledger, loaded.unit_index))
+    return loaded._replace(decisions=tuple(decisions), diagnostics=[*loaded.diagnostics, *problems])
 
 
 def _load(root: Path, overlay: Overlay) -> Loaded:
@@ -407,6 +426,8 @@ def _read_tasks(
         strict = given.boolean("strict_owner_files")
         lag = given.integer("max_entry_lag", 0, 3660)
         reply = given.integer("reply_days", 1, 60)
+        require = given.boolean("require_confirmation")
+        scoring = _read_scoring(path, given.raw("scoring"), out)
         settings = Settings(
             soon_days=settings.soon_days if soon is None else soon,
             strict_owner_files=bool(strict),
@@ -416,6 +437,8 @@ def _read_tasks(
             contact=given.text("contact"),
             phone=given.text("phone"),
             reply_days=settings.reply_days if reply is None else reply,
+            require_confirmation=bool(require),
+            scoring=scoring,
         )
     year = plan.year if plan else None
     signed = plan.signed if plan else None
@@ -426,6 +449,60 @@ def _read_tasks(
         if task is not None:
             tasks.append(task)
     return plan, settings, tasks
+
+
+SCORING_FIELDS = ("full", "per_late", "per_done_late", "per_returned", "per_day_late", "cap", "grades")
+
+
+def _read_scoring(path: str, node: Value | None, out: list[Diagnostic]) -> Scoring | None:
+    """`scoring:` (考核): points as numbers, grades as 等次: lowest score."""
+    mapping = expect_mapping(path, node, "'scoring'", out)
+    if mapping is None:
+        return None
+    fields = Fields(path, mapping, SCORING_FIELDS, "'scoring'", out)
+    numbers: dict[str, float] = {}
+    for name in SCORING_FIELDS[:-1]:
+        value = fields.raw(name)
+        if value is None:
+            continue
+        number = _number(value)
+        if number is None or number < 0:
+            out.append(
+                Diagnostic(
+                    source_of(path, value),
+                    "GK106",
+                    _f("'{name}' of 'scoring' is a number of 0 or more", name=name),
+                )
+            )
+            continue
+        numbers[name] = number
+    grades = Scoring().grades
+    grades_map = expect_mapping(path, fields.raw("grades"), "'grades'", out)
+    if grades_map is not None:
+        read = []
+        for grade, (_key, value) in grades_map.entries.items():
+            number = _number(value)
+            if number is None:
+                out.append(
+                    Diagnostic(
+                        source_of(path, value),
+                        "GK106",
+                        _f("the lowest score of {grade} is a number", grade=grade),
+                    )
+                )
+                continue
+            read.append((str(grade), number))
+        grades = tuple(sorted(read, key=lambda pair: -pair[1]))
+    return Scoring(**numbers, grades=grades)
+
+
+def _number(value: Value) -> float | None:
+    if not isinstance(value, Scalar):
+        return None
+    try:
+        return float(value.value)
+    except ValueError:
+        return None
 
 
 def _read_plan(path: str, node: Value | None, out: list[Diagnostic]) -> Plan | None:

@@ -16,6 +16,7 @@ from gkledger.i18n import _, _f
 
 TASKS_FILE = "tasks.yaml"
 UNITS_FILE = "units.yaml"
+OFFICE_DIR = "office"  # the office's decisions (store.decisions), beside progress/
 PROGRESS_DIR = "progress"
 
 # First lines that point editors (yaml-language-server) at the JSON Schemas under schema/.

@@ -129,6 +129,33 @@ def tasks_schema() -> Schema:
                 "maximum": 60,
                 "description": "working days after a 催办 is issued that it asks for completion by",
             },
+            "require_confirmation": {
+                "type": "boolean",
+                "description": "a completion counts as done only once the office confirms it",
+            },
+            "scoring": {
+                "type": "object",
+                "description": "考核 rules for gkledger score",
+                "additionalProperties": False,
+                "properties": {
+                    **{
+                        name: {"type": "number", "minimum": 0}
+                        for name in (
+                            "full",
+                            "per_late",
+                            "per_done_late",
+                            "per_returned",
+                            "per_day_late",
+                            "cap",
+                        )
+                    },
+                    "grades": {
+                        "type": "object",
+                        "description": "each 等次 and its lowest score: {优秀: 90, 良好: 80, 合格: 60}",
+                        "additionalProperties": {"type": "number"},
+                    },
+                },
+            },
         },
         SETTINGS_FIELDS,
         (),
