@@ -135,6 +135,13 @@ CASES: dict[str, tuple[Setup, str, int]] = {
     "GK501": (office("- task: '9'\n  unit: 甲县\n  confirmed: 2021-09-01\n"), "office/甲县.yaml", 1),
     "GK502": (office("- task: '1'\n  unit: 甲县\n  returned: 2021-09-01\n"), "office/甲县.yaml", 1),
     "GK503": (office("- task: '1'\n  unit: 甲县\n  confirmed: 2021-09-01\n"), "office/甲县.yaml", 1),
+    "GK504": (
+        office(
+            "- task: '1'\n  unit: 甲县\n  extended: 2021-10-08\n  to: 2021-10-31\n  reason: x\n  approved_by: y\n"
+        ),
+        "office/甲县.yaml",
+        1,
+    ),
     "GK407": (
         lambda root: write(root / "progress" / "财政局.yaml", RECORD) and None,
         "progress/财政局.yaml",

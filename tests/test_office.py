@@ -228,3 +228,66 @@ def test_codeowners_gives_the_office_folder_to_the_office(cli: Cli, shipped: Pat
     )
     text = cli("codeowners", "--data", str(shipped)).stdout
     assert any(line.endswith("office/ @office") for line in text.splitlines())
+
+
+def test_the_bulletin_counts_extensions_and_shows_scores(cli: Cli, shipped: Path) -> None:
+    tasks = shipped / "tasks.yaml"
+    tasks.write_text(
+        tasks.read_text(encoding="utf-8").replace("settings:\n", "settings:\n" + SCORING, 1), encoding="utf-8"
+    )
+    run(
+        cli,
+        shipped,
+        "extend",
+        "15",
+        "--unit",
+        "回民区",
+        "--to",
+        "2021-10-31",
+        "--reason",
+        "等待部署",
+        "--approved-by",
+        "王主任",
+        "--date",
+        "2021-08-20",
+    )
+    text = run(cli, shipped, "bulletin").stdout
+    assert "经批准延期1项" in text
+    header = next(line for line in text.splitlines() if line.startswith("| 排名 |"))
+    assert header.endswith("| 得分 | 等次 |")
+    scores = {s["unit"]: s for s in json.loads(run(cli, shipped, "score", "--format", "json").stdout)}
+    huimin = next(line for line in text.splitlines() if "| 回民区 |" in line and line.startswith("| "))
+    assert huimin.endswith(f"| {scores['回民区']['score']:g} | {scores['回民区']['grade']} |")
+
+
+def test_a_returned_item_comes_back_through_the_form(cli: Cli, shipped: Path, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    from .test_forms import rows_by_task
+
+    run(cli, shipped, "done", "5", "--unit", "回民区", "--date", "2021-08-20")
+    run(
+        cli,
+        shipped,
+        "return",
+        "5",
+        "--unit",
+        "回民区",
+        "--reason",
+        "佐证链接打不开",
+        "--due",
+        "2021-09-10",
+        "--date",
+        "2021-08-26",
+    )
+    form = tmp_path / "回民区.xlsx"
+    run(cli, shipped, "form", "--unit", "回民区", "-o", str(form))
+    book = openpyxl.load_workbook(form)
+    sheet = book["填报"]
+    row = rows_by_task(sheet)["5"]
+    assert "退回：佐证链接打不开" in str(sheet.cell(row=row, column=5).value)
+    assert sheet.cell(row=row, column=6).value is None and not sheet.cell(row=row, column=6).protection.locked
+    sheet.cell(row=row, column=6, value="2021-08-30")
+    book.save(form)
+    taken = run(cli, shipped, "collect", str(form), "--format", "json")
+    assert [r["state"] for r in json.loads(taken.stdout) if r["task"] == "5"] == ["replaced"]
+    assert rows(cli, shipped)["5"]["done"] == "2021-08-30"

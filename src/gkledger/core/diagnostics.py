@@ -86,6 +86,7 @@ CODES: dict[str, tuple[Severity, str]] = {
         "reason; an extension's to, reason and approved_by, after the due date)",
     ),
     "GK503": ("error", "a confirmation or return of a completion that is not recorded"),
+    "GK504": ("warning", "an extension granted after the original due date had passed"),
 }
 
 

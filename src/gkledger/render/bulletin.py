@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from gkledger.core.scoring import Score
 from gkledger.core.status import Row, Spread, Summary
 from gkledger.render.labels import rate_text, task_cn
 from gkledger.views.reports import Bulletin
@@ -70,6 +71,8 @@ def bulletin_intro(bulletin: Bulletin) -> str:
     overall = bulletin.overall
     waived = overall.counts["waived"]
     exempt = f"免于办理{waived}项，" if waived else ""
+    exempt += f"经批准延期{bulletin.extended}项，" if bulletin.extended else ""
+    exempt += f"已上报待审核{overall.counts['reported']}项，" if overall.counts["reported"] else ""
     return (
         f"截至{cn_date(bulletin.today)}，共涉及{len(bulletin.ranking)}个单位、{overall.total}项任务事项，"
         f"已办结{overall.completed}项，{exempt}逾期未办结{overall.counts['late']}项，"
@@ -91,7 +94,8 @@ def bulletin_text(bulletin: Bulletin) -> BulletinText:
 
     ranking = _ranking_rows(bulletin)
     if ranking:
-        where = attach("各单位按期办结情况", RANKING_HEADERS, ranking)
+        headers = RANKING_HEADERS + (("得分", "等次") if bulletin.scores else ())
+        where = attach("各单位按期办结情况", headers, ranking)
         sections.append(("各单位按期办结情况", (_ranking_prose(bulletin) + f"各单位具体情况见{where}。",)))
     if bulletin.spotless:
         names = "、".join(u.name for u in bulletin.spotless)
@@ -134,6 +138,7 @@ RANKING_HEADERS = ("排名", "单位", "事项", "已办结", "免办", "按期�
 
 def _ranking_rows(bulletin: Bulletin) -> list[tuple[str, ...]]:
     tied = _tied(bulletin.ranks)
+    scored = {s.unit.name: s for s in bulletin.scores}
     return [
         (
             place_cn(place, place in tied),
@@ -144,9 +149,16 @@ def _ranking_rows(bulletin: Bulletin) -> list[tuple[str, ...]]:
             str(s.on_time),
             str(s.counts["late"]),
             rate_text(s.on_time_rate),
+            *(_score_cells(scored, s) if scored else ()),
         )
         for s, place in zip(bulletin.ranking, bulletin.ranks, strict=True)
     ]
+
+
+def _score_cells(scored: dict[str, Score], summary: Summary) -> tuple[str, str]:
+    """得分 and 等次 of a unit in the ranking, when the plan scores units."""
+    found = scored.get(summary.unit.name) if summary.unit else None
+    return (f"{found.score:g}", found.grade) if found else ("", "")
 
 
 def _tied(ranks: Sequence[int | None]) -> set[int]:

@@ -92,14 +92,15 @@ def write_form(plan: Plan | None, unit: Unit, rows: list[Row], today: dt.date) -
     issued = []
     for offset, row in enumerate(rows):
         line = header_row + 1 + offset
-        record = row.record
+        returned = row.review == "returned"  # open again: the unit enters its new completion
+        record = None if returned else row.record
         finished = record is not None
         values: list[Any] = [
             row.task_label,
             cell_text(row.task.text),
             row.task.deadline.text if row.task.deadline else "",
             row.due,
-            ZH[row.status],
+            ZH[row.status] + (f"（退回：{row.returned_reason or ''}）" if returned else ""),
             record.done if record else None,
             record.evidence if record else None,
             record.waived if record else None,

@@ -179,6 +179,22 @@ def check_decisions(decisions: list[Decision], obligations: Obligations) -> list
             )
             continue
         if decision.kind == "extended":
+            if decision.day > owed.due:
+                out.append(
+                    Diagnostic(
+                        decision.source,
+                        "GK504",
+                        _f(
+                            "task {task} of {unit} was extended on {day}, after its due date {due} "
+                            "had passed",
+                            task=decision.task,
+                            unit=unit.name,
+                            day=decision.day,
+                            due=owed.due,
+                        ),
+                        _("an extension is asked for and granted before the deadline"),
+                    )
+                )
             if decision.due is not None and decision.due <= owed.due:
                 out.append(
                     Diagnostic(

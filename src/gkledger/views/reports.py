@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from gkledger.core.model import Plan, Task, Unit
+from gkledger.core.scoring import Score
 from gkledger.core.status import Obligations, Row, Spread, Status, Summary, spread, summarise
 from gkledger.core.workdays import ReplyDate, reply_date
 from gkledger.views.query import RANK, by_due, open_rows, unit_summaries, worst_first
+from gkledger.views.scores import unit_scores
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,8 @@ class Bulletin:
     done_since: tuple[Row, ...]  # records whose 完成日期 falls after `since`
     late_since: tuple[Row, ...]  # late now, and due on or after `since`
     worst_tasks: tuple[TaskLateness, ...]  # tasks late at the most units, most first
+    extended: int = 0  # obligations whose due date the office extended (延期)
+    scores: tuple[Score, ...] = ()  # 考核, when the plan's settings give scoring rules
 
 
 def places(ranking: Sequence[Summary]) -> tuple[int | None, ...]:
@@ -192,6 +196,7 @@ def build_bulletin(
 ) -> Bulletin:
     rows = obligations.rows(today, soon_days)
     summaries = unit_summaries(obligations, today, soon_days, rows)
+    scoring = obligations.ledger.settings.scoring
 
     def standing(summary: Summary) -> tuple[float, int, int]:
         rate = summary.on_time_rate
@@ -233,4 +238,6 @@ def build_bulletin(
         done_since=done_since,
         late_since=late_since,
         worst_tasks=tuple(TaskLateness(tasks[task_id], late) for task_id, late in worst),
+        extended=sum(1 for review in (obligations.reviews or {}).values() if review.extended is not None),
+        scores=tuple(unit_scores(obligations, today, soon_days, scoring)) if scoring is not None else (),
     )

@@ -27,7 +27,7 @@ from typing import Literal
 
 from gkledger.core.formspec import SHEET_TITLE, digest, plan_key, token
 from gkledger.core.model import Ledger, Record
-from gkledger.core.status import Obligations, period_label
+from gkledger.core.status import Obligations, period_label, row_of
 from gkledger.i18n import _, _f
 from gkledger.intake.forms import FilledRow, read_date, read_form
 from gkledger.intake.tables import TableError, read_file
@@ -101,6 +101,7 @@ def collect(
     notes: list[str] = []
     taken: list[tuple[NewRecord, RowResult]] = []
     asked: set[tuple[str, str, str | None]] = set()
+    redoing = False  # a returned completion is among them: its new record replaces the old
     for path in form_files(paths):
         file_taken, file_results, note = _judge_file(path, ledger, obligations, today)
         results.extend(file_results)
@@ -112,20 +113,27 @@ def collect(
                 continue
             asked.add(key)
             existing = _existing(obligations, want)
-            if existing is not None and not same_values(existing, want) and not replace:
+            redone = _returned(obligations, want, today)  # a returned completion is replaced by the new one
+            if existing is not None and not same_values(existing, want) and not (replace or redone):
                 where = existing.source
                 results.append(
                     _refuse(result, _f("differs from the record at {where}; use --replace", where=where))
                 )
                 continue
             taken.append((want, result))
+            redoing = redoing or (existing is not None and redone)
     if dry_run or not taken:  # what would be done, as the ledger reads now; nothing is written
         results.extend(_foreseen(obligations, taken))
         return Collected(_ordered(results), None, notes)
     # What each row did is decided under the lock, by the write itself: a record another run wrote
     # meanwhile is unchanged here, not recorded twice in two reports.
     written = record(
-        root, [w for w, _result in taken], today=today, replace=replace, keep_identical=True, cache=cache
+        root,
+        [w for w, _result in taken],
+        today=today,
+        replace=replace or redoing,
+        keep_identical=True,
+        cache=cache,
     )
     results.extend(_outcomes(written, taken))
     return Collected(_ordered(results), written, notes)
@@ -170,6 +178,15 @@ def _existing(obligations: Obligations, want: NewRecord) -> Record | None:
     unit = obligations.index.get(want.unit)
     owed = obligations.obligation(want.task, unit, want.period) if unit is not None else None
     return owed.record if owed is not None else None
+
+
+def _returned(obligations: Obligations, want: NewRecord, today: dt.date) -> bool:
+    """Whether the office returned the completion recorded for this obligation (退回重办)."""
+    unit = obligations.index.get(want.unit)
+    owed = obligations.obligation(want.task, unit, want.period) if unit is not None else None
+    if owed is None or owed.review is None:
+        return False
+    return row_of(owed, today, 0).review == "returned"
 
 
 def _refuse(result: RowResult, detail: str) -> RowResult:
