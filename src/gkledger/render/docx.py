@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -40,7 +41,13 @@ TITLE_SIZE = Pt(22)  # 2号
 TABLE_SIZE = Pt(12)  # 小4号
 
 
-def _new() -> DocumentType:
+PAGE_NUMBER_FONT = "宋体"
+PAGE_NUMBER_SIZE = Pt(14)  # 4号
+
+
+def _new(title: str, office: str | None, day: dt.date) -> DocumentType:
+    """An A4 公文 page: GB/T 9704 margins, 3号仿宋 body in Chinese (zh-CN), page numbers "— 1 —" at
+    the outside edge (right on odd pages, left on even), and the office as its author."""
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -49,8 +56,53 @@ def _new() -> DocumentType:
     normal = document.styles["Normal"]
     normal.font.name = BODY_FONT
     normal.font.size = BODY_SIZE
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    properties = normal.element.get_or_add_rPr()
+    properties.get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    language = OxmlElement("w:lang")
+    for name in ("w:val", "w:eastAsia"):
+        language.set(qn(name), "zh-CN")
+    properties.append(language)
+    document.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+    core = document.core_properties
+    core.title = title
+    core.author = core.last_modified_by = office or ""
+    core.created = core.modified = dt.datetime(day.year, day.month, day.day)
+    core.language = "zh-CN"
+    core.comments = ""
     return document
+
+
+def _page_number(paragraph: Paragraph, align: int) -> None:
+    """ "— 1 —": the PAGE field between two dashes, 4号宋体, a character in from the edge."""
+    paragraph.alignment = align  # type: ignore[assignment]
+    layout = paragraph.paragraph_format
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        layout.right_indent = Pt(14)
+    else:
+        layout.left_indent = Pt(14)
+
+    def run(text: str = "") -> Any:
+        made = paragraph.add_run(text)
+        made.font.name = PAGE_NUMBER_FONT
+        made.font.size = PAGE_NUMBER_SIZE
+        made._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), PAGE_NUMBER_FONT)
+        return made
+
+    run("— ")
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        part = run()
+        if kind is not None:
+            field = OxmlElement("w:fldChar")
+            field.set(qn("w:fldCharType"), kind)
+            part._element.append(field)
+        else:
+            instruction = OxmlElement("w:instrText")
+            instruction.set(qn("xml:space"), "preserve")
+            instruction.text = f" {text} "
+            part._element.append(instruction)
+    run(" —")
 
 
 def _paragraph(
@@ -82,10 +134,43 @@ def _paragraph(
 
 def _title(document: DocumentType, text: str) -> None:
     _paragraph(document, "", indent=False)
-    _paragraph(
-        document, text, font=TITLE_FONT, size=TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False
+    lines = title_lines(text)
+    title = _paragraph(
+        document, lines[0], font=TITLE_FONT, size=TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False
     )
+    for line in lines[1:]:
+        run = title.runs[-1]
+        run.add_break()
+        run.add_text(line)
     _paragraph(document, "", indent=False)
+
+
+TITLE_CHARS = 20  # 2号 characters on a line of an A4 公文: 156 mm at 7.76 mm each
+# Where a title may break: between its words, never inside one (…政务公开工 / 作要点 is wrong).
+_TITLE_WORDS = re.compile(
+    r"关于|督促办理|[^关于]*?(?:市|县|区|旗|盟|州)(?=\d|[^\d]{2})|\d{4}年|政务公开工作要点|政务公开|工作要点"
+    r"|落实情况|逾期和临期|逾期|临期|事项|的通知|的通报|."
+)
+
+
+def title_lines(text: str, width: int = TITLE_CHARS) -> list[str]:
+    """A title in lines of at most `width` characters, broken between words, as balanced as the
+    words allow (a long title is not a full line and a stub)."""
+    if len(text) <= width:
+        return [text]
+    words = [m.group() for m in _TITLE_WORDS.finditer(text)]
+    count = -(-len(text) // width)  # the fewest lines it takes
+    target = -(-len(text) // count)
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        if current and (len(current) + len(word) > width or len(current) >= target):
+            lines.append(current)
+            current = ""
+        current += word
+    if current:
+        lines.append(current)
+    return lines
 
 
 def _heading(document: DocumentType, text: str) -> None:
@@ -98,7 +183,12 @@ def _table(document: DocumentType, headers: Sequence[str], rows: Sequence[Sequen
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, header in zip(table.rows[0].cells, headers, strict=True):
+    table.autofit = False
+    widths = _widths(headers)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid: rows added below take their cells' widths from it
+    for cell, header, width in zip(table.rows[0].cells, headers, widths, strict=True):
+        cell.width = width
         _cell(cell, header, bold=True)
     _row_properties(table.rows[0], header=True)
     for values in rows:
@@ -106,6 +196,26 @@ def _table(document: DocumentType, headers: Sequence[str], rows: Sequence[Sequen
         for cell, value in zip(row.cells, values, strict=True):
             _cell(cell, value)
         _row_properties(row)
+
+
+TEXT_WIDTH = 156  # mm between the margins of an A4 公文 page
+_NARROW = {"序号": 13, "排名": 20, "事项": 13, "已办结": 15, "免办": 13, "按期办结": 17, "逾期未办结": 19,
+           "按期办结率": 21, "得分": 13, "等次": 13, "逾期天数": 20, "逾期单位数": 24}  # fmt: skip
+_WIDE = ("具体任务", "逾期单位")  # the columns that take what is left
+
+
+def _widths(headers: Sequence[str]) -> list[Mm]:
+    """Columns sized to what they hold: numbers and 序号 narrow, dates and units medium, the task
+    text (or a list of units) wide."""
+    fixed = {h: _NARROW.get(h, 30) for h in headers if h not in _WIDE}
+    wide = [h for h in headers if h in _WIDE]
+    left = max(TEXT_WIDTH - sum(fixed.values()), 30 * len(wide))
+    share = left / len(wide) if wide else 0
+    widths = [Mm(share if h in _WIDE else fixed[h]) for h in headers]
+    if not wide:  # no text column: the numbers spread over the page
+        scale = TEXT_WIDTH / sum(fixed.values())
+        widths = [Mm(fixed[h] * scale) for h in headers]
+    return widths
 
 
 def _row_properties(row: Any, header: bool = False) -> None:
@@ -170,9 +280,10 @@ def notice_docx(
     office = settings.office or (plan.issuer if plan else None)
     plan_name = f"《{plan.title}》" if plan else "工作要点"
     kinds = "和".join(k for k, n in (("逾期", len(late)), ("临期", len(soon))) if n) or "有关"
-    document = _new()
+    title = f"关于督促办理{plan.title if plan else '工作要点'}{kinds}事项的通知"
+    document = _new(title, office, today)
     _number(document, settings, today.year)
-    _title(document, f"关于督促办理{plan.title if plan else '工作要点'}{kinds}事项的通知")
+    _title(document, title)
     _paragraph(document, f"{unit.full_name}：", indent=False)
     counts = counts_phrase(len(late), len(soon))
     _paragraph(
@@ -195,7 +306,7 @@ def bulletin_docx(bulletin: Bulletin, settings: Settings) -> bytes:
     plan = bulletin.plan
     office = settings.office or (plan.issuer if plan else None)
     made = bulletin_text(bulletin)
-    document = _new()
+    document = _new(made.title, office, bulletin.today)
     _number(document, settings, bulletin.today.year)
     _title(document, made.title)
     _paragraph(document, "各有关单位：", indent=False)

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from gkledger import __version__
 from gkledger.core.model import Settings, Task
 from gkledger.render.bulletin import bulletin_text, cn_date
-from gkledger.render.labels import MARKS, ZH, both, rate_text
+from gkledger.render.labels import MARKS, ZH, rate_text
 from gkledger.render.text import visible
 from gkledger.views.reports import Bulletin, Report, matrix_groups
 
@@ -103,7 +103,7 @@ def to_html(report: Report) -> str:
         tasks=report.tasks,
         records=[r for r in report.rows if r.record is not None],
         status=report.status,
-        labels={status: both(status) for status in ZH},
+        labels=dict(ZH),
         short=MARKS,
         row_label=row_label,
         rate=rate_text,

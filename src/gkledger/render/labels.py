@@ -24,11 +24,6 @@ EN: dict[Status, str] = {
 }
 
 
-def both(status: Status) -> str:
-    """A document's label: the Chinese word, then the contract's word (逾期 late)."""
-    return f"{ZH[status]} {EN[status]}"
-
-
 def label(status: Status) -> str:
     """The terminal's label, in the user's language (逾期, or late)."""
     return ZH[status] if i18n.current() == "zh" else EN[status]

@@ -141,7 +141,7 @@ def _filter(sheet: Worksheet, columns: int, last_row: int) -> None:
 def _standing(line_summary: Any) -> str:
     counts = line_summary.counts
     parts = [f"{ZH[s]} {counts[s]}" for s in ("late", "due-soon") if counts[s]]
-    finished = counts["done"] + counts["done-late"] + counts["waived"]
+    finished = counts["done"] + counts["done-late"]  # 免办 is settled, never counted as 办结
     parts.append(f"已办结 {finished}/{line_summary.total}")
     return "，".join(parts)
 
@@ -235,12 +235,12 @@ def _matrix_sheet(sheet: Worksheet, report: Report, units: tuple[Unit, ...], kin
 
 def _legend(sheet: Worksheet, row: int) -> None:
     """Under the matrix: each status's mark and colour, and what it means."""
-    _set(sheet, row, 2, "图例 Legend").font = Font(bold=True)
+    _set(sheet, row, 2, "图例").font = Font(bold=True)
     for offset, status in enumerate(FILLS, start=1):
         mark = _set(sheet, row + offset, 1, MARKS[status])
         mark.fill = PatternFill("solid", fgColor=FILLS[status])
         mark.alignment = CENTER
-        _set(sheet, row + offset, 2, f"{ZH[status]} {status}")
+        _set(sheet, row + offset, 2, ZH[status])
 
 
 def _summary_sheet(sheet: Worksheet, report: Report) -> None:
@@ -276,7 +276,7 @@ def _summary_sheet(sheet: Worksheet, report: Report) -> None:
     _filter(sheet, len(SUMMARY_HEADERS), len(report.by_unit) + FIRST_ROW - 1)
 
 
-RECORD_HEADERS = ("序号", "单位", "状态", "完成日期", "免办理由", "证据 Evidence", "备注 Note", "记录位置")
+RECORD_HEADERS = ("序号", "单位", "状态", "完成日期", "免办理由", "佐证链接", "备注", "记录位置")
 
 
 def _records_sheet(sheet: Worksheet, report: Report, entered: dict[tuple[str, str], dt.date] | None) -> None:

@@ -1,0 +1,81 @@
+"""What goes out reads as it should (#27, in part): no English in the Chinese page and workbook,
+the 公文's page numbers, language and author, and titles broken between words."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from gkledger.render.docx import TITLE_CHARS, title_lines
+
+Cli = Callable[..., Result]
+DAY = ("--today", "2021-09-25")
+ENGLISH = re.compile(
+    r"\b(?:Legend|Summary|Evidence|Note|Late|Records|Contents|obligations|generated|Nothing)\b"
+)
+
+
+def test_the_page_has_no_english_words(cli: Cli, shipped: Path) -> None:
+    page = cli("export", "--format", "html", "--data", str(shipped), *DAY).stdout
+    text = re.sub(r"<style.*?</style>|<[^>]+>", " ", page, flags=re.S)
+    assert not ENGLISH.search(text), ENGLISH.findall(text)
+
+
+def test_the_workbook_has_no_english_words(cli: Cli, shipped: Path, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "台账.xlsx"
+    assert cli("export", "--format", "xlsx", "-o", str(out), "--data", str(shipped), *DAY).exit_code == 0
+    book = openpyxl.load_workbook(out)
+    words = [
+        str(c.value)
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
+    ]
+    headers = [w for w in words if ENGLISH.search(w)]
+    assert headers == []
+
+
+def test_a_notice_has_page_numbers_its_language_and_the_office_as_author(
+    cli: Cli, shipped: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "催办"
+    assert (
+        cli(
+            "remind", "--unit", "回民区", "--format", "docx", "-o", str(out), "--data", str(shipped), *DAY
+        ).exit_code
+        == 0
+    )
+    data = next(out.glob("*.docx")).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as docx:
+        footers = [docx.read(n).decode() for n in docx.namelist() if n.startswith("word/footer")]
+        styles = docx.read("word/styles.xml").decode()
+        core = docx.read("docProps/core.xml").decode()
+        settings = docx.read("word/settings.xml").decode()
+    assert len(footers) == 2 and all("PAGE" in f and "— " in f for f in footers)
+    assert {'w:val="right"' in f or 'w:val="left"' in f for f in footers} == {True}
+    assert "evenAndOddHeaders" in settings
+    assert 'w:eastAsia="zh-CN"' in styles
+    assert "<dc:creator>呼和浩特市人民政府办公室</dc:creator>" in core and "python-docx" not in core
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "关于督促办理呼和浩特市2021年政务公开工作要点逾期和临期事项的通知",
+        "关于呼和浩特市2021年政务公开工作要点落实情况的通报",
+        "关于督促办理某县2022年政务公开工作要点逾期事项的通知",
+    ],
+)
+def test_titles_break_between_words(title: str) -> None:
+    lines = title_lines(title)
+    assert "".join(lines) == title and all(len(line) <= TITLE_CHARS for line in lines)
+    for line in lines[:-1]:
+        assert not line.endswith(("政务公开工", "工作要", "落实情", "通"))
