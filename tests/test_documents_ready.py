@@ -79,3 +79,15 @@ def test_titles_break_between_words(title: str) -> None:
     assert "".join(lines) == title and all(len(line) <= TITLE_CHARS for line in lines)
     for line in lines[:-1]:
         assert not line.endswith(("政务公开工", "工作要", "落实情", "通"))
+
+
+def test_the_csv_for_people_says_yes_and_no(cli: Cli, shipped: Path) -> None:
+    zh = ("--lang", "zh")
+    whole = cli("export", "--format", "csv", "--data", str(shipped), *DAY, *zh).stdout  # the fast path
+    one = cli("export", "--format", "csv", "--unit", "回民区", "--data", str(shipped), *DAY, *zh).stdout
+    for text in (whole, one):
+        lines = text.splitlines()
+        assert "true" not in text and "false" not in text
+        assert {line.split(",")[7] for line in lines[1:]} <= {"是", "否"}
+    mine = [line for line in whole.splitlines() if ",回民区," in line]
+    assert sorted(mine) == sorted(one.splitlines()[1:])  # both paths write the same lines

@@ -80,6 +80,8 @@ def rows_csv(rows: Iterable[Row], for_people: bool = False) -> str:
         values = [safe_cell(value) for value in row_values(row)]
         if for_people:
             values[status] = ZH[row.status]
+            for column in _FLAG_COLUMNS:
+                values[column] = _YES_NO[values[column]]
         writer.writerow(values)
     return buffer.getvalue()
 
@@ -146,6 +148,10 @@ def write_obligations_csv(
         if name is not None:
             found.setdefault((record.task, record.period), {}).setdefault(name, record)
     words = ZH if for_people else {status: status for status in STATUSES}
+
+    def flag(value: bool) -> str | bool:  # 是/否 for people, true/false for programs
+        return ("是" if value else "否") if for_people else value
+
     unit_cells = {name: cells(unit.name, unit.full_name) for name, unit in by_name.items()}
     shown: dict[str, tuple[str, str]] = {}  # a progress file's path cell, cut where :line:column goes
     days_done = _Days()
@@ -160,14 +166,14 @@ def write_obligations_csv(
         deadline = task.deadline
         assert deadline is not None  # obligations exist only for readable deadlines
         ongoing = deadline.ongoing
-        tail = cells(task.text, task.owners, deadline.text, ongoing)
+        tail = cells(task.text, task.owners, deadline.text, flag(ongoing))
         slots = []
         for period in deadline.periods or (None,):
             due = period.due if period is not None else deadline.due
             label = period.label if period is not None else None
             days = (due - today).days
             middles = {  # the cells from due to the end of the task's, by status and lead
-                (status, lead): f"{cells(due.isoformat(), words[status], days, lead)},{tail},"
+                (status, lead): f"{cells(due.isoformat(), words[status], days, flag(lead))},{tail},"
                 for status in STATUSES
                 for lead in (False, True)
             }
@@ -396,6 +402,9 @@ def to_csv(records: Sequence[JsonObject], columns: Iterable[str] | None = None) 
     return buffer.getvalue()
 
 
+_YES_NO = {"true": "是", "false": "否"}
+
+
 # The columns of an export's CSV for people, in Chinese (ROW_COLUMNS are the contract's names).
 PEOPLE_HEADERS = {
     "task": "序号",
@@ -443,3 +452,4 @@ ROW_COLUMNS = (
     "returned_reason",
     "original_due",
 )
+_FLAG_COLUMNS = (ROW_COLUMNS.index("lead"), ROW_COLUMNS.index("ongoing"))  # true/false, or 是/否 for people
