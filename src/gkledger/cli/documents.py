@@ -285,6 +285,12 @@ def _write_notices(
         for row in report.attention:
             attention.setdefault(row.unit.name, []).append(row)
     ledger = chosen.ledger
+    import gc
+
+    # python-docx's documents hold reference cycles, which the collector (tuned for a ledger's
+    # acyclic objects, cli.main) would let pile up over 2,000 notices: the ledger is frozen out of
+    # its reach, and each notice is collected once written (peak memory flat, not growing).
+    gc.freeze()
     for u, text in written:
         path = output / file_name(u, chosen.today, fmt.value)
         if path.parent != output:  # pragma: no cover - file_name makes one path part
@@ -297,6 +303,8 @@ def _write_notices(
             payload = text.encode("utf-8")
         _write_output(path, payload, make_folders=True, force=force)
         say(_f("Wrote {file}", file=path), err=True)
+        if fmt is NoticeFormat.docx:
+            gc.collect()
 
 
 class BulletinFormat(StrEnum):
