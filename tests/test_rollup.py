@@ -254,3 +254,16 @@ def test_the_rollup_in_a_real_browser(cli: Cli, ledgers: list[Path], tmp_path: P
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_bulletin_ranks_the_ledgers_of_a_rollup_together(
+    cli: Cli, ledgers: list[Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "rollup.sqlite"
+    assert cli("rollup", *map(str, ledgers), "-o", str(out), *TODAY).exit_code == 0
+    text = cli("bulletin", "--rollup", str(out)).stdout
+    assert "关于各地政务公开工作要点落实情况的通报" in text and "共涉及2个地区" in text
+    ranking = [line.split(" | ")[:2] for line in text.splitlines() if line.startswith("| 第")]
+    assert ranking == [["| 第1", "新城区"], ["| 第2", "回民区"]]  # 50.0% against 0.0%, counted by hand
+    refused = cli("bulletin", "--rollup", str(ledgers[0] / "data" / "tasks.yaml"))
+    assert refused.exit_code == 2

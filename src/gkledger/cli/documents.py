@@ -13,18 +13,20 @@ import typer
 import typer.core
 
 from gkledger import i18n
+from gkledger.core.model import Settings
 from gkledger.core.status import Row
 from gkledger.i18n import _, _f
 from gkledger.render.text import visible
 
 if TYPE_CHECKING:
     from gkledger.core.model import Unit
-    from gkledger.views.reports import Report
+    from gkledger.views.reports import Bulletin, Report
 
 from gkledger.cli.options import DataOption, ForceOption, SoonOption, TodayOption, UnitOption
 from gkledger.cli.output import _deliver, _missing_extra, _write_output, _wrote
 from gkledger.cli.session import (
     EXIT_PROBLEMS,
+    EXIT_USAGE,
     Scope,
     _cache_folder,
     _date_option,
@@ -307,6 +309,26 @@ def _write_notices(
             gc.collect()
 
 
+RollupOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--rollup",
+        metavar="FILE",
+        help="Make the 通报 of a roll-up file (gkledger rollup … -o FILE): its ledgers ranked together.",
+        show_default=False,
+    ),
+]
+
+
+def _rollup_bulletin(path: Path) -> tuple[Bulletin, Settings, str | None]:
+    from gkledger.views.rollup import RollupError, rollup_bulletin
+
+    try:
+        return rollup_bulletin(path), Settings(), None
+    except RollupError as refused:
+        _fail(str(refused), EXIT_USAGE)
+
+
 class BulletinFormat(StrEnum):
     docx = "docx"
     md = "md"
@@ -321,6 +343,7 @@ def bulletin(
     ] = BulletinFormat.md,
     output: BulletinOutput = None,
     force: ForceOption = False,
+    rollup: RollupOption = None,
     soon: SoonOption = None,
     today: TodayOption = None,
     data: DataOption = None,
@@ -337,10 +360,14 @@ def bulletin(
 
     if fmt is BulletinFormat.docx and output is None:
         _fail(_("docx is a binary format: give the file to write with -o, e.g. -o 通报.docx"))
-    chosen = scope(ctx, data, today, soon)
-    first = _date_option(ctx, since, "--since", chosen.today) if since else None
-    made = build_bulletin(chosen.obligations, chosen.today, chosen.soon_days, first)
-    settings = chosen.ledger.settings
+    if rollup is not None:  # the ledgers of a roll-up ranked together, as of its day
+        made, settings, issuer = _rollup_bulletin(rollup)
+    else:
+        chosen = scope(ctx, data, today, soon)
+        first = _date_option(ctx, since, "--since", chosen.today) if since else None
+        made = build_bulletin(chosen.obligations, chosen.today, chosen.soon_days, first)
+        settings, plan = chosen.ledger.settings, chosen.ledger.plan
+        issuer = settings.office or (plan.issuer if plan else None)
     try:
         if fmt is BulletinFormat.docx:
             from gkledger.render.docx import bulletin_docx
@@ -353,8 +380,7 @@ def bulletin(
         else:
             from gkledger.render.bulletin import to_markdown
 
-            plan = chosen.ledger.plan
-            payload = to_markdown(made, settings.office or (plan.issuer if plan else None)).encode("utf-8")
+            payload = to_markdown(made, issuer).encode("utf-8")
     except ImportError as exc:
         _missing_extra(exc)
     if output is None:  # shown, so shown as text: a control character as its escape

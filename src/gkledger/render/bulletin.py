@@ -74,7 +74,7 @@ def bulletin_intro(bulletin: Bulletin) -> str:
     exempt += f"经批准延期{bulletin.extended}项，" if bulletin.extended else ""
     exempt += f"已上报待审核{overall.counts['reported']}项，" if overall.counts["reported"] else ""
     return (
-        f"截至{cn_date(bulletin.today)}，共涉及{len(bulletin.ranking)}个单位、{overall.total}项任务事项，"
+        f"截至{cn_date(bulletin.today)}，共涉及{len(bulletin.ranking)}个{bulletin.noun}、{overall.total}项任务事项，"
         f"已办结{overall.completed}项，{exempt}逾期未办结{overall.counts['late']}项，"
         f"按期办结率{rate_text(overall.on_time_rate)}。现将有关情况通报如下。"
     )
@@ -94,12 +94,17 @@ def bulletin_text(bulletin: Bulletin) -> BulletinText:
 
     ranking = _ranking_rows(bulletin)
     if ranking:
-        headers = RANKING_HEADERS + (("得分", "等次") if bulletin.scores else ())
-        where = attach("各单位按期办结情况", headers, ranking)
-        sections.append(("各单位按期办结情况", (_ranking_prose(bulletin) + f"各单位具体情况见{where}。",)))
+        noun = bulletin.noun
+        headers = ("排名", noun, *RANKING_HEADERS[2:]) + (("得分", "等次") if bulletin.scores else ())
+        where = attach(f"各{noun}按期办结情况", headers, ranking)
+        said = _ranking_prose(bulletin) + f"各{noun}具体情况见{where}。"
+        sections.append((f"各{noun}按期办结情况", (said,)))
     if bulletin.spotless:
         names = "、".join(u.name for u in bulletin.spotless)
-        sections.append(("无逾期事项的单位", (f"{names}，共{len(bulletin.spotless)}个单位无逾期事项。",)))
+        noun = bulletin.noun
+        sections.append(
+            (f"无逾期事项的{noun}", (f"{names}，共{len(bulletin.spotless)}个{noun}无逾期事项。",))
+        )
     since = cn_date(bulletin.since) if bulletin.since else ""
     if bulletin.done_since:
         done = [(r.unit.name, task_cn(r), r.task.text, _done_on(r)) for r in bulletin.done_since]
@@ -174,9 +179,9 @@ def _ranking_prose(bulletin: Bulletin) -> str:
     pairs = zip(bulletin.ranking, bulletin.ranks, strict=True)
     placed = [(s, p) for s, p in pairs if p is not None and s.unit]
     if not placed:
-        return "各单位尚无到期事项。"
+        return f"各{bulletin.noun}尚无到期事项。"
     if len({p for _s, p in placed}) == 1:
-        return f"各单位按期办结率均为{rate_text(placed[0][0].on_time_rate)}。"
+        return f"各{bulletin.noun}按期办结率均为{rate_text(placed[0][0].on_time_rate)}。"
     tied = _tied(bulletin.ranks)
     first = [s for s, p in placed if p == 1]
     top = "并列第1" if 1 in tied else "排名第1"
@@ -213,7 +218,7 @@ def _problems(bulletin: Bulletin, worst_where: str) -> tuple[str, ...]:
     worst = _worst_units(bulletin)
     if worst:
         listed = "、".join(f"{s.unit.name}{s.counts['late']}项" for s in worst if s.unit)
-        points.append(f"部分单位逾期事项较多，{listed}逾期未办结。")
+        points.append(f"部分{bulletin.noun}逾期事项较多，{listed}逾期未办结。")
     if bulletin.worst_tasks:
         listed = "、".join(
             f"第{t.task.id}项（{spread_cn(t.late)}）"

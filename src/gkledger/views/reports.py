@@ -171,7 +171,15 @@ class Bulletin:
     late_since: tuple[Row, ...]  # late now, and due on or after `since`
     worst_tasks: tuple[TaskLateness, ...]  # tasks late at the most units, most first
     extended: int = 0  # obligations whose due date the office extended (延期)
+    noun: str = "单位"  # what is ranked: 单位, or 地区 for a roll-up of several ledgers
     scores: tuple[Score, ...] = ()  # 考核, when the plan's settings give scoring rules
+
+
+def standing(summary: Summary) -> tuple[float, int, int]:
+    """A 通报's order: the highest 按期办结率 first (nothing due yet last), then the fewest late, then
+    the most settled."""
+    rate = summary.on_time_rate
+    return (-(rate if rate is not None else -1.0), summary.counts["late"], -summary.finished)
 
 
 def places(ranking: Sequence[Summary]) -> tuple[int | None, ...]:
@@ -197,10 +205,6 @@ def build_bulletin(
     rows = obligations.rows(today, soon_days)
     summaries = unit_summaries(obligations, today, soon_days, rows)
     scoring = obligations.ledger.settings.scoring
-
-    def standing(summary: Summary) -> tuple[float, int, int]:
-        rate = summary.on_time_rate
-        return (-(rate if rate is not None else -1.0), summary.counts["late"], -summary.finished)
 
     ranking = tuple(sorted(summaries, key=standing))  # stable: ledger order among equals
     spotless = tuple(s.unit for s in ranking if s.unit is not None and not s.counts["late"])

@@ -34,6 +34,7 @@ from gkledger.store.locate import TASKS_FILE, plan_years
 from gkledger.store.yaml_source import parse
 from gkledger.store.yaml_text import plain_values
 from gkledger.views.query import unit_summaries
+from gkledger.views.reports import Bulletin
 
 
 class RollupError(UsageError):
@@ -245,7 +246,7 @@ def git_head(folder: Path) -> tuple[str, str] | None:
     return (commit, when) if done.returncode == 0 and commit else None
 
 
-def standing(summary: Summary) -> tuple[float, int]:
+def worst_first(summary: Summary) -> tuple[float, int]:
     """Worst first: the lowest 按期办结率 (nothing due yet counts as the best), then the most late."""
     rate = summary.on_time_rate
     return (rate if rate is not None else 2.0, -summary.counts["late"])
@@ -253,13 +254,13 @@ def standing(summary: Summary) -> tuple[float, int]:
 
 def by_ledger(rollup: Rollup) -> list[tuple[Part, Summary]]:
     """One summary per ledger, worst first (ties in the order the sources were given)."""
-    return sorted(((part, part.summary) for part in rollup.parts), key=lambda pair: standing(pair[1]))
+    return sorted(((part, part.summary) for part in rollup.parts), key=lambda pair: worst_first(pair[1]))
 
 
 def by_unit(rollup: Rollup) -> list[tuple[Part, Summary]]:
     """Every unit of every ledger with its ledger, worst first."""
     pairs = [(part, summary) for part in rollup.parts for summary in part.units]
-    return sorted(pairs, key=lambda pair: standing(pair[1]))
+    return sorted(pairs, key=lambda pair: worst_first(pair[1]))
 
 
 def previous_rollup(path: Path) -> dict[str, tuple[str, int]]:
@@ -306,3 +307,59 @@ def one_ledger(root: Path, today: dt.date, cache: Path | None) -> Rollup:
     """The roll-up of the one plan at `root`, labelled by its repository's name (export --format
     sqlite writes the same schema as `rollup`)."""
     return build_rollup([Source(_default_label(root), root)], today, cache)
+
+
+def rollup_bulletin(path: Path) -> Bulletin:
+    """The 通报 of a roll-up file: its ledgers (县市区) ranked together by 按期办结率, each one's
+    figures counted from its obligations as of the roll-up's day by the same rule as everywhere."""
+    import sqlite3
+
+    from gkledger.core.model import Plan, Source, Unit
+    from gkledger.core.status import STATUSES, Summary
+    from gkledger.views.reports import Bulletin, places, standing  # best first, as a 通报 ranks
+
+    if not is_rollup_file(path):
+        raise RollupError(_f("{file} is not a roll-up gkledger wrote (gkledger rollup … -o FILE)", file=path))
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        (as_of,) = connection.execute("SELECT value FROM meta WHERE key = 'as_of'").fetchone()
+        ledgers = connection.execute("SELECT label, title FROM ledgers ORDER BY rowid").fetchall()
+        rows = connection.execute("SELECT ledger, status, due FROM obligations").fetchall()
+    finally:
+        connection.close()
+    today = dt.date.fromisoformat(as_of)
+    counted: dict[str, list[tuple[str, str]]] = {label: [] for label, _title in ledgers}
+    for label, status, due in rows:
+        counted.setdefault(label, []).append((status, due))
+
+    def summary(unit: Unit | None, found: list[tuple[str, str]]) -> Summary:
+        counts = dict.fromkeys(STATUSES, 0)
+        due_so_far = on_time = 0
+        for status, due in found:
+            counts[status] += 1  # type: ignore[index]
+            if status != "waived" and due < as_of:
+                due_so_far += 1
+                on_time += status == "done"
+        return Summary(unit, counts, len(found), due_so_far, on_time)
+
+    nowhere = Source("")
+    summaries = [
+        summary(Unit(label, title or label, (), "台账", "", None, (), None, None, nowhere), counted[label])
+        for label, title in ledgers
+    ]
+    ranking = tuple(sorted(summaries, key=standing))
+    everything = [found for found in counted.values()]
+    plan = Plan("各地政务公开工作要点", None, None, None, None, None, None, today.year, nowhere)
+    return Bulletin(
+        today=today,
+        since=None,
+        plan=plan,
+        overall=summary(None, [item for found in everything for item in found]),
+        ranking=ranking,
+        ranks=places(ranking),
+        spotless=tuple(s.unit for s in ranking if s.unit is not None and not s.counts["late"]),
+        done_since=(),
+        late_since=(),
+        worst_tasks=(),
+        noun="地区",
+    )
