@@ -267,3 +267,29 @@ def test_a_bulletin_ranks_the_ledgers_of_a_rollup_together(
     assert ranking == [["| 第1", "新城区"], ["| 第2", "回民区"]]  # 50.0% against 0.0%, counted by hand
     refused = cli("bulletin", "--rollup", str(ledgers[0] / "data" / "tasks.yaml"))
     assert refused.exit_code == 2
+
+
+def test_a_ledger_in_git_carries_its_commit(cli: Cli, ledgers: list[Path], tmp_path: Path) -> None:
+    import subprocess
+
+    top = ledgers[0]
+    env = {
+        "GIT_AUTHOR_NAME": "o",
+        "GIT_AUTHOR_EMAIL": "o@x",
+        "GIT_COMMITTER_NAME": "o",
+        "GIT_COMMITTER_EMAIL": "o@x",
+    }
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "ledger"]):
+        subprocess.run(
+            ["git", "-C", str(top), *args],
+            check=True,
+            capture_output=True,
+            env={**__import__("os").environ, **env},
+        )
+    head = subprocess.run(
+        ["git", "-C", str(top), "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    out = tmp_path / "r.sqlite"
+    assert cli("rollup", *map(str, ledgers), "-o", str(out), *TODAY).exit_code == 0
+    found = dict((label, commit) for label, commit in table(out, "SELECT label, git_commit FROM ledgers"))
+    assert found == {"新城区": head, "回民区": None}
