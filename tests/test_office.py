@@ -291,3 +291,19 @@ def test_a_returned_item_comes_back_through_the_form(cli: Cli, shipped: Path, tm
     taken = run(cli, shipped, "collect", str(form), "--format", "json")
     assert [r["state"] for r in json.loads(taken.stdout) if r["task"] == "5"] == ["replaced"]
     assert rows(cli, shipped)["5"]["done"] == "2021-08-30"
+
+
+def test_scores_as_a_workbook(cli: Cli, shipped: Path, tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    tasks = shipped / "tasks.yaml"
+    tasks.write_text(
+        tasks.read_text(encoding="utf-8").replace("settings:\n", "settings:\n" + SCORING, 1), encoding="utf-8"
+    )
+    out = tmp_path / "考核.xlsx"
+    run(cli, shipped, "score", "--format", "xlsx", "-o", str(out))
+    sheet = openpyxl.load_workbook(out)["考核得分"]
+    assert [c.value for c in sheet[2]] == ["排名", "单位", "得分", "等次", "扣分", "扣分明细"]
+    made = json.loads(run(cli, shipped, "score", "--format", "json").stdout)
+    first = [c.value for c in sheet[3]]
+    assert first[1] == made[0]["unit"] and first[2] == made[0]["score"] and first[3] == made[0]["grade"]
+    assert cli("score", "--format", "xlsx", "--data", str(shipped), *DAY).exit_code == 2  # needs -o

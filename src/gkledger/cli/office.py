@@ -9,10 +9,12 @@ from typing import Annotated
 
 import typer
 
-from gkledger.cli.options import DataOption, PeriodOption, TasksArgument, TodayOption, text_value
+from gkledger.cli.options import DataOption, ForceOption, PeriodOption, TasksArgument, TodayOption, text_value
+from gkledger.cli.output import _missing_extra, _write_output
 from gkledger.cli.session import (
     EXIT_PROBLEMS,
     EXIT_USAGE,
+    Scope,
     _cache_folder,
     _data_dir,
     _date_option,
@@ -21,6 +23,7 @@ from gkledger.cli.session import (
     say,
 )
 from gkledger.core.model import DecisionKind
+from gkledger.core.scoring import Score
 from gkledger.i18n import _, _f
 
 OneUnit = Annotated[
@@ -176,11 +179,17 @@ class ScoreFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+    xlsx = "xlsx"
 
 
 def score(
     ctx: typer.Context,
     fmt: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = ScoreFormat.table,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="The file to write (xlsx needs it).", show_default=False),
+    ] = None,
+    force: ForceOption = False,
     today: TodayOption = None,
     data: DataOption = None,
 ) -> None:
@@ -198,6 +207,9 @@ def score(
     if scoring is None:
         _fail(_("no scoring rules: add settings.scoring to tasks.yaml (README: 考核)"), EXIT_USAGE)
     made = unit_scores(chosen.obligations, chosen.today, chosen.soon_days, scoring)
+    if fmt is ScoreFormat.xlsx:
+        _scores_workbook(made, chosen, output, force)
+        return
     if fmt is ScoreFormat.table:
         from gkledger.render import console as out
         from gkledger.render.outcomes import score_table
@@ -215,3 +227,16 @@ def score(
             for r in records
         ]
         sys.stdout.write(to_csv(flat))
+
+
+def _scores_workbook(made: list[Score], chosen: Scope, output: Path | None, force: bool) -> None:
+    if output is None:
+        _fail(_("xlsx is a binary format: give the file to write with -o, e.g. -o 考核.xlsx"), EXIT_USAGE)
+    try:
+        from gkledger.render.xlsx import scores_xlsx
+    except ImportError as exc:
+        _missing_extra(exc)
+    plan = chosen.ledger.plan
+    title = f"{plan.title if plan else '政务公开工作'}考核得分（截至{chosen.today.isoformat()}）"
+    _write_output(output, scores_xlsx(made, title), force=force)
+    say(_f("Wrote {file}", file=output), err=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from openpyxl import Workbook
@@ -27,6 +27,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from gkledger.core.model import Unit
+from gkledger.core.scoring import Score
 from gkledger.core.status import Status
 from gkledger.render.labels import MARKS, RATE_NUMBER_FORMAT, ZH
 from gkledger.render.text import cell as cell_text
@@ -332,4 +333,30 @@ def to_xlsx(report: Report, entered: dict[tuple[str, str], dt.date] | None = Non
     workbook.properties.creator = "gkledger"
     buffer = io.BytesIO()
     workbook.save(buffer)
+    return buffer.getvalue()
+
+
+SCORE_HEADERS = ("排名", "单位", "得分", "等次", "扣分", "扣分明细")
+
+
+def scores_xlsx(made: Sequence[Score], title: str) -> bytes:
+    """考核 as a workbook: one row per unit, best first, with its deductions spelled out."""
+    book = Workbook()
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)
+    sheet.title = "考核得分"
+    _header(sheet, SCORE_HEADERS, (8, 22, 8, 8, 8, 70), title)
+    words = {"late": "逾期", "done-late": "逾期完成", "returned": "退回"}
+    for offset, s in enumerate(made):
+        row = FIRST_ROW + offset
+        detail = "；".join(
+            f"{d.task}{'（' + d.period + '）' if d.period else ''}{words.get(d.why, d.why)}扣{d.points:g}分"
+            for d in s.deductions
+        )
+        values = (f"并列{s.rank}" if s.tied else s.rank, s.unit.name, s.score, s.grade, s.deducted, detail)
+        for col, value in enumerate(values, start=1):
+            _set(sheet, row, col, value)
+    _filter(sheet, len(SCORE_HEADERS), FIRST_ROW + len(made) - 1)
+    buffer = io.BytesIO()
+    book.save(buffer)
     return buffer.getvalue()
