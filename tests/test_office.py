@@ -307,3 +307,16 @@ def test_scores_as_a_workbook(cli: Cli, shipped: Path, tmp_path: Path) -> None:
     first = [c.value for c in sheet[3]]
     assert first[1] == made[0]["unit"] and first[2] == made[0]["score"] and first[3] == made[0]["grade"]
     assert cli("score", "--format", "xlsx", "--data", str(shipped), *DAY).exit_code == 2  # needs -o
+
+
+def test_decisions_for_several_units_each_land_in_their_own_file(cli: Cli, shipped: Path) -> None:
+    for unit in ("玉泉区", "回民区"):  # 玉泉区's file sorts after 回民区's: each is read back on its own
+        run(cli, shipped, "done", "5", "--unit", unit, "--date", "2021-08-20")
+    run(cli, shipped, "confirm", "5", "--unit", "玉泉区", "--date", "2021-08-25")
+    run(cli, shipped, "confirm", "5", "--unit", "回民区", "--date", "2021-08-26")
+    assert (
+        rows(cli, shipped, "回民区")["5"]["review"]
+        == rows(cli, shipped, "玉泉区")["5"]["review"]
+        == "confirmed"
+    )
+    assert sorted(p.name for p in (shipped / "office").iterdir()) == ["回民区.yaml", "玉泉区.yaml"]

@@ -74,7 +74,9 @@ def decide(root: Path, asked: Asked, *, today: dt.date, cache: Path | None = Non
         text += "".join(_entry(d) for d in made)
 
         def confirm(checked: object) -> None:
-            written = [d._replace(source=made[0].source) for d in getattr(checked, "decisions", ())]
+            """The file, read back with the rest of the ledger, ends with exactly these decisions."""
+            mine = [d for d in getattr(checked, "decisions", ()) if d.source.path == str(path)]
+            written = [d._replace(source=made[0].source) for d in mine]
             if written[-len(made) :] != list(made):
                 raise Refused(_("the decision did not read back as meant; nothing was written"))
 
