@@ -293,3 +293,28 @@ def test_a_ledger_in_git_carries_its_commit(cli: Cli, ledgers: list[Path], tmp_p
     assert cli("rollup", *map(str, ledgers), "-o", str(out), *TODAY).exit_code == 0
     found = dict((label, commit) for label, commit in table(out, "SELECT label, git_commit FROM ledgers"))
     assert found == {"新城区": head, "回民区": None}
+
+
+def test_an_office_decision_refreshes_its_ledger(cli: Cli, ledgers: list[Path], tmp_path: Path) -> None:
+    kept = tmp_path / "kept.sqlite"
+    assert cli("rollup", *map(str, ledgers), "-o", str(kept), *TODAY).exit_code == 0
+    data = str(ledgers[0] / "data")
+    returned = cli(
+        "return", "1", "--unit", "甲县", "--reason", "重做", "--date", "2021-09-02", "--data", data, *TODAY
+    )
+    assert returned.exit_code == 0, returned.output
+    assert cli("rollup", *map(str, ledgers), "-o", str(kept), *TODAY).exit_code == 0
+    fresh = tmp_path / "fresh.sqlite"
+    assert cli("rollup", *map(str, ledgers), "-o", str(fresh), *TODAY).exit_code == 0
+    assert dump(kept) == dump(fresh)
+    review = table(
+        kept, "SELECT review FROM obligations WHERE ledger = '新城区' AND unit = '甲县' AND task = '1'"
+    )
+    assert review == [("returned",)]
+
+
+def test_a_plan_a_ledger_does_not_have_is_a_usage_error(cli: Cli, repository: Path, tmp_path: Path) -> None:
+    listing = tmp_path / "rollup.yaml"
+    write(listing, f"ledgers:\n  - {{label: x, path: {repository.parent}, plan: 2030}}\n")
+    result = cli("rollup", str(listing), *TODAY)
+    assert result.exit_code == 2 and "2030" in result.output

@@ -61,14 +61,16 @@ def rollup(
 
     Examples: gkledger rollup ../xincheng ../huimin;  gkledger rollup rollup.yaml -o rollup.sqlite
     """
-    from gkledger.views.rollup import RollupError, build_rollup, is_rollup_file, previous_rollup, sources_of
+    from gkledger.store.invocation import UsageError
+    from gkledger.views.rollup import build_rollup, is_rollup_file, previous_rollup, sources_of
 
+    day = _today(ctx, today)
     try:
         chosen = sources_of(sources)
-    except RollupError as refused:
+        previous = previous_rollup(output) if output is not None else {}
+        made = build_rollup(chosen, day, _cache_folder(ctx), previous)
+    except UsageError as refused:  # no such ledger, or no such plan in it
         _fail(str(refused), EXIT_USAGE)
-    previous = previous_rollup(output) if output is not None else {}
-    made = build_rollup(chosen, _today(ctx, today), _cache_folder(ctx), previous)
     if output is not None:
         from gkledger.render.sqlite import to_sqlite
 

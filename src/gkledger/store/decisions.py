@@ -251,3 +251,20 @@ def has_decisions(root: Path, overlay: dict[Path, bytes] | None) -> bool:
     """Whether there is an office folder to read (or an overlay writing into one): checked before
     anything else is imported, so a ledger without one loads as fast as before."""
     return (root / OFFICE_DIR).is_dir() or any(p.parent.name == OFFICE_DIR for p in overlay or {})
+
+
+def office_digest(root: Path) -> str:
+    """A digest of the office's files (their names and bytes), for what a ledger's rows depend on."""
+    try:
+        from _blake2 import blake2b  # CPython's own, without loading OpenSSL
+    except ImportError:  # pragma: no cover - another Python
+        from hashlib import blake2b
+    digest = blake2b(digest_size=16)
+    for path in office_files(root):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            data = str(exc).encode()
+        digest.update(f"{path.name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()

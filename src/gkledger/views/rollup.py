@@ -28,6 +28,7 @@ from gkledger.core.model import ROLLUP_SCHEMA, Ledger
 from gkledger.core.status import Obligations, Row, Summary, summarise
 from gkledger.i18n import _, _f
 from gkledger.store.cache import load_snapshot
+from gkledger.store.decisions import office_digest
 from gkledger.store.files import content_digest
 from gkledger.store.invocation import UsageError, plan_folder
 from gkledger.store.locate import TASKS_FILE, plan_years
@@ -181,9 +182,11 @@ def _listed(path: Path) -> list[Source]:
     return sources
 
 
-def fingerprint(root: Path, today: dt.date) -> str:
-    """What a ledger's rows depend on: the bytes of its files, the day and gkledger's version."""
-    return f"{content_digest(root)}|{today.isoformat()}|{__version__}"
+def fingerprint(root: Path, today: dt.date, head: tuple[str, str] | None) -> str:
+    """What a ledger's lines in a roll-up depend on: the bytes of its files and of the office's
+    decisions, the day, gkledger's version, and the commit its repository is at."""
+    commit = head[0] if head else ""
+    return f"{content_digest(root)}|{office_digest(root)}|{today.isoformat()}|{__version__}|{commit}"
 
 
 def build_rollup(
@@ -199,7 +202,8 @@ def build_rollup(
     kept = []
     for source in sources:
         root = plan_folder(source.folder, source.plan, today)
-        printed = fingerprint(root, today)
+        head = git_head(source.folder)
+        printed = fingerprint(root, today, head)
         before = (previous or {}).get(source.label)
         if before is not None and before[0] == printed:
             kept.append(Kept(source, printed, before[1]))
@@ -220,7 +224,7 @@ def build_rollup(
                 diagnostics=list(snapshot.diagnostics),
                 today=today,
                 soon_days=soon_days,
-                head=git_head(source.folder),
+                head=head,
                 parsed=snapshot.parsed,
                 fingerprint=printed,
             )
@@ -306,7 +310,7 @@ def is_rollup_file(path: Path) -> bool:
 def one_ledger(root: Path, today: dt.date, cache: Path | None) -> Rollup:
     """The roll-up of the one plan at `root`, labelled by its repository's name (export --format
     sqlite writes the same schema as `rollup`)."""
-    return build_rollup([Source(_default_label(root), root)], today, cache)
+    return build_rollup([Source(_default_label(root), root)], today, cache)  # plan_folder: root itself
 
 
 def rollup_bulletin(path: Path) -> Bulletin:
