@@ -329,3 +329,39 @@ def test_an_odd_commit_is_shown_never_fatal(cli: Cli, repo: Path, author: str, z
     out = repo / "out.xlsx"
     exported = cli("--today", "2021-12-31", "export", "--format", "xlsx", "-o", str(out), "--data", data)
     assert exported.exit_code == 0 and out.stat().st_size > 0, exported.output
+
+
+def test_the_offices_decisions_are_audited_from_git(cli: Cli, repo: Path) -> None:
+    data = str(repo / "data")
+    day = ("--today", "2021-09-30")
+    assert cli("done", "5", "--unit", "回民区", "--date", "2021-08-20", "--data", data, *day).exit_code == 0
+    commit(repo, "回民区 reports", "2021-08-21", "HM", "hm@example.gov.cn")
+    assert (
+        cli("confirm", "5", "--unit", "回民区", "--date", "2021-08-25", "--data", data, *day).exit_code == 0
+    )
+    late = (
+        "extend",
+        "4",
+        "--unit",
+        "回民区",
+        "--to",
+        "2021-10-31",
+        "--reason",
+        "等待部署",
+        "--approved-by",
+        "王主任",
+    )
+    assert cli(*late, "--date", "2021-07-10", "--data", data, *day).exit_code == 0  # after 6-30: late
+    commit(repo, "office decisions", "2021-08-26", "Office", "office@example.gov.cn")
+    assert cli("confirm", "5", "--unit", "玉泉区", "--data", data, *day).exit_code == 1  # nothing to confirm
+    result = cli("audit", "--office", "--format", "json", "--data", data)
+    assert result.exit_code == 1, result.output  # a late extension is flagged
+    found = {(e["task"], e["decision"]): e for e in json.loads(result.stdout)}
+    assert found[("5", "confirmed")]["added_by"] == "Office <office@example.gov.cn>"
+    assert (
+        found[("5", "confirmed")]["added_at"].startswith("2021-08-26")
+        and found[("5", "confirmed")]["flags"] == []
+    )
+    assert found[("4", "extended")]["flags"] == ["late-extension"]
+    check = cli("check", "--data", data)
+    assert "GK504" in check.stdout

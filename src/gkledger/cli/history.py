@@ -28,6 +28,7 @@ from gkledger.cli.session import (
 
 if TYPE_CHECKING:
     from gkledger.core.model import Ledger
+    from gkledger.core.status import Obligations
     from gkledger.history.audit import Entry
 
 from gkledger.i18n import _, _f
@@ -170,6 +171,14 @@ def audit(
     revs: RevsArgument = None,
     max_lag: MaxLagOption = None,
     unit: UnitOption = None,
+    office: Annotated[
+        bool,
+        typer.Option(
+            "--office",
+            help="The office's decisions instead (confirm, return, extend): who made each and when; "
+            "late-extension and not-committed flagged.",
+        ),
+    ] = False,
     fmt: ListFormatOption = ListFormat.table,
     data: DataOption = None,
 ) -> None:
@@ -191,6 +200,9 @@ def audit(
         text_value(rev, "REVS")
         if rev.startswith("-"):
             _fail(_f("'{rev}' is not a revision; give revisions such as HEAD~10..HEAD", rev=rev))
+    if office:
+        _office_audit(ctx, obligations, root, revs or [], chosen.name if chosen else None, fmt)
+        return
     try:
         found = trail(obligations.ledger, root, revs or [], max_lag)
     except AuditError as exc:
@@ -207,6 +219,39 @@ def audit(
             err=True,
         )
     _show_trail(ctx, obligations.ledger, entries, limit, found.shallow, fmt)
+    if any(e.flags for e in entries):
+        raise typer.Exit(EXIT_PROBLEMS)
+
+
+def _office_audit(
+    ctx: typer.Context,
+    obligations: Obligations,
+    root: Path,
+    revs: list[str],
+    unit: str | None,
+    fmt: ListFormat,
+) -> None:
+    """`audit --office`: one line per decision of the office, with its commit and flags."""
+    from gkledger.history.audit import AuditError
+    from gkledger.history.office_audit import office_trail
+    from gkledger.render.records import decision_audit_record, to_csv, to_json
+
+    try:
+        found = office_trail(obligations, root, revs)
+    except AuditError as exc:
+        _fail(str(exc))
+    entries = [
+        e
+        for e in found
+        if unit is None or obligations.index.get(e.decision.unit) == obligations.index.get(unit)
+    ]
+    if fmt is ListFormat.table:
+        from gkledger.render import outcomes
+
+        outcomes.office_audit_table(_view_console(ctx, obligations.ledger), entries)
+    else:
+        records = [decision_audit_record(e) for e in entries]
+        sys.stdout.write(to_json(records) if fmt is ListFormat.json else to_csv(records))
     if any(e.flags for e in entries):
         raise typer.Exit(EXIT_PROBLEMS)
 

@@ -39,6 +39,8 @@ _STATES = {
     "refused": N_("refused"),
 }
 _FLAGS = {
+    "late-extension": N_("late-extension"),
+    "not-committed": N_("not-committed"),
     "late-entry": N_("late-entry"),
     "redated": N_("redated"),
     "removed": N_("removed"),

@@ -13,7 +13,7 @@ from rich.text import Text
 from gkledger.core.model import shown_path
 from gkledger.i18n import _, _f
 from gkledger.render.console import STYLES, evidence_text, make_console
-from gkledger.render.labels import flag_label, rate_text, state_label
+from gkledger.render.labels import decision_label, flag_label, label, rate_text, state_label
 from gkledger.render.layout import SECTION, Cell, Column, print_table
 
 if TYPE_CHECKING:
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from gkledger.core.status import Summary
     from gkledger.history.audit import Entry
     from gkledger.history.links import LinkResult
+    from gkledger.history.office_audit import DecisionEntry
     from gkledger.views.review import Review
     from gkledger.views.rollup import Part
     from gkledger.writes.carry import Carried
@@ -292,10 +293,41 @@ def score_table(console: Console, made: Sequence[Score], as_of: str) -> None:
             _f(
                 "{task} {why} −{points}",
                 task=d.task + (f"·{d.period}" if d.period else ""),
-                why=_(d.why),
+                why=decision_label(d.why) if d.why == "returned" else label(d.why),  # type: ignore[arg-type]
                 points=f"{d.points:g}",
             )
             for d in s.deductions
         )
         rows.append([place, s.unit.name, f"{s.score:g}", s.grade, why])
     print_table(console, _f("Scores · as of {day}", day=as_of), columns, rows)
+
+
+def office_audit_table(console: Console, entries: Sequence[DecisionEntry]) -> None:
+    """One row per decision of the office: what, on what, when decided, when and by whom committed."""
+    columns = [
+        Column(_("No."), "right"),
+        Column(_("Unit"), folds=True),
+        Column(_("Decision")),
+        Column(_("Day")),
+        Column(_("Committed")),
+        Column(_("By"), folds=True),
+        Column(_("Flags"), wrap=True),
+    ]
+    rows: list[list[Cell] | None] = []
+    for entry in entries:
+        d = entry.decision
+        added = entry.added
+        rows.append(
+            [
+                d.task + (f"·{d.period}" if d.period else ""),
+                d.unit,
+                decision_label(d.kind),
+                d.day.isoformat(),
+                added.authored.date().isoformat() if added else _("not committed"),
+                added.author if added else "",
+                Text("、".join(flag_label(flag) for flag in entry.flags), style=STYLES["late"])
+                if entry.flags
+                else "",
+            ]
+        )
+    print_table(console, _("The office's decisions"), columns, rows)

@@ -23,6 +23,7 @@ from gkledger.render.labels import ZH
 if TYPE_CHECKING:  # links needs the optional httpx; its results are only rendered here
     from gkledger.history.audit import Entry
     from gkledger.history.links import LinkResult
+    from gkledger.history.office_audit import DecisionEntry
     from gkledger.views.query import TaskGroup
     from gkledger.views.rollup import Part
     from gkledger.writes.collect import RowResult
@@ -339,6 +340,26 @@ def audit_record(entry: Entry) -> JsonObject:
         "lag_days": entry.lag_days,
         "flags": [flag for flag in FLAGS if flag in entry.flags],
         "flag_commits": {flag: entry.flags[flag] for flag in FLAGS if flag in entry.flags},
+    }
+
+
+def decision_audit_record(entry: DecisionEntry) -> JsonObject:
+    """An office decision, who committed it and when, and its flags."""
+    d = entry.decision
+    added = entry.added
+    return {
+        "task": d.task,
+        "unit": d.unit,
+        "period": d.period,
+        "decision": d.kind,
+        "day": d.day.isoformat(),
+        "reason": d.reason,
+        "due": d.due.isoformat() if d.due else None,
+        "approved_by": d.approved_by,
+        "added_at": added.authored.isoformat() if added else None,
+        "added_by": f"{added.author} <{added.email}>" if added else None,
+        "commit": added.sha if added else None,
+        "flags": list(entry.flags),
     }
 
 

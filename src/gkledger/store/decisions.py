@@ -80,6 +80,15 @@ def read_decisions(
     return decisions, out
 
 
+def decisions_in(path: str, data: bytes) -> list[Decision]:
+    """The decisions one version of an office file holds (what could not be read left out): for
+    `audit`, which reads each version git has of it."""
+    value, problems = parse(path, data)
+    if any(p.severity == "error" for p in problems):
+        return []
+    return _entries(path, value, [])
+
+
 def _entries(path: str, value: Value | None, out: list[Diagnostic]) -> list[Decision]:
     if value is None:
         return []
