@@ -202,7 +202,7 @@ class Obligations:
         reviews: dict[RecordKey, Review] | None = None,
     ) -> None:
         self.ledger = ledger
-        # The office's decisions (`core.decisions.reviews_of`), or None when there are none and no
+        # The office's decisions (`store.decisions.reviews_of`), or None when there are none and no
         # confirmation is required: then every obligation is computed on the plain, fast path.
         require = ledger.settings.require_confirmation
         self.reviews = (reviews or {}) if reviews or require else None
