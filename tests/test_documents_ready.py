@@ -41,6 +41,7 @@ def test_the_workbook_has_no_english_words(cli: Cli, shipped: Path, tmp_path: Pa
     ]
     headers = [w for w in words if ENGLISH.search(w)]
     assert headers == []
+    assert "记录位置" not in words  # file paths are for programs (JSON), not the printed 台账
 
 
 def test_a_notice_has_page_numbers_its_language_and_the_office_as_author(

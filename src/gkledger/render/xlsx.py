@@ -277,13 +277,14 @@ def _summary_sheet(sheet: Worksheet, report: Report) -> None:
     _filter(sheet, len(SUMMARY_HEADERS), len(report.by_unit) + FIRST_ROW - 1)
 
 
-RECORD_HEADERS = ("序号", "单位", "状态", "完成日期", "免办理由", "佐证链接", "备注", "记录位置")
+# No 记录位置 (file paths): the workbook is for people; `export --format json` says where each is.
+RECORD_HEADERS = ("序号", "单位", "状态", "完成日期", "免办理由", "佐证链接", "备注")
 
 
 def _records_sheet(sheet: Worksheet, report: Report, entered: dict[tuple[str, str], dt.date] | None) -> None:
     sheet.title = "办结记录"
     headers = RECORD_HEADERS if entered is None else (*RECORD_HEADERS, "登记日期")
-    _header(sheet, headers, (6, 20, 12, 12, 20, 40, 30, 30, 12)[: len(headers)], _title(report))
+    _header(sheet, headers, (6, 20, 12, 12, 20, 40, 30, 12)[: len(headers)], _title(report))
     row = FIRST_ROW - 1
     for obligation in report.rows:
         record = obligation.record
@@ -298,7 +299,6 @@ def _records_sheet(sheet: Worksheet, report: Report, entered: dict[tuple[str, st
             record.waived or "",
             record.evidence or "",
             record.note or "",
-            str(record.source),
         ]
         if entered is not None:
             values.append(entered.get((obligation.task.id, obligation.unit.name), "未提交"))
@@ -306,7 +306,7 @@ def _records_sheet(sheet: Worksheet, report: Report, entered: dict[tuple[str, st
             _set(sheet, row, col, value).alignment = WRAP
         sheet.cell(row=row, column=4).number_format = "yyyy-mm-dd"
         if entered is not None:
-            sheet.cell(row=row, column=9).number_format = "yyyy-mm-dd"
+            sheet.cell(row=row, column=8).number_format = "yyyy-mm-dd"
         if record.evidence and _linkable(record.evidence):
             link = sheet.cell(row=row, column=6)
             link.hyperlink = record.evidence
