@@ -102,3 +102,19 @@ def test_bulletin_as_text(cli: Cli, office: Path, fmt: str) -> None:
     assert "以来" not in result.stdout  # no --since: those sections are left out
     if fmt == "html":
         assert "<script" not in result.stdout and "default-src 'none'" in result.stdout
+
+
+def test_each_notice_gets_its_own_number_when_asked(cli: Cli, office: Path, tmp_path: Path) -> None:
+    out = tmp_path / "催办"
+    result = cli("remind", "--format", "docx", "-o", str(out), "--number-from", "7",
+                 "--today", "2021-09-01", "--data", str(office))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    numbers = sorted(
+        next(p for p in text_of(path)[0] if p.startswith("呼政办督")) for path in out.glob("*.docx")
+    )
+    assert len(numbers) == len(set(numbers)) == len(list(out.glob("*.docx")))  # one each
+    assert "呼政办督〔2021〕7号" in numbers
+    blank = tmp_path / "空号"
+    assert cli("remind", "--format", "docx", "-o", str(blank), "--unit", "回民区",
+               "--today", "2021-09-01", "--data", str(office)).exit_code == 0  # fmt: skip
+    assert "呼政办督〔2021〕\u3000号" in text_of(next(blank.glob("*.docx")))[0]

@@ -84,6 +84,17 @@ ReplyByOption = Annotated[
         show_default=False,
     ),
 ]
+NumberFromOption = Annotated[
+    int | None,
+    typer.Option(
+        "--number-from",
+        min=1,
+        metavar="N",
+        help="Number the notices' 文号 from N, one each in unit order (with settings.number_prefix). "
+        "Default: left blank to fill in by hand.",
+        show_default=False,
+    ),
+]
 SinceOption = Annotated[
     str | None,
     typer.Option(
@@ -232,6 +243,7 @@ def remind(
         NoticeFormat, typer.Option("--format", "-f", help="Markdown, plain text, or Word (docx, needs -o).")
     ] = NoticeFormat.md,
     reply_by: ReplyByOption = None,
+    number_from: NumberFromOption = None,
     soon: SoonOption = None,
     today: TodayOption = None,
     data: DataOption = None,
@@ -263,7 +275,7 @@ def remind(
     elif output is None:  # shown, so shown as text: a control character as its escape
         say(visible("\n---\n\n".join(text for _path, text in written)), nl=False)
     else:
-        _write_notices(chosen, report, written, fmt, output, reply, force)
+        _write_notices(chosen, report, written, fmt, output, reply, force, number_from)
 
 
 def _write_notices(
@@ -274,6 +286,7 @@ def _write_notices(
     output: Path,
     reply: dict[str, dt.date],
     force: bool,
+    number_from: int | None = None,
 ) -> None:
     """One file per unit in `output`: the text as it was printed, or a Word 公文 of its items."""
     from gkledger.render.notices import file_name
@@ -293,13 +306,14 @@ def _write_notices(
     # acyclic objects, cli.main) would let pile up over 2,000 notices: the ledger is frozen out of
     # its reach, and each notice is collected once written (peak memory flat, not growing).
     gc.freeze()
-    for u, text in written:
+    for count, (u, text) in enumerate(written):
         path = output / file_name(u, chosen.today, fmt.value)
         if path.parent != output:  # pragma: no cover - file_name makes one path part
             _fail(_f("refusing to write {file} outside {folder}", file=path, folder=output))
         if fmt is NoticeFormat.docx:
+            number = number_from + count if number_from is not None else None  # one 文号 each
             payload = notice_docx(
-                u, attention[u.name], chosen.today, ledger.plan, ledger.settings, reply[u.name]
+                u, attention[u.name], chosen.today, ledger.plan, ledger.settings, reply[u.name], number
             )
         else:
             payload = text.encode("utf-8")

@@ -234,10 +234,16 @@ def _cell(cell: object, text: str, bold: bool = False) -> None:
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
 
 
-def _number(document: DocumentType, settings: Settings, year: int) -> None:
+def _number(document: DocumentType, settings: Settings, year: int, number: int | None = None) -> None:
+    """The 发文字号 when settings give a prefix: 呼政办督〔2021〕3号, or a blank for the number to
+    be filled in by hand when none is given."""
     if settings.number_prefix:
+        shown = str(number) if number is not None else "\u3000"
         _paragraph(
-            document, f"{settings.number_prefix}〔{year}〕　号", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False
+            document,
+            f"{settings.number_prefix}〔{year}〕{shown}号",
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            indent=False,
         )
 
 
@@ -272,9 +278,15 @@ def _deadline_cn(row: Row) -> str:
 
 
 def notice_docx(
-    unit: Unit, rows: Sequence[Row], today: dt.date, plan: Plan | None, settings: Settings, reply_by: dt.date
+    unit: Unit,
+    rows: Sequence[Row],
+    today: dt.date,
+    plan: Plan | None,
+    settings: Settings,
+    reply_by: dt.date,
+    number: int | None = None,
 ) -> bytes:
-    """One unit's 催办通知; `rows` are its late and due-soon obligations."""
+    """One unit's 催办通知; `rows` are its late and due-soon obligations, `number` its 文号's."""
     late = [r for r in rows if r.status == "late"]
     soon = [r for r in rows if r.status == "due-soon"]
     office = settings.office or (plan.issuer if plan else None)
@@ -282,7 +294,7 @@ def notice_docx(
     kinds = "和".join(k for k, n in (("逾期", len(late)), ("临期", len(soon))) if n) or "有关"
     title = f"关于督促办理{plan.title if plan else '工作要点'}{kinds}事项的通知"
     document = _new(title, office, today)
-    _number(document, settings, today.year)
+    _number(document, settings, today.year, number)
     _title(document, title)
     _paragraph(document, f"{unit.full_name}：", indent=False)
     counts = counts_phrase(len(late), len(soon))
