@@ -137,3 +137,29 @@ def test_an_unresolved_part_says_how_to_resolve_it(cli: Cli, county: Path, tmp_p
     )
     result = cli("import", str(source), "--year", "2022", "--data", str(county))
     assert result.exit_code == 1 and "words:" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("first_row", "title"),
+    [
+        ("平安县2022年政务公开工作要点任务分工台账", "平安县2022年政务公开工作要点"),
+        ("关于印发《平安县2022年政务公开工作要点》的通知", "平安县2022年政务公开工作要点"),
+        ("附件", "2022年政务公开工作要点"),  # nothing that names a plan: the default
+    ],
+)
+def test_the_tables_own_title_names_the_plan(
+    cli: Cli, county: Path, tmp_path: Path, first_row: str, title: str
+) -> None:
+    source = table(
+        tmp_path / "台账.csv",
+        [
+            [first_row, "", "", ""],
+            ["序号", "具体任务", "责任单位", "完成时限"],
+            ["1", "公开。", "县财政局", "年底前"],
+        ],
+    )
+    result = cli("import", str(source), "--year", "2022", "--data", str(county))
+    assert result.exit_code == 0, result.output
+    assert f"  title: {title}\n" in result.stdout
+    given = cli("import", str(source), "--year", "2022", "--title", "另定标题", "--data", str(county))
+    assert "  title: 另定标题\n" in given.stdout

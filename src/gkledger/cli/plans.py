@@ -205,7 +205,11 @@ def init(
 
 TitleOption = Annotated[
     str | None,
-    typer.Option("--title", help="The plan's title. Default: <year>年政务公开工作要点.", show_default=False),
+    typer.Option(
+        "--title",
+        help="The plan's title. Default: the one the notice or table states, else <year>年政务公开工作要点.",
+        show_default=False,
+    ),
 ]
 DeadlineOption = Annotated[
     str | None,

@@ -198,6 +198,8 @@ def tasks_from_grid(
     the 成文日期 the document states above the table or around it, if any). `deadline` is the
     完成时限 of every row without one of its own (a table with no such column, say)."""
     header = find_header(grid)
+    if not title:
+        title = stated_title(grid, header.last_row, year) or f"{year}年政务公开工作要点"
     stated = issued_on(grid, header.last_row, year)
     signed = signed or stated
     section, item, sections = "", None, 0
@@ -328,6 +330,33 @@ _ISSUED = re.compile(
     r"^[(（]?\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:印发)?\s*[)）]?$"
     r"|(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*印发"
 )
+
+
+_TABLE_SUFFIX = re.compile(
+    r"(?:重点)?(?:任务分工(?:台账|方案|表)?|任务(?:台账|清单|分解表?)|分工(?:台账|方案)|台账|清单)$"
+)
+_QUOTED_PLAN = re.compile(r"《([^》]*(?:要点|计划|方案)[^》]*)》")
+
+
+def stated_title(grid: Grid, header_row: int, year: int) -> str | None:
+    """The plan's title as the document states it: a notice's 《…工作要点》, else the table's own
+    title row (平安县2022年政务公开工作要点任务分工台账 → 平安县2022年政务公开工作要点)."""
+    for text in grid.texts:
+        quoted = _QUOTED_PLAN.search(text)
+        if quoted and str(year) in quoted.group(1):
+            return quoted.group(1)
+    for row in grid.rows[:header_row]:
+        texts = [_text(cell) for cell in row if _text(cell)]
+        if len(set(texts)) != 1:
+            continue
+        text = re.sub(r"\s+", "", texts[0])
+        quoted = _QUOTED_PLAN.search(text)
+        if quoted:
+            return quoted.group(1)
+        title = _TABLE_SUFFIX.sub("", text)
+        if title != text and len(title) >= 4:
+            return title
+    return None
 
 
 def issued_on(grid: Grid, header_row: int, year: int) -> dt.date | None:

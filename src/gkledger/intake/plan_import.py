@@ -38,7 +38,7 @@ def import_table(
     the 成文日期 the notice or table states, if any). Raises TableError when the file is no table
     gkledger can read, and when the text would not read back as the table."""
     grid, how = read_table(table, read_file(table))
-    imported = tasks_from_grid(grid, year, title or f"{year}年政务公开工作要点", vocabulary, signed, deadline)
+    imported = tasks_from_grid(grid, year, title or "", vocabulary, signed, deadline)  # "": the table's own
     text = to_yaml(imported, table.name)
     size = len(text.encode("utf-8"))
     if size > MAX_FILE_BYTES:
