@@ -194,11 +194,15 @@ SCORING = """\
 """
 
 
-def test_scores_are_the_status_rows_counted_by_the_rules(cli: Cli, shipped: Path) -> None:
-    tasks = shipped / "tasks.yaml"
+def with_scoring(root: Path) -> None:
+    tasks = root / "tasks.yaml"
     tasks.write_text(
         tasks.read_text(encoding="utf-8").replace("settings:\n", "settings:\n" + SCORING, 1), encoding="utf-8"
     )
+
+
+def test_scores_are_the_status_rows_counted_by_the_rules(cli: Cli, shipped: Path) -> None:
+    with_scoring(shipped)
     run(cli, shipped, "done", "4", "--unit", "回民区", "--date", "2021-07-10")  # done late
     run(cli, shipped, "done", "5", "--unit", "回民区", "--date", "2021-08-20")
     run(cli, shipped, "return", "5", "--unit", "回民区", "--reason", "重做", "--date", "2021-08-26")
@@ -231,10 +235,7 @@ def test_codeowners_gives_the_office_folder_to_the_office(cli: Cli, shipped: Pat
 
 
 def test_the_bulletin_counts_extensions_and_shows_scores(cli: Cli, shipped: Path) -> None:
-    tasks = shipped / "tasks.yaml"
-    tasks.write_text(
-        tasks.read_text(encoding="utf-8").replace("settings:\n", "settings:\n" + SCORING, 1), encoding="utf-8"
-    )
+    with_scoring(shipped)
     run(
         cli,
         shipped,
@@ -295,10 +296,7 @@ def test_a_returned_item_comes_back_through_the_form(cli: Cli, shipped: Path, tm
 
 def test_scores_as_a_workbook(cli: Cli, shipped: Path, tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
-    tasks = shipped / "tasks.yaml"
-    tasks.write_text(
-        tasks.read_text(encoding="utf-8").replace("settings:\n", "settings:\n" + SCORING, 1), encoding="utf-8"
-    )
+    with_scoring(shipped)
     out = tmp_path / "考核.xlsx"
     run(cli, shipped, "score", "--format", "xlsx", "-o", str(out))
     sheet = openpyxl.load_workbook(out)["考核得分"]

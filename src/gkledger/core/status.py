@@ -545,7 +545,18 @@ class Summary(NamedTuple):
         return self.counts["done"] + self.counts["done-late"]
 
 
-def summarise(rows: Iterable[Row], today: dt.date, unit: Unit | None = None) -> Summary:
+class Counted(Protocol):
+    """What `summarise` counts: a Row, or an obligation as a roll-up file keeps it."""
+
+    @property
+    def status(self) -> Status: ...
+    @property
+    def due(self) -> dt.date: ...
+    @property
+    def lead(self) -> bool: ...
+
+
+def summarise(rows: Iterable[Counted], today: dt.date, unit: Unit | None = None) -> Summary:
     counts: dict[Status, int] = dict.fromkeys(STATUSES, 0)
     total = due_so_far = on_time = lead = lead_open = 0
     for row in rows:

@@ -40,16 +40,12 @@ from gkledger.store.files import (
     FileStat,
     Listing,
     absolute,
+    blake2b,
     list_files,
     read_bytes,
     with_overlay,
 )
-from gkledger.store.locate import OFFICE_DIR
-
-try:  # CPython's own BLAKE2: hashlib re-exports it only after loading OpenSSL, on every start
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - a Python without it
-    from hashlib import blake2b
+from gkledger.store.locate import has_decisions
 
 if TYPE_CHECKING:
     from gkledger.core.diagnostics import Diagnostic
@@ -405,7 +401,7 @@ def load_snapshot(
         snapshot = _through_cache(root, home, overlay or {}, save)
     # The office's decisions are read fresh on both paths (`store.load.with_decisions`); a ledger
     # without an office folder imports nothing more (the parser stays unloaded on a warm run).
-    if not (root / OFFICE_DIR).is_dir() and not any(p.parent.name == OFFICE_DIR for p in overlay or {}):
+    if not has_decisions(root, overlay):
         return snapshot
     from gkledger.store.load import Loaded, with_decisions
 

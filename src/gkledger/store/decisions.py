@@ -33,7 +33,7 @@ from gkledger.core.model import Decision, DecisionKind
 from gkledger.core.status import Obligations, RecordKey, Review
 from gkledger.i18n import _, _f
 from gkledger.store.fields import Fields, expect_mapping, expect_sequence, source_of
-from gkledger.store.files import examine, read_bytes
+from gkledger.store.files import blake2b, examine, read_bytes
 from gkledger.store.locate import OFFICE_DIR
 from gkledger.store.yaml_source import Value, parse
 
@@ -256,18 +256,8 @@ def reviews_of(decisions: list[Decision], obligations: Obligations) -> dict[Reco
     return reviews
 
 
-def has_decisions(root: Path, overlay: dict[Path, bytes] | None) -> bool:
-    """Whether there is an office folder to read (or an overlay writing into one): checked before
-    anything else is imported, so a ledger without one loads as fast as before."""
-    return (root / OFFICE_DIR).is_dir() or any(p.parent.name == OFFICE_DIR for p in overlay or {})
-
-
 def office_digest(root: Path) -> str:
     """A digest of the office's files (their names and bytes), for what a ledger's rows depend on."""
-    try:
-        from _blake2 import blake2b  # CPython's own, without loading OpenSSL
-    except ImportError:  # pragma: no cover - another Python
-        from hashlib import blake2b
     digest = blake2b(digest_size=16)
     for path in office_files(root):
         try:

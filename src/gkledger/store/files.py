@@ -16,6 +16,11 @@ import stat
 from pathlib import Path
 from typing import NamedTuple
 
+try:  # CPython's own BLAKE2: hashlib re-exports it only after loading OpenSSL, on every start
+    from _blake2 import blake2b as blake2b  # the store's one BLAKE2 (cache, digests)
+except ImportError:  # pragma: no cover - a Python without it
+    from hashlib import blake2b as blake2b
+
 from gkledger.core.diagnostics import Diagnostic
 from gkledger.core.model import Source
 from gkledger.i18n import _, _f
@@ -267,10 +272,6 @@ def content_digest(root: Path) -> str:
     """A digest of everything the loader reads at `root`: each data file's name and bytes (or why
     it cannot be read), and the problems of its folders. Equal digests: equal ledgers (a roll-up
     keeps a ledger's rows while its digest stays the same)."""
-    try:
-        from _blake2 import blake2b  # CPython's own, without loading OpenSSL
-    except ImportError:  # pragma: no cover - another Python
-        from hashlib import blake2b
     listing = list_files(root)
     digest = blake2b(digest_size=16)
     for problem in listing.problems:

@@ -207,7 +207,8 @@ def with_decisions(loaded: Loaded, root: Path, overlay: Overlay | None) -> Loade
     """The load with the office's decisions and their diagnostics (`store.decisions`), read the
     same way after a fresh load and a cached one."""
     from gkledger.core.status import Obligations
-    from gkledger.store.decisions import check_decisions, has_decisions, read_decisions
+    from gkledger.store.decisions import check_decisions, read_decisions
+    from gkledger.store.locate import has_decisions
 
     if not has_decisions(root, overlay):
         return loaded

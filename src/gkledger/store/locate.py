@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from pathlib import Path
 
 from gkledger.core.model import shown_path
@@ -142,3 +143,9 @@ def default_plan(years: list[int], today: dt.date) -> int:
         return today.year
     before = [year for year in years if year < today.year]
     return before[-1] if before else years[0]
+
+
+def has_decisions(root: Path, overlay: Mapping[Path, bytes] | None = None) -> bool:
+    """Whether there is an office folder to read (or an overlay writing into one): checked before
+    anything else is imported, so a ledger without one loads as fast as before."""
+    return (root / OFFICE_DIR).is_dir() or any(p.parent.name == OFFICE_DIR for p in overlay or {})

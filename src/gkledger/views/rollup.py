@@ -21,11 +21,12 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from gkledger import __version__
 from gkledger.core.diagnostics import Diagnostic
 from gkledger.core.model import ROLLUP_SCHEMA, Ledger
-from gkledger.core.status import Obligations, Row, Summary, summarise
+from gkledger.core.status import Obligations, Row, Status, Summary, summarise
 from gkledger.i18n import _, _f
 from gkledger.store.cache import load_snapshot
 from gkledger.store.decisions import office_digest
@@ -313,13 +314,20 @@ def one_ledger(root: Path, today: dt.date, cache: Path | None) -> Rollup:
     return build_rollup([Source(_default_label(root), root)], today, cache)  # plan_folder: root itself
 
 
+class _Kept(NamedTuple):
+    """An obligation as a roll-up file keeps it, for `summarise` (the rule of every view)."""
+
+    status: Status
+    due: dt.date
+    lead: bool = False
+
+
 def rollup_bulletin(path: Path) -> Bulletin:
     """The 通报 of a roll-up file: its ledgers (县市区) ranked together by 按期办结率, each one's
     figures counted from its obligations as of the roll-up's day by the same rule as everywhere."""
     import sqlite3
 
     from gkledger.core.model import Plan, Source, Unit
-    from gkledger.core.status import STATUSES, Summary
     from gkledger.views.reports import Bulletin, places, standing  # best first, as a 通报 ranks
 
     if not is_rollup_file(path):
@@ -332,23 +340,15 @@ def rollup_bulletin(path: Path) -> Bulletin:
     finally:
         connection.close()
     today = dt.date.fromisoformat(as_of)
-    counted: dict[str, list[tuple[str, str]]] = {label: [] for label, _title in ledgers}
+    counted: dict[str, list[_Kept]] = {label: [] for label, _title in ledgers}
     for label, status, due in rows:
-        counted.setdefault(label, []).append((status, due))
-
-    def summary(unit: Unit | None, found: list[tuple[str, str]]) -> Summary:
-        counts = dict.fromkeys(STATUSES, 0)
-        due_so_far = on_time = 0
-        for status, due in found:
-            counts[status] += 1  # type: ignore[index]
-            if status != "waived" and due < as_of:
-                due_so_far += 1
-                on_time += status == "done"
-        return Summary(unit, counts, len(found), due_so_far, on_time)
+        counted.setdefault(label, []).append(_Kept(status, dt.date.fromisoformat(due)))
 
     nowhere = Source("")
     summaries = [
-        summary(Unit(label, title or label, (), "台账", "", None, (), None, None, nowhere), counted[label])
+        summarise(
+            counted[label], today, Unit(label, title or label, (), "台账", "", None, (), None, None, nowhere)
+        )
         for label, title in ledgers
     ]
     ranking = tuple(sorted(summaries, key=standing))
@@ -358,7 +358,7 @@ def rollup_bulletin(path: Path) -> Bulletin:
         today=today,
         since=None,
         plan=plan,
-        overall=summary(None, [item for found in everything for item in found]),
+        overall=summarise([item for found in everything for item in found], today),
         ranking=ranking,
         ranks=places(ranking),
         spotless=tuple(s.unit for s in ranking if s.unit is not None and not s.counts["late"]),
