@@ -1,5 +1,6 @@
-"""Other offices' tables, round two (#28, in part): deadlines that are not a date (全年, 随时, 变动即更,
-每年10月, 1月-2月), tables with no 完成时限 column, and 各 inside a collection's name."""
+"""Other offices' tables, round two (#28): deadlines that are not a date (全年, 随时, 变动即更, 每年10月,
+1月-2月, 信息形成之日起20个工作日内), tables with no 完成时限 column, 各 inside a collection's name, headers
+read by meaning, an item's own number, and names separated by spaces."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import Result
 
 from gkledger.core.deadlines import parse_deadline
+from gkledger.intake.importer import header_field, own_number
 
 from .conftest import write
 
@@ -163,3 +166,78 @@ def test_the_tables_own_title_names_the_plan(
     assert f"  title: {title}\n" in result.stdout
     given = cli("import", str(source), "--year", "2022", "--title", "另定标题", "--data", str(county))
     assert "  title: 另定标题\n" in given.stdout
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("公开事项", "具体任务"),
+        ("公开内容（要素）", "具体任务"),
+        ("工作举措", "具体任务"),
+        ("公开主体", "责任单位"),
+        ("责任部门", "责任单位"),
+        ("牵头处室", "牵头单位"),
+        ("协同部门", "配合单位"),
+        ("生成时间", "完成时限"),
+        ("公开时限", "完成时限"),
+        ("更新频次", "完成时限"),
+        ("类别", "类别"),
+        ("一级事项", "类别"),
+        ("二级指标", "类别"),
+        ("目标", "类别"),
+        ("编号", "序号"),
+        ("责任人", None),
+        ("分管领导", None),
+        ("完成情况", None),
+        ("公开方式", None),
+        ("公开依据", None),
+        ("填报单位：某局", None),
+        ("某某市2022年政务公开工作要点任务分解表", None),
+    ],
+)
+def test_a_header_is_read_by_what_it_means(header: str, field: str | None) -> None:
+    assert header_field(header) == field
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("(1.1)办学规模", "1.1"),
+        ("（2）学校章程", "2"),
+        ("（一）财政信息", "一"),
+        ("3、公开预算", "3"),
+        ("2.3 公开决算", "2.3"),
+        ("1.5万元以上项目公开", None),
+        ("100个事项", None),
+        ("2022年底前", None),
+    ],
+)
+def test_an_items_own_number(text: str, number: str | None) -> None:
+    assert own_number(text) == number
+
+
+def test_names_separated_by_spaces_are_a_list_only_when_each_is_a_name(
+    cli: Cli, county: Path, tmp_path: Path
+) -> None:
+    source = table(
+        tmp_path / "目录.csv",
+        [
+            ["序号", "公开事项", "责任部门", "生成时间"],
+            ["1", "公开。", "县政府办 县财政局", "变动即更"],
+            ["2", "更新。", "县 财政局", "每年10月"],  # a typist's space inside one name
+            ["3", "发布。", "县政府办 某某中心", "随时更新"],  # a part no roster knows: not a list
+        ],
+    )
+    result = cli("import", str(source), "--year", "2022", "--data", str(county))
+    tasks = yaml.safe_load(result.stdout)["tasks"]
+    assert tasks[0]["owed_by"] == [{"unit": ["县政府办", "县财政局"]}]
+    assert tasks[1]["owed_by"] == [{"unit": "县财政局"}]
+    assert tasks[2]["unresolved"] == ["县政府办某某中心"]
+
+
+@pytest.mark.parametrize(
+    "text", ["信息形成或变更之日起20个工作日内", "自信息形成（变更）之日起20个工作日内", "办结后7日内公开"]
+)
+def test_timing_that_follows_an_event_is_continuous_work(text: str) -> None:
+    deadline = parse_deadline(text, 2022)
+    assert deadline.ongoing and deadline.due == dt.date(2022, 12, 31)

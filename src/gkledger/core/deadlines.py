@@ -9,6 +9,7 @@
     第N季度[末] / N季度末                end of that quarter
     全年持续推进 / 持续推进 / 长期 / 常态化   ongoing; reviewed at the end of the plan year (31 Dec)
     全年 / 随时 / 及时 / 变动即更 / 按要求 …    the same: continuous work, however an office words it
+    信息形成或变更之日起20个工作日内          the same: timing that follows an event, not the calendar
     1月-2月 / 2022年3月至4月              a window: due at its end
 
 A year may be written before any form (2021年12月底, 2021年底前), months and quarters in Arabic or
@@ -64,6 +65,11 @@ _ONGOING = re.compile(
     r"|随时(?:更新|公开)?|及时(?:更新|公开|发布)?|实时(?:更新|公开)?|动态(?:更新|调整)|变动即更|有变动即更新"
     r"|适时|日常|按要求|按上级要求|按规定|按有关要求|按照上级要求|根据(?:工作)?需要|根据上级要求)$"
 )
+# Timing that follows an event, not the calendar (信息形成或变更之日起20个工作日内): continuous work too.
+_AFTER_EVENT = re.compile(
+    r"^(?:自|从)?[^\d]{0,24}?(?:之日起|之日后|后)(?:\d{1,3}|[一二三四五六七八九十]{1,3})个?(?:工作日|日|天)"
+    r"(?:内|以内)(?:予以)?(?:公开|更新|发布|办理|办结)?$"
+)
 _WINDOW = re.compile(rf"^{_YEAR}{_NUM}月(?:份)?(?:-|—|–|－|~|～|至|到){_NUM}月(?:份)?(?:底|末)?$")
 _RECURRING = re.compile(r"^(?:自|从|[上下]半年)?.*?(?:每(?:年|半年|季度|季|月|周)|定期)")
 _DAY = r"(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
@@ -116,7 +122,7 @@ def parse_deadline(text: str, plan_year: int, signed: dt.date | None = None) -> 
     core = _normalise(text)
     if not core:
         raise DeadlineError(_("the deadline is empty"))
-    if _ONGOING.match(core) or _all_ongoing(core):
+    if _ONGOING.match(core) or _AFTER_EVENT.match(core) or _all_ongoing(core):
         return Deadline(text, dt.date(plan_year, 12, 31), ongoing=True)
     window = _WINDOW.match(core)
     if window:  # 1月-2月: done within the window, so due at its end

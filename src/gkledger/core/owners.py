@@ -7,6 +7,7 @@ units that no rule can derive, such as "业务主管部门" meaning the websites
 
     A牵头,B配合 / A牵头负责…,B提供…      A is the lead; A and B owe the task
     split on 、 , ; 和 及 与 以及 等         but never inside a word of the vocabulary, nor at 及其
+    A B (spaces)                           a list when each of A and B resolves; else one name
     drop 由…, …负责(落实), 分别负责, 按职责分工负责, 配合, 参与, 协助, 提供…, a final 等 or 要
     市财政局 / 呼和浩特市财政局 / 财政局    the unit, with or without its level or city prefix
     各X / X人民政府 / X政府 / X管委会        every unit of group or kind X (各科室, 各县市区人民政府)
@@ -147,7 +148,7 @@ class Vocabulary:
         return known
 
     def _read_phrase(self, phrase: str) -> Reading:
-        text = plain(phrase)
+        text = plain(self._spaced(phrase))
         if text.endswith("要"):  # a cell cut off mid-sentence: "各类规划编制和审批机关要"
             text = text[:-1]
         labelled = _LABELLED.match(text)
@@ -159,6 +160,18 @@ class Vocabulary:
         lead, lead_open = self.read_list(lead_text) if lead_text else ((), ())
         owed, open_parts = self.read_list(rest) if rest else ((), ())
         return Reading(_merged((*lead, *owed)), _merged(lead), (*lead_open, *open_parts))
+
+    def _spaced(self, phrase: str) -> str:
+        """ "党办校办 政策法规研究室": names separated by spaces are a list when each is a name
+        the ledger resolves; else the spaces are a typist's and go ("市 财政局")."""
+        parts = unicodedata.normalize("NFKC", phrase).split()
+        if len(parts) < 2:
+            return phrase
+        for part in parts:
+            terms, unresolved = self.read_list(plain(part))
+            if not terms or unresolved:
+                return phrase
+        return "、".join(parts)
 
     def _marked_lead(self, text: str) -> Reading:
         """ "市审计局、市财政局（牵头）": the parts marked 牵头 lead."""

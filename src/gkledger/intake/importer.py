@@ -73,11 +73,42 @@ HEADERS: dict[str, tuple[str, ...]] = {
         "时间要求",
     ),
     "备注": ("备注",),
+    "类别": ("类别", "类目", "分类", "公开类别", "一级类目", "二级类目"),
 }
 _FIELD_OF = {word: name for name, words in HEADERS.items() for word in words}
+# A header outside HEADERS is read by what it means, the first match winning: when a thing is due
+# (时限, 生成时间, 更新频次), who does it (责任单位, 公开主体, 牵头处室), what is to be done or
+# disclosed (公开事项, 工作措施), or which group it belongs to (类别, 一级类目). Who does it as a
+# person (责任人, 分管领导) and how it went (完成情况) are not columns the importer reads.
+_NOT_READ = re.compile(r"(?:人|领导|情况|进展|进度|方式|形式|渠道|依据|说明)$|^是否|:")
+_MEANINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("序号", re.compile(r"^(?:序号|编号|序|No\.?)$", re.IGNORECASE)),
+    ("完成时限", re.compile(r"时限|时间|期限|节点|频次|频率|时效|日期|更新")),
+    ("牵头单位", re.compile(r"牵头")),
+    ("配合单位", re.compile(r"配合|协办|协同|参与")),
+    ("责任单位", re.compile(r"单位|部门|科室|处室|股室|主体|负责|承办|落实|责任")),
+    ("类别", re.compile(r"类别|类目|分类|目录|板块|领域|门类|^目标$|^[一二三四五]级")),
+    ("任务名称", re.compile(r"^(?:任务名称|重点任务|主要任务|工作任务|任务|项目|工作内容分类)$")),
+    ("具体任务", re.compile(r"任务|事项|内容|措施|要求|举措|目标|工作|条目|信息名称|名称")),
+)
 _SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]")
 _ITEM = re.compile(r"^[(（][一二三四五六七八九十]+[)）]")
-_LEADING_NUMBER = re.compile(r"^\s*(\d{1,3})\s*[.．、]")
+# An item's own number at the start of its text: "1." "1、" "(1.1)" "（一）" "2.3 " — not an amount
+# ("1.5万元", "100个").
+_OWN_NUMBER = re.compile(
+    r"^\s*(?:[(（]\s*(\d{1,3}(?:[.．-]\d{1,3})*|[一二三四五六七八九十]{1,3})\s*[)）]"
+    r"|(\d{1,3}(?:[.．]\d{1,3})+)(?![\d万亿%倍个元])\s*[.．、]?"
+    r"|(\d{1,3})\s*[.．、](?!\d))"
+)
+
+
+def own_number(text: str) -> str | None:
+    """The number a task's text gives itself: "(1.1)办学规模" → "1.1", "3、公开…" → "3"."""
+    match = _OWN_NUMBER.match(text)
+    if match is None:
+        return None
+    number = next(group for group in match.groups() if group is not None)
+    return unicodedata.normalize("NFKC", number).replace("-", ".")
 
 
 @dataclass
@@ -93,6 +124,7 @@ class ImportedTask:
     reading: Reading
     deadline_read: bool = False  # the deadline is in the grammar (it has a due day)
     section_number: int = 0  # which section of the table, counting from 1
+    own_number: str | None = None  # the number the text gives itself ("(1.1)…")
     problems: list[str] = field(default_factory=list)
 
 
@@ -123,11 +155,21 @@ class Imported:
         }
 
 
+def _header_text(cell: Cell) -> str:
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", _text(cell)))
+    return re.sub(r"\([^()]*\)$", "", text)
+
+
 def header_field(cell: Cell) -> str | None:
     """The column a header cell names: 时限要求 → 完成时限; "责任单位（部门）" → 责任单位."""
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", _text(cell)))
-    text = re.sub(r"\([^()]*\)$", "", text)
-    return _FIELD_OF.get(text)
+    text = _header_text(cell)
+    if not text or len(text) > 12:  # a heading, not a column's name
+        return None
+    if text in _FIELD_OF:
+        return _FIELD_OF[text]
+    if _NOT_READ.search(text):
+        return None
+    return next((name for name, meaning in _MEANINGS if meaning.search(text)), None)
 
 
 @dataclass
@@ -147,7 +189,13 @@ def find_header(grid: Grid) -> _Header:
             continue
         below = rows[number + 1] if number + 1 < len(rows) else []
         second = [header_field(cell) for cell in below]
-        two_rows = any(second) and all(f is not None for f, c in zip(second, below, strict=True) if _text(c))
+        # the row below names parts: of 责任单位 (牵头单位 | 配合单位), or of a group heading merged
+        # across (信息更新 → 责任部门 | 生成时间; 公开对象 → 全社会 | 特定群众)
+        two_rows = any(second) and all(
+            name is not None or _under_group(grid, number, column)
+            for column, (name, cell) in enumerate(zip(second, below, strict=True))
+            if _text(cell)
+        )
         width = max(len(rows[number]), len(below) if two_rows else 0)
         fields: list[str | None] = []
         words: dict[str, str] = {}
@@ -174,16 +222,62 @@ def find_header(grid: Grid) -> _Header:
         for column, name in enumerate(fields):
             if name is not None:
                 columns.setdefault(name, []).append(column)
+        _prefer_named(grid, number, two_rows, columns)
         if "具体任务" not in columns and "任务名称" in columns:  # 序号 | 工作任务 | 责任单位: the task itself
             columns["具体任务"] = columns.pop("任务名称")
         if "具体任务" in columns and ("责任单位" in columns or "牵头单位" in columns):
-            return _Header(number + 1 if two_rows else number, columns, words)
+            last = number + 1 if two_rows else number
+            _numbers_column(grid, last, columns)
+            return _Header(last, columns, words)
     raise TableError(
         _(
             "no header row naming the task (具体任务, 具体要求 …) and its owners (责任单位, 责任部门, "
             "牵头单位 …) in the first 20 rows"
         )
     )
+
+
+def _prefer_named(grid: Grid, row: int, two_rows: bool, columns: dict[str, list[int]]) -> None:
+    """A column headed in the words of HEADERS wins over one that only means the same: 完成时限
+    and 到期日期 side by side, the first is the deadline."""
+    for name, found in columns.items():
+        headers = {
+            column: _header_text(grid.value(row + 1, column) if two_rows else None)
+            or _header_text(grid.value(row, column))
+            for column in found
+        }
+        named = [column for column in found if _FIELD_OF.get(headers[column]) == name]
+        if named:
+            columns[name] = [column for column in found if column in named or not headers[column]]
+
+
+def _under_group(grid: Grid, row: int, column: int) -> bool:
+    """The header cell above (row, column) is part of a merge across columns."""
+    origin = grid.origin(row, column)
+    if origin is not None:
+        return origin[0] == row
+    return grid.origin(row, column + 1) == (row, column)
+
+
+def _numbers_column(grid: Grid, header_row: int, columns: dict[str, list[int]]) -> None:
+    """A table without a 序号 header may still number its rows in a column with no header of its
+    own (under a 工作任务 merged across, say): a names column holding only numbers is the 序号."""
+    if "序号" in columns:
+        return
+    for name in ("任务名称", "类别"):
+        for column in list(columns.get(name, ())):
+            values = [
+                _text(grid.rows[r][column])
+                for r in range(header_row + 1, len(grid.rows))
+                if column < len(grid.rows[r]) and not grid.covered(r, column)
+            ]
+            values = [value for value in values if value]
+            if values and all(re.fullmatch(r"\d{1,3}", value) for value in values):
+                columns[name].remove(column)
+                columns["序号"] = [column]
+                if not columns[name]:
+                    del columns[name]
+                return
 
 
 def tasks_from_grid(
@@ -207,6 +301,8 @@ def tasks_from_grid(
     tasks: list[ImportedTask] = []
     numbered = 0
     field_of_column = {c: name for name, columns in header.columns.items() for c in columns}
+    # where the table keeps its sections: 类别 columns (一级类目 | 二级类目) and 任务名称 columns
+    name_columns = sorted([*header.columns.get("类别", ()), *header.columns.get("任务名称", ())])
 
     def value(row: int, column: int) -> str:
         origin = grid.origin(row, column)
@@ -239,27 +335,30 @@ def tasks_from_grid(
             continue
         written = {
             line.strip()
-            for c in header.columns.get("任务名称", ())
+            for c in name_columns
             if not grid.covered(row, c) and c < len(grid.rows[row])
             for line in _text(grid.rows[row][c]).splitlines()
         }
-        for line in values.get("任务名称", "").splitlines():
-            line = line.strip()
-            if _SECTION.match(line):
-                if line != section or line in written:  # not just a merge down read again
-                    sections += line != section
-                    section, item, numbered_sections = line, None, True
-            elif not line or line in (section, item):
-                continue  # a merged name read again in each row it covers
-            elif numbered_sections or _ITEM.match(line):
-                item = line
-            else:  # a plain name in a table without 一、… sections is the section
-                section, item, sections = line, None, sections + 1
+        for place, column in enumerate(name_columns):
+            if grid.covered(row, column):
+                continue  # a merge down, read at its first row
+            for line in value(row, column).splitlines():
+                line = line.strip()
+                if _SECTION.match(line):
+                    if line != section or line in written:  # not just a merge down read again
+                        sections += line != section
+                        section, item, numbered_sections = line, None, True
+                elif not line or line == item or (line == section and place == 0):
+                    continue  # a name read again (a table that repeats it in each row)
+                elif numbered_sections or _ITEM.match(line) or place > 0:
+                    item = line  # (一)…, or a name in the second of the name columns
+                else:  # a plain name in a table without 一、… sections is the section
+                    section, item, sections = line, None, sections + 1
         text = values.get("具体任务", "")
         numbered += 1
         given = values.get("序号", "")
-        leading = _LEADING_NUMBER.match(text)
-        task_id = given or (leading.group(1) if leading else str(numbered))
+        text_number = own_number(text)
+        task_id = given or text_number or str(numbered)
         reading, owners = _owners(values, header.names, vocabulary)
         given = values.get("完成时限", "")
         remark = values.get("备注") or None
@@ -277,6 +376,7 @@ def tasks_from_grid(
             remark=remark,
             reading=reading,
             deadline_read=bool(given) and _reads(given, year, signed),
+            own_number=text_number,
         )
         task.problems.extend(_problems(task, year, signed))
         task.section_number = sections
@@ -416,6 +516,8 @@ def _unique_ids(imported: Imported) -> None:
     counts = Counter(task.id for task in imported.tasks)
     if all(count == 1 for count in counts.values()):
         return
+    if _items_numbered(imported, counts):
+        return
     for task in imported.tasks:
         task.id = f"{task.section_number}.{task.id}"
     imported.notes.append(_("序号 repeats across sections: ids are written as section.number (2.1, 2.2 …)"))
@@ -427,6 +529,23 @@ def _unique_ids(imported: Imported) -> None:
                 _f("序号 {id} repeats; given the id '{new}'", id=task.id, new=f"{task.id}-{seen[task.id]}")
             )
             task.id = f"{task.id}-{seen[task.id]}"
+
+
+def _items_numbered(imported: Imported, counts: Counter[str]) -> bool:
+    """序号 numbering categories (one number merged down over its items) while each item's text
+    carries its own number ("(1.1)…"): the items' own numbers are their ids, when they are unique."""
+    repeated = [task for task in imported.tasks if counts[task.id] > 1]
+    if not all(task.own_number for task in repeated):
+        return False
+    ids = [task.own_number if counts[task.id] > 1 else task.id for task in imported.tasks]
+    if len(set(ids)) != len(ids):
+        return False
+    for task, new in zip(imported.tasks, ids, strict=True):
+        task.id = str(new)
+    imported.notes.append(
+        _("序号 numbers the categories: each item's id is the number its text gives it ((1.1) → 1.1)")
+    )
+    return True
 
 
 def selector_yaml(terms: Sequence[Term]) -> str:

@@ -1,0 +1,61 @@
+"""Tables that offices of other kinds published (tests/published_tables.py) go in as a person reads
+them: every row, texts verbatim, owners, deadlines, sections; and `check` passes on what came in."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import Result
+
+from .conftest import write
+from .office_tables import to_html, to_xlsx
+from .published_tables import PUBLISHED
+
+Cli = Callable[..., Result]
+WRITERS = {"xlsx": to_xlsx, "html": to_html}
+
+
+@pytest.mark.parametrize("kind", list(WRITERS))
+@pytest.mark.parametrize("name", list(PUBLISHED))
+def test_a_published_table_reads_as_a_person_reads_it(cli: Cli, tmp_path: Path, name: str, kind: str) -> None:
+    table = PUBLISHED[name]
+    root = tmp_path / "data"
+    write(root / "units.yaml", table.roster)
+    (root / "progress").mkdir(parents=True)
+    source = tmp_path / f"{name}.{kind}"
+    source.write_bytes(WRITERS[kind](table))
+    options = ["--deadline", table.deadline] if table.deadline else []
+    result = cli("import", str(source), "--year", str(table.year), *options, "-o", str(root / "tasks.yaml"))
+    unresolved = sum(len(expected[7]) for expected in table.expected.values())
+    assert result.exit_code == (1 if unresolved else 0), result.output
+    written = yaml.safe_load((root / "tasks.yaml").read_text(encoding="utf-8"))["tasks"]
+    assert [task["id"] for task in written] == list(table.expected)  # every row, in order
+    for task in written:
+        section, item, text, owners, deadline, *_, parts = table.expected[task["id"]]
+        seen = (task["section"], task.get("item"), task["text"], task["owners"], task["deadline"])
+        assert seen == (section, item, text, owners, deadline), task["id"]
+        assert task.get("unresolved", []) == parts, task["id"]
+    checked = cli("check", "--data", str(root))
+    assert checked.exit_code == 0, checked.output
+    listed = json.loads(cli("tasks", "-f", "json", "--data", str(root)).stdout)
+    for task in listed:
+        *_, units, lead, parts = table.expected[task["id"]]
+        assert (sorted(task["units"]), sorted(task["lead_units"])) == (units, sorted(lead)), task["id"]
+        assert task["ongoing"] == (task["id"] in table.ongoing), task["id"]
+
+
+@pytest.mark.parametrize("name", [name for name, table in PUBLISHED.items() if table.deadline])
+def test_what_a_table_lacks_is_said_not_invented(cli: Cli, tmp_path: Path, name: str) -> None:
+    """A table without 完成时限 (the `missing` of its fixture) is refused until --deadline says it."""
+    table = PUBLISHED[name]
+    root = tmp_path / "data"
+    write(root / "units.yaml", table.roster)
+    source = tmp_path / f"{name}.xlsx"
+    source.write_bytes(to_xlsx(table))
+    refused = cli("import", str(source), "--year", str(table.year), "--data", str(root))
+    assert refused.exit_code == 2 and "--deadline" in refused.output, refused.output
+    assert "完成时限" in table.missing
