@@ -241,3 +241,35 @@ def test_names_separated_by_spaces_are_a_list_only_when_each_is_a_name(
 def test_timing_that_follows_an_event_is_continuous_work(text: str) -> None:
     deadline = parse_deadline(text, 2022)
     assert deadline.ongoing and deadline.due == dt.date(2022, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("page", "title"),
+    [
+        (
+            "<title>平安县2022年政务公开工作要点任务分工台账_平安县人民政府</title>",
+            "平安县2022年政务公开工作要点",
+        ),
+        ("<title>通知</title><p>2022年全区政务公开工作主要任务分解表</p>", "2022年全区政务公开工作主要任务"),
+        ("<title>2021年工作台账</title>", "2022年政务公开工作要点"),  # another year: not this plan's
+    ],
+)
+def test_a_web_pages_title_names_the_plan(
+    cli: Cli, county: Path, tmp_path: Path, page: str, title: str
+) -> None:
+    source = tmp_path / "通知.html"
+    source.write_text(
+        f"<html><head><meta charset='utf-8'></head><body>{page}<table><tr><td>序号</td><td>具体任务</td>"
+        "<td>责任单位</td><td>完成时限</td></tr><tr><td>1</td><td>公开。</td><td>县财政局</td>"
+        "<td>年底前</td></tr></table></body></html>",
+        encoding="utf-8",
+    )
+    result = cli("import", str(source), "--year", "2022", "--data", str(county))
+    assert result.exit_code == 0, result.output
+    assert f"  title: {title}\n" in result.stdout
+
+
+def test_a_table_with_no_header_lists_the_headers_it_saw(cli: Cli, county: Path, tmp_path: Path) -> None:
+    source = table(tmp_path / "表.csv", [["序号", "甲", "乙"], ["1", "公开。", "县财政局"]])
+    result = cli("import", str(source), "--year", "2022", "--data", str(county))
+    assert result.exit_code == 2 and "序号 | 甲 | 乙" in result.output

@@ -229,10 +229,15 @@ def find_header(grid: Grid) -> _Header:
             last = number + 1 if two_rows else number
             _numbers_column(grid, last, columns)
             return _Header(last, columns, words)
+    seen = next(
+        (texts for row in rows[:20] if len(texts := [_text(cell) for cell in row if _text(cell)]) >= 2),
+        [],
+    )
     raise TableError(
-        _(
-            "no header row naming the task (具体任务, 具体要求 …) and its owners (责任单位, 责任部门, "
-            "牵头单位 …) in the first 20 rows"
+        _f(
+            "no header row naming the task (具体任务, 具体要求, 公开事项 …) and its owners (责任单位, "
+            "责任部门, 公开主体 …) in the first 20 rows; the headers seen: {headers}",
+            headers=" | ".join(seen) or "—",
         )
     )
 
@@ -440,8 +445,9 @@ _QUOTED_PLAN = re.compile(r"《([^》]*(?:要点|计划|方案)[^》]*)》")
 
 def stated_title(grid: Grid, header_row: int, year: int) -> str | None:
     """The plan's title as the document states it: a notice's 《…工作要点》, else the table's own
-    title row (平安县2022年政务公开工作要点任务分工台账 → 平安县2022年政务公开工作要点)."""
-    for text in grid.texts:
+    title row (平安县2022年政务公开工作要点任务分工台账 → 平安县2022年政务公开工作要点), else a line
+    of the document or its page title that names the table in the plan's year."""
+    for text in [*grid.texts, grid.title]:
         quoted = _QUOTED_PLAN.search(text)
         if quoted and str(year) in quoted.group(1):
             return quoted.group(1)
@@ -449,14 +455,25 @@ def stated_title(grid: Grid, header_row: int, year: int) -> str | None:
         texts = [_text(cell) for cell in row if _text(cell)]
         if len(set(texts)) != 1:
             continue
-        text = re.sub(r"\s+", "", texts[0])
-        quoted = _QUOTED_PLAN.search(text)
-        if quoted:
-            return quoted.group(1)
-        title = _TABLE_SUFFIX.sub("", text)
-        if title != text and len(title) >= 4:
+        title = _table_title(texts[0])
+        if title:
+            return title
+    for text in [*grid.texts, re.split(r"[_|]| - | — ", grid.title)[0]]:
+        title = _table_title(text)
+        if title and str(year) in title:
             return title
     return None
+
+
+def _table_title(text: str) -> str | None:
+    text = re.sub(r"\s+", "", text)
+    quoted = _QUOTED_PLAN.search(text)
+    if quoted:
+        return quoted.group(1)
+    title = _TABLE_SUFFIX.sub("", text)
+    if title.endswith(("主要", "重点")):  # 政务公开工作主要任务分解表: the plan is its 主要任务
+        title += "任务"
+    return title if title != text and len(title) >= 4 else None
 
 
 def issued_on(grid: Grid, header_row: int, year: int) -> dt.date | None:

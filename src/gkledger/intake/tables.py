@@ -106,6 +106,7 @@ class Grid:
     rows: list[list[Cell]]
     _columns: dict[int, list[_Merge]] = field(default_factory=dict)
     texts: list[str] = field(default_factory=list)  # the document's lines outside its tables
+    title: str = ""  # the document's own title (a web page's <title>)
     _across: dict[int, int] = field(default_factory=dict)  # row -> cells covered by merges it starts
     merges: int = 0
 
@@ -547,6 +548,8 @@ def read_html(data: bytes, header_words: Sequence[str] = HEADER_WORDS) -> tuple[
     chosen = next((t for t in tables if _html_has_header(t, header_words)), tables[0])
     grid = _html_grid(chosen)
     grid.texts = _html_texts(page)
+    title = page.find(".//title")
+    grid.title = " ".join((title.text_content() if title is not None else "").split())[:200]
     return grid, note
 
 
