@@ -47,7 +47,8 @@ def test_remind_docx_is_a_notice_to_each_unit(cli: Cli, office: Path, tmp_path: 
     body = "\n".join(paragraphs)
     assert "你单位" in body and "0项" not in body
     assert "呼政办督〔2021〕" in body
-    assert paragraphs[-2:] == ["呼和浩特市人民政府办公室", "2021年9月1日"]  # 落款: the office and the date
+    assert paragraphs[-3:-1] == ["呼和浩特市人民政府办公室", "2021年9月1日"]  # 落款: the office and the date
+    assert paragraphs[-1].startswith("（联系人：")  # then the 附注
     assert "联系人：张三" in body and "0471-1234567" in body and "2021年9月8日前" in body
     ledger = load(office).ledger
     late = {
@@ -89,8 +90,8 @@ def test_bulletin_docx_ranks_units_and_lists_what_changed(cli: Cli, office: Path
     ]  # task 4 was before
     assert "2021年8月1日以来新增的逾期事项" in body
     assert "、存在问题" in body and "、下一步工作要求" in body
-    signed = paragraphs.index("2021年9月1日")  # the 成文日期 closes the body; the 附件 follow it
-    assert paragraphs[signed + 1 :][:1] == ["附件1"]
+    signed = paragraphs.index("2021年9月1日")  # the 成文日期 and its 附注 close the body; the 附件 follow
+    assert paragraphs[signed + 1 :][:2] == ["（联系人：张三，联系电话：0471-1234567）", "附件1"]
     assert any(p.startswith("附件：1．各单位按期办结情况") for p in paragraphs[:signed])
 
 

@@ -248,6 +248,10 @@ class Settings(NamedTuple):
     reply_days: int = 5  # a 催办 asks for completion this many working days after it is issued
     require_confirmation: bool = False  # a completion counts only once the office confirms it
     scoring: Scoring | None = None  # 考核 rules (`gkledger score`); None: not scored
+    letterhead: str | None = None  # 发文机关标志: printed as the 版头 (with the red line) when given
+    seal: bool = False  # the office seals what it sends: 落款 laid out for the 印章
+    copy_to: str | None = None  # 抄送 of the 版记
+    printed_by: str | None = None  # 印发机关 of the 版记 (with the 印发日期)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,8 +4,9 @@ imported lazily by `remind --format docx` and `bulletin --format docx`).
 The layout follows GB/T 9704-2012 as far as a generated document reasonably can: A4 with its
 margins (top 37 mm, bottom 35 mm, left 28 mm, right 26 mm), the 文号 when the office sets a
 prefix, the title in 2号 小标宋, 主送 flush left, the body in 3号 仿宋 with two-character first-line
-indents on a 28-point line, headings in 黑体, and the 发文机关 and 成文日期 (Arabic numerals)
-at the end on the right. Sections with nothing to say are left out.
+indents on a 28-point line, headings in 黑体, the 落款 (发文机关署名 and 成文日期 in Arabic
+numerals) placed as 7.3.5 places it with or without a seal, the 附注 (联系人) below the date, and
+the 版头 and 版记 when settings give them. Sections with nothing to say are left out.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from gkledger.core.model import Plan, Settings, Unit
@@ -189,7 +190,7 @@ def _table(document: DocumentType, headers: Sequence[str], rows: Sequence[Sequen
         column.width = width  # the grid: rows added below take their cells' widths from it
     for cell, header, width in zip(table.rows[0].cells, headers, widths, strict=True):
         cell.width = width
-        _cell(cell, header, bold=True)
+        _cell(cell, _HEADER_LINES.get(header, header), bold=True)
     _row_properties(table.rows[0], header=True)
     for values in rows:
         row = table.add_row()
@@ -199,9 +200,13 @@ def _table(document: DocumentType, headers: Sequence[str], rows: Sequence[Sequen
 
 
 TEXT_WIDTH = 156  # mm between the margins of an A4 公文 page
-_NARROW = {"序号": 13, "排名": 20, "事项": 13, "已办结": 15, "免办": 13, "按期办结": 17, "逾期未办结": 19,
-           "按期办结率": 21, "得分": 13, "等次": 13, "逾期天数": 20, "逾期单位数": 24}  # fmt: skip
-_WIDE = ("具体任务", "逾期单位")  # the columns that take what is left
+# Widths in mm: a 小4号 character is 4.23 mm and a cell's margins take 4 mm; a long header goes on
+# two lines (_HEADER_LINES), broken between its words.
+_NARROW = {"序号": 13, "排名": 21, "事项": 13, "已办结": 17, "免办": 13, "按期办结": 13, "逾期未办结": 17,
+           "按期办结率": 17, "得分": 13, "等次": 13, "逾期天数": 17, "逾期单位数": 17}  # fmt: skip
+_HEADER_LINES = {"按期办结": "按期\n办结", "逾期未办结": "逾期\n未办结", "按期办结率": "按期\n办结率",
+                 "逾期天数": "逾期\n天数", "逾期单位数": "逾期\n单位数"}  # fmt: skip
+_WIDE = ("具体任务", "逾期单位", "单位", "地区")  # the columns that take what is left
 
 
 def _widths(headers: Sequence[str]) -> list[Mm]:
@@ -227,7 +232,11 @@ def _row_properties(row: Any, header: bool = False) -> None:
 
 def _cell(cell: object, text: str, bold: bool = False) -> None:
     paragraph = cell.paragraphs[0]  # type: ignore[attr-defined]
-    run = paragraph.add_run(visible(text))
+    run = paragraph.add_run()
+    for number, line in enumerate(text.split("\n")):
+        if number:
+            run.add_break()
+        run.add_text(visible(line))
     run.font.size = TABLE_SIZE
     run.font.name = BODY_FONT
     run.bold = bold
@@ -235,26 +244,63 @@ def _cell(cell: object, text: str, bold: bool = False) -> None:
 
 
 def _number(document: DocumentType, settings: Settings, year: int, number: int | None = None) -> None:
-    """The 发文字号 when settings give a prefix: 呼政办督〔2021〕3号, or a blank for the number to
-    be filled in by hand when none is given."""
+    """The 版头 when settings give the 发文机关标志, and the 发文字号 when they give a prefix:
+    呼政办督〔2021〕3号, or a blank for the number to be filled in by hand when none is given."""
+    headed = _letterhead(document, settings)
+    line = None
     if settings.number_prefix:
         shown = str(number) if number is not None else "\u3000"
-        _paragraph(
+        line = _paragraph(
             document,
             f"{settings.number_prefix}〔{year}〕{shown}号",
             align=WD_ALIGN_PARAGRAPH.CENTER,
             indent=False,
         )
+    if headed:
+        _red_line(line or _paragraph(document, "", indent=False))
 
 
-def _signature(document: DocumentType, office: str | None, day: dt.date) -> None:
-    _paragraph(document, "", indent=False)
-    if office:
-        _paragraph(document, office, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-    _paragraph(document, cn_date(day), align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+LINE_CHARS = 28  # 3号 characters on a line of the 版心 (GB/T 9704: 每行28个字)
 
 
-def _contact(document: DocumentType, settings: Settings) -> None:
+def width_chars(text: str) -> float:
+    """How many 3号 characters wide a line is: a half-width digit or letter is half of one."""
+    return sum(0.5 if ord(char) < 0x2E80 else 1 for char in text)
+
+
+def signature_indents(office: str, date: str, seal: bool) -> tuple[float, float]:
+    """Where the 发文机关署名 and the 成文日期 begin, in characters from the left edge of the 版心
+    (GB/T 9704-2012 7.3.5). Sealed: the date 右空四字, the 署名 centred over it. Not sealed: the
+    署名 右空二字, the date's first character two to the right of the 署名's; a date that would
+    then cross 右空二字 is put there and the 署名 moved left to keep the two characters."""
+    office_width, date_width = width_chars(office), width_chars(date)
+    if seal:
+        date_at = LINE_CHARS - 4 - date_width
+        return max(0.0, date_at + (date_width - office_width) / 2), date_at
+    office_at = LINE_CHARS - 2 - office_width
+    date_at = office_at + 2
+    if date_at + date_width > LINE_CHARS - 2:
+        date_at = LINE_CHARS - 2 - date_width
+        office_at = date_at - 2
+    return max(0.0, office_at), date_at
+
+
+def _signature(document: DocumentType, office: str | None, day: dt.date, seal: bool) -> None:
+    """落款: the 发文机关署名 and the 成文日期, laid out for the 印章 when the office seals (a seal
+    sits over both and within a line of the text above: three blank lines leave it room)."""
+    date = cn_date(day)
+    office_at, date_at = signature_indents(office or "", date, seal)
+    for _blank in range(3 if seal else 1):
+        _paragraph(document, "", indent=False)
+    for text, at in ((office, office_at), (date, date_at)):
+        if text:
+            line = _paragraph(document, text, indent=False)
+            line.paragraph_format.left_indent = Pt(BODY_SIZE.pt * at)
+            line.paragraph_format.keep_with_next = True
+
+
+def _note(document: DocumentType, settings: Settings) -> None:
+    """附注 (联系人 and 联系电话): in brackets on the line below the 成文日期, 左空二字."""
     parts = [
         f"联系人：{settings.contact}" if settings.contact else "",
         f"联系电话：{settings.phone}" if settings.phone else "",
@@ -262,6 +308,102 @@ def _contact(document: DocumentType, settings: Settings) -> None:
     shown = "，".join(p for p in parts if p)
     if shown:
         _paragraph(document, f"（{shown}）")
+
+
+RED = RGBColor(0xE6, 0x00, 0x12)  # the 版头's red
+LETTERHEAD_SIZE = Pt(42)
+
+
+def _letterhead(document: DocumentType, settings: Settings) -> bool:
+    """版头: the 发文机关标志 in red 小标宋 centred at the top of the 版心, the 发文字号 two lines
+    below it, and the red line as wide as the 版心 under the 发文字号. Only when settings give the
+    标志 (an office printing on plain paper); offices with printed letterhead paper leave it out."""
+    if not settings.letterhead:
+        return False
+    size = Pt(min(LETTERHEAD_SIZE.pt, int(TEXT_WIDTH / 25.4 * 72 / width_chars(settings.letterhead))))
+    mark = _paragraph(
+        document,
+        settings.letterhead,
+        font=TITLE_FONT,
+        size=size,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+    )  # 不超过版心: the size that puts the 标志 on one line
+    mark.paragraph_format.line_spacing = Pt(size.pt * 1.2)
+    mark.runs[0].font.color.rgb = RED
+    for _blank in range(2):
+        _paragraph(document, "", indent=False)
+    return True
+
+
+def _red_line(paragraph: Paragraph) -> None:
+    """The 版头's red separator: a border under the 发文字号's paragraph, 4 mm below it."""
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for name, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "11"), ("w:color", "E60012")):
+        bottom.set(qn(name), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+
+
+IMPRINT_SIZE = Pt(14)  # 4号
+
+
+def _imprint(document: DocumentType, settings: Settings, office: str | None, day: dt.date) -> None:
+    """版记: 抄送 and 印发机关 with the 印发日期, each on its own line between rules as wide as the
+    版心, the first and last thick (0.35 mm), the one between thin (0.25 mm). A table floated to the
+    foot of the last page's 版心, where Word and WPS put it (LibreOffice floats only tables
+    narrower than the text and shows this one just after the text)."""
+    printed_by = settings.printed_by or (office if settings.copy_to else None)
+    if not (settings.copy_to or printed_by):
+        return
+    lines: list[tuple[str, str]] = []
+    if settings.copy_to:
+        lines.append((f"抄送：{settings.copy_to.rstrip('。')}。", ""))
+    if printed_by:
+        lines.append((printed_by, f"{cn_date(day)}印发"))
+    table = document.add_table(rows=len(lines), cols=2)
+    table.autofit = False
+    properties = table._tbl.tblPr
+    floating = OxmlElement("w:tblpPr")
+    place = (("w:leftFromText", "0"), ("w:rightFromText", "0"), ("w:topFromText", "180"),
+             ("w:bottomFromText", "0"), ("w:vertAnchor", "margin"), ("w:horzAnchor", "margin"),
+             ("w:tblpXSpec", "center"), ("w:tblpYSpec", "bottom"))  # fmt: skip
+    for name, value in place:
+        floating.set(qn(name), value)
+    properties.append(floating)
+    borders = OxmlElement("w:tblBorders")
+    for edge, size in (("top", 8), ("bottom", 8), ("insideH", 4)):  # eighths of a point
+        rule = OxmlElement(f"w:{edge}")
+        for name, value in (
+            ("w:val", "single"),
+            ("w:sz", str(size)),
+            ("w:space", "0"),
+            ("w:color", "000000"),
+        ):
+            rule.set(qn(name), value)
+        borders.append(rule)
+    properties.append(borders)
+    for row, (left, right) in zip(table.rows, lines, strict=True):
+        for cell, text, width, align in (
+            (row.cells[0], left, Mm(TEXT_WIDTH - 60), WD_ALIGN_PARAGRAPH.LEFT),
+            (row.cells[1], right, Mm(60), WD_ALIGN_PARAGRAPH.RIGHT),
+        ):
+            cell.width = width
+            paragraph = cell.paragraphs[0]
+            paragraph.alignment = align
+            layout = paragraph.paragraph_format
+            layout.left_indent = layout.right_indent = Pt(IMPRINT_SIZE.pt)  # 左右各空一字
+            layout.space_before = layout.space_after = Pt(0)
+            layout.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+            layout.line_spacing = Pt(28)
+            run = paragraph.add_run(text)
+            run.font.size = IMPRINT_SIZE
+            run.font.name = BODY_FONT
+            run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+        if left.startswith("抄送"):  # one cell across: the 抄送 may run to two lines
+            row.cells[0].merge(row.cells[1])
+    document.add_paragraph()  # a floating table is anchored to the paragraph after it
 
 
 def _saved(document: DocumentType) -> bytes:
@@ -308,8 +450,9 @@ def notice_docx(
         ("序号", "具体任务", "完成时限", "办理情况"),
         [(task_cn(r), r.task.text, _deadline_cn(r), when_cn(r)) for r in [*late, *soon]],
     )
-    _contact(document, settings)
-    _signature(document, office, today)
+    _signature(document, office, today, settings.seal)
+    _note(document, settings)
+    _imprint(document, settings, office, today)
     return _saved(document)
 
 
@@ -331,11 +474,12 @@ def bulletin_docx(bulletin: Bulletin, settings: Settings) -> bytes:
         _paragraph(document, "", indent=False)
         for line in made.attachment_note:
             _paragraph(document, line)
-    _contact(document, settings)
-    _signature(document, office, bulletin.today)
+    _signature(document, office, bulletin.today, settings.seal)
+    _note(document, settings)
     for number, attachment in enumerate(made.attachments, start=1):
         label = _paragraph(document, f"附件{number}", font=HEADING_FONT, indent=False)
         label.paragraph_format.page_break_before = True
         _title(document, attachment.title)
         _table(document, attachment.headers, attachment.rows)
+    _imprint(document, settings, office, bulletin.today)
     return _saved(document)

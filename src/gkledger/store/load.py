@@ -22,7 +22,6 @@ from gkledger.core.model import (
     Ledger,
     Plan,
     Record,
-    Scoring,
     Selector,
     Settings,
     Source,
@@ -45,6 +44,7 @@ from gkledger.store.files import (
     with_overlay,
 )
 from gkledger.store.locate import UNITS_FILE
+from gkledger.store.settings import read_settings
 from gkledger.store.yaml_source import Mapping, Scalar, Sequence, Value, kind_of, parse
 
 PLAN_FIELDS = ("title", "number", "issuer", "notice", "attachment", "signed", "published", "year", "note")
@@ -73,18 +73,6 @@ UNIT_FIELDS = (
     "code",
     "note",
     "maintainers",
-)
-SETTINGS_FIELDS = (
-    "soon_days",
-    "reply_days",
-    "require_confirmation",
-    "scoring",
-    "strict_owner_files",
-    "max_entry_lag",
-    "office",
-    "number_prefix",
-    "contact",
-    "phone",
 )
 RECORD_FIELDS = ("task", "unit", "period", "done", "waived", "evidence", "note", "expect")
 TERM_FIELDS = (*FILTER_KEYS, "role", "with_children")
@@ -419,28 +407,7 @@ def _read_tasks(
         return None, Settings(), []
     fields = Fields(path, top, ("plan", "settings", "tasks"), "tasks.yaml", out)
     plan = _read_plan(path, fields.raw("plan", required=True), out)
-    settings = Settings()
-    settings_map = expect_mapping(path, fields.raw("settings"), "'settings'", out)
-    if settings_map is not None:
-        given = Fields(path, settings_map, SETTINGS_FIELDS, "'settings'", out)
-        soon = given.integer("soon_days", 0, 366)
-        strict = given.boolean("strict_owner_files")
-        lag = given.integer("max_entry_lag", 0, 3660)
-        reply = given.integer("reply_days", 1, 60)
-        require = given.boolean("require_confirmation")
-        scoring = _read_scoring(path, given.raw("scoring"), out)
-        settings = Settings(
-            soon_days=settings.soon_days if soon is None else soon,
-            strict_owner_files=bool(strict),
-            max_entry_lag=settings.max_entry_lag if lag is None else lag,
-            office=given.text("office"),
-            number_prefix=given.text("number_prefix"),
-            contact=given.text("contact"),
-            phone=given.text("phone"),
-            reply_days=settings.reply_days if reply is None else reply,
-            require_confirmation=bool(require),
-            scoring=scoring,
-        )
+    settings = read_settings(path, fields.raw("settings"), out)
     year = plan.year if plan else None
     signed = plan.signed if plan else None
     tasks: list[Task] = []
@@ -450,60 +417,6 @@ def _read_tasks(
         if task is not None:
             tasks.append(task)
     return plan, settings, tasks
-
-
-SCORING_FIELDS = ("full", "per_late", "per_done_late", "per_returned", "per_day_late", "cap", "grades")
-
-
-def _read_scoring(path: str, node: Value | None, out: list[Diagnostic]) -> Scoring | None:
-    """`scoring:` (考核): points as numbers, grades as 等次: lowest score."""
-    mapping = expect_mapping(path, node, "'scoring'", out)
-    if mapping is None:
-        return None
-    fields = Fields(path, mapping, SCORING_FIELDS, "'scoring'", out)
-    numbers: dict[str, float] = {}
-    for name in SCORING_FIELDS[:-1]:
-        value = fields.raw(name)
-        if value is None:
-            continue
-        number = _number(value)
-        if number is None or number < 0:
-            out.append(
-                Diagnostic(
-                    source_of(path, value),
-                    "GK106",
-                    _f("'{name}' of 'scoring' is a number of 0 or more", name=name),
-                )
-            )
-            continue
-        numbers[name] = number
-    grades = Scoring().grades
-    grades_map = expect_mapping(path, fields.raw("grades"), "'grades'", out)
-    if grades_map is not None:
-        read = []
-        for grade, (_key, value) in grades_map.entries.items():
-            number = _number(value)
-            if number is None:
-                out.append(
-                    Diagnostic(
-                        source_of(path, value),
-                        "GK106",
-                        _f("the lowest score of {grade} is a number", grade=grade),
-                    )
-                )
-                continue
-            read.append((str(grade), number))
-        grades = tuple(sorted(read, key=lambda pair: -pair[1]))
-    return Scoring(**numbers, grades=grades)
-
-
-def _number(value: Value) -> float | None:
-    if not isinstance(value, Scalar):
-        return None
-    try:
-        return float(value.value)
-    except ValueError:
-        return None
 
 
 def _read_plan(path: str, node: Value | None, out: list[Diagnostic]) -> Plan | None:

@@ -14,11 +14,11 @@ from typing import Any
 from gkledger.store.load import (
     PLAN_FIELDS,
     RECORD_FIELDS,
-    SETTINGS_FIELDS,
     TASK_FIELDS,
     TERM_FIELDS,
     UNIT_FIELDS,
 )
+from gkledger.store.settings import SETTINGS_FIELDS
 
 Schema = dict[str, Any]
 
@@ -123,6 +123,10 @@ def tasks_schema() -> Schema:
             "number_prefix": {**TEXT, "description": "文号 prefix, such as 呼政办督"},
             "contact": {**TEXT, "description": "联系人"},
             "phone": {**TEXT, "description": "联系电话"},
+            "letterhead": {**TEXT, "description": "发文机关标志, printed as the 版头 with its red line"},
+            "seal": {"type": "boolean", "description": "the office seals what it sends (落款 with the 印章)"},
+            "copy_to": {**TEXT, "description": "抄送 of the 版记"},
+            "printed_by": {**TEXT, "description": "印发机关 of the 版记"},
             "reply_days": {
                 "type": "integer",
                 "minimum": 1,
