@@ -101,9 +101,10 @@ def test_xlsx(cli: Cli, ledger: Path, tmp_path: Path) -> None:
     heights = {row: sheet.row_dimensions[row].height for row in range(3, 28)}
     assert heights[12] >= 6 * 15 > heights[4]  # row 10's long 具体任务 is printed whole, not cut to a line
     for ws in book.worksheets:
-        # A title row with the plan and 截至日期; the header under it, frozen and printed on every page.
+        # A title row with the plan and 截至日期 (the page header on every later page); the header
+        # under it, frozen and printed on every page.
         assert ws["A1"].value.startswith("呼和浩特市2021年政务公开工作要点任务台账（截至2021年9月1日）")
-        assert ws.freeze_panes is not None and ws.print_title_rows == "$1:$2"
+        assert ws.freeze_panes is not None and ws.print_title_rows == "$2:$2"
         assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
         assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
         assert (
@@ -124,7 +125,11 @@ def test_xlsx(cli: Cli, ledger: Path, tmp_path: Path) -> None:
     matrix = book["办理矩阵·旗县区"]
     header = [c.value for c in matrix[2]]
     column = header.index("回民区") + 1
-    late_row = next(r for r in range(3, matrix.max_row + 1) if matrix.cell(r, 1).value == "15")
+    late_row = next(
+        r for r in range(3, matrix.max_row + 1) if str(matrix.cell(r, 1).value).startswith("15 · ")
+    )
+    assert matrix.page_setup.fitToHeight == 1  # one page
+    assert matrix.cell(late_row, 1).value == "15 · (二)完善政务公开平台。"  # number and name, not the text
     cell = matrix.cell(late_row, column)
     assert cell.value == "逾" and cell.fill.fgColor.rgb.endswith("F8CBAD")
     legend = [matrix.cell(r, 2).value for r in range(3, matrix.max_row + 1)]

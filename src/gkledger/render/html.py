@@ -11,9 +11,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from gkledger import __version__
-from gkledger.core.model import Settings, Task
+from gkledger.core.model import Settings
 from gkledger.render.bulletin import bulletin_text, cn_date
-from gkledger.render.labels import MARKS, ZH, rate_text
+from gkledger.render.labels import MARKS, ZH, rate_text, task_short
 from gkledger.render.text import visible
 from gkledger.views.reports import Bulletin, Report, matrix_groups
 
@@ -75,13 +75,6 @@ def css_string(text: str) -> str:
     return "".join(out)
 
 
-def row_label(task: Task) -> str:
-    """A task's label in the matrix: its number and name (任务名称), or the start of its text; the
-    台账 and the title attribute carry the whole text."""
-    name = task.item or task.text
-    return f"{task.id} · {name if len(name) <= 24 else name[:23] + '…'}"
-
-
 def to_html(report: Report) -> str:
     template = _environment().get_template("report.html.j2")
     plan = report.plan
@@ -105,7 +98,7 @@ def to_html(report: Report) -> str:
         status=report.status,
         labels=dict(ZH),
         short=MARKS,
-        row_label=row_label,
+        row_label=task_short,
         rate=rate_text,
         percent=_percent,
         version=__version__,

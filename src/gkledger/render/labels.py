@@ -8,6 +8,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from gkledger import i18n
+from gkledger.core.model import Task
 from gkledger.core.status import NAMES_ZH, Row, Spread, Status
 from gkledger.i18n import N_, _, _f
 
@@ -134,3 +135,10 @@ def decision_label(kind: str) -> str:
 def review_label(review: str | None) -> str:
     """Where the office's review of a row stands: 待审核, 已确认, 已退回; "" when it has none."""
     return _(_REVIEWS[review]) if review in _REVIEWS else ""
+
+
+def task_short(task: Task, limit: int = 24) -> str:
+    """A task's label where its whole text does not fit (a matrix's rows): its number and name
+    (任务名称), else the start of its text; the 台账 carries the whole text."""
+    name = task.item or task.text
+    return f"{task.id} · {name if len(name) <= limit else name[: limit - 1] + '…'}"

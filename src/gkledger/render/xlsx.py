@@ -29,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gkledger.core.model import Unit
 from gkledger.core.scoring import Score
 from gkledger.core.status import Status
-from gkledger.render.labels import MARKS, RATE_NUMBER_FORMAT, ZH
+from gkledger.render.labels import MARKS, RATE_NUMBER_FORMAT, ZH, task_short
 from gkledger.render.text import cell as cell_text
 from gkledger.views.reports import Report, matrix_groups
 
@@ -49,6 +49,7 @@ THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center")
 
 LEDGER_HEADERS = ("序号", "任务名称", "具体任务", "责任单位", "完成时限", "备注", "到期日期", "办理情况")
 LEDGER_WIDTHS = (6, 24, 60, 24, 14, 10, 12, 30)
@@ -96,10 +97,11 @@ def _header(
     end = get_column_letter(len(headers))
     top = _set(sheet, 1, 1, title)
     top.font = Font(bold=True, size=14)
-    top.alignment = Alignment(horizontal="center", vertical="center")
+    top.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     top.border = Border()
-    sheet.merge_cells(f"A1:{end}1")
-    sheet.row_dimensions[1].height = 24
+    sheet.merge_cells(f"A1:{end}1")  # across the sheet's real width, on as many lines as it takes
+    title_units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in title) * 14 / 11  # 14-point characters
+    sheet.row_dimensions[1].height = 22 * -(-title_units // max(1, sum(widths) - 2)) + 4
     for col, (name, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = _set(sheet, 2, col, name)
         cell.font = Font(bold=True)
@@ -110,9 +112,9 @@ def _header(
         )
         sheet.column_dimensions[get_column_letter(col)].width = width
     if rotate_from is not None:
-        sheet.row_dimensions[2].height = 15 * max(3, max(len(h) for h in headers[rotate_from - 1 :]))
+        sheet.row_dimensions[2].height = 17 * max(3, max(len(h) for h in headers[rotate_from - 1 :]))
     sheet.freeze_panes = "B3"
-    sheet.print_title_rows = "1:2"
+    sheet.print_title_rows = "2:2"  # the title is the page header on every page after the first
     setup = sheet.page_setup
     setup.orientation = "landscape"
     setup.paperSize = sheet.PAPERSIZE_A4
@@ -212,25 +214,27 @@ def _sheet_name(name: str) -> str:
 
 
 def _matrix_sheet(sheet: Worksheet, report: Report, units: tuple[Unit, ...], kind: str | None) -> None:
-    headers = ["序号", "具体任务", "完成时限", *(unit.name for unit in units)]
-    widths = [6, 36, 12, *(4 for _unit in units)]
+    """Tasks by their number and name (the 台账 sheet carries the texts) against units whose
+    names run vertically: each row one line, so a matrix prints on a page or two."""
+    headers = ["任务", "完成时限", *(unit.name for unit in units)]
+    widths = [30, 13, *(4 for _unit in units)]
     title = _title(report) + (f" · {kind}" if kind else "")
-    _header(sheet, headers, widths, title, rotate_from=4)
-    sheet.freeze_panes = "D3"
-    sheet.print_title_cols = "A:C"
+    _header(sheet, headers, widths, title, rotate_from=3)
+    sheet.page_setup.fitToHeight = 1  # one page: the matrix is read at a glance
+    sheet.freeze_panes = "C3"
+    sheet.print_title_cols = "A:B"
     for offset, line in enumerate(report.tasks):
         row = offset + FIRST_ROW
-        _set(sheet, row, 1, line.task.id).alignment = CENTER
-        _set(sheet, row, 2, line.task.text).alignment = WRAP
+        _set(sheet, row, 1, task_short(line.task, 14)).alignment = LEFT
         deadline = line.task.deadline.text if line.task.deadline else ""
-        _set(sheet, row, 3, deadline).alignment = CENTER
-        for col, unit in enumerate(units, start=4):
+        _set(sheet, row, 2, deadline).alignment = CENTER
+        for col, unit in enumerate(units, start=3):
             status = report.status(line.task, unit)
             cell = _set(sheet, row, col, MARKS[status] if status else "")
             cell.alignment = CENTER
             if status:
                 cell.fill = PatternFill("solid", fgColor=FILLS[status])
-        sheet.row_dimensions[row].height = _height([(line.task.text, widths[1])])
+        sheet.row_dimensions[row].height = _height([(deadline, widths[1])])
     _legend(sheet, len(report.tasks) + FIRST_ROW + 1)
 
 
