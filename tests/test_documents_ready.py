@@ -94,3 +94,15 @@ def test_the_csv_for_people_says_yes_and_no(cli: Cli, shipped: Path) -> None:
         assert {line.split(",")[7] for line in lines[1:]} <= {"是", "否"}
     mine = [line for line in whole.splitlines() if ",回民区," in line]
     assert sorted(mine) == sorted(one.splitlines()[1:])  # both paths write the same lines
+
+
+def test_the_pages_late_list_names_each_task_once_with_its_late_units(cli: Cli, shipped: Path) -> None:
+    """86 late obligations on a handful of tasks: one row per task and due date, its units listed,
+    instead of the task's whole text once per unit (8 printed pages of it)."""
+    page = cli("export", "--format", "html", "--data", str(shipped), *DAY).stdout
+    late = page[page.index('<section id="late">') : page.index('<section id="matrix">')]
+    rows = re.findall(r"<tr><td>\d{4}-\d\d-\d\d</td>.*?</tr>", late, flags=re.S)
+    counted = [int(n) for n in re.findall(r"（(\d+)）</td>", late)]
+    total = int(re.search(r"逾期事项（(\d+)）", late).group(1))  # type: ignore[union-attr]
+    assert sum(counted) == total == 86 and len(rows) == len(counted) < 20
+    assert len({re.search(r'<td class="task">(.*?)</td>', row).group(1) for row in rows}) == len(rows)  # type: ignore[union-attr]

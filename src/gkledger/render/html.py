@@ -7,11 +7,16 @@ on A4. Every piece of data passes through Jinja2's autoescaping.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from typing import NamedTuple
+
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from gkledger import __version__
 from gkledger.core.model import Settings
+from gkledger.core.status import Row
 from gkledger.render.bulletin import bulletin_text, cn_date
 from gkledger.render.labels import MARKS, ZH, rate_text, task_short
 from gkledger.render.text import visible
@@ -75,6 +80,23 @@ def css_string(text: str) -> str:
     return "".join(out)
 
 
+class LateGroup(NamedTuple):
+    """The units late on one task for one due date: one row of the page's 逾期事项."""
+
+    row: Row  # the first of them, for the task, its due date and days late
+    units: list[str]
+
+
+def late_groups(late: Sequence[Row]) -> list[LateGroup]:
+    """Late rows by task and due date, in the order they come (most overdue first): the task's
+    text once with the units late on it, not once per unit."""
+    groups: dict[tuple[str, dt.date], LateGroup] = {}
+    for row in late:
+        group = groups.setdefault((row.task.id, row.due), LateGroup(row, []))
+        group.units.append(row.unit.name)
+    return list(groups.values())
+
+
 def to_html(report: Report) -> str:
     template = _environment().get_template("report.html.j2")
     plan = report.plan
@@ -92,6 +114,7 @@ def to_html(report: Report) -> str:
         overall=report.overall,
         by_unit=report.by_unit,
         late=report.late,
+        late_groups=late_groups(report.late),
         units=report.units,
         tasks=report.tasks,
         records=[r for r in report.rows if r.record is not None],
