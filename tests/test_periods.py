@@ -200,9 +200,35 @@ def test_a_form_carries_each_period_and_collect_records_it(cli: Cli, ledger: Pat
     book = load_workbook(path)
     sheet = book.worksheets[0]
     labels = [row[0].value for row in sheet.iter_rows() if row[0].value and str(row[0].value)[0].isdigit()]
-    assert "1·Q3" in labels and "2·07" in labels
+    assert "1（第三季度）" in labels and "2（7月）" in labels  # as a unit reads it, not 1·Q3 or 2·07
+    assert not any("·" in label for label in labels)
     for row in sheet.iter_rows():
-        if row[0].value == "1·Q2":
+        if row[0].value == "1（第二季度）":
+            row[5].value = __import__("datetime").date(2022, 6, 20)
+    book.save(path)
+    collected = cli("collect", str(path), "--today", "2022-07-20", "--data", str(ledger))
+    assert collected.exit_code == 0, collected.output
+    assert [(r.task, r.period) for r in load(ledger).ledger.records] == [("1", "2022-Q2")]
+
+
+def test_a_form_issued_before_with_the_old_numbers_is_still_collected(
+    cli: Cli, ledger: Path, tmp_path: Path
+) -> None:
+    """Forms issued before this release showed 1·Q2; a unit may still send one back."""
+    pytest.importorskip("openpyxl")
+    from openpyxl import load_workbook
+
+    path = tmp_path / "甲县-填报表.xlsx"
+    assert (
+        cli(
+            "form", "--unit", "甲县", "-o", str(path), "--today", "2022-07-20", "--data", str(ledger)
+        ).exit_code
+        == 0
+    )
+    book = load_workbook(path)
+    for row in book.worksheets[0].iter_rows():
+        if row[0].value == "1（第二季度）":
+            row[0].value = "1·Q2"
             row[5].value = __import__("datetime").date(2022, 6, 20)
     book.save(path)
     collected = cli("collect", str(path), "--today", "2022-07-20", "--data", str(ledger))

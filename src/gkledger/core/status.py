@@ -17,6 +17,7 @@ today), waived ones left out of both; 逾期率 (late rate) = obligations still 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from typing import Literal, NamedTuple, Protocol, runtime_checkable
 
@@ -507,7 +508,28 @@ def spread(rows: Iterable[Row]) -> Spread:
 
 
 def task_label(task_id: str, period: str | None) -> str:
+    """The task and period as tables and JSON key them: 5, 5·Q3, 9·07."""
     return f"{task_id}·{short_period(period)}" if period else task_id
+
+
+_QUARTERS = "一二三四"
+
+
+def period_cn(period: str) -> str:
+    """A period as a document says it: 2022-07 → 7月, 2022-Q3 → 第三季度, 2022-H2 → 下半年."""
+    match = re.fullmatch(r"(\d{4})-(?:(\d{2})|Q([1-4])|H([12]))", period)
+    if match is None:
+        return period
+    if match.group(2):
+        return f"{int(match.group(2))}月"
+    if match.group(3):
+        return f"第{_QUARTERS[int(match.group(3)) - 1]}季度"
+    return "上半年" if match.group(4) == "1" else "下半年"
+
+
+def number_cn(task_id: str, period: str | None) -> str:
+    """The task and period as a document (and a unit's form) says them: 5, 9（7月）, 4（第三季度）."""
+    return f"{task_id}（{period_cn(period)}）" if period else task_id
 
 
 def short_period(label: str | None) -> str:

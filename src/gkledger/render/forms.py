@@ -35,7 +35,7 @@ from gkledger.core.formspec import (
 )
 from gkledger.core.model import Plan, Unit
 from gkledger.core.status import Row
-from gkledger.render.labels import ZH
+from gkledger.render.labels import ZH, task_cn
 from gkledger.render.text import cell as cell_text
 
 WIDTHS = (7, 48, 16, 12, 10, 13, 30, 20, 24, 4)
@@ -96,7 +96,7 @@ def write_form(plan: Plan | None, unit: Unit, rows: list[Row], today: dt.date) -
         record = None if returned else row.record
         finished = record is not None
         values: list[Any] = [
-            row.task_label,
+            task_cn(row),  # 9（7月）, as the unit reads it; the token keys the row by its label
             cell_text(row.task.text),
             row.task.deadline.text if row.task.deadline else "",
             row.due,

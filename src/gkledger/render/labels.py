@@ -4,12 +4,11 @@ of links, of collected rows and of audit flags: words in JSON, labels in the use
 
 from __future__ import annotations
 
-import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from gkledger import i18n
 from gkledger.core.model import Task
-from gkledger.core.status import NAMES_ZH, Row, Spread, Status
+from gkledger.core.status import NAMES_ZH, Row, Spread, Status, number_cn
 from gkledger.i18n import N_, _, _f
 
 ZH: dict[Status, str] = NAMES_ZH
@@ -99,24 +98,9 @@ def rate_text(rate: float | None) -> str:
     return f"{shown}%"
 
 
-_QUARTERS = "一二三四"
-
-
-def period_cn(period: str) -> str:
-    """A period as a document says it: 2022-07 → 7月, 2022-Q3 → 第三季度, 2022-H2 → 下半年."""
-    match = re.fullmatch(r"(\d{4})-(?:(\d{2})|Q([1-4])|H([12]))", period)
-    if match is None:
-        return period
-    if match.group(2):
-        return f"{int(match.group(2))}月"
-    if match.group(3):
-        return f"第{_QUARTERS[int(match.group(3)) - 1]}季度"
-    return "上半年" if match.group(4) == "1" else "下半年"
-
-
 def task_cn(row: Row) -> str:
     """The task's number as a document says it: 5, or 5（7月） for one period of a recurring task."""
-    return f"{row.task.id}（{period_cn(row.period)}）" if row.period else row.task.id
+    return number_cn(row.task.id, row.period)
 
 
 _DECISIONS = {"confirmed": N_("confirmed"), "returned": N_("returned"), "extended": N_("extended")}

@@ -29,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gkledger.core.model import Unit
 from gkledger.core.scoring import Score
 from gkledger.core.status import Status
-from gkledger.render.labels import MARKS, RATE_NUMBER_FORMAT, ZH, task_short
+from gkledger.render.labels import MARKS, RATE_NUMBER_FORMAT, ZH, task_cn, task_short
 from gkledger.render.text import cell as cell_text
 from gkledger.views.reports import Report, matrix_groups
 
@@ -296,7 +296,7 @@ def _records_sheet(sheet: Worksheet, report: Report, entered: dict[tuple[str, st
             continue
         row += 1
         values: list[object] = [
-            obligation.task_label,
+            task_cn(obligation),  # 9（7月）: a printed 台账 says periods in words
             obligation.unit.name,
             ZH[obligation.status],
             record.done,

@@ -18,6 +18,7 @@ found and did.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import unicodedata
 from collections.abc import Sequence
@@ -27,7 +28,7 @@ from typing import Literal
 
 from gkledger.core.formspec import SHEET_TITLE, digest, plan_key, token
 from gkledger.core.model import Ledger, Record
-from gkledger.core.status import Obligations, period_label, row_of
+from gkledger.core.status import Obligations, number_cn, period_label, row_of
 from gkledger.i18n import _, _f
 from gkledger.intake.forms import FilledRow, read_date, read_form
 from gkledger.intake.tables import TableError, read_file
@@ -221,7 +222,9 @@ def _judge_file(path: Path, ledger: Ledger, obligations: Obligations, today: dt.
     unit = obligations.index.get(form.unit or "")
     if unit is None:
         return whole(_f("a form of unit '{unit}', which is not in units.yaml", unit=form.unit))
-    owed = {o.label: o for o in obligations.of_unit(unit)}  # 序号 as the form shows it: 5, 5·Q3
+    owed = {o.label: o for o in obligations.of_unit(unit)}  # keyed as tables key them: 5, 5·Q3
+    # the form shows a period as a unit reads it (9（7月）); forms issued before showed the key
+    spoken = {number_cn(o.task.id, period_label(o)): label for label, o in owed.items()}
     # Each row carries in a hidden column the token of its plan, unit and 序号 (with its period):
     # a row is taken only when its token is the one its own 序号 has. Sorting moves whole rows and
     # keeps them paired; an edited 序号, or a row pasted from another unit's or plan's form, is not.
@@ -243,6 +246,7 @@ def _judge_file(path: Path, ledger: Ledger, obligations: Obligations, today: dt.
     taken: list[tuple[NewRecord, RowResult]] = []
     seen: set[str] = set()
     for row in form.rows:
+        row = dataclasses.replace(row, task=spoken.get(row.task, row.task))
         where = RowResult(shown, unit.name, row.line, row.task or None, "refused", "")
 
         def bad(column: str, detail: str, row: FilledRow = row, where: RowResult = where) -> None:
