@@ -80,7 +80,19 @@ def test_form_layout_protection_and_identity(cli: Cli, shipped: Path, tmp_path: 
     book = openpyxl.load_workbook(path)
     sheet = book["填报"]
     start = header_row(sheet)
-    assert "填报单位：回民区" in str(sheet["A2"].value) and "2021-09-01" in str(sheet["A2"].value)
+    assert sheet["A2"].value == "填报单位：回民区    截至日期：2021年9月1日    报送截止日期：2021年9月8日"
+    assert [sheet.cell(3, c).value for c in (1, 3, 6)] == ["填报人", "联系电话", "审核人"]
+    assert not any(sheet.cell(3, c).protection.locked for c in (2, 4, 7))  # each a cell to fill in
+    instructions = str(sheet["A4"].value)
+    assert "顺序" not in instructions and "请于2021年9月8日前报送" in instructions  # no promise of sorting
+    assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页" and "审核人" in sheet.oddFooter.right.text
+    statuses = [sheet.cell(r, 5).value for r in range(start + 1, sheet.max_row + 1)]
+    late = [s == "逾期" for s in statuses]
+    assert any(late) and late == sorted(late, reverse=True)  # the late rows first
+    assert sheet.cell(start + 1, 5).fill.fgColor.rgb.endswith("FFC7CE")  # and marked
+    for r in range(start + 1, sheet.max_row + 1):  # each row tall enough for its task's text
+        text = str(sheet.cell(r, 2).value)
+        assert sheet.row_dimensions[r].height >= 15 * (1.7 * len(text) // 47)
     assert sheet.protection.sheet and not sheet.protection.password
     first = start + 1
     locked = {HEADERS[c - 1]: sheet.cell(row=first, column=c).protection.locked for c in range(1, 10)}

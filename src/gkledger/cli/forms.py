@@ -80,6 +80,8 @@ def form(
         from gkledger.render.forms import write_form
     except ImportError as exc:
         _missing_extra(exc)
+    from gkledger.core.workdays import reply_date  # the official calendar, loaded only here
+
     obligations, day = chosen.obligations, chosen.today
     written = 0
     for owing in [chosen.unit] if chosen.unit is not None else obligations.owing_units():
@@ -90,9 +92,10 @@ def form(
         path = (output / name) if all_units and output is not None else (output or Path(name))
         if all_units and path.parent != output:  # pragma: no cover - GK306 makes names one path part
             _fail(_f("refusing to write {file} outside {folder}", file=path, folder=output))
-        _write_output(
-            path, write_form(chosen.ledger.plan, owing, rows, day), make_folders=all_units, force=force
-        )
+        settings = chosen.ledger.settings
+        reply_by = reply_date(day, (row.due for row in rows), settings.reply_days).day
+        made = write_form(chosen.ledger.plan, owing, rows, day, reply_by, settings)
+        _write_output(path, made, make_folders=all_units, force=force)
         say(_f("Wrote {file} ({count} rows)", file=path, count=len(rows)), err=True)
         written += 1
     if all_units:

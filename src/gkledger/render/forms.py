@@ -1,18 +1,21 @@
 """Fill-in forms (填报表): one workbook per unit for the units that live in Excel. openpyxl is an
 optional extra; this module is imported only by `form`.
 
-A form's visible sheet has a title, the unit, the day it was issued and how to fill it in, then
-the header row 序号 | 具体任务 | 完成时限 | 到期日期 | 当前状态 | 完成日期 | 佐证链接 | 免办理由 | 说明
-and one row per obligation. Only the last four columns can be edited (the sheet is protected
-without a password, to guide rather than to lock); 完成日期 is a date cell with a date validation
-that warns. A hidden sheet carries the form's identity: the plan, the unit, the day and a digest
-of the rows as issued; each row carries a token in a hidden column (`core.formspec`).
+A form's visible sheet has a title, the unit, the day it was issued and the day it is due back,
+cells for 填报人, 联系电话 and 审核人, and how to fill it in; then the header row 序号 | 具体任务 |
+完成时限 | 到期日期 | 当前状态 | 完成日期 | 佐证链接 | 免办理由 | 说明 and one row per obligation,
+late ones first and marked, each tall enough to show its task whole. Only the last four columns can
+be edited (the sheet is protected without a password, to guide rather than to lock); 完成日期 is a
+date cell with a date validation that warns. A hidden sheet carries the form's identity: the plan,
+the unit, the day and a digest of the rows as issued; each row carries a token in a hidden column
+(`core.formspec`). Each printed page has the unit, 第N页 共M页 and lines for 填报人 and 审核人.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from typing import Any
 
 from openpyxl import Workbook
@@ -33,8 +36,9 @@ from gkledger.core.formspec import (
     plan_key,
     token,
 )
-from gkledger.core.model import Plan, Unit
+from gkledger.core.model import Plan, Settings, Unit
 from gkledger.core.status import Row
+from gkledger.render.bulletin import cn_date
 from gkledger.render.labels import ZH, task_cn
 from gkledger.render.text import cell as cell_text
 
@@ -45,10 +49,39 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _EDIT_FILL = PatternFill("solid", fgColor="FFF9E5")
 _HEAD_FILL = PatternFill("solid", fgColor="DDE4EE")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_LATE_FILL = PatternFill("solid", fgColor="FFC7CE")
 
 
-def write_form(plan: Plan | None, unit: Unit, rows: list[Row], today: dt.date) -> bytes:
-    """The workbook for `unit`, one row per obligation in `rows`; finished ones are read-only."""
+def row_height(text: str, width: int) -> float:
+    """The height (points) that shows all of `text` wrapped in a column `width` wide: a Chinese
+    character takes 1.8 width units as Excel and LibreOffice print it, a line 15 points."""
+    units = sum(1.8 if ord(char) > 0x2E7F else 1.0 for char in text)
+    return 15.0 * max(1, math.ceil(units / max(1, width - 1))) + 3
+
+
+def _signers(sheet: Worksheet) -> None:
+    """填报人, 联系电话 and 审核人 (the unit's 负责人) on row 3, each a cell to fill in."""
+    for column, label in ((1, "填报人"), (3, "联系电话"), (6, "审核人")):
+        sheet.cell(row=3, column=column, value=label).font = Font(bold=True)
+        blank = sheet.cell(row=3, column=column + 1)
+        blank.protection = Protection(locked=False)
+        blank.fill = _EDIT_FILL
+        blank.border = _BORDER
+    sheet.merge_cells(start_row=3, start_column=4, end_row=3, end_column=5)
+    sheet.merge_cells(start_row=3, start_column=7, end_row=3, end_column=8)
+
+
+def write_form(
+    plan: Plan | None,
+    unit: Unit,
+    rows: list[Row],
+    today: dt.date,
+    reply_by: dt.date | None = None,
+    settings: Settings | None = None,
+) -> bytes:
+    """The workbook for `unit`, one row per obligation in `rows`; finished ones are read-only. It
+    asks for the form back by `reply_by` and names the office's 联系人 from `settings`."""
+    settings = settings or Settings()
     book = Workbook()
     sheet = book.active
     assert isinstance(sheet, Worksheet)
@@ -57,16 +90,29 @@ def write_form(plan: Plan | None, unit: Unit, rows: list[Row], today: dt.date) -
     title = f"{plan.title if plan else '任务台账'} · 完成情况填报表"
     sheet["A1"] = title
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"] = f"填报单位：{unit.full_name}    截至日期：{today.isoformat()}"
-    sheet["A3"] = (
-        "填写说明：已完成的在“完成日期”填日期（如 2021-08-20），并填佐证链接；免于办理的填“免办理由”。"
-        "其他单元格已锁定，请勿改动；整行顺序可以调整，空行会被跳过。"
+    due = f"    报送截止日期：{cn_date(reply_by)}" if reply_by else ""
+    sheet["A2"] = f"填报单位：{unit.full_name}    截至日期：{cn_date(today)}{due}"
+    _signers(sheet)
+    office = settings.office or (plan.issuer if plan else None) or ""
+    contact = "，".join(
+        part
+        for part in (
+            f"联系人：{settings.contact}" if settings.contact else "",
+            f"联系电话：{settings.phone}" if settings.phone else "",
+        )
+        if part
     )
-    sheet["A3"].alignment = Alignment(wrap_text=True, vertical="top")
-    for line in (1, 2, 3):
+    sheet["A4"] = (
+        "填写说明：已完成的在“完成日期”填日期（如 2021-08-20），并填佐证链接；免于办理的填“免办理由”。"
+        "逾期事项排在最前，状态标红。只有浅黄色单元格可以填写，其他单元格已锁定，请勿增删行列或改动序号。"
+        + (f"请于{cn_date(reply_by)}前报送。" if reply_by else "")
+        + (f"如有疑问，请联系{office}：{contact}。" if contact else "")
+    )
+    sheet["A4"].alignment = Alignment(wrap_text=True, vertical="top")
+    for line in (1, 2, 4):
         sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=len(HEADERS))
-    sheet.row_dimensions[3].height = 32
-    header_row = 4
+    sheet.row_dimensions[4].height = 48
+    header_row = 5
     for column, name in enumerate((*HEADERS, TOKEN_HEADER), start=1):
         cell = sheet.cell(row=header_row, column=column, value=name)
         cell.font = Font(bold=True)
@@ -119,6 +165,10 @@ def write_form(plan: Plan | None, unit: Unit, rows: list[Row], today: dt.date) -
             if editable and not finished:
                 cell.protection = Protection(locked=False)
                 cell.fill = _EDIT_FILL
+        sheet.row_dimensions[line].height = row_height(row.task.text, WIDTHS[1])
+        if row.status == "late":
+            sheet.cell(row=line, column=5).fill = _LATE_FILL
+            sheet.cell(row=line, column=5).font = Font(bold=True, color="9C0006")
         sheet.cell(row=line, column=4).number_format = "yyyy-mm-dd"
         sheet.cell(row=line, column=6).number_format = "yyyy-mm-dd"
         if not finished:
@@ -131,6 +181,12 @@ def write_form(plan: Plan | None, unit: Unit, rows: list[Row], today: dt.date) -
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    for footer in (sheet.oddFooter, sheet.evenFooter):
+        if footer is None:
+            continue
+        footer.left.text = f"{unit.name} 填报表"
+        footer.center.text = "第 &P 页 共 &N 页"
+        footer.right.text = "填报人：            审核人："
     sheet.protection.sheet = True  # no password: it guides, it does not lock anyone out
     sheet.protection.formatRows = False
     sheet.protection.sort = False

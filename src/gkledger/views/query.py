@@ -201,11 +201,13 @@ def evidence(obligations: Obligations, unit: Unit | None = None) -> list[tuple[R
 
 
 def form_rows(obligations: Obligations, unit: Unit, today: dt.date, soon_days: int, every: bool) -> list[Row]:
-    """The rows of a unit's fill-in form: its open obligations (every one with `every`), in the
-    order of the plan's tasks, worst first within a task's periods."""
+    """The rows of a unit's fill-in form: its open obligations (every one with `every`), the late
+    ones first, each part in the order of the plan's tasks, worst first within a task's periods."""
     position = {task.id: i for i, task in reversed(list(enumerate(obligations.ledger.tasks)))}
     rows = worst_first(obligations.rows(today, soon_days, unit), obligations)
-    return sorted(rows if every else open_rows(rows), key=lambda r: position.get(r.task.id, 0))
+    return sorted(
+        rows if every else open_rows(rows), key=lambda r: (r.status != "late", position.get(r.task.id, 0))
+    )
 
 
 class UnknownStatus(ValueError):
