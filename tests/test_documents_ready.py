@@ -3,6 +3,7 @@ the 公文's page numbers, language and author, and titles broken between words.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
@@ -86,12 +87,18 @@ def test_titles_break_between_words(title: str) -> None:
 
 def test_the_csv_for_people_says_yes_and_no(cli: Cli, shipped: Path) -> None:
     zh = ("--lang", "zh")
+    recorded = cli("done", "5", "--unit", "回民区", "--date", "2021-08-20", "--data", str(shipped), *DAY)
+    assert recorded.exit_code == 0, recorded.output
     whole = cli("export", "--format", "csv", "--data", str(shipped), *DAY, *zh).stdout  # the fast path
     one = cli("export", "--format", "csv", "--unit", "回民区", "--data", str(shipped), *DAY, *zh).stdout
     for text in (whole, one):
         lines = text.splitlines()
         assert "true" not in text and "false" not in text
         assert {line.split(",")[7] for line in lines[1:]} <= {"是", "否"}
+        table = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+        assert "记录位置" not in table[0] and "序号" in table[0]  # file paths are for programs (JSON)
+        assert {len(row) for row in table} == {len(table[0])}
+        assert not any(".yaml" in value for row in table for value in row)
     mine = [line for line in whole.splitlines() if ",回民区," in line]
     assert sorted(mine) == sorted(one.splitlines()[1:])  # both paths write the same lines
 

@@ -75,7 +75,7 @@ def rows_csv(rows: Iterable[Row], for_people: bool = False) -> str:
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([PEOPLE_HEADERS[name] for name in ROW_COLUMNS] if for_people else ROW_COLUMNS)
+    writer.writerow([PEOPLE_HEADERS[name] for name in PEOPLE_COLUMNS] if for_people else ROW_COLUMNS)
     status = ROW_COLUMNS.index("status")
     for row in rows:
         values = [safe_cell(value) for value in row_values(row)]
@@ -83,6 +83,7 @@ def rows_csv(rows: Iterable[Row], for_people: bool = False) -> str:
             values[status] = ZH[row.status]
             for column in _FLAG_COLUMNS:
                 values[column] = _YES_NO[values[column]]
+            del values[_RECORD_COLUMN]  # where a record is kept in the repository: for programs
         writer.writerow(values)
     return buffer.getvalue()
 
@@ -158,7 +159,7 @@ def write_obligations_csv(
     days_done = _Days()
     write(
         "\ufeff"
-        + cells(*(PEOPLE_HEADERS[name] for name in ROW_COLUMNS) if for_people else ROW_COLUMNS)
+        + cells(*(PEOPLE_HEADERS[name] for name in PEOPLE_COLUMNS) if for_people else ROW_COLUMNS)
         + "\r\n"
     )
     count = 0
@@ -180,8 +181,9 @@ def write_obligations_csv(
             }
             bare = open_status(due, ongoing, today, soon_days)
             head = cells(task.id, label) + ","
-            # done, waived, evidence, note, record, then review, returned_reason, original_due
-            unrecorded = (f"{middles[bare, False]},,,,,,,\r\n", f"{middles[bare, True]},,,,,,,\r\n")
+            # done, waived, evidence, note, record (not for people), review, returned_reason, original_due
+            empty = ",,,,,," if for_people else ",,,,,,,"
+            unrecorded = (f"{middles[bare, False]}{empty}\r\n", f"{middles[bare, True]}{empty}\r\n")
             slots.append((head, due, bare, middles, unrecorded, found.get((task.id, label), {})))
         for name in obligations.owners[task.id]:
             unit = unit_cells[name]
@@ -193,21 +195,21 @@ def write_obligations_csv(
                     continue
                 _, _, done, waived, evidence, note, path, places = owed[:8]  # Record's, at once
                 status = settled(due, bare, waived is not None, done)
+                given = (
+                    f"{head}{unit},{middles[status, lead]}{days_done[done]},"
+                    f"{'' if waived is None else cell(waived)},{'' if evidence is None else cell(evidence)},"
+                    f"{'' if note is None else cell(note)}"
+                )
+                if for_people:  # no 记录位置: where a record is kept is for programs
+                    out.append(f"{given},,,\r\n")
+                    continue
                 cut = shown.get(path)
                 if cut is None:
                     whole = cell(shown_path(path))
                     cut = shown[path] = (whole[:-1], '"') if whole.endswith('"') else (whole, "")
                 place = places >> 128  # Record.place, inline: the line and column of the record
-                out.append(
-                    f"{head}{unit},{middles[status, lead]}{days_done[done]},"
-                    f"{'' if waived is None else cell(waived)},{'' if evidence is None else cell(evidence)},"
-                    f"{'' if note is None else cell(note)},{cut[0]}"
-                    + (
-                        f":{place >> 32}:{place & 0xFFFFFFFF}{cut[1]},,,\r\n"
-                        if place >> 32
-                        else f"{cut[1]},,,\r\n"
-                    )
-                )
+                where = f":{place >> 32}:{place & 0xFFFFFFFF}" if place >> 32 else ""
+                out.append(f"{given},{cut[0]}{where}{cut[1]},,,\r\n")
         write("".join(out))
         count += len(out)
     return count
@@ -473,4 +475,6 @@ ROW_COLUMNS = (
     "returned_reason",
     "original_due",
 )
+PEOPLE_COLUMNS = tuple(name for name in ROW_COLUMNS if name != "record")  # an export opened in Excel
+_RECORD_COLUMN = ROW_COLUMNS.index("record")
 _FLAG_COLUMNS = (ROW_COLUMNS.index("lead"), ROW_COLUMNS.index("ongoing"))  # true/false, or 是/否 for people
