@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -186,6 +187,20 @@ def test_from_a_roster_and_a_table_to_a_passing_check_in_two_commands(
     units = json.loads(cli("units", "-f", "json").stdout)
     assert [u["name"] for u in units] == [row[0] for row in ROSTER[2:]]
     assert units[1]["aliases"] == ["市政府办", "市府办"] and units[2]["parent"] == "市政府"
+    # the new repository speaks Chinese, and of this office, not of the bundled example's
+    first = ROSTER[2][0]
+    for name in ("README.md", "data/units.yaml"):
+        text = (tmp_path / "台账" / name).read_text(encoding="utf-8")
+        assert "回民区" not in text and "呼和浩特" not in text and "旗县区" not in text, name
+        prose = [
+            line for line in text.splitlines() if "$schema" not in line and not line.startswith("gkledger")
+        ]
+        if name != "README.md":
+            prose = [line for line in prose if line.startswith("#")]
+        words = re.sub(r"`[^`]*`", "", "\n".join(prose))  # commands and paths are not prose
+        assert not re.search(r"\b(?:the|units|that|and|of)\b", words), name
+    readme = (tmp_path / "台账" / "README.md").read_text(encoding="utf-8")
+    assert f"--unit {first}" in readme
 
 
 def test_a_roster_with_problems_writes_nothing_and_says_each_by_row(cli: Cli, tmp_path: Path) -> None:

@@ -196,10 +196,8 @@ def init(
     if (folder / "data" / "units.yaml").is_file() and not force:
         _add_plan(folder / "data", plan_year)  # a repository that has its ledger: one more plan
         return
-    made = files(plan_year)
-    if units_roster is not None:
-        made["data/units.yaml"] = _roster_text(units_roster, None)[0].encode("utf-8")
-    _write_files(folder, made, force)
+    roster = _roster_text(units_roster, None)[0] if units_roster is not None else None
+    _write_files(folder, files(plan_year, roster), force)
     say(_f("Next: cd {folder} && git init && pre-commit install && gkledger check", folder=folder), err=True)
 
 

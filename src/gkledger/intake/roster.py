@@ -153,9 +153,9 @@ def to_yaml(roster: Roster, source_name: str, kept: str = "") -> str:
     verbatim; then one unit per roster row, in roster order."""
     lines = [
         UNITS_MODELINE.rstrip("\n"),
-        f"# The units that owe the tasks, imported by gkledger from {source_name}.",
-        "# Add tags for the roles notices name (财政, 政务公开主管 …), and words for how notices name",
-        '# sets of units (see README.md, "Owners phrases").',
+        f"# 承担任务的单位，由 gkledger 从 {source_name} 导入。",
+        "# 通知中按职能指称的单位（财政、政务公开主管 …）可加 tags；通知对一组单位的特定说法",
+        "# （如“各有关单位”指哪些单位）写在 words: 下（见 gkledger 的 README，“Owners phrases”一节）。",
         "",
     ]
     if kept.strip():
