@@ -113,3 +113,12 @@ def test_the_pages_late_list_names_each_task_once_with_its_late_units(cli: Cli, 
     total = int(re.search(r"逾期事项（(\d+)）", late).group(1))  # type: ignore[union-attr]
     assert sum(counted) == total == 86 and len(rows) == len(counted) < 20
     assert len({re.search(r'<td class="task">(.*?)</td>', row).group(1) for row in rows}) == len(rows)  # type: ignore[union-attr]
+
+
+def test_the_review_names_each_task_once_with_its_units(cli: Cli, shipped: Path) -> None:
+    """回头看's 未办结事项: one bullet per task with its units, not 86 bullets of unit and task."""
+    md = cli("review", "--format", "md", "--data", str(shipped), *DAY).stdout
+    never = md[md.index("### 二、未办结事项") : md.index("### 三、")]
+    bullets = [line for line in never.splitlines() if line.startswith("- ")]
+    assert len(bullets) == 5 and never.count("任务5「") == 1
+    assert "共46个单位未办结" in never and sum(int(n) for n in re.findall(r"共(\d+)个单位", never)) == 86

@@ -98,8 +98,13 @@ def test_review_as_markdown_and_csv(cli: Cli, repository: Path) -> None:
     assert md.startswith("## 测试计划落实情况回头看")
     assert "按期办结1项，逾期办结1项，未办结1项，免于办理1项，按期办结率33.3%" in md
     assert "| 合计 | 4 | 3 | 1 | 1 | 1 | 1 | 33.3% |" in md
-    assert "甲县：任务1「做一件事。」，应于2021年9月30日前完成，2021年10月12日办结，逾期12天" in md
-    assert "免于办理，理由：本级无此项工作" in md
+    # one bullet per task: its text once, then its units with what is their own
+    assert (
+        "- 任务1「做一件事。」（应于2021年9月30日前完成）：甲县（2021年10月12日办结，逾期12天），共1个单位逾期办结。"
+        in md
+    )
+    assert "甲县（理由：本级无此项工作），共1个单位免于办理" in md
+    assert md.count("「做一件事。」") == 1
     text = cli("review", "2021", "-f", "csv", "--data", str(repository), "--today", "2022-03-01").stdout
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert sorted((r["unit"], r["task"], r["outcome"]) for r in rows) == [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from gkledger.core.status import Row
+from gkledger.core.status import Row, period_cn
 from gkledger.render.labels import rate_text
 from gkledger.render.records import JsonObject, summary_record
 from gkledger.views.review import Review, UnitReview
@@ -95,38 +95,44 @@ def review_markdown(review: Review) -> str:
         f"| 合计 | {total.total} | {total.due_so_far} | {total.on_time} | {review.done_late} "
         f"| {review.never_done} | {review.waived} | {rate_text(total.on_time_rate)} |"
     )
-    sections = [
-        (
-            "二、未办结事项",
-            [(u, row, f"应于{_cn(row.due)}前完成，至今未办结") for u in review.units for row in u.never_done],
-        ),
-        (
-            "三、逾期办结事项",
-            [
-                (u, row, f"应于{_cn(row.due)}前完成，{_cn(row.record.done)}办结，逾期{days}天")
-                for u in review.units
-                for row, days in u.done_late
-                if row.record is not None and row.record.done is not None
-            ],
-        ),
-        (
-            "四、免于办理事项",
-            [
-                (u, row, f"免于办理，理由：{_md(row.record.waived)}")
-                for u in review.units
-                for row in u.waived
-                if row.record is not None and row.record.waived is not None
-            ],
-        ),
+    never = [(u, row, "") for u in review.units for row in u.never_done]
+    late = [
+        (u, row, f"{_cn(row.record.done)}办结，逾期{days}天")
+        for u in review.units
+        for row, days in u.done_late
+        if row.record is not None and row.record.done is not None
     ]
-    for heading, found in sections:
+    waived = [
+        (u, row, f"理由：{_md(row.record.waived)}")
+        for u in review.units
+        for row in u.waived
+        if row.record is not None and row.record.waived is not None
+    ]
+    for heading, found, verb in (
+        ("二、未办结事项", never, "未办结"),
+        ("三、逾期办结事项", late, "逾期办结"),
+        ("四、免于办理事项", waived, "免于办理"),
+    ):
         lines.extend(["", f"### {heading}", ""])
-        if not found:
-            lines.append("无。")
-            continue
-        for unit, row, what in found:
-            period = f"（{row.period}）" if row.period else ""
-            lines.append(
-                f"- {_md(unit.unit.name)}：任务{_md(row.task.id)}{period}「{_md(row.task.text)}」，{what}。"
-            )
+        lines.extend(_by_task(found, verb) or ["无。"])
     return "\n".join(lines) + "\n"
+
+
+def _by_task(found: list[tuple[UnitReview, Row, str]], verb: str) -> list[str]:
+    """One bullet per task (and period): its text once, then the units, each with what is its own
+    (the day it was done, the reason it was waived), and how many."""
+    groups: dict[tuple[str, str | None, dt.date], list[tuple[UnitReview, Row, str]]] = {}
+    for entry in found:  # an extension gives a unit a due date of its own: it is a group apart
+        groups.setdefault((entry[1].task.id, entry[1].period, entry[1].due), []).append(entry)
+    bullets = []
+    for entries in groups.values():
+        row = entries[0][1]
+        period = f"（{period_cn(row.period)}）" if row.period else ""
+        units = "、".join(
+            f"{_md(u.unit.name)}（{what}）" if what else _md(u.unit.name) for u, _row, what in entries
+        )
+        bullets.append(
+            f"- 任务{_md(row.task.id)}{period}「{_md(row.task.text)}」（应于{_cn(row.due)}前完成）："
+            f"{units}，共{len(entries)}个单位{verb}。"
+        )
+    return bullets
