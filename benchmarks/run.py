@@ -15,6 +15,9 @@
 9. cold `check --no-cache` on the same units and records with --many-tasks tasks (1,000: many
    tasks sharing a few owner phrases, each phrase resolved once) ÷ its bare parse;   goal <= 1.3
    (`--records 1000000 --units 20000 --tasks 120` measures it at a million records)
+10. `export --format xlsx` (the printed 台账) ÷ the parse;                           goal <= 5
+11. `form --all`, one workbook per unit ÷ the parse;                                 goal <= 10
+12. `bulletin --format docx` ÷ `bulletin --format md` of the same ledger;            goal <= 10
 
 Then, after those edits by hand and by `done`, the answers of `check`, two units' views, the
 overview and the CSV export through the cache are compared with those of `--no-cache`.
@@ -221,6 +224,24 @@ def main() -> None:
             env,
             args.runs,
         )
+        heavy = max(1, args.runs // 3)  # the documents take seconds each: fewer runs
+        out = work / "out"
+        out.mkdir()
+        workbook = measure_pair(
+            [*gkledger, "export", "--format", "xlsx", "-o", str(out / "台账.xlsx"), "--force", *today],
+            parse,
+            env,
+            heavy,
+        )
+        forms = measure_pair(
+            [*gkledger, "form", "--all", "-o", str(out / "forms"), "--force", *today], parse, env, heavy
+        )
+        bulletin = measure_pair(
+            [*gkledger, "bulletin", "--format", "docx", "-o", str(out / "通报.docx"), "--force", *today],
+            [*gkledger, "bulletin", "--format", "md", "-o", str(out / "通报.md"), "--force", *today],
+            env,
+            heavy,
+        )
         memory_ours = peak_rss([*gkledger, "check", "--no-cache", "--data", str(big)], env)
         memory_bare = peak_rss([sys.executable, str(bare), str(big)], env)
         differing = [  # after the edits by hand and by `done`, the cache answers as a fresh load
@@ -241,6 +262,9 @@ def main() -> None:
         ("7 warm export --format csv ÷ bare parse", exported, 0.3, "s"),
         ("8 peak memory of (2) ÷ of the bare parse", memory, 3.0, "MiB"),
         (f"9 cold check, {args.many_tasks} tasks ÷ its bare parse", cold_many, 1.3, "s"),
+        ("10 export --format xlsx ÷ bare parse", workbook, 5.0, "s"),
+        ("11 form --all (one workbook per unit) ÷ bare parse", forms, 10.0, "s"),
+        ("12 bulletin --format docx ÷ bulletin --format md", bulletin, 10.0, "s"),
     ]
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}")  # fmt: skip

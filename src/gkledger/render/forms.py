@@ -13,6 +13,7 @@ the unit, the day and a digest of the rows as issued; each row carries a token i
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import math
@@ -22,6 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -50,6 +52,7 @@ _EDIT_FILL = PatternFill("solid", fgColor="FFF9E5")
 _HEAD_FILL = PatternFill("solid", fgColor="DDE4EE")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _LATE_FILL = PatternFill("solid", fgColor="FFC7CE")
+_BOLD = Font(bold=True)
 
 
 def row_height(text: str, width: int) -> float:
@@ -59,16 +62,58 @@ def row_height(text: str, width: int) -> float:
     return 15.0 * max(1, math.ceil(units / max(1, width - 1))) + 3
 
 
-def _signers(sheet: Worksheet) -> None:
+class _Styles:
+    """A data cell's look (bordered and wrapped; open to edit and tinted; a date; a late status in
+    red), made once per form and copied to each cell like it: openpyxl otherwise looks up every
+    part of every cell's style, most of the time of `form --all` for a province."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[bool, bool, bool] | str, Any] = {}
+
+    def header(self, cell: Any) -> None:
+        made = self._made.get("header")
+        if made is not None:
+            cell._style = copy.copy(made)
+            return
+        cell.font = _BOLD
+        cell.fill = _HEAD_FILL
+        cell.border = _BORDER
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        self._made["header"] = copy.copy(cell._style)
+
+    def apply(self, cell: Any, editable: bool, date: bool, late: bool) -> None:
+        key = (editable, date, late)
+        made = self._made.get(key)
+        if made is not None:
+            cell._style = copy.copy(made)
+            return
+        cell.border = _BORDER
+        cell.alignment = _WRAP
+        if editable:
+            cell.protection = Protection(locked=False)
+            cell.fill = _EDIT_FILL
+        if date:
+            cell.number_format = "yyyy-mm-dd"
+        if late:
+            cell.fill = _LATE_FILL
+            cell.font = Font(bold=True, color="9C0006")
+        self._made[key] = copy.copy(cell._style)
+
+
+def _signers(sheet: Worksheet, styles: _Styles) -> None:
     """填报人, 联系电话 and 审核人 (the unit's 负责人) on row 3, each a cell to fill in."""
     for column, label in ((1, "填报人"), (3, "联系电话"), (6, "审核人")):
-        sheet.cell(row=3, column=column, value=label).font = Font(bold=True)
-        blank = sheet.cell(row=3, column=column + 1)
-        blank.protection = Protection(locked=False)
-        blank.fill = _EDIT_FILL
-        blank.border = _BORDER
-    sheet.merge_cells(start_row=3, start_column=4, end_row=3, end_column=5)
-    sheet.merge_cells(start_row=3, start_column=7, end_row=3, end_column=8)
+        sheet.cell(row=3, column=column, value=label).font = _BOLD
+        styles.apply(sheet.cell(row=3, column=column + 1), editable=True, date=False, late=False)
+    _merge(sheet, "D3:E3")
+    _merge(sheet, "G3:H3")
+
+
+def _merge(sheet: Worksheet, cells: str) -> None:
+    """Merge `cells` as a spreadsheet reads the merge, without openpyxl giving each covered cell
+    a border of its own (a tenth of `form --all` for a province): nothing here is written in
+    them, and no border is drawn round them."""
+    sheet.merged_cells.add(MergedCellRange(sheet, cells))
 
 
 def write_form(
@@ -92,7 +137,8 @@ def write_form(
     sheet["A1"].font = Font(bold=True, size=14)
     due = f"    报送截止日期：{cn_date(reply_by)}" if reply_by else ""
     sheet["A2"] = f"填报单位：{unit.full_name}    截至日期：{cn_date(today)}{due}"
-    _signers(sheet)
+    styles = _Styles()
+    _signers(sheet, styles)
     office = settings.office or (plan.issuer if plan else None) or ""
     contact = "，".join(
         part
@@ -110,15 +156,11 @@ def write_form(
     )
     sheet["A4"].alignment = Alignment(wrap_text=True, vertical="top")
     for line in (1, 2, 4):
-        sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=len(HEADERS))
+        _merge(sheet, f"A{line}:{get_column_letter(len(HEADERS))}{line}")
     sheet.row_dimensions[4].height = 48
     header_row = 5
     for column, name in enumerate((*HEADERS, TOKEN_HEADER), start=1):
-        cell = sheet.cell(row=header_row, column=column, value=name)
-        cell.font = Font(bold=True)
-        cell.fill = _HEAD_FILL
-        cell.border = _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        styles.header(sheet.cell(row=header_row, column=column, value=name))
         sheet.column_dimensions[get_column_letter(column)].width = WIDTHS[column - 1]
     sheet.column_dimensions[get_column_letter(len(HEADERS) + 1)].hidden = True
     validation = DataValidation(
@@ -159,18 +201,11 @@ def write_form(
             )
             if isinstance(value, str):
                 cell.data_type = "s"
-            cell.border = _BORDER
-            cell.alignment = _WRAP
             editable = HEADERS[column - 1] in EDITABLE if column <= len(HEADERS) else False
-            if editable and not finished:
-                cell.protection = Protection(locked=False)
-                cell.fill = _EDIT_FILL
+            styles.apply(
+                cell, editable and not finished, column in (4, 6), column == 5 and row.status == "late"
+            )
         sheet.row_dimensions[line].height = row_height(row.task.text, WIDTHS[1])
-        if row.status == "late":
-            sheet.cell(row=line, column=5).fill = _LATE_FILL
-            sheet.cell(row=line, column=5).font = Font(bold=True, color="9C0006")
-        sheet.cell(row=line, column=4).number_format = "yyyy-mm-dd"
-        sheet.cell(row=line, column=6).number_format = "yyyy-mm-dd"
         if not finished:
             validation.add(sheet.cell(row=line, column=6))
         issued.append((row.task_label, row.due.isoformat()))

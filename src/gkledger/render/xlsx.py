@@ -14,8 +14,11 @@ shows as those characters in Excel and WPS.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
+import re
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -50,6 +53,8 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center")
+LINK_FONT = Font(color="0563C1", underline="single")
+_SPACE = re.compile(r"\s")
 
 LEDGER_HEADERS = ("序号", "任务名称", "具体任务", "责任单位", "完成时限", "备注", "到期日期", "办理情况")
 LEDGER_WIDTHS = (6, 24, 60, 24, 14, 10, 12, 30)
@@ -68,18 +73,50 @@ SUMMARY_HEADERS = (
 )
 
 
-def _set(sheet: Worksheet, row: int, column: int, value: Any) -> Cell:
-    """Write a value; text is forced to stay text, whatever its first character."""
+_STYLES: weakref.WeakKeyDictionary[Workbook, dict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
+
+
+def _set(
+    sheet: Worksheet,
+    row: int,
+    column: int,
+    value: Any,
+    alignment: Alignment | None = None,
+    fill: str | None = None,
+    number_format: str | None = None,
+    font: Font | None = None,
+) -> Cell:
+    """Write a value; text is forced to stay text, whatever its first character. The cell is
+    bordered, aligned and filled (a colour of FILLS) by a style made once per workbook and then
+    copied: openpyxl looks up each style part of each cell otherwise, most of a province's export."""
     cell = sheet.cell(row=row, column=column)
     assert isinstance(cell, Cell)  # cells are written before any merge
     if isinstance(value, str):
         value = cell_text(value)
     cell.value = value
+    quoted = False
     if isinstance(value, str):
         cell.data_type = "s"
-        if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-            cell.quotePrefix = True
+        quoted = value[:1] in ("=", "+", "-", "@", "\t", "\r")
+    book = sheet.parent
+    assert book is not None
+    made = _STYLES.setdefault(book, {})
+    key = (id(alignment), fill, number_format, quoted, id(font))  # the module's own: ids are stable
+    style = made.get(key)
+    if style is not None:
+        cell._style = copy.copy(style)  # type: ignore[attr-defined]  # openpyxl's StyleArray
+        return cell
     cell.border = BORDER
+    if alignment is not None:
+        cell.alignment = alignment
+    if fill is not None:
+        cell.fill = PatternFill("solid", fgColor=fill)
+    if number_format is not None:
+        cell.number_format = number_format
+    if font is not None:
+        cell.font = font
+    cell.quotePrefix = quoted
+    made[key] = copy.copy(cell._style)  # type: ignore[attr-defined]
     return cell
 
 
@@ -169,9 +206,15 @@ def _ledger_sheet(sheet: Worksheet, report: Report) -> None:
             _standing(line.summary),
         )
         for col, value in enumerate(values, start=1):
-            cell = _set(sheet, row, col, value)
-            cell.alignment = CENTER if col in (1, 5, 7) else WRAP
-        sheet.cell(row=row, column=7).number_format = "yyyy-mm-dd"
+            _set(
+                sheet,
+                row,
+                col,
+                value,
+                CENTER if col in (1, 5, 7) else WRAP,
+                None,
+                "yyyy-mm-dd" if col == 7 else None,
+            )
         sheet.row_dimensions[row].height = _height(zip(values[2:4], LEDGER_WIDTHS[2:4], strict=True))
         if line.summary.counts["late"]:
             sheet.cell(row=row, column=8).fill = PatternFill("solid", fgColor=FILLS["late"])
@@ -225,15 +268,12 @@ def _matrix_sheet(sheet: Worksheet, report: Report, units: tuple[Unit, ...], kin
     sheet.print_title_cols = "A:B"
     for offset, line in enumerate(report.tasks):
         row = offset + FIRST_ROW
-        _set(sheet, row, 1, task_short(line.task, 14)).alignment = LEFT
+        _set(sheet, row, 1, task_short(line.task, 14), LEFT)
         deadline = line.task.deadline.text if line.task.deadline else ""
-        _set(sheet, row, 2, deadline).alignment = CENTER
+        _set(sheet, row, 2, deadline, CENTER)
         for col, unit in enumerate(units, start=3):
             status = report.status(line.task, unit)
-            cell = _set(sheet, row, col, MARKS[status] if status else "")
-            cell.alignment = CENTER
-            if status:
-                cell.fill = PatternFill("solid", fgColor=FILLS[status])
+            _set(sheet, row, col, MARKS[status] if status else "", CENTER, FILLS[status] if status else None)
         sheet.row_dimensions[row].height = _height([(deadline, widths[1])])
     _legend(sheet, len(report.tasks) + FIRST_ROW + 1)
 
@@ -306,21 +346,19 @@ def _records_sheet(sheet: Worksheet, report: Report, entered: dict[tuple[str, st
         ]
         if entered is not None:
             values.append(entered.get((obligation.task.id, obligation.unit.name), "未提交"))
+        linked = bool(record.evidence) and _linkable(record.evidence or "")
         for col, value in enumerate(values, start=1):
-            _set(sheet, row, col, value).alignment = WRAP
-        sheet.cell(row=row, column=4).number_format = "yyyy-mm-dd"
-        if entered is not None:
-            sheet.cell(row=row, column=8).number_format = "yyyy-mm-dd"
-        if record.evidence and _linkable(record.evidence):
-            link = sheet.cell(row=row, column=6)
-            link.hyperlink = record.evidence
-            link.font = Font(color="0563C1", underline="single")
+            dated = col == 4 or (col == 8 and entered is not None)
+            font = LINK_FONT if col == 6 and linked else None
+            _set(sheet, row, col, value, WRAP, number_format="yyyy-mm-dd" if dated else None, font=font)
+        if linked:
+            sheet.cell(row=row, column=6).hyperlink = record.evidence
     _filter(sheet, len(headers), row)
 
 
 def _linkable(url: str) -> bool:
     """Only http(s) addresses become links; anything else stays text."""
-    return url.lower().startswith(("http://", "https://")) and not any(c.isspace() for c in url)
+    return url[:8].lower().startswith(("http://", "https://")) and _SPACE.search(url) is None
 
 
 def to_xlsx(report: Report, entered: dict[tuple[str, str], dt.date] | None = None) -> bytes:
