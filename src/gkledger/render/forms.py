@@ -13,10 +13,8 @@ the unit, the day and a digest of the rows as issued; each row carries a token i
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
-import math
 from typing import Any
 
 from openpyxl import Workbook
@@ -41,8 +39,10 @@ from gkledger.core.formspec import (
 from gkledger.core.model import Plan, Settings, Unit
 from gkledger.core.status import Row
 from gkledger.render.bulletin import cn_date
+from gkledger.render.cellstyle import StyleCache
 from gkledger.render.labels import ZH, task_cn
 from gkledger.render.text import cell as cell_text
+from gkledger.render.text import wrapped_lines
 
 WIDTHS = (7, 48, 16, 12, 10, 13, 30, 20, 24, 4)
 
@@ -56,55 +56,40 @@ _BOLD = Font(bold=True)
 
 
 def row_height(text: str, width: int) -> float:
-    """The height (points) that shows all of `text` wrapped in a column `width` wide: a Chinese
-    character takes 1.8 width units as Excel and LibreOffice print it, a line 15 points."""
-    units = sum(1.8 if ord(char) > 0x2E7F else 1.0 for char in text)
-    return 15.0 * max(1, math.ceil(units / max(1, width - 1))) + 3
+    """The height (points) that shows all of `text` wrapped in a column `width` wide."""
+    return 15.0 * wrapped_lines(text, width) + 3
 
 
-class _Styles:
-    """A data cell's look (bordered and wrapped; open to edit and tinted; a date; a late status in
-    red), made once per form and copied to each cell like it: openpyxl otherwise looks up every
-    part of every cell's style, most of the time of `form --all` for a province."""
-
-    def __init__(self) -> None:
-        self._made: dict[tuple[bool, bool, bool] | str, Any] = {}
-
-    def header(self, cell: Any) -> None:
-        made = self._made.get("header")
-        if made is not None:
-            cell._style = copy.copy(made)
-            return
-        cell.font = _BOLD
-        cell.fill = _HEAD_FILL
-        cell.border = _BORDER
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        self._made["header"] = copy.copy(cell._style)
-
-    def apply(self, cell: Any, editable: bool, date: bool, late: bool) -> None:
-        key = (editable, date, late)
-        made = self._made.get(key)
-        if made is not None:
-            cell._style = copy.copy(made)
-            return
-        cell.border = _BORDER
-        cell.alignment = _WRAP
-        if editable:
-            cell.protection = Protection(locked=False)
-            cell.fill = _EDIT_FILL
-        if date:
-            cell.number_format = "yyyy-mm-dd"
-        if late:
-            cell.fill = _LATE_FILL
-            cell.font = Font(bold=True, color="9C0006")
-        self._made[key] = copy.copy(cell._style)
+def _header_style(cell: Any) -> None:
+    cell.font = _BOLD
+    cell.fill = _HEAD_FILL
+    cell.border = _BORDER
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-def _signers(sheet: Worksheet, styles: _Styles) -> None:
+def _data_style(cell: Any, editable: bool, date: bool, late: bool) -> None:
+    """A data cell's look: bordered and wrapped; open to edit and tinted; a date; a late status in red."""
+    cell.border = _BORDER
+    cell.alignment = _WRAP
+    if editable:
+        cell.protection = Protection(locked=False)
+        cell.fill = _EDIT_FILL
+    if date:
+        cell.number_format = "yyyy-mm-dd"
+    if late:
+        cell.fill = _LATE_FILL
+        cell.font = Font(bold=True, color="9C0006")
+
+
+def _style(styles: StyleCache, cell: Any, editable: bool, date: bool, late: bool) -> None:
+    styles.apply(cell, (editable, date, late), lambda made: _data_style(made, editable, date, late))
+
+
+def _signers(sheet: Worksheet, styles: StyleCache) -> None:
     """填报人, 联系电话 and 审核人 (the unit's 负责人) on row 3, each a cell to fill in."""
     for column, label in ((1, "填报人"), (3, "联系电话"), (6, "审核人")):
         sheet.cell(row=3, column=column, value=label).font = _BOLD
-        styles.apply(sheet.cell(row=3, column=column + 1), editable=True, date=False, late=False)
+        _style(styles, sheet.cell(row=3, column=column + 1), editable=True, date=False, late=False)
     _merge(sheet, "D3:E3")
     _merge(sheet, "G3:H3")
 
@@ -137,7 +122,7 @@ def write_form(
     sheet["A1"].font = Font(bold=True, size=14)
     due = f"    报送截止日期：{cn_date(reply_by)}" if reply_by else ""
     sheet["A2"] = f"填报单位：{unit.full_name}    截至日期：{cn_date(today)}{due}"
-    styles = _Styles()
+    styles = StyleCache()
     _signers(sheet, styles)
     office = settings.office or (plan.issuer if plan else None) or ""
     contact = "，".join(
@@ -160,7 +145,7 @@ def write_form(
     sheet.row_dimensions[4].height = 48
     header_row = 5
     for column, name in enumerate((*HEADERS, TOKEN_HEADER), start=1):
-        styles.header(sheet.cell(row=header_row, column=column, value=name))
+        styles.apply(sheet.cell(row=header_row, column=column, value=name), "header", _header_style)
         sheet.column_dimensions[get_column_letter(column)].width = WIDTHS[column - 1]
     sheet.column_dimensions[get_column_letter(len(HEADERS) + 1)].hidden = True
     validation = DataValidation(
@@ -202,9 +187,8 @@ def write_form(
             if isinstance(value, str):
                 cell.data_type = "s"
             editable = HEADERS[column - 1] in EDITABLE if column <= len(HEADERS) else False
-            styles.apply(
-                cell, editable and not finished, column in (4, 6), column == 5 and row.status == "late"
-            )
+            late = column == 5 and row.status == "late"
+            _style(styles, cell, editable and not finished, column in (4, 6), late)
         sheet.row_dimensions[line].height = row_height(row.task.text, WIDTHS[1])
         if not finished:
             validation.add(sheet.cell(row=line, column=6))

@@ -8,6 +8,7 @@ never dropped silently and never a crash. Pure functions, no imports of the form
 
 from __future__ import annotations
 
+import math
 import re
 
 XLSX_CELL_LIMIT = 32_767
@@ -40,3 +41,17 @@ def cell(text: str, limit: int = XLSX_CELL_LIMIT) -> str:
         return text
     note = f"…〔已截断：原文{len(text):,}字，单元格最多{limit:,}字，全文见台账〕"
     return text[: limit - len(note)] + note
+
+
+CJK_WIDTH = 1.8  # a Chinese character in a spreadsheet's width units, as Excel and LibreOffice print it
+
+
+def sheet_width(text: str) -> float:
+    """How wide `text` is in a spreadsheet's column-width units (a digit is one)."""
+    return sum(CJK_WIDTH if ord(char) > 0x2E7F else 1.0 for char in text)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """The lines `text` takes wrapped in a column `width` units wide: neither openpyxl nor a printed
+    page sizes a row by itself, so a row is given the height of its longest cell."""
+    return max(1, math.ceil(sheet_width(text) / max(1.0, width - 1)))

@@ -14,7 +14,6 @@ shows as those characters in Excel and WPS.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import re
@@ -32,8 +31,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from gkledger.core.model import Unit
 from gkledger.core.scoring import Score
 from gkledger.core.status import Status
+from gkledger.render.cellstyle import StyleCache
 from gkledger.render.labels import MARKS, RATE_NUMBER_FORMAT, ZH, task_cn, task_short
 from gkledger.render.text import cell as cell_text
+from gkledger.render.text import wrapped_lines
 from gkledger.views.reports import Report, matrix_groups
 
 FILLS: dict[Status, str] = {  # each status its own colour: 逾期完成 is not 未到期
@@ -73,7 +74,7 @@ SUMMARY_HEADERS = (
 )
 
 
-_STYLES: weakref.WeakKeyDictionary[Workbook, dict[tuple[Any, ...], Any]] = weakref.WeakKeyDictionary()
+_STYLES: weakref.WeakKeyDictionary[Workbook, StyleCache] = weakref.WeakKeyDictionary()
 
 
 def _set(
@@ -87,8 +88,7 @@ def _set(
     font: Font | None = None,
 ) -> Cell:
     """Write a value; text is forced to stay text, whatever its first character. The cell is
-    bordered, aligned and filled (a colour of FILLS) by a style made once per workbook and then
-    copied: openpyxl looks up each style part of each cell otherwise, most of a province's export."""
+    bordered, aligned, filled (a colour of FILLS) and formatted by its workbook's `StyleCache`."""
     cell = sheet.cell(row=row, column=column)
     assert isinstance(cell, Cell)  # cells are written before any merge
     if isinstance(value, str):
@@ -98,25 +98,23 @@ def _set(
     if isinstance(value, str):
         cell.data_type = "s"
         quoted = value[:1] in ("=", "+", "-", "@", "\t", "\r")
+
+    def make(made: Cell) -> None:
+        made.border = BORDER
+        if alignment is not None:
+            made.alignment = alignment
+        if fill is not None:
+            made.fill = PatternFill("solid", fgColor=fill)
+        if number_format is not None:
+            made.number_format = number_format
+        if font is not None:
+            made.font = font
+        made.quotePrefix = quoted
+
     book = sheet.parent
     assert book is not None
-    made = _STYLES.setdefault(book, {})
     key = (id(alignment), fill, number_format, quoted, id(font))  # the module's own: ids are stable
-    style = made.get(key)
-    if style is not None:
-        cell._style = copy.copy(style)  # type: ignore[attr-defined]  # openpyxl's StyleArray
-        return cell
-    cell.border = BORDER
-    if alignment is not None:
-        cell.alignment = alignment
-    if fill is not None:
-        cell.fill = PatternFill("solid", fgColor=fill)
-    if number_format is not None:
-        cell.number_format = number_format
-    if font is not None:
-        cell.font = font
-    cell.quotePrefix = quoted
-    made[key] = copy.copy(cell._style)  # type: ignore[attr-defined]
+    _STYLES.setdefault(book, StyleCache()).apply(cell, key, make)
     return cell
 
 
@@ -137,8 +135,8 @@ def _header(
     top.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     top.border = Border()
     sheet.merge_cells(f"A1:{end}1")  # across the sheet's real width, on as many lines as it takes
-    title_units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in title) * 14 / 11  # 14-point characters
-    sheet.row_dimensions[1].height = 22 * -(-title_units // max(1, sum(widths) - 2)) + 4
+    lines = wrapped_lines(title, (sum(widths) - 1) * 11 / 14)  # 14-point characters in 11-point units
+    sheet.row_dimensions[1].height = 22 * lines + 4
     for col, (name, width) in enumerate(zip(headers, widths, strict=True), start=1):
         cell = _set(sheet, 2, col, name)
         cell.font = Font(bold=True)
@@ -226,13 +224,8 @@ def _ledger_sheet(sheet: Worksheet, report: Report) -> None:
 
 
 def _height(cells: Iterable[tuple[object, int]]) -> float:
-    """A row height (points) that shows every line of wrapped text, since neither openpyxl nor a
-    printed page sizes rows by themselves: a Chinese character is about two width units."""
-    lines = 1
-    for value, width in cells:
-        units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in str(value or ""))
-        lines = max(lines, -(-units // max(1, width - 1)))
-    return 15.0 * lines + 2
+    """A row height (points) that shows every line of its wrapped cells."""
+    return 15.0 * max(wrapped_lines(str(value or ""), width) for value, width in cells) + 2
 
 
 def _merge_run(sheet: Worksheet, first: int, last: int) -> None:
