@@ -158,8 +158,10 @@ def damaged(form: Path, how: str) -> None:
                 elif how == "cell-reference":
                     part = re.sub(rb'<c r="A(\d+)"', rb'<c r="A\1A"', part, count=3)
                 elif how == "shared-string":
-                    text = rb'<c r="B(\d+)"[^>]*t="inlineStr"><is><t>[^<]*</t></is></c>'
-                    part = re.sub(text, rb'<c r="B\1" t="s"><v>99999</v></c>', part, count=1)
+                    # a text cell (shared or inline) pointing past the end of the strings table
+                    text = rb'<c r="B(\d+)"[^>]*t="(?:inlineStr|s)"[^>]*>(?:<is><t>[^<]*</t></is>|<v>\d+</v>)</c>'
+                    part, n = re.subn(text, rb'<c r="B\1" t="s"><v>99999</v></c>', part, count=1)
+                    assert n == 1
                 elif how == "dtd":
                     part = b'<!DOCTYPE x [<!ENTITY a "aaaa">]>' + part
             to.writestr(item, part)

@@ -1,5 +1,5 @@
-"""Fill-in forms (填报表): one workbook per unit for the units that live in Excel. openpyxl is an
-optional extra; this module is imported only by `form`.
+"""Fill-in forms (填报表): one workbook per unit for the units that live in Excel, written through
+`render.workbook` (XlsxWriter, an optional extra); this module is imported only by `form`.
 
 A form's visible sheet has a title, the unit, the day it was issued and the day it is due back,
 cells for 填报人, 联系电话 and 审核人, and how to fill it in; then the header row 序号 | 具体任务 |
@@ -14,16 +14,7 @@ the unit, the day and a digest of the rows as issued; each row carries a token i
 from __future__ import annotations
 
 import datetime as dt
-import io
 from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.merge import MergedCellRange
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
 
 from gkledger.core.formspec import (
     EDITABLE,
@@ -39,20 +30,15 @@ from gkledger.core.formspec import (
 from gkledger.core.model import Plan, Settings, Unit
 from gkledger.core.status import Row
 from gkledger.render.bulletin import cn_date
-from gkledger.render.cellstyle import StyleCache
 from gkledger.render.labels import ZH, task_cn
-from gkledger.render.text import cell as cell_text
 from gkledger.render.text import wrapped_lines
+from gkledger.render.workbook import Book, Sheet, page_code
 
 WIDTHS = (7, 48, 16, 12, 10, 13, 30, 20, 24, 4)
-
-_THIN = Side(style="thin", color="999999")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_EDIT_FILL = PatternFill("solid", fgColor="FFF9E5")
-_HEAD_FILL = PatternFill("solid", fgColor="DDE4EE")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_LATE_FILL = PatternFill("solid", fgColor="FFC7CE")
-_BOLD = Font(bold=True)
+_LINE = "#999999"
+_EDIT_FILL = "#FFF9E5"
+_HEAD_FILL = "#DDE4EE"
+_LATE_FILL = "#FFC7CE"
 
 
 def row_height(text: str, width: int) -> float:
@@ -60,45 +46,65 @@ def row_height(text: str, width: int) -> float:
     return 15.0 * wrapped_lines(text, width) + 3
 
 
-def _header_style(cell: Any) -> None:
-    cell.font = _BOLD
-    cell.fill = _HEAD_FILL
-    cell.border = _BORDER
-    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+class _Styles:
+    """A form's formats: the header, and a data cell by whether it is open to edit, a date, a
+    late status (in red)."""
+
+    def __init__(self, book: Book) -> None:
+        self.book = book
+        self.bold = book.style(bold=True)
+        self.header = book.style(
+            bold=True,
+            bg_color=_HEAD_FILL,
+            border=1,
+            border_color=_LINE,
+            align="center",
+            valign="vcenter",
+            text_wrap=True,
+        )
+        self._data: dict[tuple[bool, bool, bool], Any] = {}
+
+    def data(self, editable: bool, date: bool, late: bool) -> Any:
+        key = (editable, date, late)
+        made = self._data.get(key)
+        if made is None:
+            props: dict[str, Any] = {"border": 1, "border_color": _LINE, "text_wrap": True, "valign": "top"}
+            if editable:
+                props.update(locked=False, bg_color=_EDIT_FILL)
+            if date:
+                props["num_format"] = "yyyy-mm-dd"
+            if late:
+                props.update(bg_color=_LATE_FILL, bold=True, font_color="#9C0006")
+            made = self._data[key] = self.book.style(**props)
+        return made
 
 
-def _data_style(cell: Any, editable: bool, date: bool, late: bool) -> None:
-    """A data cell's look: bordered and wrapped; open to edit and tinted; a date; a late status in red."""
-    cell.border = _BORDER
-    cell.alignment = _WRAP
-    if editable:
-        cell.protection = Protection(locked=False)
-        cell.fill = _EDIT_FILL
-    if date:
-        cell.number_format = "yyyy-mm-dd"
-    if late:
-        cell.fill = _LATE_FILL
-        cell.font = Font(bold=True, color="9C0006")
-
-
-def _style(styles: StyleCache, cell: Any, editable: bool, date: bool, late: bool) -> None:
-    styles.apply(cell, (editable, date, late), lambda made: _data_style(made, editable, date, late))
-
-
-def _signers(sheet: Worksheet, styles: StyleCache) -> None:
+def _signers(sheet: Sheet, styles: _Styles) -> None:
     """填报人, 联系电话 and 审核人 (the unit's 负责人) on row 3, each a cell to fill in."""
+    open_cell = styles.data(editable=True, date=False, late=False)
     for column, label in ((1, "填报人"), (3, "联系电话"), (6, "审核人")):
-        sheet.cell(row=3, column=column, value=label).font = _BOLD
-        _style(styles, sheet.cell(row=3, column=column + 1), editable=True, date=False, late=False)
-    _merge(sheet, "D3:E3")
-    _merge(sheet, "G3:H3")
+        sheet.put(3, column, label, styles.bold)
+    sheet.put(3, 2, None, open_cell)
+    sheet.merge((3, 4), (3, 5), None, open_cell)
+    sheet.merge((3, 7), (3, 8), None, open_cell)
 
 
-def _merge(sheet: Worksheet, cells: str) -> None:
-    """Merge `cells` as a spreadsheet reads the merge, without openpyxl giving each covered cell
-    a border of its own (a tenth of `form --all` for a province): nothing here is written in
-    them, and no border is drawn round them."""
-    sheet.merged_cells.add(MergedCellRange(sheet, cells))
+def _instructions(plan: Plan | None, reply_by: dt.date | None, settings: Settings) -> str:
+    office = settings.office or (plan.issuer if plan else None) or ""
+    contact = "，".join(
+        part
+        for part in (
+            f"联系人：{settings.contact}" if settings.contact else "",
+            f"联系电话：{settings.phone}" if settings.phone else "",
+        )
+        if part
+    )
+    return (
+        "填写说明：已完成的在“完成日期”填日期（如 2021-08-20），并填佐证链接；免于办理的填“免办理由”。"
+        "逾期事项排在最前，状态标红。只有浅黄色单元格可以填写，其他单元格已锁定，请勿增删行列或改动序号。"
+        + (f"请于{cn_date(reply_by)}前报送。" if reply_by else "")
+        + (f"如有疑问，请联系{office}：{contact}。" if contact else "")
+    )
 
 
 def write_form(
@@ -112,57 +118,27 @@ def write_form(
     """The workbook for `unit`, one row per obligation in `rows`; finished ones are read-only. It
     asks for the form back by `reply_by` and names the office's 联系人 from `settings`."""
     settings = settings or Settings()
-    book = Workbook()
-    sheet = book.active
-    assert isinstance(sheet, Worksheet)
-    sheet.title = SHEET_TITLE
+    book = Book()
+    styles = _Styles(book)
+    sheet = book.sheet(SHEET_TITLE)
     key = plan_key(plan)
     title = f"{plan.title if plan else '任务台账'} · 完成情况填报表"
-    sheet["A1"] = title
-    sheet["A1"].font = Font(bold=True, size=14)
+    last = len(HEADERS)
+    sheet.merge((1, 1), (1, last), title, book.style(bold=True, font_size=14))
     due = f"    报送截止日期：{cn_date(reply_by)}" if reply_by else ""
-    sheet["A2"] = f"填报单位：{unit.full_name}    截至日期：{cn_date(today)}{due}"
-    styles = StyleCache()
+    sheet.merge((2, 1), (2, last), f"填报单位：{unit.full_name}    截至日期：{cn_date(today)}{due}", None)
     _signers(sheet, styles)
-    office = settings.office or (plan.issuer if plan else None) or ""
-    contact = "，".join(
-        part
-        for part in (
-            f"联系人：{settings.contact}" if settings.contact else "",
-            f"联系电话：{settings.phone}" if settings.phone else "",
-        )
-        if part
-    )
-    sheet["A4"] = (
-        "填写说明：已完成的在“完成日期”填日期（如 2021-08-20），并填佐证链接；免于办理的填“免办理由”。"
-        "逾期事项排在最前，状态标红。只有浅黄色单元格可以填写，其他单元格已锁定，请勿增删行列或改动序号。"
-        + (f"请于{cn_date(reply_by)}前报送。" if reply_by else "")
-        + (f"如有疑问，请联系{office}：{contact}。" if contact else "")
-    )
-    sheet["A4"].alignment = Alignment(wrap_text=True, vertical="top")
-    for line in (1, 2, 4):
-        _merge(sheet, f"A{line}:{get_column_letter(len(HEADERS))}{line}")
-    sheet.row_dimensions[4].height = 48
+    notes = book.style(text_wrap=True, valign="top")
+    sheet.merge((4, 1), (4, last), _instructions(plan, reply_by, settings), notes)
+    sheet.height(4, 48)
     header_row = 5
     for column, name in enumerate((*HEADERS, TOKEN_HEADER), start=1):
-        styles.apply(sheet.cell(row=header_row, column=column, value=name), "header", _header_style)
-        sheet.column_dimensions[get_column_letter(column)].width = WIDTHS[column - 1]
-    sheet.column_dimensions[get_column_letter(len(HEADERS) + 1)].hidden = True
-    validation = DataValidation(
-        type="date",
-        operator="between",
-        formula1="DATE(2000,1,1)",
-        formula2="DATE(2099,12,31)",
-        errorStyle="warning",
-        showErrorMessage=True,
-        errorTitle="完成日期",
-        error="请填写日期，如 2021-08-20",
-        promptTitle="完成日期",
-        prompt="已完成的填完成日期，如 2021-08-20",
-        showInputMessage=True,
-    )
-    sheet.add_data_validation(validation)
+        sheet.put(header_row, column, name, styles.header)
+    sheet.widths(WIDTHS[:last])
+    sheet.hide_column(last + 1, WIDTHS[last])
+    dates: list[tuple[int, int]] = []
     issued = []
+    editable = [name in EDITABLE for name in HEADERS] + [False]
     for offset, row in enumerate(rows):
         line = header_row + 1 + offset
         returned = row.review == "returned"  # open again: the unit enters its new completion
@@ -170,7 +146,7 @@ def write_form(
         finished = record is not None
         values: list[Any] = [
             task_cn(row),  # 9（7月）, as the unit reads it; the token keys the row by its label
-            cell_text(row.task.text),
+            row.task.text,
             row.task.deadline.text if row.task.deadline else "",
             row.due,
             ZH[row.status] + (f"（退回：{row.returned_reason or ''}）" if returned else ""),
@@ -181,49 +157,35 @@ def write_form(
             token(key, unit.name, row.task_label),
         ]
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(
-                row=line, column=column, value=cell_text(value) if isinstance(value, str) else value
-            )
-            if isinstance(value, str):
-                cell.data_type = "s"
-            editable = HEADERS[column - 1] in EDITABLE if column <= len(HEADERS) else False
             late = column == 5 and row.status == "late"
-            _style(styles, cell, editable and not finished, column in (4, 6), late)
-        sheet.row_dimensions[line].height = row_height(row.task.text, WIDTHS[1])
+            style = styles.data(editable[column - 1] and not finished, column in (4, 6), late)
+            sheet.put(line, column, value, style)
+        sheet.height(line, row_height(row.task.text, WIDTHS[1]))
         if not finished:
-            validation.add(sheet.cell(row=line, column=6))
+            dates.append((line, 6))
         issued.append((row.task_label, row.due.isoformat()))
-    sheet.freeze_panes = f"C{header_row + 1}"
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    for footer in (sheet.oddFooter, sheet.evenFooter):
-        if footer is None:
-            continue
-        footer.left.text = f"{unit.name} 填报表"
-        footer.center.text = "第 &P 页 共 &N 页"
-        footer.right.text = "填报人：            审核人："
-    sheet.protection.sheet = True  # no password: it guides, it does not lock anyone out
-    sheet.protection.formatRows = False
-    sheet.protection.sort = False
-    sheet.protection.autoFilter = False
-    identity = book.create_sheet(IDENTITY_SHEET)
-    for pair in (
+    sheet.validate_dates(dates, "完成日期", "请填写日期，如 2021-08-20", "已完成的填完成日期，如 2021-08-20")
+    sheet.freeze(header_row + 1, 3)
+    sheet.print_setup(
+        (header_row, header_row),
+        footer=(f"{page_code(unit.name)} 填报表", "第 &P 页 共 &N 页", "填报人：            审核人："),
+    )
+    sheet.protect(format_rows=True, sort=True, autofilter=True)  # it guides, it locks no one out
+    _identity(book.sheet(IDENTITY_SHEET), key, unit, today, issued)
+    return book.to_bytes(title, f"gkledger form {unit.name}")
+
+
+def _identity(sheet: Sheet, key: str, unit: Unit, today: dt.date, issued: list[tuple[str, str]]) -> None:
+    """The hidden sheet naming the form: its version, plan, unit, day and rows as issued."""
+    pairs = (
         ("form", FORM_VERSION),
         ("plan", key),
         ("unit", unit.name),
         ("issued", today.isoformat()),
         ("rows", digest(issued)),
-    ):
-        identity.append(pair)
-    identity.sheet_state = "veryHidden"
-    identity.protection.sheet = True
-    book.properties.title = title
-    book.properties.subject = f"gkledger form {unit.name}"
-    book.properties.creator = "gkledger"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    )
+    for row, (name, value) in enumerate(pairs, start=1):
+        sheet.put(row, 1, name)
+        sheet.put(row, 2, value)
+    sheet.very_hidden()
+    sheet.protect()
