@@ -151,7 +151,8 @@ def test_html_is_self_contained_and_escaped(cli: Cli, ledger: Path) -> None:
     html = export(cli, ledger, "html").stdout
     tags = set(re.findall(r"<\s*([a-zA-Z][\w-]*)", html))
     assert tags <= {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p", "section", "div",
-                    "b", "table", "thead", "tbody", "tr", "th", "td", "span", "a", "footer", "nav", "ol", "li"}, tags  # fmt: skip
+                    "b", "table", "colgroup", "col", "thead", "tbody", "tr", "th", "td", "span", "a", "footer",
+                    "nav", "ol", "li"}, tags  # fmt: skip
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert "呼和浩特市2021年政务公开工作要点任务台账" in html
@@ -263,6 +264,16 @@ def test_html_in_a_real_browser(cli: Cli, ledger: Path, tmp_path: Path) -> None:
             assert all(parts.nth(i).locator("tbody tr").count() == 25 for i in range(3))
             sticky = page.evaluate("getComputedStyle(document.querySelector('.matrix td.task')).position")
             assert sticky == "sticky"  # the task column stays while the units scroll past
+            # The unit header row stays in view while the matrix scrolls down, on a phone.
+            page.set_viewport_size({"width": 390, "height": 500})
+            box = page.locator(".matrix-part .scroll").first
+            box.scroll_into_view_if_needed()
+            tops = box.evaluate(
+                "b => { const th = b.querySelector('thead th.unit'); b.scrollTop = 200;"
+                " return [b.scrollTop, th.getBoundingClientRect().top - b.getBoundingClientRect().top]; }"
+            )
+            assert tops[0] == 200 and abs(tops[1]) <= 1, tops
+            page.set_viewport_size({"width": 390, "height": 844})
             toc = page.evaluate(
                 "[...document.querySelectorAll('nav.toc a')].map(a => a.getAttribute('href'))"
             )
@@ -302,3 +313,27 @@ def test_csv_for_people_speaks_chinese_and_listings_keep_the_contract(cli: Cli, 
         str(ledger),
     )
     assert listing.stdout.lstrip("\ufeff").startswith("task,period,unit,unit_full_name,due,status")
+
+
+def test_a_province_page_lays_out_its_tables_as_they_scroll_into_view(cli: Cli, tmp_path: Path) -> None:
+    """Past 20,000 cells the matrix and the records are laid out lazily (content-visibility), the
+    records in tables of 400 rows; every record is still on the page, and a small page is whole."""
+    import subprocess
+    import sys
+
+    pytest.importorskip("jinja2")
+    maker = Path(__file__).resolve().parents[1] / "benchmarks" / "make_ledger.py"
+    args = ["--units", "400", "--tasks", "40", "--records", "5000", str(tmp_path / "big")]
+    subprocess.run([sys.executable, str(maker), *args], check=True, capture_output=True)
+    big = tmp_path / "big"
+    html = cli("export", "--format", "html", "--today", "2021-09-01", "--data", str(big)).stdout
+    assert '<body class="lazy">' in html and ".lazy .records-part { content-visibility: auto; }" in html
+    records = json.loads(
+        cli("export", "--format", "json", "--today", "2021-09-01", "--data", str(big)).stdout
+    )
+    with_record = sum(1 for r in records if r.get("done") or r.get("waived"))
+    parts = re.findall(r'<div class="scroll records-part"[^>]*>(.*?)</div>', html, re.S)
+    rows = [part.count("<tr>") - 1 for part in parts]  # less each part's header row
+    assert sum(rows) == with_record > 400 and max(rows) == 400
+    small = cli("export", "--format", "html", "--today", "2021-09-01").stdout
+    assert "<body>" in small and 'class="lazy"' not in small

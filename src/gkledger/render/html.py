@@ -97,12 +97,21 @@ def late_groups(late: Sequence[Row]) -> list[LateGroup]:
     return list(groups.values())
 
 
+# Cells (records, and matrix cells) past which a browser lays out the matrix and the records only as
+# they scroll into view: a province's page otherwise spends most of its opening on tables below
+# the fold.
+LAZY_FROM = 20_000
+
+
 def to_html(report: Report) -> str:
+    """The page: summary, late list grouped by task, the matrix per kind of unit, the records in
+    parts of 400 rows."""
     template = _environment().get_template("report.html.j2")
     plan = report.plan
     title = (plan.attachment or plan.title) if plan else "任务台账"
     today = report.today
     header = f"{title} · 截至{today.year}年{today.month}月{today.day}日"
+    records = [r for r in report.rows if r.record is not None]
     return template.render(
         title=title,
         print_header=Markup(css_string(visible(header))),
@@ -117,7 +126,8 @@ def to_html(report: Report) -> str:
         late_groups=late_groups(report.late),
         units=report.units,
         tasks=report.tasks,
-        records=[r for r in report.rows if r.record is not None],
+        records=records,
+        lazy=len(records) + len(report.tasks) * len(report.units) > LAZY_FROM,
         status=report.status,
         labels=dict(ZH),
         short=MARKS,
