@@ -24,10 +24,22 @@ ENGLISH = re.compile(
 
 def test_the_page_has_no_english_words(cli: Cli, shipped: Path) -> None:
     """Not one Latin word in what the page shows, links and the tool's own name aside."""
-    page = cli("export", "--format", "html", "--data", str(shipped), *DAY).stdout
+    page = cli("--lang", "zh", "export", "--format", "html", "--data", str(shipped), *DAY).stdout
     text = re.sub(r"<style.*?</style>|<[^>]+>", " ", page, flags=re.S)
     text = re.sub(r"https?://\S+", " ", text).replace("gkledger", " ")
     assert re.findall(r"[A-Za-z]{2,}", text) == []
+
+
+def test_the_page_in_english_with_lang_en(cli: Cli, shipped: Path) -> None:
+    """`--lang en`: the page's own words are English (the ledger's texts and names stay as written),
+    and it says it is in English."""
+    page = cli("--lang", "en", "export", "--format", "html", "--data", str(shipped), *DAY).stdout
+    assert '<html lang="en">' in page and "<h2>Overview</h2>" in page and "Late items (86)" in page
+    assert "<h2>Completion records</h2>" in page or "No completion recorded yet." in page
+    own = re.sub(r"<style.*?</style>", " ", page, flags=re.S)
+    for word in ("总体情况", "逾期事项", "办结记录", "<b>目录", "按期办结率", "据台账生成", "临期 ="):
+        assert word not in own, word
+    assert 'class="cell s-late" title="回民区: late">L<' in page  # the marks too
 
 
 def test_the_workbook_has_no_english_words(cli: Cli, shipped: Path, tmp_path: Path) -> None:
@@ -106,7 +118,7 @@ def test_the_csv_for_people_says_yes_and_no(cli: Cli, shipped: Path) -> None:
 def test_the_pages_late_list_names_each_task_once_with_its_late_units(cli: Cli, shipped: Path) -> None:
     """86 late obligations on a handful of tasks: one row per task and due date, its units listed,
     instead of the task's whole text once per unit (8 printed pages of it)."""
-    page = cli("export", "--format", "html", "--data", str(shipped), *DAY).stdout
+    page = cli("--lang", "zh", "export", "--format", "html", "--data", str(shipped), *DAY).stdout
     late = page[page.index('<section id="late">') : page.index('<section id="matrix">')]
     rows = re.findall(r"<tr><td>\d{4}-\d\d-\d\d</td>.*?</tr>", late, flags=re.S)
     counted = [int(n) for n in re.findall(r"（(\d+)）</td>", late)]
@@ -122,3 +134,16 @@ def test_the_review_names_each_task_once_with_its_units(cli: Cli, shipped: Path)
     bullets = [line for line in never.splitlines() if line.startswith("- ")]
     assert len(bullets) == 5 and never.count("任务5「") == 1
     assert "共46个单位未办结" in never and sum(int(n) for n in re.findall(r"共(\d+)个单位", never)) == 86
+
+
+def test_the_pages_completed_count_leaves_waivers_out(cli: Cli, shipped: Path) -> None:
+    """已办结 on the page counts completions only: a waiver (免办) is settled, never 办结."""
+    data = ("--data", str(shipped))
+    assert cli("done", "1", "--unit", "回民区", "--date", "2021-08-01", *data).exit_code == 0
+    assert cli("waive", "2", "--unit", "回民区", "--reason", "本单位无此职能", *data).exit_code == 0
+    page = cli("--lang", "zh", "export", "--format", "html", *data, *DAY).stdout
+    assert "<b>1</b>已办结" in page
+    row = re.search(r"<td>回民区</td>(.*?)</tr>", page, flags=re.S)
+    assert row is not None
+    cells = re.findall(r'<td class="num[^"]*">([^<]*)</td>', row.group(1))
+    assert cells[3] == "1"  # 逾期, 临期, 在办, 已办结

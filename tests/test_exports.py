@@ -228,7 +228,7 @@ def test_html_in_a_real_browser(cli: Cli, ledger: Path, tmp_path: Path) -> None:
         pytest.skip("no Chromium installed (apt-get install chromium); .ci/run installs it")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     target = tmp_path / "report.html"
-    export(cli, ledger, "html", "-o", str(target))
+    export(cli, ledger, "html", "-o", str(target), "--lang", "zh")
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=browser_path,

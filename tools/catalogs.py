@@ -31,7 +31,10 @@ STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)  # fixed, so that the files chang
 def template() -> Catalog:
     catalog = Catalog(project="gkledger", domain="gkledger", creation_date=STAMP)
     for filename, lineno, message, comments, context in extract_from_dir(
-        str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS, strip_comment_tags=True
+        str(PACKAGE),
+        method_map=[("**.py", "python"), ("templates/**.j2", "jinja2.ext:babel_extract")],
+        keywords=KEYWORDS,
+        strip_comment_tags=True,
     ):
         catalog.add(
             message, None, [(f"gkledger/{filename}", lineno)], auto_comments=comments, context=context

@@ -14,11 +14,12 @@ from typing import NamedTuple
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from gkledger import __version__
+from gkledger import __version__, i18n
 from gkledger.core.model import Settings
-from gkledger.core.status import Row
+from gkledger.core.status import STATUSES, Row
+from gkledger.i18n import _, _f
 from gkledger.render.bulletin import bulletin_text, cn_date
-from gkledger.render.labels import MARKS, ZH, rate_text, task_short
+from gkledger.render.labels import label, marks, rate_text, task_short
 from gkledger.render.text import visible
 from gkledger.views.reports import Bulletin, Report, matrix_groups
 
@@ -108,9 +109,11 @@ def to_html(report: Report) -> str:
     parts of 400 rows."""
     template = _environment().get_template("report.html.j2")
     plan = report.plan
-    title = (plan.attachment or plan.title) if plan else "任务台账"
-    today = report.today
-    header = f"{title} · 截至{today.year}年{today.month}月{today.day}日"
+    title = (plan.attachment or plan.title) if plan else _("Task ledger")
+    chinese = i18n.current() == "zh"
+    header = f"{title} · " + (
+        _f("as of {day}", day=cn_date(report.today)) if chinese else report.today.isoformat()
+    )
     records = [r for r in report.rows if r.record is not None]
     return template.render(
         title=title,
@@ -129,8 +132,12 @@ def to_html(report: Report) -> str:
         records=records,
         lazy=len(records) + len(report.tasks) * len(report.units) > LAZY_FROM,
         status=report.status,
-        labels=dict(ZH),
-        short=MARKS,
+        labels={status: label(status) for status in STATUSES},
+        short=marks(),
+        html_lang="zh-CN" if chinese else "en",
+        list_sep="、" if chinese else ", ",
+        _=_,
+        _f=_f,
         row_label=task_short,
         rate=rate_text,
         percent=_percent,

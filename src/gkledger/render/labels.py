@@ -79,6 +79,23 @@ MARKS: dict[Status, str] = {
 }
 
 
+EN_MARKS: dict[Status, str] = {
+    "late": "L",
+    "due-soon": "S",
+    "reported": "R",
+    "pending": "P",
+    "ongoing": "O",
+    "done": "D",
+    "done-late": "DL",
+    "waived": "W",
+}
+
+
+def marks() -> dict[Status, str]:
+    """The matrix's marks in the user's language (逾, or L for late)."""
+    return MARKS if i18n.current() == "zh" else EN_MARKS
+
+
 def spread_text(spread: Spread) -> str:
     """How many units, and periods when there are several: 13 个单位 4 期."""
     if len(spread.periods) > 1:
