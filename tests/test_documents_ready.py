@@ -45,7 +45,12 @@ def test_the_page_in_english_with_lang_en(cli: Cli, shipped: Path) -> None:
 def test_the_workbook_has_no_english_words(cli: Cli, shipped: Path, tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     out = tmp_path / "台账.xlsx"
-    assert cli("export", "--format", "xlsx", "-o", str(out), "--data", str(shipped), *DAY).exit_code == 0
+    assert (
+        cli(
+            "--lang", "zh", "export", "--format", "xlsx", "-o", str(out), "--data", str(shipped), *DAY
+        ).exit_code
+        == 0
+    )
     book = openpyxl.load_workbook(out)
     words = [
         str(c.value)
@@ -57,6 +62,33 @@ def test_the_workbook_has_no_english_words(cli: Cli, shipped: Path, tmp_path: Pa
     headers = [w for w in words if ENGLISH.search(w)]
     assert headers == []
     assert "记录位置" not in words  # file paths are for programs (JSON), not the printed 台账
+
+
+def test_the_workbook_in_english_with_lang_en(cli: Cli, shipped: Path, tmp_path: Path) -> None:
+    """`--lang en`: sheet names, headers, legend, totals and the page footer are English; the
+    ledger's own texts (tasks, units) stay as written."""
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "ledger.xlsx"
+    assert (
+        cli(
+            "--lang", "en", "export", "--format", "xlsx", "-o", str(out), "--data", str(shipped), *DAY
+        ).exit_code
+        == 0
+    )
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[0] == "Task ledger" and book.sheetnames[-2:] == ["By unit", "Completion records"]
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    for sheet in book.worksheets:
+        assert not cjk.search(sheet.title.split("·")[0])  # a matrix's kind of unit is the roster's
+        kind_columns = 2 if sheet.title.startswith("Matrix") else sheet.max_column  # then unit names
+        headers = [c.value for c in sheet[2][:kind_columns]]
+        assert not any(cjk.search(str(h)) for h in headers), (sheet.title, headers)
+        assert sheet.oddFooter.center.text == "Page &P of &N"
+    matrix = book[book.sheetnames[1]]
+    legend = [r[1].value for r in matrix.iter_rows() if r[1].value in ("late", "due-soon", "Legend")]
+    assert legend == ["Legend", "late", "due-soon"]
+    summary = book["By unit"]
+    assert summary.cell(summary.max_row, 1).value == "Sum"
 
 
 def test_a_notice_has_page_numbers_its_language_and_the_office_as_author(

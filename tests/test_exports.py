@@ -83,7 +83,7 @@ def test_json_is_the_views_objects(cli: Cli, ledger: Path) -> None:
 def test_xlsx(cli: Cli, ledger: Path, tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     target = tmp_path / "台账.xlsx"
-    export(cli, ledger, "xlsx", "-o", str(target))
+    export(cli, ledger, "xlsx", "-o", str(target), "--lang", "zh")
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == [
         "任务台账",

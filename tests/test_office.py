@@ -298,7 +298,7 @@ def test_scores_as_a_workbook(cli: Cli, shipped: Path, tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     with_scoring(shipped)
     out = tmp_path / "考核.xlsx"
-    run(cli, shipped, "score", "--format", "xlsx", "-o", str(out))
+    run(cli, shipped, "--lang", "zh", "score", "--format", "xlsx", "-o", str(out))
     sheet = openpyxl.load_workbook(out)["考核得分"]
     assert [c.value for c in sheet[2]] == ["排名", "单位", "得分", "等次", "扣分", "扣分明细"]
     made = json.loads(run(cli, shipped, "score", "--format", "json").stdout)

@@ -241,8 +241,9 @@ def test_xlsx_records_sheet_gets_entry_dates_in_a_repository(cli: Cli, repo: Pat
     commit(repo, "late", "2021-08-09", "hm-gongkai", "hm@example.gov.cn")
     out = tmp_path / "台账.xlsx"
     result = cli(
-        "export", "--format", "xlsx", "-o", str(out), "--today", "2021-09-01", "--data", str(repo / "data")
-    )
+        "--lang", "zh", "export", "--format", "xlsx", "-o", str(out), "--today", "2021-09-01", "--data",
+        str(repo / "data"),
+    )  # fmt: skip
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out)["办结记录"]
     header = [c.value for c in sheet[2]]  # row 1 is the title

@@ -230,7 +230,9 @@ COMPARED = ("id", "section", "item", "text", "owners", "deadline", "due", "ongoi
 def test_export_then_import_gives_the_same_tasks(cli: Cli, tmp_path: Path) -> None:
     pytest.importorskip("openpyxl")
     workbook = tmp_path / "台账.xlsx"
-    assert cli("export", "-f", "xlsx", "-o", str(workbook), "--data", str(DATA)).exit_code == 0
+    assert (
+        cli("--lang", "zh", "export", "-f", "xlsx", "-o", str(workbook), "--data", str(DATA)).exit_code == 0
+    )
     imported = tmp_path / "ledger"
     imported.mkdir()
     shutil.copy(DATA / "units.yaml", imported / "units.yaml")

@@ -5,11 +5,15 @@ of links, of collected rows and of audit flags: words in JSON, labels in the use
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from gkledger import i18n
 from gkledger.core.model import Task
 from gkledger.core.status import NAMES_ZH, Row, Spread, Status, number_cn
 from gkledger.i18n import N_, _, _f
+
+if TYPE_CHECKING:
+    from gkledger.core.scoring import Score
 
 ZH: dict[Status, str] = NAMES_ZH
 EN: dict[Status, str] = {
@@ -120,6 +124,11 @@ def task_cn(row: Row) -> str:
     return number_cn(row.task.id, row.period)
 
 
+def task_number(row: Row) -> str:
+    """The task's number in the user's language: 5（7月）, or 5·07 in English."""
+    return task_cn(row) if i18n.current() == "zh" else row.task_label
+
+
 _DECISIONS = {"confirmed": N_("confirmed"), "returned": N_("returned"), "extended": N_("extended")}
 _REVIEWS = {
     "reported": N_("reported, awaiting review"),
@@ -136,6 +145,25 @@ def decision_label(kind: str) -> str:
 def review_label(review: str | None) -> str:
     """Where the office's review of a row stands: 待审核, 已确认, 已退回; "" when it has none."""
     return _(_REVIEWS[review]) if review in _REVIEWS else ""
+
+
+def deductions_text(score: Score) -> str:
+    """What a unit's score lost points for, one rule for the console and the workbook:
+    4·2021-07 逾期 −2；9 已退回 −1."""
+    return _("; ").join(
+        _f(
+            "{task} {why} −{points}",
+            task=d.task + (f"·{d.period}" if d.period else ""),
+            why=decision_label(d.why) if d.why == "returned" else label(d.why),  # type: ignore[arg-type]
+            points=f"{d.points:g}",
+        )
+        for d in score.deductions
+    )
+
+
+def place_text(score: Score) -> str:
+    """A unit's rank, 并列 when shared."""
+    return _f("tied {rank}", rank=score.rank) if score.tied else str(score.rank)
 
 
 def task_short(task: Task, limit: int = 24) -> str:

@@ -13,7 +13,14 @@ from rich.text import Text
 from gkledger.core.model import shown_path
 from gkledger.i18n import _, _f
 from gkledger.render.console import STYLES, evidence_text, make_console
-from gkledger.render.labels import decision_label, flag_label, label, rate_text, state_label
+from gkledger.render.labels import (
+    decision_label,
+    deductions_text,
+    flag_label,
+    place_text,
+    rate_text,
+    state_label,
+)
 from gkledger.render.layout import SECTION, Cell, Column, print_table
 
 if TYPE_CHECKING:
@@ -288,17 +295,7 @@ def score_table(console: Console, made: Sequence[Score], as_of: str) -> None:
     ]
     rows: list[list[Cell] | None] = []
     for s in made:
-        place = _f("tied {rank}", rank=s.rank) if s.tied else str(s.rank)
-        why = "；".join(
-            _f(
-                "{task} {why} −{points}",
-                task=d.task + (f"·{d.period}" if d.period else ""),
-                why=decision_label(d.why) if d.why == "returned" else label(d.why),  # type: ignore[arg-type]
-                points=f"{d.points:g}",
-            )
-            for d in s.deductions
-        )
-        rows.append([place, s.unit.name, f"{s.score:g}", s.grade, why])
+        rows.append([place_text(s), s.unit.name, f"{s.score:g}", s.grade, deductions_text(s)])
     print_table(console, _f("Scores · as of {day}", day=as_of), columns, rows)
 
 

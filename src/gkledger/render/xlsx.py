@@ -19,10 +19,20 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from gkledger import i18n
 from gkledger.core.model import Unit
 from gkledger.core.scoring import Score
 from gkledger.core.status import Status
-from gkledger.render.labels import MARKS, RATE_NUMBER_FORMAT, ZH, task_cn, task_short
+from gkledger.i18n import N_, _, _f
+from gkledger.render.labels import (
+    RATE_NUMBER_FORMAT,
+    deductions_text,
+    label,
+    marks,
+    place_text,
+    task_number,
+    task_short,
+)
 from gkledger.render.text import wrapped_lines
 from gkledger.render.workbook import Book, Sheet
 from gkledger.views.reports import Report, matrix_groups
@@ -42,20 +52,30 @@ HEADER_FILL = "#D9E1F2"
 LINE = "#999999"
 _SPACE = re.compile(r"\s")
 
-LEDGER_HEADERS = ("序号", "任务名称", "具体任务", "责任单位", "完成时限", "备注", "到期日期", "办理情况")
+# The notice's own column names, as message ids: the workbook speaks the user's language.
+LEDGER_HEADERS = (
+    N_("No."),
+    N_("Task name"),
+    N_("Task"),
+    N_("Owners"),
+    N_("Deadline"),
+    N_("Remark"),
+    N_("Due date"),
+    N_("Standing"),
+)
 LEDGER_WIDTHS = (6, 24, 60, 24, 14, 10, 12, 30)
 SUMMARY_HEADERS = (
-    "单位",
-    "类别",
-    "逾期",
-    "临期",
-    "在办",
-    "按期完成",
-    "逾期完成",
-    "免办",
-    "总数",
-    "已到期",
-    "按期办结率",
+    N_("Unit"),
+    N_("Kind"),
+    N_("Late"),
+    N_("Due soon"),
+    N_("open"),
+    N_("Done on time"),
+    N_("Done late"),
+    N_("Waived"),
+    N_("total"),
+    N_("due so far"),
+    N_("on-time rate"),
 )
 
 
@@ -106,27 +126,30 @@ def _header(
 
 def _print(sheet: Sheet, title: str, fit_height: int = 0, repeat_cols: tuple[int, int] | None = None) -> None:
     """The title is the page header on every page after the first; the header row repeats."""
-    sheet.print_setup((2, 2), fit_height, repeat_cols, header=title, footer=("", "第 &P 页 共 &N 页", ""))
+    sheet.print_setup((2, 2), fit_height, repeat_cols, header=title, footer=("", _("Page &P of &N"), ""))
 
 
 def _title(report: Report) -> str:
     plan = report.plan
-    name = (plan.attachment or plan.title) if plan else "任务台账"
-    return f"{name}（截至{report.today.year}年{report.today.month}月{report.today.day}日）"
+    name = (plan.attachment or plan.title) if plan else _("Task ledger")
+    day = report.today
+    if i18n.current() == "zh":
+        return f"{name}（截至{day.year}年{day.month}月{day.day}日）"
+    return f"{name} (as of {day.isoformat()})"
 
 
 def _standing(line_summary: Any) -> str:
     counts = line_summary.counts
-    parts = [f"{ZH[s]} {counts[s]}" for s in ("late", "due-soon") if counts[s]]
+    parts = [f"{label(s)} {counts[s]}" for s in ("late", "due-soon") if counts[s]]
     finished = counts["done"] + counts["done-late"]  # 免办 is settled, never counted as 办结
-    parts.append(f"已办结 {finished}/{line_summary.total}")
-    return "，".join(parts)
+    parts.append(_f("completed {done}/{total}", done=finished, total=line_summary.total))
+    return _(", ").join(parts)
 
 
 def _ledger_sheet(book: Book, report: Report) -> None:
-    sheet = book.sheet("任务台账")
+    sheet = book.sheet(_("Task ledger"))
     title = _title(report)
-    _header(book, sheet, LEDGER_HEADERS, LEDGER_WIDTHS, title)
+    _header(book, sheet, [_(h) for h in LEDGER_HEADERS], LEDGER_WIDTHS, title)
     _print(sheet, title)
     center, wrap = _cell(book, "center"), _cell(book, "wrap")
     dated, late = _cell(book, "center", number="yyyy-mm-dd"), _cell(book, "wrap", FILLS["late"])
@@ -172,7 +195,7 @@ def _matrix_sheets(book: Book, report: Report) -> None:
     sheet printed on dozens of pages."""
     groups = matrix_groups(report.units)
     for name, units in groups:
-        sheet = book.sheet(f"办理矩阵·{name}" if len(groups) > 1 else "办理矩阵")
+        sheet = book.sheet(_f("Matrix·{kind}", kind=name) if len(groups) > 1 else _("Matrix"))
         _matrix_sheet(book, sheet, report, units, name if len(groups) > 1 else None)
 
 
@@ -181,7 +204,7 @@ def _matrix_sheet(
 ) -> None:
     """Tasks by their number and name (the 台账 sheet carries the texts) against units whose
     names run vertically: each row one line, so a matrix prints on a page or two."""
-    headers = ["任务", "完成时限", *(unit.name for unit in units)]
+    headers = [_("Tasks"), _("Deadline"), *(unit.name for unit in units)]
     widths = [30, 13, *(4 for _unit in units)]
     title = _title(report) + (f" · {kind}" if kind else "")
     _header(book, sheet, headers, widths, title, rotate_from=3)
@@ -189,6 +212,7 @@ def _matrix_sheet(
     sheet.freeze(FIRST_ROW, 3)
     left, center = _cell(book, "left"), _cell(book, "center")
     marked = {status: _cell(book, "center", fill) for status, fill in FILLS.items()}
+    shown = marks()
     for offset, line in enumerate(report.tasks):
         row = offset + FIRST_ROW
         sheet.put(row, 1, task_short(line.task, 14), left)
@@ -197,7 +221,7 @@ def _matrix_sheet(
         for col, unit in enumerate(units, start=3):
             status = report.status(line.task, unit)
             if status:
-                sheet.put(row, col, MARKS[status], marked[status])
+                sheet.put(row, col, shown[status], marked[status])
             else:
                 sheet.put(row, col, None, center)
         sheet.height(row, _height([(deadline, widths[1])]))
@@ -206,16 +230,17 @@ def _matrix_sheet(
 
 def _legend(book: Book, sheet: Sheet, row: int) -> None:
     """Under the matrix: each status's mark and colour, and what it means."""
-    sheet.put(row, 2, "图例", _cell(book, bold=True))
+    sheet.put(row, 2, _("Legend"), _cell(book, bold=True))
+    shown = marks()
     for offset, status in enumerate(FILLS, start=1):
-        sheet.put(row + offset, 1, MARKS[status], _cell(book, "center", FILLS[status]))
-        sheet.put(row + offset, 2, ZH[status], _cell(book))
+        sheet.put(row + offset, 1, shown[status], _cell(book, "center", FILLS[status]))
+        sheet.put(row + offset, 2, label(status), _cell(book))
 
 
 def _summary_sheet(book: Book, report: Report) -> None:
-    sheet = book.sheet("单位汇总")
+    sheet = book.sheet(_("By unit"))
     title = _title(report)
-    _header(book, sheet, SUMMARY_HEADERS, (22, 10, 7, 7, 7, 9, 9, 7, 7, 8, 12), title)
+    _header(book, sheet, [_(h) for h in SUMMARY_HEADERS], (22, 10, 7, 7, 7, 9, 9, 7, 7, 8, 12), title)
     _print(sheet, title)
     summaries = [*report.by_unit, report.overall]
     for offset, summary in enumerate(summaries):
@@ -224,7 +249,7 @@ def _summary_sheet(book: Book, report: Report) -> None:
         unit = summary.unit
         bold = unit is None  # the 合计 row: bold, and left out of the filter's range
         values: tuple[Any, ...] = (
-            unit.name if unit else "合计",
+            unit.name if unit else _("Sum"),
             unit.kind if unit else "",
             counts["late"],
             counts["due-soon"],
@@ -244,12 +269,21 @@ def _summary_sheet(book: Book, report: Report) -> None:
 
 
 # No 记录位置 (file paths): the workbook is for people; `export --format json` says where each is.
-RECORD_HEADERS = ("序号", "单位", "状态", "完成日期", "免办理由", "佐证链接", "备注")
+RECORD_HEADERS = (
+    N_("No."),
+    N_("Unit"),
+    N_("Status"),
+    N_("Date done"),
+    N_("Reason waived"),
+    N_("Evidence"),
+    N_("Remark"),
+)
 
 
 def _records_sheet(book: Book, report: Report, entered: dict[tuple[str, str], dt.date] | None) -> None:
-    sheet = book.sheet("办结记录")
-    headers = RECORD_HEADERS if entered is None else (*RECORD_HEADERS, "登记日期")
+    sheet = book.sheet(_("Completion records"))
+    names = [_(h) for h in RECORD_HEADERS]
+    headers = names if entered is None else [*names, _("Date entered")]
     title = _title(report)
     _header(book, sheet, headers, (6, 20, 12, 12, 20, 40, 30, 12)[: len(headers)], title)
     _print(sheet, title)
@@ -261,9 +295,9 @@ def _records_sheet(book: Book, report: Report, entered: dict[tuple[str, str], dt
         if record is None:
             continue
         row += 1
-        sheet.put(row, 1, task_cn(obligation), wrap)  # 9（7月）: a printed 台账 says periods in words
+        sheet.put(row, 1, task_number(obligation), wrap)  # 9（7月）: a printed 台账 says periods in words
         sheet.put(row, 2, obligation.unit.name, wrap)
-        sheet.put(row, 3, ZH[obligation.status], wrap)
+        sheet.put(row, 3, label(obligation.status), wrap)
         sheet.put(row, 4, record.done, dated)
         sheet.put(row, 5, record.waived or "", wrap)
         evidence = record.evidence or ""
@@ -273,7 +307,9 @@ def _records_sheet(book: Book, report: Report, entered: dict[tuple[str, str], dt
             sheet.put(row, 6, evidence, wrap)
         sheet.put(row, 7, record.note or "", wrap)
         if entered is not None:
-            sheet.put(row, 8, entered.get((obligation.task.id, obligation.unit.name), "未提交"), dated)
+            sheet.put(
+                row, 8, entered.get((obligation.task.id, obligation.unit.name), _("not committed")), dated
+            )
     sheet.filter(len(headers), 2, row)
 
 
@@ -290,27 +326,36 @@ def to_xlsx(report: Report, entered: dict[tuple[str, str], dt.date] | None = Non
     _summary_sheet(book, report)
     _records_sheet(book, report, entered)
     plan = report.plan
-    return book.to_bytes((plan.attachment or plan.title) if plan else "任务台账")
+    return book.to_bytes((plan.attachment or plan.title) if plan else _("Task ledger"))
 
 
-SCORE_HEADERS = ("排名", "单位", "得分", "等次", "扣分", "扣分明细")
+SCORE_HEADERS = (
+    N_("Rank"),
+    N_("Unit"),
+    N_("Score"),
+    N_("Grade"),
+    N_("Points off"),
+    N_("Deductions in detail"),
+)
 
 
 def scores_xlsx(made: Sequence[Score], title: str) -> bytes:
     """考核 as a workbook: one row per unit, best first, with its deductions spelled out."""
     book = Book()
-    sheet = book.sheet("考核得分")
-    _header(book, sheet, SCORE_HEADERS, (8, 22, 8, 8, 8, 70), title)
+    sheet = book.sheet(_("Scores"))
+    _header(book, sheet, [_(h) for h in SCORE_HEADERS], (8, 22, 8, 8, 8, 70), title)
     _print(sheet, title)
-    words = {"late": "逾期", "done-late": "逾期完成", "returned": "退回"}
     plain = _cell(book)
     for offset, s in enumerate(made):
         row = FIRST_ROW + offset
-        detail = "；".join(
-            f"{d.task}{'（' + d.period + '）' if d.period else ''}{words.get(d.why, d.why)}扣{d.points:g}分"
-            for d in s.deductions
+        values = (
+            place_text(s) if s.tied else s.rank,
+            s.unit.name,
+            s.score,
+            s.grade,
+            s.deducted,
+            deductions_text(s),
         )
-        values = (f"并列{s.rank}" if s.tied else s.rank, s.unit.name, s.score, s.grade, s.deducted, detail)
         for col, value in enumerate(values, start=1):
             sheet.put(row, col, value, plain)
     sheet.filter(len(SCORE_HEADERS), 2, FIRST_ROW + len(made) - 1)
