@@ -55,7 +55,7 @@ class RowResult:
 @dataclass(frozen=True)
 class Collected:
     results: list[RowResult]
-    written: Recorded | None  # None on a dry run or when nothing was new
+    written: Recorded | None  # None on a dry run or when no row was taken; no entries: none new
     notes: list[str]  # about files taken (an older issue, say)
 
     @property
