@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from gkledger.core.status import Obligations
+from gkledger.core.status import AsOf, Obligations
 from gkledger.store.load import load
 
 from .conftest import write
@@ -54,7 +54,8 @@ def test_remind_docx_is_a_notice_to_each_unit(cli: Cli, office: Path, tmp_path: 
     late = {
         r.task.id
         for r in Obligations(ledger).rows(
-            __import__("datetime").date(2021, 9, 1), 7, next(u for u in ledger.units if u.name == "回民区")
+            AsOf(__import__("datetime").date(2021, 9, 1), 7),
+            next(u for u in ledger.units if u.name == "回民区"),
         )
         if r.status in ("late", "due-soon")
     }

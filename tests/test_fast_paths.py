@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from gkledger.core.status import Obligations, summarise
+from gkledger.core.status import AsOf, Obligations, summarise
 from gkledger.render.records import rows_csv, write_obligations_csv
 from gkledger.store.load import load
 from gkledger.views.query import overview, unit_summaries
@@ -115,9 +115,9 @@ DAYS = [
 @pytest.mark.parametrize("today", DAYS)
 def test_the_overview_counts_as_the_rows_do(tmp_path: Path, seed: int, today: dt.date) -> None:
     obligations = small_ledger(tmp_path / "data", seed)
-    rows = obligations.rows(today, 7)
-    assert overview(obligations, today, 7) == (
-        unit_summaries(obligations, today, 7, rows),
+    rows = obligations.rows(AsOf(today, 7))
+    assert overview(obligations, AsOf(today, 7)) == (
+        unit_summaries(obligations, AsOf(today, 7), rows),
         summarise(rows, today),
     )
 
@@ -136,10 +136,12 @@ def test_the_overview_through_the_cache_keeps_no_record(tmp_path: Path, seed: in
     lazy = warm.ledger.records
     assert isinstance(lazy, cache.LazyRecords)
     for today in DAYS:
-        assert overview(warm.obligations(), today, 7) == overview(fresh, today, 7)
+        assert overview(warm.obligations(), AsOf(today, 7)) == overview(fresh, AsOf(today, 7))
     assert lazy._all is None and not lazy._open
     materialised = warm.obligations()
-    assert materialised.records and overview(materialised, DAYS[2], 7) == overview(fresh, DAYS[2], 7)
+    assert materialised.records and overview(materialised, AsOf(DAYS[2], 7)) == overview(
+        fresh, AsOf(DAYS[2], 7)
+    )
 
 
 def obligations_csv(
@@ -147,7 +149,7 @@ def obligations_csv(
 ) -> tuple[str, int]:
     """What `write_obligations_csv` writes, whole, and the number of rows it says it wrote."""
     parts: list[str] = []
-    count = write_obligations_csv(parts.append, obligations, today, soon_days, people)
+    count = write_obligations_csv(parts.append, obligations, AsOf(today, soon_days), people)
     return "".join(parts), count
 
 
@@ -162,7 +164,7 @@ def test_the_csv_export_is_the_rows_csv(
     quotes and a trailing space; a relative path that starts with a dash)."""
     monkeypatch.chdir(tmp_path)
     obligations = small_ledger(Path(folder), seed)
-    rows = obligations.rows(today, 7)
+    rows = obligations.rows(AsOf(today, 7))
     assert obligations_csv(obligations, today, 7, people) == (rows_csv(rows, people), len(rows))
 
 
@@ -171,9 +173,9 @@ def test_on_the_shipped_ledger_too(tmp_path: Path, today: dt.date) -> None:
     shutil.copytree(DATA, tmp_path / "data")
     write(tmp_path / "data" / "progress" / "回民区.yaml", '- {task: "4", unit: 回民区, done: 2021-06-30}\n')
     obligations = Obligations(load(tmp_path / "data").ledger)
-    rows = obligations.rows(today, 7)
-    assert overview(obligations, today, 7) == (
-        unit_summaries(obligations, today, 7, rows),
+    rows = obligations.rows(AsOf(today, 7))
+    assert overview(obligations, AsOf(today, 7)) == (
+        unit_summaries(obligations, AsOf(today, 7), rows),
         summarise(rows, today),
     )
     for people in (False, True):
@@ -190,7 +192,7 @@ def test_the_export_streamed_to_a_pipe_is_the_file_it_writes(cli: Cli, tmp_path:
     written = cli(*args, "-o", str(tmp_path / "out.csv"))
     assert written.exit_code == 0 and f"{len(piped):,} " in written.stderr  # bytes, or 字节
     assert piped == (tmp_path / "out.csv").read_bytes()
-    assert piped == rows_csv(obligations.rows(DAYS[2], 7), for_people=lang == "zh").encode("utf-8")
+    assert piped == rows_csv(obligations.rows(AsOf(DAYS[2], 7)), for_people=lang == "zh").encode("utf-8")
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -199,10 +201,10 @@ def test_one_units_rows_are_its_rows_among_all(tmp_path: Path, seed: int) -> Non
     same rows, in the same order, as the rows of every unit give it, on the shipped ledger too."""
     shutil.copytree(DATA, tmp_path / "shipped")
     for ledger in (small_ledger(tmp_path / "data", seed), Obligations(load(tmp_path / "shipped").ledger)):
-        every = ledger.rows(DAYS[2], 7)
+        every = ledger.rows(AsOf(DAYS[2], 7))
         for unit in ledger.index.by_name.values():
             alone = Obligations(ledger.ledger, ledger.index, ledger.owners)  # nothing inverted yet
-            assert alone.rows(DAYS[2], 7, unit) == [row for row in every if row.unit == unit]
+            assert alone.rows(AsOf(DAYS[2], 7), unit) == [row for row in every if row.unit == unit]
             assert alone._tasks_of_unit is None
 
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from gkledger.core.deadlines import DeadlineError, parse_deadline
 from gkledger.core.model import Selector, Source, Term, Unit, make_record
-from gkledger.core.status import STATUSES, status_of
+from gkledger.core.status import STATUSES, AsOf, status_of
 from gkledger.core.units import UnitIndex
 from gkledger.store.load import load
 from gkledger.store.yaml_source import parse
@@ -93,7 +93,7 @@ def test_mutated_ledgers_give_diagnostics_not_exceptions(
     from gkledger.core.status import Obligations
 
     if not [d for d in loaded.diagnostics if d.severity == "error"]:
-        Obligations(loaded.ledger).rows(dt.date(2021, 9, 1), 7)
+        Obligations(loaded.ledger).rows(AsOf(dt.date(2021, 9, 1), 7))
 
 
 @given(st.text(max_size=30))
@@ -172,7 +172,7 @@ def test_status_invariants(due: dt.date, today: dt.date, done: object, ongoing: 
         record = make_record("1", "甲", None, "理由", None, None, source)
     elif isinstance(done, dt.date):
         record = make_record("1", "甲", done, None, None, None, source)
-    status = status_of(due, ongoing, record, today, soon)
+    status = status_of(due, ongoing, record, AsOf(today, soon))
     assert status in STATUSES
     if status == "late":
         assert record is None and today > due

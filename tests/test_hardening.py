@@ -119,7 +119,7 @@ def test_repeated_kills_leave_old_or_new_files(shipped: Path, monkeypatch: pytes
 )
 def test_no_note_becomes_a_formula_or_markup(tmp_path_factory: pytest.TempPathFactory, note: str) -> None:
     from gkledger.core.model import Source, make_record
-    from gkledger.core.status import Obligations
+    from gkledger.core.status import AsOf, Obligations
     from gkledger.render.html import to_html
     from gkledger.render.xlsx import to_xlsx
     from gkledger.views.reports import build
@@ -130,7 +130,7 @@ def test_no_note_becomes_a_formula_or_markup(tmp_path_factory: pytest.TempPathFa
     source = Source("data/progress/回民区.yaml", 1, 3)
     record = make_record("5", "回民区", dt.date(2021, 8, 20), None, None, note, source)
     ledger = base._replace(records=(record,))
-    report = build(Obligations(ledger), dt.date(2021, 9, 1), 7)
+    report = build(Obligations(ledger), AsOf(dt.date(2021, 9, 1), 7))
     page = to_html(report)
     records = page[page.index('<section id="records">') :]
     cell = re.search(r'<td class="hide-narrow">(.*?)</td></tr>', records, re.S)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gkledger.core.status import Obligations
+from gkledger.core.status import AsOf, Obligations
 from gkledger.store.load import load
 
 from .conftest import DATA
@@ -38,7 +38,7 @@ def form_of(root: Path, unit: str) -> bytes:
     obligations = Obligations(loaded.ledger)
     index = obligations.index
     chosen = index.by_name[unit]
-    rows = obligations.rows(DAY, 7, chosen)
+    rows = obligations.rows(AsOf(DAY, 7), chosen)
     return write_form(loaded.ledger.plan, chosen, rows, DAY, reply_by=dt.date(2021, 9, 30))
 
 
@@ -71,7 +71,7 @@ def test_a_form_reads_back_as_issued(ledger: Path) -> None:
     assert read.problems == [] and read.unit == "回民区" and read.issued == DAY.isoformat()
     assert read.plan == plan_key(plan)
     owed = Obligations(load(ledger).ledger).rows(
-        DAY, 7, Obligations(load(ledger).ledger).index.by_name["回民区"]
+        AsOf(DAY, 7), Obligations(load(ledger).ledger).index.by_name["回民区"]
     )
     assert len(read.rows) == len(owed)
     assert all(r.token == token(plan_key(plan), "回民区", r.task) for r in read.rows)
@@ -155,7 +155,7 @@ def test_the_years_review_counts_never_done_late_and_waived(ledger: Path) -> Non
         make_record("4", "回民区", dt.date(2021, 7, 10), None, None, None, source),  # due 2021-06-30
         make_record("5", "回民区", None, "本单位无此职能", None, None, source),
     )
-    made = review(Obligations(base._replace(records=records)), dt.date(2022, 1, 10), 7)
+    made = review(Obligations(base._replace(records=records)), AsOf(dt.date(2022, 1, 10), 7))
     assert made.ended == dt.date(2021, 12, 31)
     hui = next(u for u in made.units if u.unit.name == "回民区")
     assert [(row.task.id, days) for row, days in hui.done_late] == [("4", 10)]

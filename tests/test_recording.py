@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from gkledger.core.status import Obligations
+from gkledger.core.status import AsOf, Obligations
 from gkledger.store import yaml_text
 from gkledger.store.load import load
 
@@ -60,7 +60,7 @@ def ledger(shipped: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def status_of(root: Path, task: str, unit: str, today: dt.date) -> str:
     obligations = Obligations(load(root).ledger)
-    row = next(r for r in obligations.rows(today, 7) if r.task.id == task and r.unit.name == unit)
+    row = next(r for r in obligations.rows(AsOf(today, 7)) if r.task.id == task and r.unit.name == unit)
     return row.status
 
 

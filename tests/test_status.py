@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gkledger.core.model import Record, Source, make_record
-from gkledger.core.status import Obligations, status_of, summarise
+from gkledger.core.status import AsOf, Obligations, status_of, summarise
 from gkledger.store.load import load
 
 from .conftest import DATA, write
@@ -102,12 +102,12 @@ DUE = D(2021, 9, 30)
     ],
 )
 def test_status_boundaries(today: dt.date, rec: Record | None, ongoing: bool, expected: str) -> None:
-    assert status_of(DUE, ongoing, rec, today, 7) == expected
+    assert status_of(DUE, ongoing, rec, AsOf(today, 7)) == expected
 
 
 def test_soon_window_zero_means_only_today() -> None:
-    assert status_of(DUE, False, None, D(2021, 9, 29), 0) == "pending"
-    assert status_of(DUE, False, None, D(2021, 9, 30), 0) == "due-soon"
+    assert status_of(DUE, False, None, AsOf(D(2021, 9, 29), 0)) == "pending"
+    assert status_of(DUE, False, None, AsOf(D(2021, 9, 30), 0)) == "due-soon"
 
 
 def test_on_time_rate_counts_only_what_is_already_due(small: Path) -> None:
@@ -118,13 +118,13 @@ def test_on_time_rate_counts_only_what_is_already_due(small: Path) -> None:
     ledger = load(small).ledger
     obligations = Obligations(ledger)
     unit = obligations.index.get("甲县")
-    summary = summarise(obligations.rows(D(2021, 10, 2), 7, unit), D(2021, 10, 2), unit)
+    summary = summarise(obligations.rows(AsOf(D(2021, 10, 2), 7), unit), D(2021, 10, 2), unit)
     assert (summary.due_so_far, summary.on_time, summary.on_time_rate) == (1, 1, 1.0)
     assert summary.counts["done"] == 2  # task 2 (ongoing, due 12-31) done early: on time, not yet due
-    later = summarise(obligations.rows(D(2022, 1, 1), 7, unit), D(2022, 1, 1), unit)
+    later = summarise(obligations.rows(AsOf(D(2022, 1, 1), 7), unit), D(2022, 1, 1), unit)
     assert (later.due_so_far, later.on_time) == (2, 2)
     city = obligations.index.get("市政府")
-    none_due = summarise(obligations.rows(D(2021, 7, 1), 7, city), D(2021, 7, 1), city)
+    none_due = summarise(obligations.rows(AsOf(D(2021, 7, 1), 7), city), D(2021, 7, 1), city)
     assert none_due.on_time_rate is None
 
 
@@ -158,6 +158,6 @@ def test_the_status_rule_is_the_documented_table() -> None:
                 "1", "回民区", done, "理由" if waived else None, None, None, Source("p.yaml", 1)
             )
         expected = _spec(due, ongoing, done if record else None, waived and record is not None, today, soon)
-        assert status_of(due, ongoing, record, today, soon) == expected
+        assert status_of(due, ongoing, record, AsOf(today, soon)) == expected
 
     check()

@@ -180,8 +180,7 @@ def _export_csv(chosen: Scope, output: Path | None, force: bool) -> None:
         count = records.write_obligations_csv(
             lambda text: write(text.encode("utf-8")),
             chosen.obligations,
-            chosen.today,
-            chosen.soon_days,
+            chosen.as_of,
             for_people,
         )
 
@@ -197,7 +196,7 @@ def _export_rows(chosen: Scope, fmt: ExportFormat, output: Path | None, force: b
     """One unit's obligations (or every unit's, as JSON): one record per row."""
     from gkledger.render import records
 
-    rows = chosen.obligations.rows(chosen.today, chosen.soon_days, chosen.unit)
+    rows = chosen.obligations.rows(chosen.as_of, chosen.unit)
     text = (
         records.to_json([records.row_record(r) for r in rows])
         if fmt is ExportFormat.json
@@ -213,7 +212,7 @@ def _export_document(
     """The workbook, the page or the calendar, from the report the documents share."""
     from gkledger.views.reports import build
 
-    report = build(chosen.obligations, chosen.today, chosen.soon_days, chosen.unit)
+    report = build(chosen.obligations, chosen.as_of, chosen.unit)
     payload: bytes
     try:
         if fmt is ExportFormat.xlsx:
@@ -264,7 +263,7 @@ def remind(
     chosen = scope(ctx, data, today, soon, unit)
     day = chosen.today
     given = _date_option(ctx, reply_by, "--reply-by", day) if reply_by else None
-    report = build(chosen.obligations, day, chosen.soon_days, chosen.unit)
+    report = build(chosen.obligations, chosen.as_of, chosen.unit)
     replies = reply_dates(report, chosen.ledger.settings.reply_days, given)
     for note in dict.fromkeys(r.note for r in replies.values() if r.note):
         say(f"gkledger: {note}", err=True)
@@ -379,7 +378,7 @@ def bulletin(
     else:
         chosen = scope(ctx, data, today, soon)
         first = _date_option(ctx, since, "--since", chosen.today) if since else None
-        made = build_bulletin(chosen.obligations, chosen.today, chosen.soon_days, first)
+        made = build_bulletin(chosen.obligations, chosen.as_of, first)
         settings, plan = chosen.ledger.settings, chosen.ledger.plan
         issuer = settings.office or (plan.issuer if plan else None)
     try:

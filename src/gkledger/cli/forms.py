@@ -85,7 +85,7 @@ def form(
     obligations, day = chosen.obligations, chosen.today
     written = 0
     for owing in [chosen.unit] if chosen.unit is not None else obligations.owing_units():
-        rows = form_rows(obligations, owing, day, chosen.soon_days, all_rows)
+        rows = form_rows(obligations, owing, chosen.as_of, all_rows)
         if not rows and all_units:
             continue
         name = f"{owing.name}-填报表.xlsx"

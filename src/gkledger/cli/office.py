@@ -206,7 +206,7 @@ def score(
     scoring = chosen.ledger.settings.scoring
     if scoring is None:
         _fail(_("no scoring rules: add settings.scoring to tasks.yaml (README: 考核)"), EXIT_USAGE)
-    made = unit_scores(chosen.obligations, chosen.today, chosen.soon_days, scoring)
+    made = unit_scores(chosen.obligations, chosen.as_of, scoring)
     if fmt is ScoreFormat.xlsx:
         _scores_workbook(made, chosen, output, force)
         return

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 import typer.core
 
-from gkledger.core.status import Obligations, summarise
+from gkledger.core.status import AsOf, Obligations, summarise
 from gkledger.i18n import _, _f
 
 if TYPE_CHECKING:
@@ -135,7 +135,7 @@ def _say_recorded(result: Recorded, day: dt.date, asked_period: bool) -> None:
         )
     obligations = Obligations(result.ledger, result.index, result.owners)
     for unit in dict.fromkeys(entry.unit for entry in result.entries):
-        rows = obligations.rows(day, result.ledger.settings.soon_days, unit)
+        rows = obligations.rows(AsOf(day, result.ledger.settings.soon_days), unit)
         out.recorded(console, summarise(rows, day, unit))
 
 

@@ -43,6 +43,7 @@ def review(
 
     Example: gkledger review 2021 --format md > 回头看.md
     """
+    from gkledger.core.status import AsOf
     from gkledger.views.review import review as build_review
 
     if year is not None:
@@ -50,7 +51,7 @@ def review(
     obligations = _obligations(ctx, data)
     ledger = obligations.ledger
     day = _today(ctx, today)
-    found = build_review(obligations, day, ledger.settings.soon_days)
+    found = build_review(obligations, AsOf(day, ledger.settings.soon_days))
     if fmt is ReviewFormat.table:
         from gkledger.render import outcomes
 

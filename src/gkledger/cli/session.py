@@ -17,7 +17,7 @@ import typer
 import typer.core
 
 from gkledger.core.model import Ledger, Unit, shown_path
-from gkledger.core.status import Obligations
+from gkledger.core.status import AsOf, Obligations
 from gkledger.i18n import _, _f
 from gkledger.store.invocation import Invocation, Options, UsageError, resolve
 from gkledger.store.locate import PROGRESS_DIR
@@ -215,9 +215,12 @@ class Scope(NamedTuple):
 
     obligations: Obligations
     ledger: Ledger
-    today: dt.date
-    soon_days: int
+    as_of: AsOf
     unit: Unit | None
+
+    @property
+    def today(self) -> dt.date:
+        return self.as_of.day
 
 
 def scope(
@@ -229,7 +232,7 @@ def scope(
     ledger = obligations.ledger
     day = _today(ctx, today)
     soon_days = ledger.settings.soon_days if soon is None else soon
-    return Scope(obligations, ledger, day, soon_days, _unit(obligations, unit) if unit else None)
+    return Scope(obligations, ledger, AsOf(day, soon_days), _unit(obligations, unit) if unit else None)
 
 
 def _view_console(ctx: typer.Context, ledger: Ledger) -> Console:

@@ -50,7 +50,7 @@ from gkledger.cli.session import (
     scope,
 )
 from gkledger.core.model import Ledger
-from gkledger.core.status import STATUSES, Row, Summary, row_of, summarise
+from gkledger.core.status import STATUSES, AsOf, Row, Summary, row_of, summarise
 from gkledger.i18n import _f
 from gkledger.views.query import (
     OPEN_STATUSES,
@@ -193,12 +193,12 @@ def _status_overview(
     """One row per unit (or per kind), counted from what the query lets through."""
     from gkledger.render import console as out
 
-    obligations, ledger, day, soon_days = chosen.obligations, chosen.ledger, chosen.today, chosen.soon_days
+    obligations, ledger, as_of, day = chosen.obligations, chosen.ledger, chosen.as_of, chosen.today
     if query == Query() and by is not StatusBy.kind:  # every unit, every row: counted, no rows
-        summaries, overall = overview(obligations, day, soon_days)
+        summaries, overall = overview(obligations, as_of)
     else:
-        every = [row for row in obligations.rows(day, soon_days) if query.admits(row)]
-        summaries = unit_summaries(obligations, day, soon_days, every)
+        every = [row for row in obligations.rows(as_of) if query.admits(row)]
+        summaries = unit_summaries(obligations, as_of, every)
         overall = summarise(every, day)
         if query.units is not None:
             summaries = [s for s in summaries if s.unit is not None and s.unit.name in query.units]
@@ -226,7 +226,7 @@ def _status_of_unit(
     unit = chosen.unit
     assert unit is not None
     obligations, day = chosen.obligations, chosen.today
-    every = obligations.rows(day, chosen.soon_days, unit)
+    every = obligations.rows(chosen.as_of, unit)
     shown = worst_first([row for row in every if query.admits(row)], obligations)
     entered = _entry_dates(ctx, obligations.ledger, required=True) if show_entry else None
     if entered is not None and fmt is not ListFormat.table:
@@ -337,7 +337,7 @@ def due(
         statuses=statuses, due_from=first, due_until=last, order=sort.value, section=section, grep=grep,
         lead=lead,
     )  # fmt: skip
-    rows = select(chosen.obligations, chosen.today, chosen.soon_days, query)
+    rows = select(chosen.obligations, chosen.as_of, query)
     span = (
         _f("Due {first} … {last}", first=first.isoformat(), last=last.isoformat())
         if first
@@ -378,7 +378,7 @@ def late(
         ctx, obligations, unit, kind, group,
         statuses=frozenset({"late"}), order=sort.value, section=section, grep=grep, lead=lead,
     )  # fmt: skip
-    rows = select(obligations, day, ledger.settings.soon_days, query)
+    rows = select(obligations, AsOf(day, ledger.settings.soon_days), query)
     shown = f" · {'、'.join(unit)}" if unit else ""
     title = _f("Late{units} · as of {day}", units=shown, day=day.isoformat())
     _listing(ctx, obligations, title, rows, fmt, by)
@@ -405,7 +405,7 @@ def show(
     if found is None:
         ids = ", ".join(t.id for t in ledger.tasks[:30])
         _fail(_f("unknown task '{task}'; task ids are: {ids}", task=task, ids=ids))
-    rows = [row_of(o, day, soon_days) for o in obligations.by_task.get(found.id, [])]
+    rows = [row_of(o, AsOf(day, soon_days)) for o in obligations.by_task.get(found.id, [])]
     rows.sort(key=lambda row: not row.lead)  # the lead first, then units.yaml order
     from gkledger.render import console as out
 

@@ -122,6 +122,14 @@ class Review(NamedTuple):
     extended: Decision | None = None  # the latest extension
 
 
+class AsOf(NamedTuple):
+    """The day a status is computed for and how many days before its due day an obligation is
+    due soon: one value, handed down from `--today` and `--soon` (or the ledger's `soon_days`)."""
+
+    day: dt.date
+    soon_days: int
+
+
 class Reviewed(NamedTuple):
     status: Status
     due: dt.date
@@ -130,9 +138,7 @@ class Reviewed(NamedTuple):
     original_due: dt.date | None
 
 
-def reviewed(
-    due: dt.date, ongoing: bool, record: Record | None, today: dt.date, soon_days: int, review: Review
-) -> Reviewed:
+def reviewed(due: dt.date, ongoing: bool, record: Record | None, as_of: AsOf, review: Review) -> Reviewed:
     """The status rule with the office's decisions, the one place it is written: an extension moves
     the due date; of a completion, the office's latest decision made on or after its day says
     whether it stands (confirmed), is open again (returned: against the return's due date, else
@@ -143,12 +149,12 @@ def reviewed(
     if review.extended is not None and review.extended.due is not None:
         original, due = due, review.extended.due
     if record is None or record.waived is not None or record.done is None:
-        return Reviewed(status_of(due, ongoing, record, today, soon_days), due, None, None, original)
+        return Reviewed(status_of(due, ongoing, record, as_of), due, None, None, original)
     done = record.done
     verdict = next((d for d in reversed(review.verdicts) if d.day >= done), None)
     if verdict is not None and verdict.kind == "returned":
         new_due = verdict.due or due
-        status = open_status(new_due, ongoing, today, soon_days)
+        status = open_status(new_due, ongoing, as_of)
         moved = original if original is not None else (due if new_due != due else None)
         return Reviewed(status, new_due, "returned", verdict.reason, moved)
     if verdict is not None:
@@ -158,9 +164,10 @@ def reviewed(
     return Reviewed(settled(due, "pending", False, done), due, None, None, original)
 
 
-def open_status(due: dt.date, ongoing: bool, today: dt.date, soon_days: int) -> Status:
+def open_status(due: dt.date, ongoing: bool, as_of: AsOf) -> Status:
     """The status of an obligation nothing has settled: late, due soon, or pending (ongoing for
     continuous work). Every unit owing the same task and period shares it."""
+    today, soon_days = as_of
     days_left = (due - today).days
     if days_left < 0:
         return "late"
@@ -180,8 +187,8 @@ def settled(due: dt.date, unsettled: Status, waived: bool, done: dt.date | None)
     return unsettled
 
 
-def status_of(due: dt.date, ongoing: bool, record: Record | None, today: dt.date, soon_days: int) -> Status:
-    unsettled = open_status(due, ongoing, today, soon_days)
+def status_of(due: dt.date, ongoing: bool, record: Record | None, as_of: AsOf) -> Status:
+    unsettled = open_status(due, ongoing, as_of)
     if record is None:
         return unsettled
     return settled(due, unsettled, record.waived is not None, record.done)
@@ -347,12 +354,12 @@ class Obligations:
         owing = self.tasks_of_unit
         return [u for u in self.index.by_name.values() if u.name in owing]
 
-    def rows(self, today: dt.date, soon_days: int, unit: Unit | None = None) -> list[Row]:
+    def rows(self, as_of: AsOf, unit: Unit | None = None) -> list[Row]:
         """Obligations as of `today`, in task order (one unit's only, when given)."""
         chosen = self.of_unit(unit) if unit is not None else self.all()
-        return [row_of(o, today, soon_days) for o in chosen]
+        return [row_of(o, as_of) for o in chosen]
 
-    def owed(self, today: dt.date, soon_days: int) -> Iterable[tuple[Task, Period | None, dt.date, Status]]:
+    def owed(self, as_of: AsOf) -> Iterable[tuple[Task, Period | None, dt.date, Status]]:
         """Each task (and period of a recurring task) once, with its due day and the status of an
         obligation of it that has no record: what every unit owing it shares."""
         for task in self.tasks.values():
@@ -360,15 +367,16 @@ class Obligations:
             assert deadline is not None  # obligations exist only for readable deadlines
             for period in deadline.periods or (None,):
                 due = period.due if period is not None else deadline.due
-                yield task, period, due, open_status(due, deadline.ongoing, today, soon_days)
+                yield task, period, due, open_status(due, deadline.ongoing, as_of)
 
 
-def tally(obligations: Obligations, today: dt.date, soon_days: int) -> tuple[list[Summary], Summary]:
+def tally(obligations: Obligations, as_of: AsOf) -> tuple[list[Summary], Summary]:
     """Each owing unit's summary (units.yaml order) and the summary of all, counted straight from
     the owners and the records: what `summarise` gives over `rows()`, without a Row for each of a
     province's 60,000 obligations."""
+    today = as_of.day
     if obligations.reviews is not None:  # the office's decisions: each obligation by the full rule
-        rows = obligations.rows(today, soon_days)
+        rows = obligations.rows(as_of)
         by_unit: dict[str, list[Row]] = {}
         for row in rows:
             by_unit.setdefault(row.unit.name, []).append(row)
@@ -378,7 +386,7 @@ def tally(obligations: Obligations, today: dt.date, soon_days: int) -> tuple[lis
     column = {status: number for number, status in enumerate(STATUSES)}
     due_so_far, on_time, lead, lead_open = range(len(STATUSES), len(STATUSES) + 4)
     counts: dict[str, list[int]] = {}
-    for task, period, due, bare in obligations.owed(today, soon_days):
+    for task, period, due, bare in obligations.owed(as_of):
         label = period.label if period is not None else None
         past = due < today
         leads = task.lead is not None
@@ -448,14 +456,15 @@ def owners_of(ledger: Ledger, index: UnitIndex) -> dict[str, tuple[str, ...]]:
     return owners
 
 
-def row_of(obligation: Obligation, today: dt.date, soon_days: int) -> Row:
+def row_of(obligation: Obligation, as_of: AsOf) -> Row:
+    today = as_of.day
     deadline = obligation.task.deadline
     assert deadline is not None  # obligations exist only for readable deadlines
     period = obligation.period  # read once: this runs for every obligation of a province
     due = period.due if period is not None else deadline.due
     review = obligation.review
     if review is not None:
-        made = reviewed(due, deadline.ongoing, obligation.record, today, soon_days, review)
+        made = reviewed(due, deadline.ongoing, obligation.record, as_of, review)
         return Row(
             obligation.task,
             obligation.unit,
@@ -474,7 +483,7 @@ def row_of(obligation: Obligation, today: dt.date, soon_days: int) -> Row:
         obligation.unit,
         obligation.record,
         due,
-        status_of(due, deadline.ongoing, obligation.record, today, soon_days),
+        status_of(due, deadline.ongoing, obligation.record, as_of),
         (due - today).days,
         obligation.lead,
         period.label if period is not None else None,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from gkledger.core.diagnostics import Diagnostic
 from gkledger.core.model import Record, Task, Unit, shown_path
 from gkledger.core.scoring import Score
-from gkledger.core.status import STATUSES, Obligations, Row, Summary, open_status, settled
+from gkledger.core.status import STATUSES, AsOf, Obligations, Row, Summary, open_status, settled
 from gkledger.render.labels import ZH
 
 if TYPE_CHECKING:  # links needs the optional httpx; its results are only rendered here
@@ -106,18 +106,17 @@ class _Echo:
 def write_obligations_csv(
     write: Callable[[str], object],
     obligations: Obligations,
-    today: dt.date,
-    soon_days: int,
+    as_of: AsOf,
     for_people: bool = False,
 ) -> int:
-    """`rows_csv(obligations.rows(today, soon_days), for_people)` given to `write` a task at a
+    """`rows_csv(obligations.rows(as_of), for_people)` given to `write` a task at a
     time (a pipe gets a province's 16 MB as it is made), and how many rows it wrote. Written
     from the owners and the records without a Row for each of a province's 60,000 obligations: the
     cells of each task, unit and record are encoded once (csv's own quoting, cells made safe as
     `safe_cell` makes them) and each line is joined from them. The fields of a line are quoted one
     by one, so the parts join with commas into the line csv.writer would write."""
     if obligations.reviews is not None:  # the office's decisions: every row by the full rule
-        rows = obligations.rows(today, soon_days)
+        rows = obligations.rows(as_of)
         write(rows_csv(rows, for_people))
         return len(rows)
     line = csv.writer(_Echo(), lineterminator="\r\n").writerow
@@ -173,13 +172,13 @@ def write_obligations_csv(
         for period in deadline.periods or (None,):
             due = period.due if period is not None else deadline.due
             label = period.label if period is not None else None
-            days = (due - today).days
+            days = (due - as_of.day).days
             middles = {  # the cells from due to the end of the task's, by status and lead
                 (status, lead): f"{cells(due.isoformat(), words[status], days, flag(lead))},{tail},"
                 for status in STATUSES
                 for lead in (False, True)
             }
-            bare = open_status(due, ongoing, today, soon_days)
+            bare = open_status(due, ongoing, as_of)
             head = cells(task.id, label) + ","
             # done, waived, evidence, note, record (not for people), review, returned_reason, original_due
             empty = ",,,,,," if for_people else ",,,,,,,"

@@ -13,7 +13,18 @@ from collections.abc import Iterable
 from typing import Literal, NamedTuple
 
 from gkledger.core.model import Record, Task, Unit
-from gkledger.core.status import NAMES_ZH, OPEN, STATUSES, Obligations, Row, Status, Summary, summarise, tally
+from gkledger.core.status import (
+    NAMES_ZH,
+    OPEN,
+    STATUSES,
+    AsOf,
+    Obligations,
+    Row,
+    Status,
+    Summary,
+    summarise,
+    tally,
+)
 
 OPEN_STATUSES: frozenset[Status] = OPEN
 RANK: dict[Status, int] = {status: i for i, status in enumerate(STATUSES)}  # late first
@@ -53,8 +64,8 @@ def _searched(row: Row) -> str:
     return "\n".join(notes)
 
 
-def select(obligations: Obligations, today: dt.date, soon_days: int, query: Query) -> list[Row]:
-    rows = [r for r in obligations.rows(today, soon_days, query.unit) if query.admits(r)]
+def select(obligations: Obligations, as_of: AsOf, query: Query) -> list[Row]:
+    rows = [r for r in obligations.rows(as_of, query.unit) if query.admits(r)]
     return ordered(rows, obligations, query.order)
 
 
@@ -166,22 +177,21 @@ def worst_units(summaries: Iterable[Summary], obligations: Obligations) -> list[
     return sorted(summaries, key=badness)
 
 
-def unit_summaries(
-    obligations: Obligations, today: dt.date, soon_days: int, rows: Iterable[Row] | None = None
-) -> list[Summary]:
+def unit_summaries(obligations: Obligations, as_of: AsOf, rows: Iterable[Row] | None = None) -> list[Summary]:
     """One summary per owing unit, worst first; from `rows` (every obligation's, as of `today`)
     when the caller has them already."""
+    today = as_of.day
     by_unit: dict[str, list[Row]] = {}
-    for row in rows if rows is not None else obligations.rows(today, soon_days):
+    for row in rows if rows is not None else obligations.rows(as_of):
         by_unit.setdefault(row.unit.name, []).append(row)
     summaries = [summarise(by_unit.get(unit.name, ()), today, unit) for unit in obligations.owing_units()]
     return worst_units(summaries, obligations)
 
 
-def overview(obligations: Obligations, today: dt.date, soon_days: int) -> tuple[list[Summary], Summary]:
+def overview(obligations: Obligations, as_of: AsOf) -> tuple[list[Summary], Summary]:
     """Every owing unit's summary, worst first, and the summary of all: `unit_summaries` and
     `summarise` over every row, counted without the rows."""
-    summaries, overall = tally(obligations, today, soon_days)
+    summaries, overall = tally(obligations, as_of)
     return worst_units(summaries, obligations), overall
 
 
@@ -200,11 +210,11 @@ def evidence(obligations: Obligations, unit: Unit | None = None) -> list[tuple[R
     return found
 
 
-def form_rows(obligations: Obligations, unit: Unit, today: dt.date, soon_days: int, every: bool) -> list[Row]:
+def form_rows(obligations: Obligations, unit: Unit, as_of: AsOf, every: bool) -> list[Row]:
     """The rows of a unit's fill-in form: its open obligations (every one with `every`), the late
     ones first, each part in the order of the plan's tasks, worst first within a task's periods."""
     position = {task.id: i for i, task in reversed(list(enumerate(obligations.ledger.tasks)))}
-    rows = worst_first(obligations.rows(today, soon_days, unit), obligations)
+    rows = worst_first(obligations.rows(as_of, unit), obligations)
     return sorted(
         rows if every else open_rows(rows), key=lambda r: (r.status != "late", position.get(r.task.id, 0))
     )

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from gkledger.core.model import Plan, Task, Unit
 from gkledger.core.scoring import Score
-from gkledger.core.status import Obligations, Row, Spread, Status, Summary, spread, summarise
+from gkledger.core.status import AsOf, Obligations, Row, Spread, Status, Summary, spread, summarise
 from gkledger.core.workdays import ReplyDate, reply_date
 from gkledger.views.query import RANK, by_due, open_rows, unit_summaries, worst_first
 from gkledger.views.scores import unit_scores
@@ -50,9 +50,10 @@ class Report:
         return self.cells.get((task.id, unit.name))
 
 
-def build(obligations: Obligations, today: dt.date, soon_days: int, unit: Unit | None = None) -> Report:
+def build(obligations: Obligations, as_of: AsOf, unit: Unit | None = None) -> Report:
+    today, soon_days = as_of
     ledger = obligations.ledger
-    rows = tuple(obligations.rows(today, soon_days, unit))
+    rows = tuple(obligations.rows(as_of, unit))
     by_task: dict[str, list[Row]] = {}
     for row in rows:
         by_task.setdefault(row.task.id, []).append(row)
@@ -71,7 +72,7 @@ def build(obligations: Obligations, today: dt.date, soon_days: int, unit: Unit |
         by_unit: tuple[Summary, ...] = (summarise(rows, today, unit),)
     else:
         units = tuple(obligations.owing_units())
-        by_unit = tuple(unit_summaries(obligations, today, soon_days, rows))
+        by_unit = tuple(unit_summaries(obligations, as_of, rows))
     return Report(
         today=today,
         soon_days=soon_days,
@@ -199,11 +200,10 @@ def places(ranking: Sequence[Summary]) -> tuple[int | None, ...]:
     return tuple(out)
 
 
-def build_bulletin(
-    obligations: Obligations, today: dt.date, soon_days: int, since: dt.date | None, top: int = 5
-) -> Bulletin:
-    rows = obligations.rows(today, soon_days)
-    summaries = unit_summaries(obligations, today, soon_days, rows)
+def build_bulletin(obligations: Obligations, as_of: AsOf, since: dt.date | None, top: int = 5) -> Bulletin:
+    today = as_of.day
+    rows = obligations.rows(as_of)
+    summaries = unit_summaries(obligations, as_of, rows)
     scoring = obligations.ledger.settings.scoring
 
     ranking = tuple(sorted(summaries, key=standing))  # stable: ledger order among equals
@@ -243,5 +243,5 @@ def build_bulletin(
         late_since=late_since,
         worst_tasks=tuple(TaskLateness(tasks[task_id], late) for task_id, late in worst),
         extended=sum(1 for review in (obligations.reviews or {}).values() if review.extended is not None),
-        scores=tuple(unit_scores(obligations, today, soon_days, scoring)) if scoring is not None else (),
+        scores=tuple(unit_scores(obligations, as_of, scoring)) if scoring is not None else (),
     )

@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from gkledger.core.model import Plan, Unit
-from gkledger.core.status import Obligations, Row, Summary, summarise
+from gkledger.core.status import AsOf, Obligations, Row, Summary, summarise
 
 
 @dataclass(frozen=True)
@@ -46,10 +46,11 @@ class Review:
         return sum(len(u.waived) for u in self.units)
 
 
-def review(obligations: Obligations, today: dt.date, soon_days: int) -> Review:
+def review(obligations: Obligations, as_of: AsOf) -> Review:
+    today = as_of.day
     plan = obligations.ledger.plan
     end = dt.date(plan.year, 12, 31) if plan is not None else None
-    rows = obligations.rows(today, soon_days)
+    rows = obligations.rows(as_of)
     by_unit: dict[str, list[Row]] = {}
     for row in rows:
         by_unit.setdefault(row.unit.name, []).append(row)

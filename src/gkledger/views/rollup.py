@@ -26,7 +26,7 @@ from typing import NamedTuple
 from gkledger import __version__
 from gkledger.core.diagnostics import Diagnostic
 from gkledger.core.model import ROLLUP_SCHEMA, Ledger
-from gkledger.core.status import Obligations, Row, Status, Summary, summarise
+from gkledger.core.status import AsOf, Obligations, Row, Status, Summary, summarise
 from gkledger.i18n import _, _f
 from gkledger.store.cache import load_snapshot
 from gkledger.store.decisions import office_digest
@@ -213,7 +213,7 @@ def build_rollup(
         ledger = snapshot.ledger
         obligations = snapshot.obligations()
         soon_days = ledger.settings.soon_days
-        rows = obligations.rows(today, soon_days)
+        rows = obligations.rows(AsOf(today, soon_days))
         parts.append(
             Part(
                 source=source,
@@ -221,7 +221,7 @@ def build_rollup(
                 ledger=ledger,
                 obligations=obligations,
                 rows=rows,
-                units=unit_summaries(obligations, today, soon_days, rows),
+                units=unit_summaries(obligations, AsOf(today, soon_days), rows),
                 diagnostics=list(snapshot.diagnostics),
                 today=today,
                 soon_days=soon_days,

@@ -3,15 +3,13 @@ every view shows and the returns the office made (`core.scoring`)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from gkledger.core.model import Scoring
 from gkledger.core.scoring import Score, scores
-from gkledger.core.status import Obligations, RecordKey
+from gkledger.core.status import AsOf, Obligations, RecordKey
 
 
-def unit_scores(obligations: Obligations, today: dt.date, soon_days: int, scoring: Scoring) -> list[Score]:
-    rows = obligations.rows(today, soon_days)
+def unit_scores(obligations: Obligations, as_of: AsOf, scoring: Scoring) -> list[Score]:
+    rows = obligations.rows(as_of)
     returns: dict[RecordKey, int] = {}
     for key, review in (obligations.reviews or {}).items():
         count = sum(1 for d in review.verdicts if d.kind == "returned")

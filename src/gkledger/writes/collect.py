@@ -28,7 +28,7 @@ from typing import Literal
 
 from gkledger.core.formspec import SHEET_TITLE, digest, plan_key, token
 from gkledger.core.model import Ledger, Record
-from gkledger.core.status import Obligations, number_cn, period_label, row_of
+from gkledger.core.status import AsOf, Obligations, number_cn, period_label, row_of
 from gkledger.i18n import _, _f
 from gkledger.intake.forms import FilledRow, read_date, read_form
 from gkledger.intake.tables import TableError, read_file
@@ -187,7 +187,7 @@ def _returned(obligations: Obligations, want: NewRecord, today: dt.date) -> bool
     owed = obligations.obligation(want.task, unit, want.period) if unit is not None else None
     if owed is None or owed.review is None:
         return False
-    return row_of(owed, today, 0).review == "returned"
+    return row_of(owed, AsOf(today, 0)).review == "returned"
 
 
 def _refuse(result: RowResult, detail: str) -> RowResult:
