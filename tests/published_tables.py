@@ -1,5 +1,6 @@
 """Tables that offices of other kinds published, kept as their pages show them: a bureau, a district,
-a town (its task list and its 基层政务公开标准目录), a university's 信息公开目录 and a city's 实施方案.
+a town (its task list and its 基层政务公开标准目录), a university's 信息公开目录, a city's 实施方案 and
+a county's 目录 for its public hospitals (卫生健康领域公共事业单位).
 
 Each is an excerpt (the first rows of each of its parts, verbatim, punctuation as the stored page has
 it) with the page it comes from, laid out as the page lays it out: merged cells, header rows, the
@@ -7,8 +8,8 @@ columns in their order. The roster is the one the table implies: the units its o
 and, where a phrase names a whole kind (各科室), a few more of that kind, whose names are ours.
 
 What a person reading each table takes from it is written down as `expected`; `missing` says what
-the importer cannot take from it, if anything. A province's table and a 开发区's were searched for and
-not found among the stored pages: they are not here.
+the importer cannot take from it, if anything. A province's table, a 开发区's and a county's
+任务分解表 were searched for: the stored pages hold them in prose, or cut off before their tables.
 """
 
 from __future__ import annotations
@@ -540,4 +541,63 @@ CITY = Published(
     },
 )
 
-PUBLISHED = {table.name: table for table in (BUREAU, DISTRICT, TOWN, DIRECTORY, UNIVERSITY, CITY)}
+_UPDATE = (
+    "主动公开信息内容发生变化的,医疗卫生机构应当自该信息形式或者变更之日起20个工作日内予以调整。"
+    "法律、法规、规章对更新期限另有规定的,从其规定。"
+)
+_HOSPITALS = ["县人民医院", "县中医医院"]  # ours: the 公立医疗机构 the table's phrases name
+_HEALTH_ROWS = [
+    ["序号", "一级事项", "公开内容", "公开时限", "公开主体", "公开渠道"],
+    [
+        "1",
+        "机构概况",
+        "医院基本信息、科室设置、职能职责、咨询及投诉方式",
+        _UPDATE,
+        "各公立医疗机构",
+        "嵩明政府网站、政务新媒体",
+    ],
+    ["2", "服务信息", "医保、价格、收费", _UPDATE, "各医疗结构", "现场"],
+    ["3", "", "科室分布、人员标识、标识引导", _UPDATE, "各医疗结构", "现场"],
+    ["4", "", "公共卫生、疾病应急处置服务流程", _UPDATE, "各医疗结构", "现场"],
+    ["5", "", "科普宣传教育信息", _UPDATE, "各医疗结构", "现场"],
+    ["6", "项目建设", "招标采购信息", _UPDATE, "各医疗机构、 县卫生健康局", "政府门户网站、政府采购网"],
+]
+HEALTH = Published(
+    "songming-health",
+    source="http://www.kmsm.gov.cn/c/2023-11-24/6772049.shtml",
+    kind="医疗机构",
+    year=2023,
+    missing="各医疗结构 is the page's own slip for 各医疗机构: it stays unresolved, and the import says "
+    "which words: line resolves it",
+    rows=_HEALTH_ROWS,
+    merges=[(2, 1, 5, 1)],
+    roster="units:\n"
+    + "".join(
+        f"  - {{name: {name}, full_name: 嵩明{name}, kind: 公立医疗机构, level: 股级}}\n"
+        for name in _HOSPITALS
+    )
+    + "  - {name: 县卫生健康局, full_name: 嵩明县卫生健康局, kind: 部门, level: 科级}\n"
+    + "words:\n  各医疗机构: {kind: 公立医疗机构}\n",
+    expected={
+        row[0]: (
+            section,
+            None,
+            row[2],
+            row[4],
+            _UPDATE,
+            units,
+            [],
+            unresolved,
+        )
+        for row, section, units, unresolved in zip(
+            _HEALTH_ROWS[1:],
+            ["机构概况", *["服务信息"] * 4, "项目建设"],
+            [sorted(_HOSPITALS), [], [], [], [], sorted([*_HOSPITALS, "县卫生健康局"])],
+            [[], *[["各医疗结构"]] * 4, []],
+            strict=True,
+        )
+    },
+    ongoing=("1", "2", "3", "4", "5", "6"),
+)
+
+PUBLISHED = {table.name: table for table in (BUREAU, DISTRICT, TOWN, DIRECTORY, UNIVERSITY, CITY, HEALTH)}

@@ -236,7 +236,16 @@ def test_names_separated_by_spaces_are_a_list_only_when_each_is_a_name(
 
 
 @pytest.mark.parametrize(
-    "text", ["信息形成或变更之日起20个工作日内", "自信息形成（变更）之日起20个工作日内", "办结后7日内公开"]
+    "text",
+    [
+        "信息形成或变更之日起20个工作日内",
+        "自信息形成（变更）之日起20个工作日内",
+        "办结后7日内公开",
+        # the rule as a 目录's sentence, with its caveat (嵩明县卫生健康领域公开目录)
+        "主动公开信息内容发生变化的,医疗卫生机构应当自该信息形式或者变更之日起20个工作日内予以调整。"
+        "法律、法规、规章对更新期限另有规定的,从其规定。",
+        "政府信息形成或者变更之日起20个工作日内及时公开",
+    ],
 )
 def test_timing_that_follows_an_event_is_continuous_work(text: str) -> None:
     deadline = parse_deadline(text, 2022)

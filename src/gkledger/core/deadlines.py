@@ -70,6 +70,13 @@ _AFTER_EVENT = re.compile(
     r"^(?:自|从)?[^\d]{0,24}?(?:之日起|之日后|后)(?:\d{1,3}|[一二三四五六七八九十]{1,3})个?(?:工作日|日|天)"
     r"(?:内|以内)(?:予以)?(?:公开|更新|发布|办理|办结)?$"
 )
+# The same rule written as a sentence of a 目录 (…应当自该信息形成或者变更之日起20个工作日内予以调整。
+# 法律、法规…另有规定的，从其规定。): the days count from the information's own change, never from a
+# day of the calendar (印发之日起30日内 counts from the plan, and is not this).
+_AFTER_CHANGE = re.compile(
+    r"(?:形成|形式|变更|变化|产生|生成|制作|更新)[^。；;]{0,12}?(?:之日起|之日后)"
+    r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})个?(?:工作日|日|天)(?:内|以内)"
+)
 _WINDOW = re.compile(rf"^{_YEAR}{_NUM}月(?:份)?(?:-|—|–|－|~|～|至|到){_NUM}月(?:份)?(?:底|末)?$")
 _RECURRING = re.compile(r"^(?:自|从|[上下]半年)?.*?(?:每(?:年|半年|季度|季|月|周)|定期)")
 _DAY = r"(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
@@ -122,7 +129,7 @@ def parse_deadline(text: str, plan_year: int, signed: dt.date | None = None) -> 
     core = _normalise(text)
     if not core:
         raise DeadlineError(_("the deadline is empty"))
-    if _ONGOING.match(core) or _AFTER_EVENT.match(core) or _all_ongoing(core):
+    if _ONGOING.match(core) or _AFTER_EVENT.match(core) or _AFTER_CHANGE.search(core) or _all_ongoing(core):
         return Deadline(text, dt.date(plan_year, 12, 31), ongoing=True)
     window = _WINDOW.match(core)
     if window:  # 1月-2月: done within the window, so due at its end
