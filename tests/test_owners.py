@@ -249,3 +249,11 @@ def test_a_kind_written_with_another_in_brackets(tmp_path: Path) -> None:
     )
     words, index = vocabulary(ledger_root(tmp_path, units))
     assert names(index, words.read("各乡镇（街道）").owed) == ["甲镇", "乙街道"]
+
+
+def test_the_words_line_names_the_nearest_kind_or_group_else_a_unit_to_fill_in() -> None:
+    """What an unresolved phrase's message suggests adding under `words:` in units.yaml."""
+    vocab, _index = vocabulary(DATA)
+    assert vocab.words_line("各旗县区政府") == "各旗县区政府: {kind: 旗县区}"
+    assert vocab.words_line("某某服务中心") == "某某服务中心: [{unit: …}]"  # nothing near: the office says
+    assert vocab.words_line("12345平台").startswith('"12345平台": ')  # YAML would read a number first

@@ -59,3 +59,29 @@ def test_what_a_table_lacks_is_said_not_invented(cli: Cli, tmp_path: Path, name:
     refused = cli("import", str(source), "--year", str(table.year), "--data", str(root))
     assert refused.exit_code == 2 and "--deadline" in refused.output, refused.output
     assert "完成时限" in table.missing
+
+
+def test_the_words_line_an_import_suggests_resolves_the_part(cli: Cli, tmp_path: Path) -> None:
+    """An unresolved owners phrase (嵩明's slip 各医疗结构) comes with the exact line of `words:` that
+    reads it; added to units.yaml as given, the import takes every row and `check` passes."""
+    import re
+
+    table = PUBLISHED["songming-health"]
+    root = tmp_path / "data"
+    write(root / "units.yaml", table.roster)
+    (root / "progress").mkdir(parents=True)
+    source = tmp_path / "health.xlsx"
+    source.write_bytes(to_xlsx(table))
+    asked = ["--lang", "zh", "import", str(source), "--year", str(table.year), "-o", str(root / "tasks.yaml")]
+    first = cli(*asked)
+    assert first.exit_code == 1
+    lines = set(re.findall(r"（如 (.+?)）", first.output))
+    assert lines == {"各医疗结构: {kind: 公立医疗机构}"}, first.output
+    units = (root / "units.yaml").read_text(encoding="utf-8")
+    (root / "units.yaml").write_text(
+        units.replace("words:\n", "words:\n  " + lines.pop() + "\n"), encoding="utf-8"
+    )
+    again = cli(*asked, "--force")
+    assert again.exit_code == 0, again.output
+    assert "unresolved" not in (root / "tasks.yaml").read_text(encoding="utf-8")
+    assert cli("check", "--data", str(root)).exit_code == 0

@@ -24,6 +24,7 @@ office to assign: never guessed.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -136,6 +137,18 @@ class Vocabulary:
         self._scopes: dict[str, tuple[_Scope, str] | None] = {}
 
     # -- phrases --------------------------------------------------------------------------------
+
+    def words_line(self, part: str) -> str:
+        """The line of units.yaml's `words:` that would read `part`: the roster's kind or group
+        nearest to it in writing (各医疗结构 → 公立医疗机构), else a unit to fill in."""
+        wanted = _COLLECTIVE.sub("", plain(part)) or plain(part)
+        best, score = "", 0.0
+        for field, names in (("kind", self.kinds), ("group", self.groups)):
+            for key, name in names.items():
+                ratio = difflib.SequenceMatcher(None, wanted, key).ratio()
+                if ratio > score:
+                    best, score = f"{{{field}: {_yaml_scalar(name)}}}", ratio
+        return f"{_yaml_scalar(part)}: {best if score >= 0.5 else '[{unit: …}]'}"
 
     def read(self, phrase: str) -> Reading:
         """The meaning of an owners phrase (a 责任单位 cell); a table repeats its phrases from row
@@ -565,3 +578,12 @@ def _same_but(a: Term, b: Term, key: str) -> bool:
         for other in ("unit", "kind", "level", "tag", "group", "role", "with_children")
         if other != key
     )
+
+
+_COLLECTIVE = re.compile(r"^(?:各|所有|全部|有关|相关)|(?:等)?(?:有关|相关)?(?:单位)?$")
+_YAML_PLAIN = re.compile(r"^[^\s\d\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}]*$")
+
+
+def _yaml_scalar(text: str) -> str:
+    """`text` as a YAML key or value: plain where YAML reads it back as the same text, else quoted."""
+    return text if _YAML_PLAIN.match(text) and text.strip() == text else '"' + text.replace('"', '\\"') + '"'

@@ -383,7 +383,7 @@ def tasks_from_grid(
             deadline_read=bool(given) and _reads(given, year, signed),
             own_number=text_number,
         )
-        task.problems.extend(_problems(task, year, signed))
+        task.problems.extend(_problems(task, vocabulary, year, signed))
         task.section_number = sections
         tasks.append(task)
     if tasks and "完成时限" not in header.columns and not any(task.deadline for task in tasks):
@@ -503,7 +503,9 @@ def _reads(text: str, year: int, signed: dt.date | None = None) -> bool:
     return True
 
 
-def _problems(task: ImportedTask, year: int, signed: dt.date | None = None) -> list[str]:
+def _problems(
+    task: ImportedTask, vocabulary: Vocabulary, year: int, signed: dt.date | None = None
+) -> list[str]:
     found = []
     if not task.text:
         found.append(_("具体任务 is empty"))
@@ -513,9 +515,9 @@ def _problems(task: ImportedTask, year: int, signed: dt.date | None = None) -> l
         found.append(
             _f(
                 "责任单位: '{part}' is not assigned to units; kept in unresolved for the office. To read "
-                "it in every task, name its units under words: in units.yaml (e.g. {part}: [{{kind: …}}]) "
-                "and import again",
+                "it in every task, name its units under words: in units.yaml (e.g. {line}) and import again",
                 part=part,
+                line=vocabulary.words_line(part),
             )
         )
     if not task.deadline:
