@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .conftest import DATA
 
-HEAVY = ("openpyxl", "jinja2", "icalendar", "playwright", "httpx")
+HEAVY = ("openpyxl", "xlsxwriter", "docx", "jinja2", "icalendar", "playwright", "httpx")
 
 
 def imported_modules(code: str, env: dict[str, str] | None = None) -> set[str]:
