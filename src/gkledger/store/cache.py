@@ -198,7 +198,7 @@ class FileEntry:
         )
 
 
-class Index(NamedTuple):
+class CacheIndex(NamedTuple):
     """The whole cache of a ledger: its entries for the code that made them. Its file entries
     are updated in place when only their signatures change (`FileEntry` is mutable)."""
 
@@ -215,14 +215,15 @@ def _digest(data: bytes) -> bytes:
     return blake2b(data, digest_size=16).digest()
 
 
-_OPENED: dict[Path, tuple[tuple[int, int, int], tuple[Index, int]]] = {}  # what this process read or wrote
+# What this process read or wrote.
+_OPENED: dict[Path, tuple[tuple[int, int, int], tuple[CacheIndex, int]]] = {}
 # An index this process built and has not written yet (a command that writes the ledger saves it
 # once, after its write: see `settle`), with the time its listing was taken, which stands in for
 # the time of writing in the racy rule.
-_BUILT: dict[Path, tuple[Index, int]] = {}
+_BUILT: dict[Path, tuple[CacheIndex, int]] = {}
 
 
-def _open(path: Path) -> tuple[Index, int] | None:
+def _open(path: Path) -> tuple[CacheIndex, int] | None:
     """The cache file's index and when it was written, if it is ours, whole and of this code; or
     the index this process built since, not yet written."""
     built = _BUILT.get(path)
@@ -243,7 +244,7 @@ def _open(path: Path) -> tuple[Index, int] | None:
         return None
     with _no_gc():
         index = load(data)
-    if not isinstance(index, Index) or index.code != _code_digest():
+    if not isinstance(index, CacheIndex) or index.code != _code_digest():
         return None
     with contextlib.suppress(OSError):
         info = path.stat()
@@ -251,7 +252,7 @@ def _open(path: Path) -> tuple[Index, int] | None:
     return index, written_ns
 
 
-def _write(path: Path, index: Index) -> None:
+def _write(path: Path, index: CacheIndex) -> None:
     """MAGIC, the checksum of the rest, the table of lengths, then the index's pickle and each blob
     it keeps out of band (protocol 5): the blobs are written from where they are, and loading
     makes them slices of the file read, so a million records' cache (140 MB) is never held twice.
@@ -464,7 +465,7 @@ def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) 
         return _fresh(root, overlay)
     path = _slot(home, root)
     opened = _open(path)
-    old: Index | None = opened[0] if opened and opened[0].root == str(root) else None
+    old: CacheIndex | None = opened[0] if opened and opened[0].root == str(root) else None
     reader = _Reader(overlay, opened[1] if opened else 0)
     units_file, tasks_file = listing.files[:2]
     changed = False  # anything the answer depends on
@@ -572,7 +573,7 @@ def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) 
     lazy = LazyRecords([(e.units, e.records) for e in files.values()], total, unit_index.names)
     ledger = core.ledger(root, lazy)
     if changed or resigned or old is None:  # with an overlay too: its entries are keyed by digest
-        index = Index(
+        index = CacheIndex(
             _code_digest(),
             str(root),
             (core_files[0], core_files[1]),
@@ -591,7 +592,7 @@ def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) 
     return Snapshot(ledger, diagnostics, owners, from_cache=from_cache, parsed=parsed, unit_index=unit_index)
 
 
-def _core_of(index: Index) -> tuple[Core, dict[str, tuple[str, ...]], UnitIndex]:
+def _core_of(index: CacheIndex) -> tuple[Core, dict[str, tuple[str, ...]], UnitIndex]:
     """The index's core and owners, unpickled, with the units' index built on them: once per
     process for the same pickled core (`done` loads the ledger, then the ledger with its change)."""
     global _CORE

@@ -88,10 +88,10 @@ class Loaded(NamedTuple):
     decisions: tuple[Decision, ...] = ()  # the office's (office/*.yaml, `store.decisions`)
 
 
-Data = bytes | Diagnostic  # a file's bytes, or why the read stage could not have them
+Contents = bytes | Diagnostic  # a file's bytes, or why the read stage could not have them
 
 
-def _value(file: DataFile, data: Data, out: list[Diagnostic]) -> Value | None:
+def _value(file: DataFile, data: Contents, out: list[Diagnostic]) -> Value | None:
     """One file's bytes through the parser (or the read stage's diagnostic for it)."""
     if isinstance(data, Diagnostic):
         out.append(data)
@@ -109,7 +109,7 @@ def _value(file: DataFile, data: Data, out: list[Diagnostic]) -> Value | None:
 
 
 def read_core(
-    units_file: DataFile, units_data: Data, tasks_file: DataFile, tasks_data: Data
+    units_file: DataFile, units_data: Contents, tasks_file: DataFile, tasks_data: Contents
 ) -> tuple[Core, UnitIndex]:
     """The core, and the unit index its checks resolved the selectors with (to check records
     with, so that no selector is resolved twice)."""
@@ -131,7 +131,7 @@ def read_units_alone(root: Path) -> tuple[Core, UnitIndex]:
     return read_units_data(file, file.problem or read_bytes(file))
 
 
-def read_units_data(file: DataFile, data: Data) -> tuple[Core, UnitIndex]:
+def read_units_data(file: DataFile, data: Contents) -> tuple[Core, UnitIndex]:
     """A units.yaml's bytes (a file's, or a text about to be written) to a core with its checks."""
     out: list[Diagnostic] = []
     units, groups, maintainers, words = _read_units(file.location, _value(file, data, out), out)
@@ -158,7 +158,7 @@ def read_plan_year(data: bytes, path: str = "tasks.yaml") -> int | None:
     return plan.year if plan is not None and not problems else None
 
 
-def read_progress(file: DataFile, data: Data) -> tuple[list[Record], list[Diagnostic]]:
+def read_progress(file: DataFile, data: Contents) -> tuple[list[Record], list[Diagnostic]]:
     """One progress file's records and the diagnostics of reading and shape (not yet the checks)."""
     out: list[Diagnostic] = []
     records = _read_records(file.location, _value(file, data, out), out)
@@ -212,19 +212,19 @@ def _load(root: Path, overlay: Overlay) -> Loaded:
     if not listing.files:
         return Loaded(Ledger(str(root), None, Settings(), (), (), {}, (), (), {}), out)
 
-    overlaid = {str(path): data for path, data in overlay.items()}  # by location, as files are listed
+    overlaid = {str(path): given for path, given in overlay.items()}  # by location, as files are listed
 
-    def data(file: DataFile) -> Data:
+    def contents(file: DataFile) -> Contents:
         found = overlaid.get(file.location)
         return found if found is not None else read_bytes(file)
 
     units_file, tasks_file = listing.files[:2]
-    core, index = read_core(units_file, data(units_file), tasks_file, data(tasks_file))
+    core, index = read_core(units_file, contents(units_file), tasks_file, contents(tasks_file))
     out.extend(core.diagnostics)
     bare = core.ledger(root, ())
     records: list[Record] = []
     for file in with_overlay(listing, overlay):
-        found, problems = read_progress(file, data(file))
+        found, problems = read_progress(file, contents(file))
         out.extend(problems)
         if len(records) + len(found) > MAX_RECORDS:
             del found[MAX_RECORDS - len(records) :]
