@@ -9,6 +9,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import Result
@@ -42,16 +43,17 @@ def test_the_page_in_english_with_lang_en(cli: Cli, shipped: Path) -> None:
     assert 'class="cell s-late" title="回民区: late">L<' in page  # the marks too
 
 
-def test_the_workbook_has_no_english_words(cli: Cli, shipped: Path, tmp_path: Path) -> None:
+def workbook(cli: Cli, shipped: Path, tmp_path: Path, lang: str) -> Any:
+    """The exported 台账 workbook, in `lang`, as openpyxl reads it."""
     openpyxl = pytest.importorskip("openpyxl")
-    out = tmp_path / "台账.xlsx"
-    assert (
-        cli(
-            "--lang", "zh", "export", "--format", "xlsx", "-o", str(out), "--data", str(shipped), *DAY
-        ).exit_code
-        == 0
-    )
-    book = openpyxl.load_workbook(out)
+    out = tmp_path / f"台账-{lang}.xlsx"
+    made = cli("--lang", lang, "export", "--format", "xlsx", "-o", str(out), "--data", str(shipped), *DAY)
+    assert made.exit_code == 0, made.output
+    return openpyxl.load_workbook(out)
+
+
+def test_the_workbook_has_no_english_words(cli: Cli, shipped: Path, tmp_path: Path) -> None:
+    book = workbook(cli, shipped, tmp_path, "zh")
     words = [
         str(c.value)
         for ws in book.worksheets
@@ -67,15 +69,7 @@ def test_the_workbook_has_no_english_words(cli: Cli, shipped: Path, tmp_path: Pa
 def test_the_workbook_in_english_with_lang_en(cli: Cli, shipped: Path, tmp_path: Path) -> None:
     """`--lang en`: sheet names, headers, legend, totals and the page footer are English; the
     ledger's own texts (tasks, units) stay as written."""
-    openpyxl = pytest.importorskip("openpyxl")
-    out = tmp_path / "ledger.xlsx"
-    assert (
-        cli(
-            "--lang", "en", "export", "--format", "xlsx", "-o", str(out), "--data", str(shipped), *DAY
-        ).exit_code
-        == 0
-    )
-    book = openpyxl.load_workbook(out)
+    book = workbook(cli, shipped, tmp_path, "en")
     assert book.sheetnames[0] == "Task ledger" and book.sheetnames[-2:] == ["By unit", "Completion records"]
     cjk = re.compile(r"[\u4e00-\u9fff]")
     for sheet in book.worksheets:

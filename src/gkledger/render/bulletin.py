@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from gkledger.core.model import Settings
 from gkledger.core.scoring import Score
 from gkledger.core.status import Row, Spread, Summary
 from gkledger.render.labels import rate_text, task_cn
@@ -22,6 +23,15 @@ from gkledger.views.reports import Bulletin
 def cn_date(day: dt.date) -> str:
     """成文日期 as GB/T 9704-2012 writes it: 2021年9月1日."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def contact_cn(settings: Settings) -> str:
+    """The office's 联系人 and 联系电话 as a document names them ("" when settings give neither)."""
+    parts = (
+        f"联系人：{settings.contact}" if settings.contact else "",
+        f"联系电话：{settings.phone}" if settings.phone else "",
+    )
+    return "，".join(part for part in parts if part)
 
 
 def spread_cn(spread: Spread) -> str:

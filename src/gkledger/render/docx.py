@@ -28,7 +28,7 @@ from docx.text.paragraph import Paragraph
 
 from gkledger.core.model import Plan, Settings, Unit
 from gkledger.core.status import Row
-from gkledger.render.bulletin import bulletin_text, cn_date
+from gkledger.render.bulletin import bulletin_text, cn_date, contact_cn
 from gkledger.render.labels import task_cn
 from gkledger.render.notices import counts_phrase, reply_sentence, when_cn
 from gkledger.render.text import visible
@@ -301,11 +301,7 @@ def _signature(document: DocumentType, office: str | None, day: dt.date, seal: b
 
 def _note(document: DocumentType, settings: Settings) -> None:
     """附注 (联系人 and 联系电话): in brackets on the line below the 成文日期, 左空二字."""
-    parts = [
-        f"联系人：{settings.contact}" if settings.contact else "",
-        f"联系电话：{settings.phone}" if settings.phone else "",
-    ]
-    shown = "，".join(p for p in parts if p)
+    shown = contact_cn(settings)
     if shown:
         _paragraph(document, f"（{shown}）")
 

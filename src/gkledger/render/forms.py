@@ -29,7 +29,7 @@ from gkledger.core.formspec import (
 )
 from gkledger.core.model import Plan, Settings, Unit
 from gkledger.core.status import Row
-from gkledger.render.bulletin import cn_date
+from gkledger.render.bulletin import cn_date, contact_cn
 from gkledger.render.labels import ZH, task_cn
 from gkledger.render.text import wrapped_lines
 from gkledger.render.workbook import Book, Sheet, page_code
@@ -91,14 +91,7 @@ def _signers(sheet: Sheet, styles: _Styles) -> None:
 
 def _instructions(plan: Plan | None, reply_by: dt.date | None, settings: Settings) -> str:
     office = settings.office or (plan.issuer if plan else None) or ""
-    contact = "，".join(
-        part
-        for part in (
-            f"联系人：{settings.contact}" if settings.contact else "",
-            f"联系电话：{settings.phone}" if settings.phone else "",
-        )
-        if part
-    )
+    contact = contact_cn(settings)
     return (
         "填写说明：已完成的在“完成日期”填日期（如 2021-08-20），并填佐证链接；免于办理的填“免办理由”。"
         "逾期事项排在最前，状态标红。只有浅黄色单元格可以填写，其他单元格已锁定，请勿增删行列或改动序号。"

@@ -18,7 +18,7 @@ from gkledger import __version__, i18n
 from gkledger.core.model import Settings
 from gkledger.core.status import STATUSES, Row
 from gkledger.i18n import _, _f
-from gkledger.render.bulletin import bulletin_text, cn_date
+from gkledger.render.bulletin import bulletin_text, cn_date, contact_cn
 from gkledger.render.labels import label, marks, rate_text, task_short
 from gkledger.render.text import visible
 from gkledger.views.reports import Bulletin, Report, matrix_groups
@@ -41,14 +41,7 @@ def _environment() -> Environment:
 def bulletin_html(bulletin: Bulletin, settings: Settings) -> str:
     """The 通报 as one printable page (A4 margins of GB/T 9704), with no scripts."""
     plan = bulletin.plan
-    contact = "，".join(
-        part
-        for part in (
-            f"联系人：{settings.contact}" if settings.contact else "",
-            f"联系电话：{settings.phone}" if settings.phone else "",
-        )
-        if part
-    )
+    contact = contact_cn(settings)
     made = bulletin_text(bulletin)
     return (
         _environment()
