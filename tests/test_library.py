@@ -232,3 +232,24 @@ def test_the_trail_dates_each_record_by_the_commit_that_added_it(tmp_path: Path)
     assert entry_dates(found) == {("4", "回民区"): dt.date(2021, 8, 9)}
     with pytest.raises(AuditError):
         trail(ledger, tmp_path / "elsewhere")
+
+
+# views.query ----------------------------------------------------------------------------------
+
+
+def test_by_kind_groups_the_units_in_roster_order_with_each_kinds_total(ledger: Path) -> None:
+    from gkledger.core.status import AsOf
+    from gkledger.views.query import by_kind, unit_summaries
+
+    loaded = load(ledger).ledger
+    obligations = Obligations(loaded)
+    rows = obligations.rows(AsOf(DAY, 7))
+    groups = by_kind(loaded, unit_summaries(obligations, AsOf(DAY, 7), rows), rows, DAY)
+    first_seen = list(dict.fromkeys(u.kind for u in loaded.units))
+    assert [kind for kind, _found, _total in groups] == [
+        k for k in first_seen if any(g[0] == k for g in groups)
+    ]
+    assert sum(total.total for _kind, _found, total in groups) == len(rows)
+    for kind, found, total in groups:
+        assert all(s.unit is not None and s.unit.kind == kind for s in found)
+        assert total.total == sum(s.total for s in found)

@@ -55,6 +55,7 @@ from gkledger.i18n import _f
 from gkledger.views.query import (
     OPEN_STATUSES,
     Query,
+    by_kind,
     overview,
     select,
     unit_summaries,
@@ -253,18 +254,8 @@ def _by_kind(
     day: dt.date,
     fmt: ListFormat,
 ) -> None:
-    """The overview grouped by kind of unit, each kind in the order units.yaml first lists it."""
-    kinds: dict[str, list[Summary]] = {}
-    for unit in ledger.units:
-        kinds.setdefault(unit.kind, [])
-    for summary in summaries:
-        if summary.unit is not None:
-            kinds[summary.unit.kind].append(summary)
-    groups = [
-        (kind, found, summarise([r for r in rows if r.unit.kind == kind], day))
-        for kind, found in kinds.items()
-        if found
-    ]
+    """The overview grouped by kind of unit (`views.query.by_kind`)."""
+    groups = by_kind(ledger, summaries, rows, day)
     overall = summarise(rows, day)
     if fmt is ListFormat.table:
         from gkledger.render import console as out

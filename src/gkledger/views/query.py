@@ -9,10 +9,10 @@ Pure: `today` is a parameter.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Literal, NamedTuple
 
-from gkledger.core.model import Record, Task, Unit
+from gkledger.core.model import Ledger, Record, Task, Unit
 from gkledger.core.status import (
     NAMES_ZH,
     OPEN,
@@ -238,3 +238,21 @@ def parse_statuses(text: str) -> frozenset[Status]:
             raise UnknownStatus(word)
         chosen.add(words[word])
     return frozenset(chosen)
+
+
+def by_kind(
+    ledger: Ledger, summaries: Sequence[Summary], rows: Sequence[Row], day: dt.date
+) -> list[tuple[str, list[Summary], Summary]]:
+    """The units' summaries grouped by kind of unit, each kind in the order units.yaml first lists
+    it, with the kind's own total over `rows`; kinds with no summary left out."""
+    kinds: dict[str, list[Summary]] = {}
+    for unit in ledger.units:
+        kinds.setdefault(unit.kind, [])
+    for summary in summaries:
+        if summary.unit is not None:
+            kinds[summary.unit.kind].append(summary)
+    return [
+        (kind, found, summarise([r for r in rows if r.unit.kind == kind], day))
+        for kind, found in kinds.items()
+        if found
+    ]
