@@ -14,7 +14,6 @@ import typer.core
 
 from gkledger import i18n
 from gkledger.core.model import Settings
-from gkledger.core.status import Row
 from gkledger.i18n import _, _f
 from gkledger.render.text import visible
 
@@ -289,15 +288,14 @@ def _write_notices(
 ) -> None:
     """One file per unit in `output`: the text as it was printed, or a Word 公文 of its items."""
     from gkledger.render.notices import file_name
+    from gkledger.views.reports import group_by_unit
 
     if fmt is NoticeFormat.docx:
         try:
             from gkledger.render.docx import notice_docx
         except ImportError as exc:
             _missing_extra(exc)
-        attention: dict[str, list[Row]] = {}
-        for row in report.attention:
-            attention.setdefault(row.unit.name, []).append(row)
+        attention = group_by_unit(report.attention)
     ledger = chosen.ledger
     import gc
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from gkledger.core.model import Unit
 from gkledger.core.status import Row
 from gkledger.render.labels import task_cn
-from gkledger.views.reports import Report
+from gkledger.views.reports import Report, group_by_unit
 
 # Characters that would turn data into markup (emphasis, links, code, raw HTML); the rest of
 # Markdown's punctuation is left alone so the notice still reads well where it is pasted as text.
@@ -105,9 +105,7 @@ def notices(
 ) -> list[tuple[Unit, str]]:
     """One notice per unit with late or due-soon items, in the report's unit order; `replies` the
     reply date of each unit's notice."""
-    grouped: dict[str, list[Row]] = {}
-    for row in report.attention:
-        grouped.setdefault(row.unit.name, []).append(row)
+    grouped = group_by_unit(report.attention)
     plan = report.plan
     return [
         (

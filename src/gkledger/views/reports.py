@@ -136,6 +136,7 @@ def reply_dates(report: Report, working_days: int, given: dt.date | None = None)
 
 
 def group_by_unit(rows: tuple[Row, ...]) -> dict[str, list[Row]]:
+    """`rows` by their unit's name, each unit's in their order (a notice's items)."""
     grouped: dict[str, list[Row]] = {}
     for row in rows:
         grouped.setdefault(row.unit.name, []).append(row)
