@@ -253,3 +253,26 @@ def test_by_kind_groups_the_units_in_roster_order_with_each_kinds_total(ledger: 
     for kind, found, total in groups:
         assert all(s.unit is not None and s.unit.kind == kind for s in found)
         assert total.total == sum(s.total for s in found)
+
+
+# store.cache.usable ---------------------------------------------------------------------------
+
+
+def test_a_broken_progress_file_is_left_out_and_a_broken_core_is_fatal(ledger: Path) -> None:
+    from gkledger.store.cache import load_snapshot, usable
+
+    (ledger / "progress" / "回民区.yaml").write_text(
+        "- task: '4'\n  unit: 回民区\n  done: 2021-08-20\n", encoding="utf-8"
+    )
+    (ledger / "progress" / "玉泉区.yaml").write_text(
+        "- task: '4'\n  unit: 玉泉区\n  done: 2021-13-45\n", encoding="utf-8"
+    )
+    shown, left_out, fatal = usable(load_snapshot(ledger, None), ledger)
+    assert fatal == [] and [Path(p).name for p in left_out] == ["玉泉区.yaml"]
+    assert [r.unit for r in shown.records] == ["回民区"]  # the readable file's record stays
+    clean = ledger.parent / "clean"
+    shutil.copytree(DATA, clean)
+    assert usable(load_snapshot(clean, None), clean)[1:] == ((), [])
+    (ledger / "units.yaml").write_text("units: [\n", encoding="utf-8")
+    _shown, left_out, fatal = usable(load_snapshot(ledger, None), ledger)
+    assert fatal and left_out == ()

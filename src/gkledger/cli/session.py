@@ -20,7 +20,6 @@ from gkledger.core.model import Ledger, Unit, shown_path
 from gkledger.core.status import AsOf, Obligations
 from gkledger.i18n import _, _f
 from gkledger.store.invocation import Invocation, Options, UsageError, resolve
-from gkledger.store.locate import PROGRESS_DIR
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -172,39 +171,36 @@ def _obligations(ctx: typer.Context, data: Path | None) -> Obligations:
     root = _data_dir(ctx, data)
     _settings(ctx).root = root
     snapshot = _snapshot(ctx, root)
-    errors = [d for d in snapshot.diagnostics if d.severity == "error"]
-    ledger = snapshot.ledger
     named = invocation(ctx, data).plan
-    if named is not None and ledger.plan is not None and ledger.plan.year != named:
+    if named is not None and snapshot.ledger.plan is not None and snapshot.ledger.plan.year != named:
         _fail(
             _f(
                 "{folder} holds the plan for {year}, not {named}",
                 folder=shown_path(str(root)),
-                year=ledger.plan.year,
+                year=snapshot.ledger.plan.year,
                 named=named,
             )
         )
-    if errors:
+    from gkledger.store.cache import usable
+
+    ledger, left_out, fatal = usable(snapshot, root)
+    if fatal:
         from gkledger.render.diagnostics import as_text
 
-        progress = os.path.join(os.path.abspath(root), PROGRESS_DIR) + os.sep
-        broken = {d.source.path for d in errors}
-        if not all(path.startswith(progress) for path in broken):
-            sys.stderr.write(as_text(errors))
-            _fail(_("the ledger has errors; fix them first (gkledger check lists them all)"), EXIT_PROBLEMS)
-        ledger = ledger._replace(records=tuple(r for r in ledger.records if r.source.path not in broken))
-        for path in sorted(broken):
-            owner = Path(path).stem
-            say(
-                "gkledger: "
-                + _f(
-                    "warning: {file} has errors (gkledger check lists them); its records are left out, so "
-                    "the progress of {owner} and of any unit recorded there may be missing below",
-                    file=shown_path(path),
-                    owner=owner,
-                ),
-                err=True,
-            )
+        sys.stderr.write(as_text(fatal))
+        _fail(_("the ledger has errors; fix them first (gkledger check lists them all)"), EXIT_PROBLEMS)
+    for path in left_out:
+        say(
+            "gkledger: "
+            + _f(
+                "warning: {file} has errors (gkledger check lists them); its records are left out, so "
+                "the progress of {owner} and of any unit recorded there may be missing below",
+                file=shown_path(path),
+                owner=Path(path).stem,
+            ),
+            err=True,
+        )
+    if left_out:
         _settings(ctx).degraded = True
     return snapshot._replace(ledger=ledger).obligations()
 

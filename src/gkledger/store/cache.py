@@ -45,7 +45,7 @@ from gkledger.store.files import (
     read_bytes,
     with_overlay,
 )
-from gkledger.store.locate import has_decisions
+from gkledger.store.locate import PROGRESS_DIR, has_decisions
 
 if TYPE_CHECKING:
     from gkledger.core.diagnostics import Diagnostic
@@ -80,6 +80,29 @@ class Snapshot(NamedTuple):
         from gkledger.store.decisions import reviews_of
 
         return Obligations(self.ledger, self.unit_index, self.owners, reviews_of(list(self.decisions), plain))
+
+
+class Usable(NamedTuple):
+    """What a view can show of a ledger with errors: the ledger without the records of the progress
+    files that have errors (`left_out`, their paths), or nothing when an error lies elsewhere
+    (`fatal`: units.yaml, tasks.yaml, the office's files)."""
+
+    ledger: Ledger
+    left_out: tuple[str, ...]
+    fatal: list[Diagnostic]
+
+
+def usable(snapshot: Snapshot, root: Path) -> Usable:
+    ledger = snapshot.ledger
+    errors = [d for d in snapshot.diagnostics if d.severity == "error"]
+    progress = os.path.join(os.path.abspath(root), PROGRESS_DIR) + os.sep
+    broken = {d.source.path for d in errors}
+    if not all(path.startswith(progress) for path in broken):
+        return Usable(ledger, (), errors)
+    if not broken:
+        return Usable(ledger, (), [])
+    kept = tuple(r for r in ledger.records if r.source.path not in broken)
+    return Usable(ledger._replace(records=kept), tuple(sorted(broken)), [])
 
 
 def cache_home(environ: Mapping[str, str]) -> Path | None:
