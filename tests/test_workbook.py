@@ -69,3 +69,16 @@ def test_page_header_doubles_ampersands_and_fits_excels_limit() -> None:
     header = ws.oddHeader.center.text
     assert header.startswith("A&&B ") and header.endswith("…") and len(header) <= 253
     assert ws.oddFooter.left.text == "左" and ws.oddFooter.center.text == "第 &P 页"
+
+
+def test_a_long_footer_is_cut_without_leaving_half_a_code() -> None:
+    from gkledger.render.workbook import page_code
+
+    book = Book()
+    sheet = book.sheet("填报")
+    sheet.put(1, 1, "x")
+    sheet.print_setup((1, 1), footer=(page_code("甲&乙" * 80) + " 填报表", "第 &P 页", "审核人："))
+    ws = read(book.to_bytes("t"))["填报"]
+    left = ws.oddFooter.left.text
+    assert left.endswith("…") and not left.replace("&&", "").count("&")
+    assert ws.oddFooter.center.text == "第 &P 页" and ws.oddFooter.right.text == "审核人："

@@ -124,9 +124,15 @@ class Sheet:
             sheet.repeat_columns(repeat_cols[0] - 1, repeat_cols[1] - 1)
         if header:
             sheet.set_header("&C" + _fit(page_code(header), HEADER_LIMIT - 2))
-        parts = [f"&{where}{text}" for where, text in zip("LCR", footer, strict=True) if text]
+        left, center, right = footer
+        room = (HEADER_LIMIT - len(center) - 6) // 2  # the page number in the middle is kept whole
+        parts = [
+            f"&{where}{_fit(text, room) if where != 'C' else text}"
+            for where, text in zip("LCR", (left, center, right), strict=True)
+            if text
+        ]
         if parts:
-            sheet.set_footer("".join(parts)[:HEADER_LIMIT])
+            sheet.set_footer("".join(parts))
 
     def protect(self, **allowed: bool) -> None:
         """Protect the sheet without a password (to guide, not to lock anyone out); `allowed`
