@@ -166,3 +166,23 @@ def test_a_recurring_deadline_outside_the_grammar_is_an_error(text: str) -> None
 
 def test_the_plan_year_is_the_default_year() -> None:
     assert parse_deadline("6月底", 2025).due == D(2025, 6, 30)
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("自印发之日起30日内", dt.date(2021, 10, 28)),
+        ("自本方案印发之日起二十日内完成", dt.date(2021, 10, 18)),
+        # five working days by the official calendar: 国庆 1–7 October, Saturday 9 October worked
+        ("本通知下发后5个工作日内", dt.date(2021, 10, 11)),
+        ("印发之日起3个月内", dt.date(2021, 12, 28)),
+    ],
+)
+def test_days_counted_from_the_plans_issue_are_a_day_after_signed(text: str, due: dt.date) -> None:
+    deadline = parse_deadline(text, 2021, dt.date(2021, 9, 28))
+    assert deadline.due == due and not deadline.ongoing and deadline.text == text
+
+
+def test_days_from_the_issue_without_the_issue_day_say_what_to_give() -> None:
+    with pytest.raises(DeadlineError, match="signed"):
+        parse_deadline("自印发之日起30日内", 2021)

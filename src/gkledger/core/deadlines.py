@@ -65,6 +65,11 @@ _ONGOING = re.compile(
     r"|随时(?:更新|公开)?|及时(?:更新|公开|发布)?|实时(?:更新|公开)?|动态(?:更新|调整)|变动即更|有变动即更新"
     r"|适时|日常|按要求|按上级要求|按规定|按有关要求|按照上级要求|根据(?:工作)?需要|根据上级要求)$"
 )
+# Days counted from the plan's own issue (自本方案印发之日起30日内): a day, from the plan's `signed`.
+_FROM_ISSUE = re.compile(
+    r"^(?:自|从)?本?(?:方案|通知|文件|要点|意见|清单|办法)?(?:印发|下发|发布|公布|出台)(?:之日起|之日后|后)"
+    r"(\d{1,3}|[一二三四五六七八九十]{1,3})个?(工作日|日|天|月)(?:内|以内)$"
+)
 # Timing that follows an event, not the calendar (信息形成或变更之日起20个工作日内): continuous work too.
 _AFTER_EVENT = re.compile(
     r"^(?:自|从)?[^\d]{0,24}?(?:之日起|之日后|后)(?:\d{1,3}|[一二三四五六七八九十]{1,3})个?(?:工作日|日|天)"
@@ -129,6 +134,9 @@ def parse_deadline(text: str, plan_year: int, signed: dt.date | None = None) -> 
     core = _normalise(text)
     if not core:
         raise DeadlineError(_("the deadline is empty"))
+    issued = _FROM_ISSUE.match(core)
+    if issued:
+        return _from_issue(text, issued, signed)
     if _ONGOING.match(core) or _AFTER_EVENT.match(core) or _AFTER_CHANGE.search(core) or _all_ongoing(core):
         return Deadline(text, dt.date(plan_year, 12, 31), ongoing=True)
     window = _WINDOW.match(core)
@@ -156,6 +164,28 @@ def parse_deadline(text: str, plan_year: int, signed: dt.date | None = None) -> 
                 )
             return Deadline(text, due)
     raise DeadlineError(_f("cannot read the deadline '{text}'", text=text))
+
+
+def _from_issue(text: str, match: re.Match[str], signed: dt.date | None) -> Deadline:
+    """印发之日起30日内: so many days (working days, months) after the plan was issued."""
+    if signed is None:
+        raise DeadlineError(
+            _f(
+                "'{text}' counts from the day the plan was issued: give that day as signed: under "
+                "plan: in tasks.yaml (import --signed)",
+                text=text,
+            )
+        )
+    count, unit = _number(match.group(1)), match.group(2)
+    if unit == "工作日":
+        from gkledger.core.workdays import add_workdays  # the official calendar, loaded only here
+
+        return Deadline(text, add_workdays(signed, count))
+    if unit == "月":
+        month = signed.month - 1 + count
+        year, month = signed.year + month // 12, month % 12 + 1
+        return Deadline(text, dt.date(year, month, min(signed.day, calendar.monthrange(year, month)[1])))
+    return Deadline(text, signed + dt.timedelta(days=count))
 
 
 def _resolve(form: str, match: re.Match[str], plan_year: int, text: str) -> dt.date:

@@ -42,13 +42,18 @@ class ReplyDate(NamedTuple):
     note: str | None  # why the day may be off: the calendar does not know its year
 
 
-def reply_date(today: dt.date, dues: Iterable[dt.date], working_days: int) -> ReplyDate:
-    """The day a notice issued `today` asks its items to be done by (see the module docstring)."""
-    day = today
+def add_workdays(day: dt.date, working_days: int) -> dt.date:
+    """The day `working_days` working days after `day` (its own day not counted)."""
     counted = 0
     while counted < working_days:
         day += dt.timedelta(days=1)
         counted += is_workday(day)
+    return day
+
+
+def reply_date(today: dt.date, dues: Iterable[dt.date], working_days: int) -> ReplyDate:
+    """The day a notice issued `today` asks its items to be done by (see the module docstring)."""
+    day = add_workdays(today, working_days)
     coming = [due for due in dues if due >= today]
     if coming and day > min(coming):
         day = min(coming)
