@@ -282,3 +282,31 @@ def test_a_table_with_no_header_lists_the_headers_it_saw(cli: Cli, county: Path,
     source = table(tmp_path / "表.csv", [["序号", "甲", "乙"], ["1", "公开。", "县财政局"]])
     result = cli("import", str(source), "--year", "2022", "--data", str(county))
     assert result.exit_code == 2 and "序号 | 甲 | 乙" in result.output
+
+
+def test_a_csv_saved_from_a_merged_table_reads_as_the_merges_showed(
+    cli: Cli, county: Path, tmp_path: Path
+) -> None:
+    """A CSV keeps no merges: a group heading followed by blank cells spans them (信息更新 →
+    责任部门 | 生成时间), and a row continuing a merged block (its 序号 and 类别 blank) with blank
+    owners and deadline reads them from the row above, and says so. A row with its own 序号 and
+    no owners is still flagged, never filled."""
+    source = table(
+        tmp_path / "目录.csv",
+        [
+            ["序号", "类别", "公开事项", "信息更新", ""],
+            ["", "", "", "责任部门", "生成时间"],
+            ["1", "财政信息", "(1.1)部门预算", "县财政局", "每年3月"],
+            ["", "", "(1.2)部门决算", "", ""],
+            ["", "", "(1.3)三公经费", "县政府办", "变动即更"],
+            ["2", "乡镇信息", "(2.1)乡镇简介", "", ""],
+        ],
+    )
+    result = cli("--lang", "zh", "import", str(source), "--year", "2022", "--data", str(county))
+    assert result.exit_code == 1, result.output  # row 6 has no owners of its own
+    tasks = {task["id"]: task for task in yaml.safe_load(result.stdout)["tasks"]}
+    assert list(tasks) == ["1.1", "1.2", "1.3", "2.1"]
+    assert (tasks["1.2"]["owners"], tasks["1.2"]["deadline"]) == ("县财政局", "每年3月")
+    assert (tasks["1.3"]["owners"], tasks["1.3"]["deadline"]) == ("县政府办", "变动即更")
+    assert tasks["2.1"]["owners"] == "" and tasks["2.1"]["section"] == "乡镇信息"
+    assert "第 4 行：序号、责任单位和完成时限都为空" in result.output  # said, not done silently

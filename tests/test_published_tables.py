@@ -12,11 +12,11 @@ import yaml
 from typer.testing import Result
 
 from .conftest import write
-from .office_tables import to_docx, to_html, to_xlsx
+from .office_tables import to_csv, to_docx, to_html, to_xlsx
 from .published_tables import PUBLISHED
 
 Cli = Callable[..., Result]
-WRITERS = {"xlsx": to_xlsx, "html": to_html, "docx": to_docx}
+WRITERS = {"xlsx": to_xlsx, "html": to_html, "docx": to_docx, "csv": to_csv}
 
 
 @pytest.mark.parametrize("kind", list(WRITERS))

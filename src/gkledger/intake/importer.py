@@ -257,11 +257,18 @@ def _prefer_named(grid: Grid, row: int, two_rows: bool, columns: dict[str, list[
 
 
 def _under_group(grid: Grid, row: int, column: int) -> bool:
-    """The header cell above (row, column) is part of a merge across columns."""
-    origin = grid.origin(row, column)
-    if origin is not None:
-        return origin[0] == row
-    return grid.origin(row, column + 1) == (row, column)
+    """The header cell above (row, column) is part of a merge across columns. A table that keeps
+    no merges (CSV, or a sheet whose merges were undone) shows one as a heading followed by blank
+    cells: the heading spans them."""
+    if grid.merges:
+        origin = grid.origin(row, column)
+        if origin is not None:
+            return origin[0] == row
+        return grid.origin(row, column + 1) == (row, column)
+    top = grid.rows[row]
+    if column < len(top) and _text(top[column]):
+        return column + 1 < len(top) and not _text(top[column + 1])
+    return any(_text(top[c]) for c in range(min(column, len(top))))
 
 
 def _numbers_column(grid: Grid, header_row: int, columns: dict[str, list[int]]) -> None:
@@ -308,6 +315,8 @@ def tasks_from_grid(
     field_of_column = {c: name for name, columns in header.columns.items() for c in columns}
     # where the table keeps its sections: 类别 columns (一级类目 | 二级类目) and 任务名称 columns
     name_columns = sorted([*header.columns.get("类别", ()), *header.columns.get("任务名称", ())])
+    previous: dict[str, str] | None = None  # the row above's values, for a table that kept no merges
+    carried: list[int] = []  # rows whose blank owners or deadline were read from the row above
 
     def value(row: int, column: int) -> str:
         origin = grid.origin(row, column)
@@ -338,6 +347,12 @@ def tasks_from_grid(
         }
         if not any(values.values()):
             continue
+        if not grid.merges and previous is not None and _continues(values, name_columns, row, grid):
+            if _carry_down(values, previous):
+                carried.append(row + 1)
+            if "序号" in values and own_number(values["具体任务"]):  # an item under a category's 序号
+                values["序号"] = previous.get("序号", "")
+        previous = values
         written = {
             line.strip()
             for c in name_columns
@@ -402,8 +417,39 @@ def tasks_from_grid(
                 day=signed.isoformat(),
             )
         )
+    if carried:
+        imported.notes.append(
+            _f(
+                "rows {rows}: 序号, 责任单位 and 完成时限 blank, as a merged cell is saved without its "
+                "merge (CSV): read as the row above's",
+                rows=", ".join(map(str, carried)),
+            )
+        )
     _unique_ids(imported)
     return imported
+
+
+_CARRIED = ("责任单位", "牵头单位", "配合单位", "完成时限")
+
+
+def _continues(values: dict[str, str], name_columns: list[int], row: int, grid: Grid) -> bool:
+    """A row that goes on with the one above in a table saved without its merges: it has a task,
+    but its 序号 and its 任务名称 / 类别 cells are blank, as the covered cells of a merge down are."""
+    cells = grid.rows[row]
+    names_blank = all(column >= len(cells) or not _text(cells[column]) for column in name_columns)
+    return bool(values.get("具体任务")) and not values.get("序号") and names_blank
+
+
+def _carry_down(values: dict[str, str], previous: dict[str, str]) -> bool:
+    """Blank owners and deadline cells of a continuing row read as the row above's: what a merge
+    down showed before it was saved as CSV. Only when all of them are blank (a row that names its
+    own owners keeps them, and a blank deadline beside them stays blank)."""
+    present = [name for name in _CARRIED if name in values]
+    if not present or any(values[name] for name in present):
+        return False
+    for name in present:
+        values[name] = previous.get(name, "")
+    return any(values[name] for name in present)
 
 
 def _heading(grid: Grid, row: int, texts: list[str]) -> str | None:
@@ -556,7 +602,8 @@ def _items_numbered(imported: Imported, counts: Counter[str]) -> bool:
     repeated = [task for task in imported.tasks if counts[task.id] > 1]
     if not all(task.own_number for task in repeated):
         return False
-    ids = [task.own_number if counts[task.id] > 1 else task.id for task in imported.tasks]
+    # every item that carries its own number goes by it, a category's only item too ("2" → 2.1)
+    ids = [task.own_number if counts[task.id] > 1 or task.own_number else task.id for task in imported.tasks]
     if len(set(ids)) != len(ids):
         return False
     for task, new in zip(imported.tasks, ids, strict=True):
