@@ -150,8 +150,6 @@ def test_a_yearly_deadline_is_due_once_in_its_plan_year() -> None:
     "text",
     [
         "每周五",
-        "每季度",
-        "每月",
         "每月32日",
         "自2021年7月起每月10日前",
         "自13月起每月底",
@@ -186,3 +184,47 @@ def test_days_counted_from_the_plans_issue_are_a_day_after_signed(text: str, due
 def test_days_from_the_issue_without_the_issue_day_say_what_to_give() -> None:
     with pytest.raises(DeadlineError, match="signed"):
         parse_deadline("自印发之日起30日内", 2021)
+
+
+@pytest.mark.parametrize(
+    ("bare", "spelled"), [("每季度", "每季度末"), ("每月", "每月底"), ("每季", "每季度末")]
+)
+def test_a_bare_period_is_due_by_each_periods_end(bare: str, spelled: str) -> None:
+    """每季度 (once a quarter) is owed by each quarter's end, as 每季度末 is."""
+    assert parse_deadline(bare, 2022).periods == parse_deadline(spelled, 2022).periods
+
+
+@pytest.mark.parametrize(
+    ("text", "due", "ongoing"),
+    [
+        ("10月上旬前", D(2022, 10, 10), False),
+        ("10月中旬", D(2022, 10, 20), False),
+        ("2月下旬", D(2022, 2, 28), False),
+        ("年中", D(2022, 6, 30), False),
+        ("年度内", D(2022, 12, 31), False),
+        ("每年", D(2022, 12, 31), False),
+        ("次年1月底前", D(2023, 1, 31), False),
+        ("6-9月", D(2022, 9, 30), False),
+        # stages in one cell: due when the last dated stage is
+        ("3月底前启动，年底前完成", D(2022, 12, 31), False),
+        ("6月底前、9月底前", D(2022, 9, 30), False),
+        ("持续推进，10月底前完成", D(2022, 10, 31), False),
+        # continuous work, however it is worded
+        ("常年", D(2022, 12, 31), True),
+        ("即时公开", D(2022, 12, 31), True),
+        ("同步推进", D(2022, 12, 31), True),
+        ("每周更新", D(2022, 12, 31), True),
+        ("按照省要求时间节点", D(2022, 12, 31), True),
+        ("根据上级部署", D(2022, 12, 31), True),
+        ("按上级要求及时报送", D(2022, 12, 31), True),
+    ],
+)
+def test_more_of_the_ways_offices_write_a_deadline(text: str, due: dt.date, ongoing: bool) -> None:
+    deadline = parse_deadline(text, 2022)
+    assert (deadline.due, deadline.ongoing, deadline.periods) == (due, ongoing, ()) and deadline.text == text
+
+
+@pytest.mark.parametrize("text", ["6月底前，每季度末", "3月底前，下周", "按时", "10月中下旬"])
+def test_stages_that_do_not_all_read_are_refused(text: str) -> None:
+    with pytest.raises(DeadlineError):
+        parse_deadline(text, 2022)

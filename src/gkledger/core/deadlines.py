@@ -52,8 +52,9 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         ),
         "day",
     ),
-    (re.compile(r"^(?:(\d{4})年(?:底|末|内)|年底|年末|年内)$"), "year_end"),
-    (re.compile(rf"^{_YEAR}上半年(?:底|末)?$"), "first_half"),
+    (re.compile(r"^(?:(\d{4})年(?:底|末|内|度内)|(?:本)?年(?:度)?(?:底|末|内))$"), "year_end"),
+    (re.compile(rf"^{_YEAR}(?:上半年(?:底|末)?|年中)$"), "first_half"),
+    (re.compile(rf"^{_YEAR}{_NUM}月(上|中|下)旬(?:末)?$"), "ten_days"),
     (re.compile(rf"^{_YEAR}下半年(?:底|末)?$"), "second_half"),
     (re.compile(rf"^{_YEAR}第?([1-4一二三四])季度(?:末|底)?$"), "quarter"),
 ]
@@ -63,7 +64,10 @@ _ONGOING = re.compile(
     r"^(?:全年|全年度|全年内)$"
     r"|^(?:全年|全年度)?(?:持续推进|持续开展|持续落实|持续|长期坚持|长期推进|长期|常态化(?:推进|开展|落实)?"
     r"|随时(?:更新|公开)?|及时(?:更新|公开|发布)?|实时(?:更新|公开)?|动态(?:更新|调整)|变动即更|有变动即更新"
-    r"|适时|日常|按要求|按上级要求|按规定|按有关要求|按照上级要求|根据(?:工作)?需要|根据上级要求)$"
+    r"|适时|日常|按要求|按上级要求|按规定|按有关要求|按照上级要求|根据(?:工作)?需要|根据上级要求"
+    r"|常年|即时(?:更新|公开|发布)?|同步(?:推进|开展|实施|公开)?|每(?:周|日|天|个工作日)(?:更新|公开|报送)?"
+    r"|(?:按|按照|根据)(?:上级|省|市|县|区)?(?:里)?(?:的)?(?:要求|部署|安排)(?:的)?(?:时间节点|时间|进度)?"
+    r"(?:及时)?(?:报送|完成|推进|公开|办理)?)$"
 )
 # Days counted from the plan's own issue (自本方案印发之日起30日内): a day, from the plan's `signed`.
 _FROM_ISSUE = re.compile(
@@ -82,15 +86,15 @@ _AFTER_CHANGE = re.compile(
     r"(?:形成|形式|变更|变化|产生|生成|制作|更新)[^。；;]{0,12}?(?:之日起|之日后)"
     r"(?:\d{1,3}|[一二三四五六七八九十]{1,3})个?(?:工作日|日|天)(?:内|以内)"
 )
-_WINDOW = re.compile(rf"^{_YEAR}{_NUM}月(?:份)?(?:-|—|–|－|~|～|至|到){_NUM}月(?:份)?(?:底|末)?$")
+_WINDOW = re.compile(rf"^{_YEAR}{_NUM}(?:月(?:份)?)?(?:-|—|–|－|~|～|至|到){_NUM}月(?:份)?(?:底|末)?$")
 _RECURRING = re.compile(r"^(?:自|从|[上下]半年)?.*?(?:每(?:年|半年|季度|季|月|周)|定期)")
 _DAY = r"(\d{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])[日号]"
 # When a recurring deadline starts: 自2022年7月起 / 从7月开始 / 下半年 / 上半年 (before the 每…).
 _START = re.compile(rf"^(?:(?:自|从){_YEAR}{_NUM}月(?:份)?(?:起|开始)?|([上下])半年)?(每.*)$")
 _EVERY: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"^每月{_DAY}$"), "month_day"),
-    (re.compile(r"^每(?:个)?月(?:底|末)$"), "month_end"),
-    (re.compile(r"^每(?:个)?季(?:度)?(?:末|底)$"), "quarter_end"),
+    (re.compile(r"^每(?:个)?月(?:底|末)?(?:一次)?$"), "month_end"),  # 每月: by each month's end
+    (re.compile(r"^每(?:个)?季(?:度)?(?:末|底)?(?:一次)?$"), "quarter_end"),
     (re.compile(rf"^每(?:个)?季(?:度)?(?:首月|第一个月|第1个月){_DAY}$"), "quarter_first_month"),
     (re.compile(r"^每半年(?:末|底)?(?:一次)?$"), "half_end"),
     (re.compile(rf"^每年{_NUM}月(?:份)?(?:底|末)?$"), "year_month_end"),
@@ -134,6 +138,9 @@ def parse_deadline(text: str, plan_year: int, signed: dt.date | None = None) -> 
     core = _normalise(text)
     if not core:
         raise DeadlineError(_("the deadline is empty"))
+    core = _NEXT_YEAR.sub(f"{plan_year + 1}年", core)  # 次年1月底前: the year after the plan's
+    if _EVERY_YEAR.match(core):  # 每年: once, by the year's end
+        return Deadline(text, dt.date(plan_year, 12, 31))
     issued = _FROM_ISSUE.match(core)
     if issued:
         return _from_issue(text, issued, signed)
@@ -163,7 +170,42 @@ def parse_deadline(text: str, plan_year: int, signed: dt.date | None = None) -> 
                     )
                 )
             return Deadline(text, due)
+    several = _several(text, core, plan_year, signed)
+    if several is not None:
+        return several
     raise DeadlineError(_f("cannot read the deadline '{text}'", text=text))
+
+
+_NEXT_YEAR = re.compile(r"^(?:次年|明年|翌年|下一?年度?)(?=\d|[一二三四五六七八九十])")
+_EVERY_YEAR = re.compile(r"^每年(?:度)?(?:底|末)?(?:一次)?$")
+_PARTS = re.compile(r"[,;、]")
+# What a part of a staged deadline says is done by then: 3月底前启动, 年底前完成.
+_STEP = re.compile(
+    r"(?:启动|部署|完成|推进|开展|实施|落实|报送|上报|公开|发布|印发|出台|建成|制定|到位|见效)+$"
+)
+
+
+def _several(text: str, core: str, plan_year: int, signed: dt.date | None) -> Deadline | None:
+    """Stages in one cell (3月底前启动，年底前完成; 6月底前、12月底前; 持续推进，年底前完成): due when
+    the last dated stage is, continuous work only if every stage is. None unless every stage
+    reads on its own as a plain deadline or continuous work."""
+    parts = [part for part in _PARTS.split(core) if part]
+    if len(parts) < 2:
+        return None
+    read = []
+    for part in parts:
+        step = _STEP.sub("", part) or part
+        try:
+            found = parse_deadline(step, plan_year, signed)
+        except DeadlineError:
+            return None
+        if found.periods:
+            return None  # a recurring stage: the periods would not be one deadline
+        read.append(found)
+    dated = [found.due for found in read if not found.ongoing]
+    if not dated:
+        return Deadline(text, dt.date(plan_year, 12, 31), ongoing=True)
+    return Deadline(text, max(dated))
 
 
 def _from_issue(text: str, match: re.Match[str], signed: dt.date | None) -> Deadline:
@@ -202,6 +244,10 @@ def _resolve(form: str, match: re.Match[str], plan_year: int, text: str) -> dt.d
             return dt.date(year, 12, 31)
         if form == "first_half":
             return dt.date(year, 6, 30)
+        if form == "ten_days":  # 上旬 the 10th, 中旬 the 20th, 下旬 the month's end
+            month = _number(match.group(2))
+            last = calendar.monthrange(year, month)[1]
+            return dt.date(year, month, {"上": 10, "中": 20, "下": last}[match.group(3)])
         quarter = _number(match.group(2))
         month = quarter * 3
         return dt.date(year, month, calendar.monthrange(year, month)[1])
