@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -310,3 +311,46 @@ def test_a_csv_saved_from_a_merged_table_reads_as_the_merges_showed(
     assert (tasks["1.3"]["owners"], tasks["1.3"]["deadline"]) == ("县政府办", "变动即更")
     assert tasks["2.1"]["owners"] == "" and tasks["2.1"]["section"] == "乡镇信息"
     assert "第 4 行：序号、责任单位和完成时限都为空" in result.output  # said, not done silently
+
+
+@pytest.mark.parametrize(
+    ("phrase", "units"),
+    [
+        ("县政府办公室", ["县政府办"]),  # the full name without its place, 政府 for 人民政府
+        ("县人民政府办公室", ["县政府办"]),
+        ("县直各单位", ["县政府办", "县财政局"]),  # the roster's 县直部门
+        ("各乡镇（街道）", ["甲镇"]),  # this roster has no 街道: its 乡镇 are all the phrase can mean
+    ],
+)
+def test_more_owners_phrases_a_county_writes(
+    cli: Cli, county: Path, tmp_path: Path, phrase: str, units: list[str]
+) -> None:
+    source = table(
+        tmp_path / "县.csv", [["序号", "具体任务", "责任单位", "完成时限"], ["1", "公开。", phrase, "年底前"]]
+    )
+    made = cli(
+        "import",
+        str(source),
+        "--year",
+        "2022",
+        "-o",
+        str(county / "tasks.yaml"),
+        "--force",
+        "--data",
+        str(county),
+    )
+    assert made.exit_code == 0, made.output
+    listed = json.loads(cli("tasks", "-f", "json", "--data", str(county)).stdout)
+    assert sorted(listed[0]["units"]) == units
+
+
+def test_a_bracketed_word_the_roster_has_is_not_dropped(county: Path) -> None:
+    """各乡镇（街道） with 街道 in the roster cannot be read as 乡镇 alone: it stays for the office."""
+    from gkledger.core.owners import Vocabulary
+    from gkledger.store.load import read_units_alone
+
+    text = (county / "units.yaml").read_text(encoding="utf-8")
+    text += "  - name: 东街道\n    full_name: 某县东街道办事处\n    kind: 城区\n    level: 股级\n"
+    (county / "units.yaml").write_text(text, encoding="utf-8")
+    _core, index = read_units_alone(county)
+    assert Vocabulary(index, {}).read("各乡镇（街道）").unresolved == ("各乡镇(街道)",)

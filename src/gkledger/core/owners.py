@@ -112,6 +112,7 @@ class Vocabulary:
                 known = self.stems.get(stem, unit.name)
                 self.stems[stem] = unit.name if known == unit.name else None
         self.place_prefixes = sorted(self.places | set(_LEVEL_PREFIXES), key=len, reverse=True)
+        self._full_name_spellings(index)
         # Words a conjunction must not split: 人力资源和社会保障局, 规划编制和审批机关 …
         everything = [*self.words, *self.role_words, *self.names, *self.groups, *self.kinds, *self.tags]
         everything += self.stems
@@ -137,6 +138,25 @@ class Vocabulary:
         self._scopes: dict[str, tuple[_Scope, str] | None] = {}
 
     # -- phrases --------------------------------------------------------------------------------
+
+    def _full_name_spellings(self, index: UnitIndex) -> None:
+        """A unit's full name as tables shorten it: without its place (某县人民政府办公室 →
+        县人民政府办公室, the level kept) and with 政府 for 人民政府 (县政府办公室). A spelling two
+        units share is neither's."""
+        found: dict[str, str | None] = {}
+        for unit in index.by_name.values():
+            full = plain(unit.full_name)
+            shorter = [  # the rest still says its level: 县人民政府办公室, never 人民政府 alone
+                full[cut:]
+                for cut in range(1, len(full))
+                if full[cut] in _LEVELS and full[:cut] in self.places
+            ]
+            for spelling in (full, *shorter):
+                for variant in (spelling, spelling.replace("人民政府", "政府")):
+                    if variant and variant not in self.names:
+                        known = found.get(variant, unit.name)
+                        found[variant] = unit.name if known == unit.name else None
+        self.names.update({spelling: name for spelling, name in found.items() if name is not None})
 
     def words_line(self, part: str) -> str:
         """The line of units.yaml's `words:` that would read `part`: the roster's kind or group
@@ -319,7 +339,10 @@ class Vocabulary:
         inner = part.find("各", 1)  # "县直各部门", "市直各单位": 各 inside a collection's name
         if inner > 0:
             joined = part[:inner] + part[inner + 1 :]
-            return self.collection(joined) or self._exact_part(joined)
+            found = self.collection(joined) or self._exact_part(joined)
+            if found is None and joined.endswith("单位"):  # 县直各单位: the roster's 县直部门
+                found = self.collection(joined[: -len("单位")] + "部门")
+            return found
         return None
 
     def collection(self, name: str) -> tuple[Term, ...] | None:
@@ -336,7 +359,14 @@ class Vocabulary:
         match = re.fullmatch(r"([^()]+)\(([^()]+)\)", name)
         if match and match.group(1) in self.kinds and match.group(2) in self.kinds:
             return (Term(kind=(self.kinds[match.group(1)], self.kinds[match.group(2)])),)
+        if match and match.group(1) in self.kinds and not self._names_anything(match.group(2)):
+            return (Term(kind=(self.kinds[match.group(1)],)),)  # 乡镇(街道) where the roster has no 街道
         return None
+
+    def _names_anything(self, word: str) -> bool:
+        """Whether the roster has a kind, group or unit that `word` (街道) could mean: then a
+        phrase naming it cannot be read without it."""
+        return any(word in name for name in (*self.kinds, *self.groups, *self.names))
 
     def unit(self, name: str) -> str | None:
         """The canonical name of the unit a name means, with or without its level or city prefix
@@ -580,6 +610,7 @@ def _same_but(a: Term, b: Term, key: str) -> bool:
     )
 
 
+_LEVELS = frozenset("省市州盟县区旗镇乡")  # what a place's level is written with: 某县, 某市
 _COLLECTIVE = re.compile(r"^(?:各|所有|全部|有关|相关)|(?:等)?(?:有关|相关)?(?:单位)?$")
 _YAML_PLAIN = re.compile(r"^[^\s\d\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}]*$")
 
