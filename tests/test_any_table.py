@@ -187,6 +187,11 @@ def test_the_tables_own_title_names_the_plan(
         ("二级指标", "类别"),
         ("目标", "类别"),
         ("编号", "序号"),
+        ("落实措施", "具体任务"),  # ends naming content: not the owners though it starts with 落实
+        ("责任事项", "具体任务"),
+        ("进度安排", "完成时限"),
+        ("时限要求", "完成时限"),  # when it must be done, not a requirement's text
+        ("进度情况", None),
         ("责任人", None),
         ("分管领导", None),
         ("完成情况", None),

@@ -83,7 +83,9 @@ _FIELD_OF = {word: name for name, words in HEADERS.items() for word in words}
 _NOT_READ = re.compile(r"(?:人|领导|情况|进展|进度|方式|形式|渠道|依据|说明)$|^是否|:")
 _MEANINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("序号", re.compile(r"^(?:序号|编号|序|No\.?)$", re.IGNORECASE)),
-    ("完成时限", re.compile(r"时限|时间|期限|节点|频次|频率|时效|日期|更新")),
+    ("完成时限", re.compile(r"时限|时间|期限|节点|频次|频率|时效|日期|更新|进度(?:安排|要求)")),
+    # a header that ends naming content is the task's text, whoever it names first (落实措施)
+    ("具体任务", re.compile(r"^(?![一二三四五]级).*(?:措施|内容|要求|举措|事项)$")),
     ("牵头单位", re.compile(r"牵头")),
     ("配合单位", re.compile(r"配合|协办|协同|参与")),
     ("责任单位", re.compile(r"单位|部门|科室|处室|股室|主体|负责|承办|落实|责任")),
