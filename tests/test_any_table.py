@@ -89,6 +89,21 @@ def table(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
+def import_into(cli: Cli, county: Path, source: Path) -> Result:
+    """`source` imported as the county ledger's tasks.yaml, over its units."""
+    return cli(
+        "import",
+        str(source),
+        "--year",
+        "2022",
+        "-o",
+        str(county / "tasks.yaml"),
+        "--force",
+        "--data",
+        str(county),
+    )
+
+
 def test_a_table_without_a_deadline_column_needs_deadline(cli: Cli, county: Path, tmp_path: Path) -> None:
     source = table(
         tmp_path / "镇.csv", [["序号", "工作任务", "责任单位"], ["1", "公开财政预算。", "县财政局"]]
@@ -109,17 +124,7 @@ def test_continuous_deadlines_import_without_review(cli: Cli, county: Path, tmp_
             ["2", "更新。", "甲镇", "变动即更"],
         ],
     )
-    result = cli(
-        "import",
-        str(source),
-        "--year",
-        "2022",
-        "-o",
-        str(county / "tasks.yaml"),
-        "--force",
-        "--data",
-        str(county),
-    )
+    result = import_into(cli, county, source)
     assert result.exit_code == 0, result.output
     assert cli("check", "--data", str(county)).exit_code == 0
 
@@ -333,17 +338,7 @@ def test_more_owners_phrases_a_county_writes(
     source = table(
         tmp_path / "县.csv", [["序号", "具体任务", "责任单位", "完成时限"], ["1", "公开。", phrase, "年底前"]]
     )
-    made = cli(
-        "import",
-        str(source),
-        "--year",
-        "2022",
-        "-o",
-        str(county / "tasks.yaml"),
-        "--force",
-        "--data",
-        str(county),
-    )
+    made = import_into(cli, county, source)
     assert made.exit_code == 0, made.output
     listed = json.loads(cli("tasks", "-f", "json", "--data", str(county)).stdout)
     assert sorted(listed[0]["units"]) == units

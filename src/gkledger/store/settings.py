@@ -72,11 +72,7 @@ def _read_scoring(path: str, node: Value | None, out: list[Diagnostic]) -> Scori
         number = _number(value)
         if number is None or number < 0:
             out.append(
-                Diagnostic(
-                    source_of(path, value),
-                    "GK106",
-                    _f("'{name}' of 'scoring' is a number of 0 or more", name=name),
-                )
+                _not_a_number(path, value, _f("'{name}' of 'scoring' is a number of 0 or more", name=name))
             )
             continue
         numbers[name] = number
@@ -88,16 +84,17 @@ def _read_scoring(path: str, node: Value | None, out: list[Diagnostic]) -> Scori
             number = _number(value)
             if number is None:
                 out.append(
-                    Diagnostic(
-                        source_of(path, value),
-                        "GK106",
-                        _f("the lowest score of {grade} is a number", grade=grade),
-                    )
+                    _not_a_number(path, value, _f("the lowest score of {grade} is a number", grade=grade))
                 )
                 continue
             read.append((str(grade), number))
         grades = tuple(sorted(read, key=lambda pair: -pair[1]))
     return Scoring(**numbers, grades=grades)
+
+
+def _not_a_number(path: str, value: Value, message: str) -> Diagnostic:
+    """GK106 at `value`: a setting that must be a number is not one."""
+    return Diagnostic(source_of(path, value), "GK106", message)
 
 
 def _number(value: Value) -> float | None:
