@@ -4,11 +4,17 @@ each ledger's own JSON rows, and a second roll-up that re-reads only what change
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import shutil
 import sqlite3
-from collections.abc import Callable
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -196,15 +202,45 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@contextlib.contextmanager
+def served(rollup: Path) -> Iterator[str]:
+    """`gkledger browse ROLLUP` in its own process, yielded as its base URL once it answers.
+
+    A port taken between choosing it and binding it is chosen again; a server that exits is a
+    failure that shows what it printed. The wait has no time goal: the guard of 120 s only keeps a
+    hung start-up from hanging the suite."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")}
+    for _port_try in range(3):
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gkledger", "browse", str(rollup), "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            guard = time.monotonic() + 120
+            while server.poll() is None and time.monotonic() < guard:
+                try:
+                    urllib.request.urlopen(base, timeout=5).close()
+                except OSError:
+                    time.sleep(0.2)
+                    continue
+                yield base
+                return
+        finally:
+            server.terminate()
+            printed = server.communicate(timeout=30)[1]
+        if "address already in use" not in printed.lower():
+            pytest.fail(f"gkledger browse did not answer on {base}; it printed:\n{printed}")
+    pytest.fail("gkledger browse found no free port in three tries")
+
+
 def test_the_rollup_in_a_real_browser(cli: Cli, ledgers: list[Path], tmp_path: Path) -> None:
     """`gkledger browse` as people use it: Chinese titles, facets by 台账, 单位类型 and 状态, and the
     saved queries, in Chromium."""
-    import os
-    import subprocess
-    import sys
-    import time
-    import urllib.request
-
     from .test_exports import chromium
 
     browser_path = chromium()
@@ -214,46 +250,27 @@ def test_the_rollup_in_a_real_browser(cli: Cli, ledgers: list[Path], tmp_path: P
     pytest.importorskip("datasette", reason="the browse extra is not installed")
     out = tmp_path / "rollup.sqlite"
     assert cli("rollup", *map(str, ledgers), "-o", str(out), *TODAY).exit_code == 0
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GKLEDGER_")}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gkledger", "browse", str(out), "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _attempt in range(100):  # until it answers (a start-up, not a timing: it fails only at 20 s)
-            try:
-                urllib.request.urlopen(base, timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=browser_path, args=["--no-sandbox", "--disable-gpu"]
-            )
-            try:
-                page = browser.new_page()
-                page.goto(base + "/")
-                assert "政务公开工作台账汇总" in page.title()
-                page.goto(base + "/rollup/obligations_by_kind?status=late")
-                facets = page.locator(".facet-info").all_text_contents()
-                assert any("ledger" in f for f in facets) and any("kind" in f for f in facets)
-                assert "新城区" in page.content() and "回民区" in page.content()
-                page.goto(base + "/rollup/late")
-                assert page.locator("h1").first.text_content().strip() == "逾期清单"
-                headers = [h.strip() for h in page.locator("table.rows-and-columns th").all_text_contents()]
-                assert headers[:3] == ["台账", "单位", "序号"]
-                page.goto(base + "/rollup/rates")
-                rates = page.locator("table.rows-and-columns tbody tr").count()
-                assert rates == 2  # one line per ledger
-            finally:
-                browser.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with served(out) as base, sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=browser_path, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page()
+            page.goto(base + "/")
+            assert "政务公开工作台账汇总" in page.title()
+            page.goto(base + "/rollup/obligations_by_kind?status=late")
+            facets = page.locator(".facet-info").all_text_contents()
+            assert any("ledger" in f for f in facets) and any("kind" in f for f in facets)
+            assert "新城区" in page.content() and "回民区" in page.content()
+            page.goto(base + "/rollup/late")
+            assert page.locator("h1").first.text_content().strip() == "逾期清单"
+            headers = [h.strip() for h in page.locator("table.rows-and-columns th").all_text_contents()]
+            assert headers[:3] == ["台账", "单位", "序号"]
+            page.goto(base + "/rollup/rates")
+            rates = page.locator("table.rows-and-columns tbody tr").count()
+            assert rates == 2  # one line per ledger
+        finally:
+            browser.close()
 
 
 def test_a_bulletin_ranks_the_ledgers_of_a_rollup_together(
@@ -284,7 +301,7 @@ def test_a_ledger_in_git_carries_its_commit(cli: Cli, ledgers: list[Path], tmp_p
             ["git", "-C", str(top), *args],
             check=True,
             capture_output=True,
-            env={**__import__("os").environ, **env},
+            env={**os.environ, **env},
         )
     head = subprocess.run(
         ["git", "-C", str(top), "rev-parse", "HEAD"], capture_output=True, text=True
