@@ -258,8 +258,8 @@ def test_a_racy_edit_hidden_by_touch_is_still_seen(shipped: Path) -> None:
     touched = (size, ctime - 10**12, ctime, inode)  # mtime set back ~17 minutes, ctime the edit's
     file = file._replace(signature=touched)
     written = ctime  # the cache was written in the same second as the edit
-    assert not cache._Reader({}, written).trusted(file, touched)  # hashed again: ctime is racy
-    assert cache._Reader({}, written + cache.RACY_NS + 1).trusted(file, touched)  # written well after
+    assert not cache._Memo({}, written).trusted(file, touched)  # hashed again: ctime is racy
+    assert cache._Memo({}, written + cache.RACY_NS + 1).trusted(file, touched)  # written well after
 
 
 def test_code_changes_change_the_key(shipped: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,8 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gkledger.store import load as load_module
-from gkledger.store import yaml_source
+from gkledger.store import stages, yaml_source
+from gkledger.store.cache import load_snapshot
 from gkledger.store.load import load
 
 from .conftest import write
@@ -36,12 +36,17 @@ def test_file_size_limit(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert "GK007" in codes(small)
 
 
-def test_record_count_limit(small: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(load_module, "MAX_RECORDS", 3)
+def test_record_count_limit(small: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stages, "MAX_RECORDS", 3)
     for name in ("a", "b", "c"):
         write(small / "progress" / f"{name}.yaml", "- task: '1'\n  unit: 甲县\n  done: 2021-08-01\n" * 2)
     found = load(small)
     assert "GK007" in [d.code for d in found.diagnostics] and len(found.ledger.records) == 3
+    # through the cache, twice: the same cut, the same diagnostics (nothing of a cut is remembered)
+    for _ in range(2):
+        cached = load_snapshot(small, tmp_path / "cache")
+        assert list(cached.ledger.records) == list(found.ledger.records)
+        assert cached.diagnostics == found.diagnostics and not cached.from_cache
 
 
 def test_many_aliases_within_the_budget_are_fine_and_beyond_it_refused() -> None:

@@ -259,7 +259,8 @@ def test_by_kind_groups_the_units_in_roster_order_with_each_kinds_total(ledger: 
 
 
 def test_a_broken_progress_file_is_left_out_and_a_broken_core_is_fatal(ledger: Path) -> None:
-    from gkledger.store.cache import load_snapshot, usable
+    from gkledger.store.cache import load_snapshot
+    from gkledger.store.stages import usable
 
     (ledger / "progress" / "回民区.yaml").write_text(
         "- task: '4'\n  unit: 回民区\n  done: 2021-08-20\n", encoding="utf-8"

@@ -318,3 +318,16 @@ def test_decisions_for_several_units_each_land_in_their_own_file(cli: Cli, shipp
         == "confirmed"
     )
     assert sorted(p.name for p in (shipped / "office").iterdir()) == ["回民区.yaml", "玉泉区.yaml"]
+
+
+def test_done_after_an_extension_says_what_status_says(cli: Cli, shipped: Path) -> None:
+    """The line `done` prints is counted with the office's decisions, as every view counts: a
+    completion inside an extension is on time, not done late."""
+    args = ("--to", "2021-10-31", "--reason", "等待部署", "--approved-by", "王主任", "--date", "2021-08-20")
+    run(cli, shipped, "extend", "15", "--unit", "回民区", *args)
+    said = run(cli, shipped, "done", "15", "--unit", "回民区", "--date", "2021-09-01").stdout
+    status = run(cli, shipped, "status", "--unit", "回民区").stdout
+    assert rows(cli, shipped)["15"]["status"] == "done"
+    line = " ".join(said[said.index("回民区: ") + 5 :].split())
+    summary = " ".join(status[status.rindex("23 obligations") :].split())
+    assert "done-late" not in line and line == summary, (line, summary)

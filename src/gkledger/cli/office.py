@@ -59,6 +59,7 @@ def _decide(
 ) -> None:
     """Map the options to one `writes.decisions.decide` call, and say what was written."""
     from gkledger.render.diagnostics import as_text
+    from gkledger.store.locate import display_path
     from gkledger.writes.decisions import Asked, decide
     from gkledger.writes.transaction import Refused
 
@@ -88,7 +89,7 @@ def _decide(
                 task=owed.label,
                 unit=decision.unit,
                 day=decision.day,
-                file=done.path,
+                file=display_path(done.path),
             ),
             err=True,
         )

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 import typer.core
 
-from gkledger.core.status import AsOf, Obligations, summarise
+from gkledger.core.status import AsOf, summarise
 from gkledger.i18n import _, _f
 
 if TYPE_CHECKING:
@@ -133,9 +133,9 @@ def _say_recorded(result: Recorded, day: dt.date, asked_period: bool) -> None:
             ),
             err=True,
         )
-    obligations = Obligations(result.ledger, result.index, result.owners)
+    obligations = result.loaded.obligations()  # with the office's decisions, as every view has them
     for unit in dict.fromkeys(entry.unit for entry in result.entries):
-        rows = obligations.rows(AsOf(day, result.ledger.settings.soon_days), unit)
+        rows = obligations.rows(AsOf(day, result.loaded.ledger.settings.soon_days), unit)
         out.recorded(console, summarise(rows, day, unit))
 
 

@@ -24,7 +24,7 @@ from gkledger.store.invocation import Invocation, Options, UsageError, resolve
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from gkledger.store.cache import Snapshot
+    from gkledger.store.stages import Loaded
 
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -158,7 +158,7 @@ def _cache_folder(ctx: typer.Context, no_cache: bool = False) -> Path | None:
     return None if (no_cache or _settings(ctx).no_cache) else cache_home(os.environ)
 
 
-def _snapshot(ctx: typer.Context, root: Path, no_cache: bool = False) -> Snapshot:
+def _snapshot(ctx: typer.Context, root: Path, no_cache: bool = False) -> Loaded:
     from gkledger.store.cache import load_snapshot
 
     return load_snapshot(root, _cache_folder(ctx, no_cache))
@@ -181,7 +181,7 @@ def _obligations(ctx: typer.Context, data: Path | None) -> Obligations:
                 named=named,
             )
         )
-    from gkledger.store.cache import usable
+    from gkledger.store.stages import usable
 
     ledger, left_out, fatal = usable(snapshot, root)
     if fatal:

@@ -2,7 +2,9 @@
 command typed fifty times a day parses no YAML when nothing changed, and after an edit parses only
 the files that changed (beancount's pickle cache is the model for the rest).
 
-Every run starts from the read stage (`datafiles`), exactly as a fresh load does. Each data file's
+Every run is the loader's own pipeline (`store.stages.run`), with each stage answered from the
+cache where its file's bytes are as cached (`_Memo`): nothing is loaded in an order of its own.
+The run starts from the read stage (`store.files`), exactly as a fresh load does. Each data file's
 entry holds its stat signature, the BLAKE2b of its bytes, and what loading it gave: for units.yaml
 and tasks.yaml together the core (plan, tasks, units, their diagnostics, every task's owners); for
 each progress file its records, its diagnostics (reading, shape and each record's own checks) and
@@ -34,75 +36,16 @@ from typing import TYPE_CHECKING, BinaryIO, NamedTuple, SupportsIndex, overload
 
 from gkledger import __version__, i18n
 from gkledger.store.cache_file import dump, load
-from gkledger.store.files import (
-    MAX_RECORDS,
-    DataFile,
-    FileStat,
-    Listing,
-    absolute,
-    blake2b,
-    list_files,
-    read_bytes,
-    with_overlay,
-)
-from gkledger.store.locate import PROGRESS_DIR, has_decisions
+from gkledger.store.files import DataFile, FileStat, absolute, blake2b, read_bytes
+from gkledger.store.stages import Contents, Loaded, Overlay, Part, Resolved, Stages, own_checks, run
 
 if TYPE_CHECKING:
     from gkledger.core.diagnostics import Diagnostic
-    from gkledger.core.model import Core, Decision, Ledger, Record
-    from gkledger.core.status import Obligations
+    from gkledger.core.model import Core, Ledger, Record
     from gkledger.core.units import UnitIndex
 
 RACY_NS = 2_000_000_000  # a file changed this close to the cache's writing is hashed again
-Overlay = dict[Path, bytes]
 Blob = bytes | memoryview  # a pickle kept in the cache; loaded, a slice of the cache file
-
-
-class Snapshot(NamedTuple):
-    """A loaded ledger with its diagnostics and each task's owners (see `status.Obligations`)."""
-
-    ledger: Ledger
-    diagnostics: list[Diagnostic]
-    owners: dict[str, tuple[str, ...]]
-    from_cache: bool = False
-    parsed: int = 0  # how many files were parsed this time (the rest came from the cache)
-    unit_index: UnitIndex | None = None  # the units' index the load built, owners known
-    decisions: tuple[Decision, ...] = ()  # the office's (office/*.yaml), read fresh on every load
-
-    def obligations(self) -> Obligations:
-        """The ledger's obligations, with the owners and the units' index this load resolved, and
-        the office's decisions on them."""
-        from gkledger.core.status import Obligations
-
-        plain = Obligations(self.ledger, self.unit_index, self.owners)
-        if not self.decisions:
-            return plain
-        from gkledger.store.decisions import reviews_of
-
-        return Obligations(self.ledger, self.unit_index, self.owners, reviews_of(list(self.decisions), plain))
-
-
-class Usable(NamedTuple):
-    """What a view can show of a ledger with errors: the ledger without the records of the progress
-    files that have errors (`left_out`, their paths), or nothing when an error lies elsewhere
-    (`fatal`: units.yaml, tasks.yaml, the office's files)."""
-
-    ledger: Ledger
-    left_out: tuple[str, ...]
-    fatal: list[Diagnostic]
-
-
-def usable(snapshot: Snapshot, root: Path) -> Usable:
-    ledger = snapshot.ledger
-    errors = [d for d in snapshot.diagnostics if d.severity == "error"]
-    progress = os.path.join(os.path.abspath(root), PROGRESS_DIR) + os.sep
-    broken = {d.source.path for d in errors}
-    if not all(path.startswith(progress) for path in broken):
-        return Usable(ledger, (), errors)
-    if not broken:
-        return Usable(ledger, (), [])
-    kept = tuple(r for r in ledger.records if r.source.path not in broken)
-    return Usable(ledger._replace(records=kept), tuple(sorted(broken)), [])
 
 
 def cache_home(environ: Mapping[str, str]) -> Path | None:
@@ -375,16 +318,25 @@ def _dumps(value: object) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-class _Reader:
-    """The bytes and digest of each file, trusting recorded signatures outside the racy window."""
+class _Memo(Stages):
+    """The loader's stages, each answered from the cache's entry when its file's bytes are as
+    cached (by signature outside the racy window, else by digest), else done as `Stages` does them
+    and kept. What changed, what was parsed and the new entries are noted for `_keep`."""
 
-    def __init__(self, overlay: Overlay, written_ns: int) -> None:
-        self.overlay = {str(path): data for path, data in overlay.items()}  # by location
+    def __init__(self, overlay: Overlay, written_ns: int, old: CacheIndex | None = None) -> None:
+        super().__init__(overlay)
         self.written_ns = written_ns
-        self.read: dict[str, bytes | Diagnostic] = {}
-
-    def overlaid(self, file: DataFile) -> bool:
-        return file.location in self.overlay
+        self.old = old
+        self.read: dict[str, Contents] = {}
+        self.changed = False  # anything the answer depends on
+        self.resigned = False  # only signatures to record anew
+        self.parsed = 0
+        self.core_files: tuple[tuple[FileStat | None, bytes], ...] = ()
+        self.core_digest = b""
+        self.resolved: Resolved | None = None
+        self.core_blob: bytes | None = None  # the cached core's pickle, when it is the same
+        self.files: dict[str, FileEntry] = {}
+        self.across_found: tuple[Diagnostic, ...] | None = None
 
     def trusted(self, file: DataFile, signature: FileStat | None) -> bool:
         return (
@@ -394,15 +346,15 @@ class _Reader:
             and _changed_at(file.signature) < self.written_ns - RACY_NS
         )
 
-    def data(self, file: DataFile) -> bytes | Diagnostic:
+    def contents(self, file: DataFile) -> Contents:
         if self.overlaid(file):
-            return self.overlay[file.location]
+            return super().contents(file)
         if file.location not in self.read:
             self.read[file.location] = read_bytes(file)
         return self.read[file.location]
 
     def digest(self, file: DataFile) -> bytes | None:
-        data = self.data(file)
+        data = self.contents(file)
         return _digest(data) if isinstance(data, bytes) else None
 
     def forget(self, file: DataFile) -> None:
@@ -410,29 +362,145 @@ class _Reader:
         would otherwise hold all 142 MB of their YAML to the end."""
         self.read.pop(file.location, None)
 
+    def core(self, root: Path, units_file: DataFile, tasks_file: DataFile) -> Resolved:
+        """units.yaml and tasks.yaml together: one entry, kept while both digests are."""
+        old = self.old
+        core_files = []
+        for number, file in enumerate((units_file, tasks_file)):
+            recorded = old.core_files[number] if old else (None, b"")
+            if self.trusted(file, recorded[0]):
+                core_files.append((file.signature, recorded[1]))
+            else:
+                signature = file.signature if not self.overlaid(file) else None
+                core_files.append((signature, self.digest(file) or b""))
+        self.core_files = tuple(core_files)
+        self.core_digest = _digest(
+            b"".join(d for _, d in core_files)
+            + b"|"
+            + b"".join(repr(f.problem).encode() for f in (units_file, tasks_file))
+        )
+        if old is not None and old.core_digest == self.core_digest and all(d for _, d in core_files):
+            self.resigned = self.resigned or [f for f, _ in core_files] != [f for f, _ in old.core_files]
+            self.core_blob = old.core
+            self.resolved = _core_of(old)
+        else:
+            self.resolved = super().core(root, units_file, tasks_file)
+            self.changed = True
+            self.parsed += 2
+        return self.resolved
 
-def load_snapshot(
-    root: Path, home: Path | None, overlay: Overlay | None = None, save: bool = True
-) -> Snapshot:
+    def part(self, file: DataFile, bare: Ledger, index: UnitIndex) -> Part:
+        """A progress file: its entry when its bytes are as cached (its own checks made again when
+        the core is not), else parsed and checked."""
+        entry = self.old.files.get(file.name) if self.old else None
+        if file.problem is not None and not self.overlaid(file):
+            self.changed = self.changed or entry is not None
+            return Part((), (file.problem,), ())
+        if entry is not None and self.trusted(file, entry.signature):
+            digest = entry.digest
+        else:
+            found = self.digest(file)
+            if found is None:  # the read stage refused it after all (a race, or an overlay of nothing)
+                data = self.contents(file)
+                assert not isinstance(data, bytes)
+                return Part((), (data,), ())
+            digest = found
+        if entry is not None and entry.digest == digest:
+            if entry.core != self.core_digest:
+                entry = _recheck(entry, bare, index, self.core_digest)
+                self.changed = True
+            if file.signature != entry.signature and not self.overlaid(file):
+                entry.signature = file.signature
+                self.resigned = True
+            part = Part(
+                LazyRecords([(entry.units, entry.records)], entry.count, index.names),
+                entry.problems,
+                entry.own,
+            )
+        else:
+            part = super().part(file, bare, index)
+            entry = _entry(file.signature, digest, self.core_digest, part, bare, index)
+            self.changed = True
+            self.parsed += 1
+        if self.overlaid(file):
+            entry.signature = None  # not on disk yet: never trusted by signature
+        self.files[file.name] = entry
+        self.forget(file)
+        return part
+
+    def records(self, parts: list[Part]) -> Sequence[Record]:
+        """The records as the entries keep them, unpickled file by file when first needed."""
+        assert self.resolved is not None
+        count = sum(entry.count for entry in self.files.values())
+        kept = [(entry.units, entry.records) for entry in self.files.values()]
+        return LazyRecords(kept, count, self.resolved.unit_index.names)
+
+    def across(self, bare: Ledger, index: UnitIndex, records: Sequence[Record]) -> list[Diagnostic]:
+        """From each entry's pairs and units when anything changed, else as cached."""
+        old = self.old
+        if old is not None and set(old.files) != set(self.files):
+            self.changed = True
+        if self.changed or old is None:
+            from gkledger.store import checks
+
+            def keys() -> list[checks.Key]:
+                found: list[checks.Key] = []
+                for entry in self.files.values():
+                    found.extend(pickle.loads(entry.keys))
+                return found
+
+            pairs = (entry.pairs for entry in self.files.values())
+            units = (unit for entry in self.files.values() for unit in entry.units)
+            self.across_found = tuple(checks.across_files(bare, index, pairs, units, keys))
+        else:
+            self.across_found = old.across
+        return list(self.across_found)
+
+    def index(self, root: Path) -> CacheIndex | None:
+        """The cache's new index when anything is to be recorded; None when nothing is, or when
+        the load did not go through every stage (no files, or cut at the record limit)."""
+        if self.across_found is None or self.resolved is None:
+            return None
+        if not (self.changed or self.resigned or self.old is None):
+            return None
+        core = self.core_blob or _dumps((self.resolved.core, self.resolved.owners))
+        units_entry, tasks_entry = self.core_files
+        return CacheIndex(
+            _code_digest(),
+            str(root),
+            (units_entry, tasks_entry),
+            self.core_digest,
+            core,
+            self.files,
+            self.across_found,
+        )
+
+
+def load_snapshot(root: Path, home: Path | None, overlay: Overlay | None = None, save: bool = True) -> Loaded:
     """The ledger in `root`, from the cache in `home` where its entries are current, else loaded
-    (and cached). `overlay` gives new bytes for some files, to check a change before it is
-    written: those files are parsed, the rest come from the cache. With `save` false the cache
-    file is not written: the index is kept for this process, for the next load and for `settle`
-    (a command that writes the ledger loads it, checks its change, writes, then saves once)."""
+    (and cached): `store.stages.run` with each stage answered from the cache where it can be.
+    `overlay` gives new bytes for some files, to check a change before it is written: those files
+    are parsed, the rest come from the cache. With `save` false the cache file is not written: the
+    index is kept for this process, for the next load and for `settle` (a command that writes the
+    ledger loads it, checks its change, writes, then saves once)."""
     if home is None:
-        return _fresh(root, overlay)
-    with _no_gc():
-        snapshot = _through_cache(root, home, overlay or {}, save)
-    # The office's decisions are read fresh on both paths (`store.load.with_decisions`); a ledger
-    # without an office folder imports nothing more (the parser stays unloaded on a warm run).
-    if not has_decisions(root, overlay):
-        return snapshot
-    from gkledger.store.load import Loaded, with_decisions
-
-    decided = with_decisions(
-        Loaded(snapshot.ledger, snapshot.diagnostics, snapshot.unit_index), root, overlay
-    )
-    return snapshot._replace(decisions=decided.decisions, diagnostics=decided.diagnostics)
+        return run(root, Stages(overlay))
+    listed_ns = time.time_ns()  # before the listing: the racy rule's "written" for an index kept unsaved
+    folder = absolute(root)
+    path = _slot(home, folder)
+    opened = _open(path)
+    old = opened[0] if opened and opened[0].root == str(folder) else None
+    memo = _Memo(overlay or {}, opened[1] if opened else 0, old)
+    loaded = run(root, memo)
+    index = memo.index(folder)
+    if index is not None:
+        if save:
+            _BUILT.pop(path, None)
+            with contextlib.suppress(OSError):  # no cache this time; the answer is the same
+                _write(path, index)
+        else:
+            _BUILT[path] = (index, listed_ns)
+    return loaded._replace(from_cache=not memo.changed and old is not None, parsed=memo.parsed)
 
 
 def settle(root: Path, home: Path | None, written: Overlay) -> None:
@@ -463,166 +531,14 @@ def settle(root: Path, home: Path | None, written: Overlay) -> None:
         _write(path, index)
 
 
-def _fresh(root: Path, overlay: Overlay | None) -> Snapshot:
-    from gkledger.core.status import owners_of
-    from gkledger.core.units import UnitIndex
-    from gkledger.store.load import load
-
-    loaded = load(root, overlay=overlay)
-    # The index the load's checks resolved the selectors with: owners are then not resolved again.
-    index = loaded.unit_index or UnitIndex(loaded.ledger.units, loaded.ledger.groups)
-    return Snapshot(
-        loaded.ledger,
-        loaded.diagnostics,
-        owners_of(loaded.ledger, index),
-        unit_index=index,
-        decisions=loaded.decisions,
-    )
-
-
-def _through_cache(root: Path, home: Path, overlay: Overlay, save: bool = True) -> Snapshot:
-    listed_ns = time.time_ns()  # before the listing: the racy rule's "written" for an index kept unsaved
-    listing: Listing = list_files(root)
-    root = listing.root
-    if not listing.files:
-        return _fresh(root, overlay)
-    path = _slot(home, root)
-    opened = _open(path)
-    old: CacheIndex | None = opened[0] if opened and opened[0].root == str(root) else None
-    reader = _Reader(overlay, opened[1] if opened else 0)
-    units_file, tasks_file = listing.files[:2]
-    changed = False  # anything the answer depends on
-    resigned = False  # only signatures to record anew
-    parsed = 0
-
-    # The core: units.yaml and tasks.yaml together.
-    core_files = []
-    for number, file in enumerate((units_file, tasks_file)):
-        recorded = old.core_files[number] if old else (None, b"")
-        if reader.trusted(file, recorded[0]):
-            core_files.append((file.signature, recorded[1]))
-        else:
-            core_files.append(
-                (file.signature if not reader.overlaid(file) else None, reader.digest(file) or b"")
-            )
-    core_digest = _digest(
-        b"".join(d for _, d in core_files)
-        + b"|"
-        + b"".join(repr(f.problem).encode() for f in (units_file, tasks_file))
-    )
-    if old is not None and old.core_digest == core_digest and all(core_files[i][1] for i in range(2)):
-        core, owners, unit_index = _core_of(old)
-        resigned = resigned or [f for f, _ in core_files] != [f for f, _ in old.core_files]
-    else:
-        from gkledger.core.status import owners_of
-        from gkledger.store.load import read_core  # parsing: the YAML stack is imported only now
-
-        core, resolved = read_core(units_file, reader.data(units_file), tasks_file, reader.data(tasks_file))
-        owners = owners_of(core.ledger(root, ()), resolved)
-        unit_index = _indexed(core, owners)
-        changed = True
-        parsed += 2
-    bare = core.ledger(root, ())
-
-    # Each progress file.
-    files: dict[str, FileEntry] = {}
-    read_problems: list[Diagnostic] = []
-    total = 0
-    for file in with_overlay(listing, overlay):
-        entry = old.files.get(file.name) if old else None
-        if file.problem is not None and not reader.overlaid(file):
-            read_problems.append(file.problem)
-            changed = changed or entry is not None
-            continue
-        found: bytes | None
-        if entry is not None and reader.trusted(file, entry.signature):
-            found = entry.digest
-        else:
-            found = reader.digest(file)
-        if found is None:  # the read stage refused it after all (a race, or an overlay of nothing)
-            data = reader.data(file)
-            assert not isinstance(data, bytes)
-            read_problems.append(data)
-            continue
-        digest = found
-        if entry is not None and entry.digest == digest:
-            if entry.core != core_digest:
-                entry = _recheck(entry, bare, unit_index, core_digest)
-                changed = True
-            if file.signature != entry.signature and not reader.overlaid(file):
-                entry.signature = file.signature
-                resigned = True
-        else:
-            from gkledger.store.load import read_progress
-
-            records, problems = read_progress(file, reader.data(file))
-            entry = _entry(file.signature, digest, core_digest, records, problems, bare, unit_index)
-            changed = True
-            parsed += 1
-        if reader.overlaid(file):
-            entry.signature = None  # not on disk yet: never trusted by signature
-        files[file.name] = entry
-        total += entry.count
-        reader.forget(file)
-    if total > MAX_RECORDS:
-        return _fresh(root, overlay)  # what the loader cuts off, and how, is the loader's to say
-    if old is not None and set(old.files) != set(files):
-        changed = True
-
-    # The checks across files.
-    if changed or old is None:
-        from gkledger.store import checks
-
-        def keys() -> list[checks.Key]:
-            found: list[checks.Key] = []
-            for entry in files.values():
-                found.extend(pickle.loads(entry.keys))
-            return found
-
-        pairs = (entry.pairs for entry in files.values())
-        units = (unit for entry in files.values() for unit in entry.units)
-        across = tuple(checks.across_files(bare, unit_index, pairs, units, keys))
-    else:
-        across = old.across
-
-    diagnostics = [
-        *listing.problems,
-        *read_problems,
-        *core.diagnostics,
-        *(d for entry in files.values() for d in (*entry.problems, *entry.own)),
-        *across,
-    ]
-    diagnostics.sort(key=lambda d: d.sort_key())
-    lazy = LazyRecords([(e.units, e.records) for e in files.values()], total, unit_index.names)
-    ledger = core.ledger(root, lazy)
-    if changed or resigned or old is None:  # with an overlay too: its entries are keyed by digest
-        index = CacheIndex(
-            _code_digest(),
-            str(root),
-            (core_files[0], core_files[1]),
-            core_digest,
-            old.core if old is not None and old.core_digest == core_digest else _dumps((core, owners)),
-            files,
-            across,
-        )
-        if save:
-            _BUILT.pop(path, None)
-            with contextlib.suppress(OSError):  # no cache this time; the answer is the same
-                _write(path, index)
-        else:
-            _BUILT[path] = (index, listed_ns)
-    from_cache = not changed and old is not None
-    return Snapshot(ledger, diagnostics, owners, from_cache=from_cache, parsed=parsed, unit_index=unit_index)
-
-
-def _core_of(index: CacheIndex) -> tuple[Core, dict[str, tuple[str, ...]], UnitIndex]:
+def _core_of(index: CacheIndex) -> Resolved:
     """The index's core and owners, unpickled, with the units' index built on them: once per
     process for the same pickled core (`done` loads the ledger, then the ledger with its change)."""
     global _CORE
     if _CORE is None or _CORE[0] is not index.core:  # the blob itself, held here: its id is its own
         core, owners = pickle.loads(index.core)
         _CORE = (index.core, core, owners, _indexed(core, owners))
-    return _CORE[1], _CORE[2], _CORE[3]
+    return Resolved(_CORE[1], _CORE[3], _CORE[2])
 
 
 _CORE: tuple[bytes, Core, dict[str, tuple[str, ...]], UnitIndex] | None = None
@@ -643,33 +559,32 @@ def _entry(
     signature: FileStat | None,
     digest: bytes,
     core_digest: bytes,
-    records: list[Record],
-    problems: Sequence[Diagnostic],
+    part: Part,
     bare: Ledger,
     unit_index: UnitIndex,
     pickled: Blob | None = None,
 ) -> FileEntry:
-    """A progress file's entry: its records' own checks and keys, made against the core."""
+    """A progress file's entry: what its stage gave, with its records' keys for the checks across
+    files, made against the core."""
     from gkledger.store import checks
 
-    keys = checks.record_keys(bare, unit_index, records)
+    keys = checks.record_keys(bare, unit_index, part.records)
     return FileEntry(
         signature=signature,
         digest=digest,
         core=core_digest,
-        count=len(records),
-        problems=tuple(problems),
-        own=tuple(checks.of_records(bare, unit_index, records)),
+        count=len(part.records),
+        problems=part.problems,
+        own=part.own,
         units=tuple(dict.fromkeys(key[1] for key in keys)),
         keys=_dumps(keys),
         pairs=checks.pairs_of(bare, unit_index, keys),
-        records=pickled if pickled is not None else _dumps(records),
+        records=pickled if pickled is not None else _dumps(list(part.records)),
     )
 
 
 def _recheck(entry: FileEntry, bare: Ledger, unit_index: UnitIndex, core_digest: bytes) -> FileEntry:
     """A file whose bytes are as cached, under a new core: its records' own checks run again."""
     records = _unpickled(entry.records)
-    return _entry(
-        entry.signature, entry.digest, core_digest, records, entry.problems, bare, unit_index, entry.records
-    )
+    part = Part(records, entry.problems, own_checks(bare, unit_index, records))
+    return _entry(entry.signature, entry.digest, core_digest, part, bare, unit_index, entry.records)

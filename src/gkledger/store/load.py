@@ -1,25 +1,23 @@
-"""Files to a `Ledger` plus every diagnostic: read → parse → shape → cross-checks, all collected.
+"""The loader's parsing: each data file's bytes to what the model holds, with every diagnostic.
 
-A data folder holds `tasks.yaml`, `units.yaml` and `progress/*.yaml`. Nothing here raises for bad
-input: a file that cannot be read or parsed becomes a diagnostic, and the rest is still checked.
+A data folder holds `tasks.yaml`, `units.yaml` and `progress/*.yaml`; `store.stages` runs the
+pipeline (list, core, each progress file, the checks across files) and calls the readers here.
+Nothing here raises for bad input: a file that cannot be read or parsed becomes a diagnostic, and
+the rest is still checked.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
 import re
 from pathlib import Path
 from sys import intern
-from typing import NamedTuple
 
 from gkledger.core.diagnostics import Diagnostic
 from gkledger.core.model import (
     FILTER_KEYS,
     Core,
-    Decision,
-    Ledger,
     Plan,
     Record,
     Selector,
@@ -34,17 +32,10 @@ from gkledger.core.units import UnitIndex
 from gkledger.i18n import _, _f
 from gkledger.store import checks
 from gkledger.store.fields import Fields, expect_mapping, expect_sequence, source_of, texts_of
-from gkledger.store.files import (
-    MAX_RECORDS,
-    DataFile,
-    absolute,
-    examine,
-    list_files,
-    read_bytes,
-    with_overlay,
-)
+from gkledger.store.files import MAX_RECORDS, DataFile, absolute, examine, read_bytes
 from gkledger.store.locate import UNITS_FILE
 from gkledger.store.settings import read_settings
+from gkledger.store.stages import Contents, Loaded, Overlay, Stages, run
 from gkledger.store.yaml_source import Mapping, Scalar, Sequence, Value, kind_of, parse
 
 PLAN_FIELDS = ("title", "number", "issuer", "notice", "attachment", "signed", "published", "year", "note")
@@ -78,17 +69,10 @@ RECORD_FIELDS = ("task", "unit", "period", "done", "waived", "evidence", "note",
 TERM_FIELDS = (*FILTER_KEYS, "role", "with_children")
 
 
-Overlay = dict[Path, bytes]
-
-
-class Loaded(NamedTuple):
-    ledger: Ledger
-    diagnostics: list[Diagnostic]
-    unit_index: UnitIndex | None = None  # the units' index the checks resolved every selector with
-    decisions: tuple[Decision, ...] = ()  # the office's (office/*.yaml, `store.decisions`)
-
-
-Contents = bytes | Diagnostic  # a file's bytes, or why the read stage could not have them
+def load(root: Path, overlay: Overlay | None = None) -> Loaded:
+    """Read and check the ledger in `root`; `overlay` gives new contents for some files (to check a
+    change before writing it). The pipeline is `store.stages.run`; this module is its parsing."""
+    return run(root, Stages(overlay))
 
 
 def _value(file: DataFile, data: Contents, out: list[Diagnostic]) -> Value | None:
@@ -174,69 +158,6 @@ def too_many(file: DataFile) -> Diagnostic:
         ),
         _("split the ledger by year or by region"),
     )
-
-
-def load(root: Path, overlay: Overlay | None = None) -> Loaded:
-    """Read and check the ledger in `root`; `overlay` gives new contents for some files (to check a
-    change before writing it)."""
-    # Loading allocates hundreds of thousands of small objects and no cycles: the cyclic garbage
-    # collector would only rescan them, so it waits until the ledger is built.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        loaded = _load(root, overlay or {})
-    finally:
-        if collecting:
-            gc.enable()
-    return with_decisions(loaded, root, overlay)
-
-
-def with_decisions(loaded: Loaded, root: Path, overlay: Overlay | None) -> Loaded:
-    """The load with the office's decisions and their diagnostics (`store.decisions`), read the
-    same way after a fresh load and a cached one."""
-    from gkledger.core.status import Obligations
-    from gkledger.store.decisions import check_decisions, read_decisions
-    from gkledger.store.locate import has_decisions
-
-    if not has_decisions(root, overlay):
-        return loaded
-    decisions, problems = read_decisions(absolute(root), overlay)
-    problems += check_decisions(decisions, Obligations(loaded.ledger, loaded.unit_index))
-    return loaded._replace(decisions=tuple(decisions), diagnostics=[*loaded.diagnostics, *problems])
-
-
-def _load(root: Path, overlay: Overlay) -> Loaded:
-    listing = list_files(root)
-    root = listing.root
-    out: list[Diagnostic] = list(listing.problems)
-    if not listing.files:
-        return Loaded(Ledger(str(root), None, Settings(), (), (), {}, (), (), {}), out)
-
-    overlaid = {str(path): given for path, given in overlay.items()}  # by location, as files are listed
-
-    def contents(file: DataFile) -> Contents:
-        found = overlaid.get(file.location)
-        return found if found is not None else read_bytes(file)
-
-    units_file, tasks_file = listing.files[:2]
-    core, index = read_core(units_file, contents(units_file), tasks_file, contents(tasks_file))
-    out.extend(core.diagnostics)
-    bare = core.ledger(root, ())
-    records: list[Record] = []
-    for file in with_overlay(listing, overlay):
-        found, problems = read_progress(file, contents(file))
-        out.extend(problems)
-        if len(records) + len(found) > MAX_RECORDS:
-            del found[MAX_RECORDS - len(records) :]
-            out.append(too_many(file))
-            records.extend(found)
-            out.extend(checks.of_records(bare, index, found))
-            break
-        records.extend(found)
-        out.extend(checks.of_records(bare, index, found))
-    out.extend(checks.across(bare, index, checks.KeysOf(bare, index, records)))
-    out.sort(key=Diagnostic.sort_key)
-    return Loaded(core.ledger(root, tuple(records)), out, index)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from gkledger.core.diagnostics import Diagnostic
-from gkledger.store.cache import Snapshot, load_snapshot
+from gkledger.store.cache import load_snapshot
 from gkledger.store.checks import carried_references
 from gkledger.store.locate import plan_years
+from gkledger.store.stages import Loaded
 
 
 def check_repository(folder: Path, root: Path, plan: int | None, cache: Path | None) -> list[Diagnostic]:
@@ -17,7 +18,7 @@ def check_repository(folder: Path, root: Path, plan: int | None, cache: Path | N
     (units.yaml) is given once, not once per plan."""
     years = plan_years(folder)
     roots = [folder / str(y) for y in years] if years and plan is None else [root]
-    snapshots: dict[Path, Snapshot] = {r: load_snapshot(r, cache) for r in roots}
+    snapshots: dict[Path, Loaded] = {r: load_snapshot(r, cache) for r in roots}
     tasks_of: dict[int, set[str]] = {}
     for year in years:
         plan_root = folder / str(year)

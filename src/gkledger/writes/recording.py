@@ -14,9 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from gkledger.core.model import Ledger, Record, Task, Unit
+from gkledger.core.model import Record, Task, Unit
 from gkledger.core.status import Obligation, Obligations
-from gkledger.core.units import UnitIndex
 from gkledger.i18n import _, _f
 from gkledger.store import yaml_text
 from gkledger.store.atomic import WriteRefused, writable_target
@@ -29,6 +28,7 @@ from gkledger.store.locate import (
     file_name_problem,
     is_plan_folder,
 )
+from gkledger.store.stages import Loaded
 from gkledger.writes import edits
 from gkledger.writes.edits import NewRecord
 from gkledger.writes.transaction import Refused, transaction
@@ -51,10 +51,8 @@ class Entry:
 class Recorded:
     entries: tuple[Entry, ...]
     rewritten: tuple[Path, ...]  # files rewritten from their values (their comments are gone)
-    ledger: Ledger  # the ledger as it is now
+    loaded: Loaded  # the ledger as it is now, as loaded to check the change (decisions and all)
     unchanged: tuple[Entry, ...] = ()  # asked for, and already recorded with exactly these values
-    owners: dict[str, tuple[str, ...]] | None = None  # each task's owing units, as resolved
-    index: UnitIndex | None = None  # the units' index that resolved them
 
 
 def record_progress(
@@ -122,7 +120,7 @@ def record(
         loaded = tx.loaded
         plan = _plan(loaded.obligations(), folder, wanted, replace, keep_identical)
         if not plan.entries:
-            return Recorded((), (), loaded.ledger, tuple(plan.unchanged), loaded.owners, loaded.unit_index)
+            return Recorded((), (), loaded, tuple(plan.unchanged))
         folder.mkdir(exist_ok=True)
         texts = {path: _read_text(path) for path in plan.files()}
         edited, rewritten = _edit(texts, plan)
@@ -137,14 +135,7 @@ def record(
             confirm=lambda checked: _confirm(checked.obligations(), plan.entries),
             invalid=_("the new record would make the ledger invalid; nothing was written"),
         )
-        return Recorded(
-            tuple(plan.entries),
-            tuple(rewritten),
-            checked.ledger,
-            tuple(plan.unchanged),
-            checked.owners,
-            checked.unit_index,
-        )
+        return Recorded(tuple(plan.entries), tuple(rewritten), checked, tuple(plan.unchanged))
 
 
 @dataclass

@@ -20,9 +20,10 @@ from pathlib import Path
 from gkledger.core.diagnostics import Diagnostic
 from gkledger.i18n import _, _f
 from gkledger.store.atomic import WriteRefused, commit, locked
-from gkledger.store.cache import Snapshot, load_snapshot, settle
+from gkledger.store.cache import load_snapshot, settle
 from gkledger.store.files import absolute
 from gkledger.store.locate import display_path, is_bundled, is_plan_folder
+from gkledger.store.stages import Loaded
 
 
 class Refused(Exception):
@@ -68,7 +69,7 @@ def locked_ledger(root: Path) -> Iterator[Path]:
 class Transaction:
     """A plan loaded under the ledger's lock, and the one way to write it."""
 
-    def __init__(self, root: Path, cache: Path | None, loaded: Snapshot) -> None:
+    def __init__(self, root: Path, cache: Path | None, loaded: Loaded) -> None:
         self.root = root
         self.cache = cache
         self.loaded = loaded
@@ -78,10 +79,10 @@ class Transaction:
         self,
         overlay: dict[Path, bytes],
         *,
-        confirm: Callable[[Snapshot], None] | None = None,
+        confirm: Callable[[Loaded], None] | None = None,
         invalid: str | None = None,
         dry_run: bool = False,
-    ) -> Snapshot:
+    ) -> Loaded:
         """Check the whole plan with `overlay` in place (only its files parsed again), let `confirm`
         refuse what did not read back as meant, then write every file all or nothing, each read
         back, and leave the cache answering as a fresh load would. With `dry_run`, all but the
