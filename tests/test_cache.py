@@ -35,7 +35,7 @@ def test_a_warm_load_equals_a_cold_one(shipped: Path, tmp_path: Path) -> None:
     assert (cold.from_cache, warm.from_cache) == (False, True)
     assert warm.ledger.tasks == cold.ledger.tasks and warm.ledger.units == cold.ledger.units
     assert list(warm.ledger.records) == list(cold.ledger.records) == list(load(shipped).ledger.records)
-    assert warm.owners == cold.owners and warm.diagnostics == cold.diagnostics
+    assert warm.owing == cold.owing and warm.diagnostics == cold.diagnostics
 
 
 def test_records_units_and_sources_come_back_as_themselves(shipped: Path, tmp_path: Path) -> None:
@@ -216,7 +216,7 @@ def test_one_units_view_reads_only_its_records(shipped: Path, tmp_path: Path) ->
     snapshot = cache.load_snapshot(shipped, home)
     records = snapshot.ledger.records
     assert isinstance(records, cache.LazyRecords)
-    obligations = Obligations(snapshot.ledger, owners=snapshot.owners)
+    obligations = Obligations(snapshot.ledger, owing=snapshot.owing)
     unit = obligations.index.get("回民区")
     assert unit is not None
     rows = obligations.of_unit(unit)
@@ -458,6 +458,6 @@ def test_a_fresh_load_resolves_each_selector_once(shipped: Path, monkeypatch: py
 
     monkeypatch.setattr(UnitIndex, "select", select)
     snapshot = cache.load_snapshot(shipped, None)
-    assert snapshot.owners and indexes == [snapshot.unit_index]  # one index did all the resolving
+    assert snapshot.owing and indexes == [snapshot.unit_index]  # one index did all the resolving
     monkeypatch.undo()
-    assert snapshot.owners == cache.load_snapshot(shipped, None).owners
+    assert snapshot.owing == cache.load_snapshot(shipped, None).owing

@@ -203,7 +203,7 @@ def test_one_units_rows_are_its_rows_among_all(tmp_path: Path, seed: int) -> Non
     for ledger in (small_ledger(tmp_path / "data", seed), Obligations(load(tmp_path / "shipped").ledger)):
         every = ledger.rows(AsOf(DAYS[2], 7))
         for unit in ledger.index.by_name.values():
-            alone = Obligations(ledger.ledger, ledger.index, ledger.owners)  # nothing inverted yet
+            alone = Obligations(ledger.ledger, ledger.index, ledger.owing)  # nothing inverted yet
             assert alone.rows(AsOf(DAYS[2], 7), unit) == [row for row in every if row.unit == unit]
             assert alone._tasks_of_unit is None
 

@@ -179,5 +179,5 @@ def test_selectors_of_the_same_meaning_are_resolved_once(monkeypatch: object) ->
         for line in range(1, 1001)
     ]
     assert all(names(index.select(s)) == ["财政局", "甲县财政局"] for s in selectors)
-    assert len({id(index.owners(s)) for s in selectors}) == 1  # one membership set for them all
+    assert len({id(index.members(s)) for s in selectors}) == 1  # one membership set for them all
     assert len(calls) == 1

@@ -197,16 +197,16 @@ def status_of(due: dt.date, ongoing: bool, record: Record | None, as_of: AsOf) -
 class Obligations:
     """Every obligation of a ledger, indexed by unit and by task.
 
-    `owners` (task id -> canonical names of the units owing it, in units.yaml order) is the
+    `owing` (task id -> canonical names of the units owing it, in units.yaml order) is the
     resolved selectors; pass it in when it is known (the cache keeps it) to skip resolving. One
-    unit's obligations are built from the indexes without walking every task's owners.
+    unit's obligations are built from the indexes without walking every task's owing units.
     """
 
     def __init__(
         self,
         ledger: Ledger,
         index: UnitIndex | None = None,
-        owners: dict[str, tuple[str, ...]] | None = None,
+        owing: dict[str, tuple[str, ...]] | None = None,
         reviews: dict[RecordKey, Review] | None = None,
     ) -> None:
         self.ledger = ledger
@@ -220,7 +220,7 @@ class Obligations:
         for task in ledger.tasks:
             if task.deadline is not None and task.id not in self.tasks:
                 self.tasks[task.id] = task  # an unreadable deadline or a duplicate id: `check` reports it
-        self.owners = owners if owners is not None else owners_of(ledger, self.index)
+        self.owing = owing if owing is not None else owing_of(ledger, self.index)
         self._records: dict[RecordKey, Record] | None = None
         self._tasks_of_unit: dict[str, list[str]] | None = None
         self._by_task: dict[str, list[Obligation]] | None = None
@@ -277,7 +277,7 @@ class Obligations:
     def tasks_of_unit(self) -> dict[str, list[str]]:
         if self._tasks_of_unit is None:
             inverted: dict[str, list[str]] = {}
-            for task_id, names in self.owners.items():
+            for task_id, names in self.owing.items():
                 for name in names:
                     inverted.setdefault(name, []).append(task_id)
             self._tasks_of_unit = inverted
@@ -290,7 +290,7 @@ class Obligations:
             records = self.records
             self._by_task = {}
             for task_id, task in self.tasks.items():
-                names = self.owners[task_id]
+                names = self.owing[task_id]
                 if (
                     self.reviews is None
                     and task.lead is None
@@ -316,18 +316,18 @@ class Obligations:
         ]
 
     def _tasks_owed_by(self, name: str) -> list[str]:
-        """The tasks a unit owes, in task order: from the inverted owners when they are built, else
-        by looking for the unit in each task's owners (one unit's view of a province need not
-        invert the owners of 60 tasks among 2,000 units)."""
+        """The tasks a unit owes, in task order: from the inverted `owing` when it is built, else
+        by looking for the unit in each task's owing units (one unit's view of a province need not
+        invert the owing units of 60 tasks among 2,000 units)."""
         if self._tasks_of_unit is not None:
             return self._tasks_of_unit.get(name, [])
-        return [task_id for task_id, names in self.owners.items() if name in names]
+        return [task_id for task_id, names in self.owing.items() if name in names]
 
     def obligation(self, task_id: str, unit: Unit, period: str | None = None) -> Obligation | None:
         """What `unit` owes for one task (in one period of a recurring task), with its record, or
         None when it owes nothing there; reads only that unit's records when the ledger keeps them
         by unit."""
-        if task_id not in self.tasks or unit.name not in self.owners.get(task_id, ()):
+        if task_id not in self.tasks or unit.name not in self.owing.get(task_id, ()):
             return None
         records = self._records if self._records is not None else self._unit_records(unit)
         return next(
@@ -336,14 +336,14 @@ class Obligations:
 
     def periods(self, task_id: str, unit: Unit) -> list[Obligation]:
         """A unit's obligations for one task: one, or one per period of a recurring task."""
-        if task_id not in self.tasks or unit.name not in self.owners.get(task_id, ()):
+        if task_id not in self.tasks or unit.name not in self.owing.get(task_id, ()):
             return []
         records = self._records if self._records is not None else self._unit_records(unit)
         return list(self._owed(self.tasks[task_id], unit, records))
 
     def leads(self, task: Task, name: str) -> bool:
         """Whether the unit (canonical name) leads the task."""
-        return task.lead is not None and name in self.index.owners(task.lead)
+        return task.lead is not None and name in self.index.members(task.lead)
 
     def all(self) -> Iterable[Obligation]:
         for owed in self.by_task.values():
@@ -372,7 +372,7 @@ class Obligations:
 
 def tally(obligations: Obligations, as_of: AsOf) -> tuple[list[Summary], Summary]:
     """Each owing unit's summary (units.yaml order) and the summary of all, counted straight from
-    the owners and the records: what `summarise` gives over `rows()`, without a Row for each of a
+    the owing units and the records: what `summarise` gives over `rows()`, without a Row for each of a
     province's 60,000 obligations."""
     today = as_of.day
     if obligations.reviews is not None:  # the office's decisions: each obligation by the full rule
@@ -390,7 +390,7 @@ def tally(obligations: Obligations, as_of: AsOf) -> tuple[list[Summary], Summary
         label = period.label if period is not None else None
         past = due < today
         leads = task.lead is not None
-        for name in obligations.owners[task.id]:
+        for name in obligations.owing[task.id]:
             outcome = outcomes.get((task.id, name, label))
             done = outcome if isinstance(outcome, dt.date) else None
             status = settled(due, bare, outcome == _WAIVED, done)  # no record, or one saying neither: bare
@@ -447,13 +447,13 @@ def _summary(unit: Unit | None, found: list[int]) -> Summary:
     return Summary(unit, counts, sum(found[:n]), found[n], found[n + 1], found[n + 2], found[n + 3])
 
 
-def owners_of(ledger: Ledger, index: UnitIndex) -> dict[str, tuple[str, ...]]:
+def owing_of(ledger: Ledger, index: UnitIndex) -> dict[str, tuple[str, ...]]:
     """Each task's owing units (canonical names, units.yaml order): the selectors resolved."""
-    owners: dict[str, tuple[str, ...]] = {}
+    owing: dict[str, tuple[str, ...]] = {}
     for task in ledger.tasks:
-        if task.deadline is not None and task.id not in owners:
-            owners[task.id] = tuple(u.name for u in index.select(task.owed_by))
-    return owners
+        if task.deadline is not None and task.id not in owing:
+            owing[task.id] = tuple(u.name for u in index.select(task.owed_by))
+    return owing
 
 
 def row_of(obligation: Obligation, as_of: AsOf) -> Row:

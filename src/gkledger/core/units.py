@@ -65,7 +65,7 @@ class UnitIndex:
         self._selected: dict[Selector, tuple[Unit, ...]] = {}
         self._groups: dict[str, frozenset[str]] = {}
         self._owner_names: dict[Selector, Members] = {}
-        self._known: dict[Selector, Iterable[str]] = {}  # owners resolved by an earlier run
+        self._known: dict[Selector, Iterable[str]] = {}  # members resolved by an earlier run
 
     def get(self, name: str) -> Unit | None:
         """The unit a canonical name, full name or alias means."""
@@ -96,12 +96,12 @@ class UnitIndex:
             self._selected[selector] = cached
         return cached
 
-    def know_owners(self, selector: Selector, names: Iterable[str]) -> None:
-        """Take a selector's owners as already resolved (by an earlier run, from the cache); their
+    def know_members(self, selector: Selector, names: Iterable[str]) -> None:
+        """Take a selector's members as already resolved (by an earlier run, from the cache); their
         Members are made when first asked for (a view of one unit asks for none)."""
         self._known[selector] = names
 
-    def owners(self, selector: Selector) -> Members:
+    def members(self, selector: Selector) -> Members:
         """The units a selector means, for fast membership tests by canonical name."""
         found = self._owner_names.get(selector)
         if found is None:

@@ -184,7 +184,7 @@ def write_obligations_csv(
             empty = ",,,,,," if for_people else ",,,,,,,"
             unrecorded = (f"{middles[bare, False]}{empty}\r\n", f"{middles[bare, True]}{empty}\r\n")
             slots.append((head, due, bare, middles, unrecorded, found.get((task.id, label), {})))
-        for name in obligations.owners[task.id]:
+        for name in obligations.owing[task.id]:
             unit = unit_cells[name]
             lead = task.lead is not None and obligations.leads(task, name)
             for head, due, bare, middles, unrecorded, recorded in slots:

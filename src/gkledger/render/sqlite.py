@@ -172,7 +172,7 @@ def _part(connection: sqlite3.Connection, part: Part) -> None:
             for u in ledger.units
         ),
     )
-    owners = part.obligations.owners
+    owners = part.obligations.owing
     _insert(
         connection,
         "tasks",

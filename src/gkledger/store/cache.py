@@ -6,7 +6,7 @@ Every run is the loader's own pipeline (`store.stages.run`), with each stage ans
 cache where its file's bytes are as cached (`_Memo`): nothing is loaded in an order of its own.
 The run starts from the read stage (`store.files`), exactly as a fresh load does. Each data file's
 entry holds its stat signature, the BLAKE2b of its bytes, and what loading it gave: for units.yaml
-and tasks.yaml together the core (plan, tasks, units, their diagnostics, every task's owners); for
+and tasks.yaml together the core (plan, tasks, units, their diagnostics, every task's owing units); for
 each progress file its records, its diagnostics (reading, shape and each record's own checks) and
 a small key per record for the checks across files. A file whose signature matches, outside the
 racy window, keeps its digest; a file whose digest matches keeps its entry; any other is read and
@@ -172,7 +172,7 @@ class CacheIndex(NamedTuple):
     root: str
     core_files: tuple[tuple[FileStat | None, bytes], tuple[FileStat | None, bytes]]
     core_digest: bytes
-    core: bytes  # pickled (Core, owners)
+    core: bytes  # pickled (Core, owing)
     files: dict[str, FileEntry]
     across: tuple[Diagnostic, ...]  # the checks across files, for the files as they are
 
@@ -463,7 +463,7 @@ class _Memo(Stages):
             return None
         if not (self.changed or self.resigned or self.old is None):
             return None
-        core = self.core_blob or _dumps((self.resolved.core, self.resolved.owners))
+        core = self.core_blob or _dumps((self.resolved.core, self.resolved.owing))
         units_entry, tasks_entry = self.core_files
         return CacheIndex(
             _code_digest(),
@@ -532,26 +532,26 @@ def settle(root: Path, home: Path | None, written: Overlay) -> None:
 
 
 def _core_of(index: CacheIndex) -> Resolved:
-    """The index's core and owners, unpickled, with the units' index built on them: once per
+    """The index's core and owing units, unpickled, with the units' index built on them: once per
     process for the same pickled core (`done` loads the ledger, then the ledger with its change)."""
     global _CORE
     if _CORE is None or _CORE[0] is not index.core:  # the blob itself, held here: its id is its own
-        core, owners = pickle.loads(index.core)
-        _CORE = (index.core, core, owners, _indexed(core, owners))
+        core, owing = pickle.loads(index.core)
+        _CORE = (index.core, core, owing, _indexed(core, owing))
     return Resolved(_CORE[1], _CORE[3], _CORE[2])
 
 
 _CORE: tuple[bytes, Core, dict[str, tuple[str, ...]], UnitIndex] | None = None
 
 
-def _indexed(core: Core, owners: dict[str, tuple[str, ...]]) -> UnitIndex:
-    """The units' index of a core, each task's owners known (resolved once, with the core)."""
+def _indexed(core: Core, owing: dict[str, tuple[str, ...]]) -> UnitIndex:
+    """The units' index of a core, each task's owing units known (resolved once, with the core)."""
     from gkledger.core.units import UnitIndex
 
     unit_index = UnitIndex(core.units, core.groups)
     tasks = {task.id: task for task in core.tasks}
-    for task_id, names in owners.items():
-        unit_index.know_owners(tasks[task_id].owed_by, names)
+    for task_id, names in owing.items():
+        unit_index.know_members(tasks[task_id].owed_by, names)
     return unit_index
 
 

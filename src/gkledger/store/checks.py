@@ -266,7 +266,7 @@ def _lead_and_unresolved(task: Task, index: UnitIndex) -> Iterator[Diagnostic]:
     yield from problems
     if problems:
         return
-    owing = index.owners(task.owed_by)
+    owing = index.members(task.owed_by)
     outside = [unit.name for unit in index.select(task.lead) if unit.name not in owing]
     if outside:
         yield Diagnostic(
@@ -343,7 +343,7 @@ def records_refer_to_known_things(
             )
         if task is None or unit is None:
             continue
-        if unit.name not in index.owners(task.owed_by):
+        if unit.name not in index.members(task.owed_by):
             yield Diagnostic(
                 record.unit_source,
                 "GK403",

@@ -1,5 +1,5 @@
 """The loader's pipeline, once: list the files → the core (units.yaml and tasks.yaml, checked, each
-task's owners resolved) → each progress file (read, parsed, its records' own checks) → the checks
+task's owing units resolved) → each progress file (read, parsed, its records' own checks) → the checks
 across files → one `Loaded`, with the office's decisions.
 
 `run` fixes the order of the stages and what is made of them; `Stages` does each stage from the
@@ -39,42 +39,42 @@ if TYPE_CHECKING:
 
 Overlay = dict[Path, bytes]
 Contents = bytes | Diagnostic  # a file's bytes, or why the read stage could not have them
-Owners = dict[str, tuple[str, ...]]  # task id -> the canonical names of the units that owe it
+Owing = dict[str, tuple[str, ...]]  # task id -> the canonical names of the units that owe it
 
 
 class Loaded(NamedTuple):
-    """A loaded ledger: its diagnostics, each task's owners and the units' index that resolved
+    """A loaded ledger: its diagnostics, each task's owing units and the units' index that resolved
     them, the office's decisions; and how it was had (`from_cache`, `parsed`: how many files were
     parsed this time, the rest came from the cache)."""
 
     ledger: Ledger
     diagnostics: list[Diagnostic]
-    owners: Owners
+    owing: Owing
     unit_index: UnitIndex
     decisions: tuple[Decision, ...] = ()
     from_cache: bool = False
     parsed: int = 0
 
     def obligations(self) -> Obligations:
-        """The ledger's obligations, with the owners and the units' index this load resolved, and
+        """The ledger's obligations, with the owing units and the units' index this load resolved, and
         the office's decisions on them."""
         from gkledger.core.status import Obligations
 
-        plain = Obligations(self.ledger, self.unit_index, self.owners)
+        plain = Obligations(self.ledger, self.unit_index, self.owing)
         if not self.decisions:
             return plain
         from gkledger.store.decisions import reviews_of
 
-        return Obligations(self.ledger, self.unit_index, self.owners, reviews_of(list(self.decisions), plain))
+        return Obligations(self.ledger, self.unit_index, self.owing, reviews_of(list(self.decisions), plain))
 
 
 class Resolved(NamedTuple):
     """The core stage's result: the core with its diagnostics, the units' index its checks
-    resolved every selector with, and each task's owners."""
+    resolved every selector with, and each task's owing units."""
 
     core: Core
     unit_index: UnitIndex
-    owners: Owners
+    owing: Owing
 
 
 class Part(NamedTuple):
@@ -102,11 +102,11 @@ class Stages:
         return found if found is not None else read_bytes(file)
 
     def core(self, root: Path, units_file: DataFile, tasks_file: DataFile) -> Resolved:
-        from gkledger.core.status import owners_of
+        from gkledger.core.status import owing_of
         from gkledger.store.load import read_core  # the parser: imported when a stage parses
 
         core, index = read_core(units_file, self.contents(units_file), tasks_file, self.contents(tasks_file))
-        return Resolved(core, index, owners_of(core.ledger(root, ()), index))
+        return Resolved(core, index, owing_of(core.ledger(root, ()), index))
 
     def part(self, file: DataFile, bare: Ledger, index: UnitIndex) -> Part:
         from gkledger.store.load import read_progress
@@ -153,7 +153,7 @@ def _run(listing: Listing, stages: Stages) -> Loaded:
 
         return Loaded(Ledger(str(root), None, Settings(), (), (), {}, (), (), {}), out, {}, UnitIndex((), {}))
     units_file, tasks_file = listing.files[:2]
-    core, index, owners = stages.core(root, units_file, tasks_file)
+    core, index, owing = stages.core(root, units_file, tasks_file)
     out.extend(core.diagnostics)
     bare = core.ledger(root, ())
     parts: list[Part] = []
@@ -177,7 +177,7 @@ def _run(listing: Listing, stages: Stages) -> Loaded:
         records = stages.records(parts)
         out.extend(stages.across(bare, index, records))
     out.sort(key=Diagnostic.sort_key)
-    return Loaded(core.ledger(root, records), out, owners, index)
+    return Loaded(core.ledger(root, records), out, owing, index)
 
 
 def _cut(file: DataFile, part: Part, keep: int, bare: Ledger, index: UnitIndex) -> Part:

@@ -118,12 +118,12 @@ def record(
             )
     with transaction(root, cache) as tx:
         loaded = tx.loaded
-        plan = _plan(loaded.obligations(), folder, wanted, replace, keep_identical)
-        if not plan.entries:
-            return Recorded((), (), loaded, tuple(plan.unchanged))
+        changes = _changes(loaded.obligations(), folder, wanted, replace, keep_identical)
+        if not changes.entries:
+            return Recorded((), (), loaded, tuple(changes.unchanged))
         folder.mkdir(exist_ok=True)
-        texts = {path: _read_text(path) for path in plan.files()}
-        edited, rewritten = _edit(texts, plan)
+        texts = {path: _read_text(path) for path in changes.files()}
+        edited, rewritten = _edit(texts, changes)
         if is_plan_folder(root):  # a new file in data/<year>/progress/ points one folder further up
             for path, text in edited.items():
                 start = text.lstrip(BOM)
@@ -132,14 +132,17 @@ def record(
         overlay = {path: text.encode("utf-8") for path, text in edited.items()}
         checked = tx.write(
             overlay,
-            confirm=lambda checked: _confirm(checked.obligations(), plan.entries),
+            confirm=lambda checked: _confirm(checked.obligations(), changes.entries),
             invalid=_("the new record would make the ledger invalid; nothing was written"),
         )
-        return Recorded(tuple(plan.entries), tuple(rewritten), checked, tuple(plan.unchanged))
+        return Recorded(tuple(changes.entries), tuple(rewritten), checked, tuple(changes.unchanged))
 
 
 @dataclass
-class _Plan:
+class _Changes:
+    """The records one `record` call will write: new entries, the records they replace, and those
+    asked for that are already recorded with the same values."""
+
     entries: list[Entry]
     replacing: dict[int, Record]  # entry number -> the record it replaces
     unchanged: list[Entry]
@@ -148,11 +151,11 @@ class _Plan:
         return list(dict.fromkeys(entry.path for entry in self.entries))
 
 
-def _plan(
+def _changes(
     obligations: Obligations, folder: Path, wanted: Sequence[NewRecord], replace: bool, keep_identical: bool
-) -> _Plan:
+) -> _Changes:
     tasks = {t.id: t for t in obligations.ledger.tasks}
-    plan = _Plan([], {}, [])
+    changes = _Changes([], {}, [])
     seen: set[tuple[str, str, str | None]] = set()
     for w in wanted:
         task = tasks.get(w.task)
@@ -173,7 +176,7 @@ def _plan(
         new = edits.NewRecord(task.id, unit.name, w.done, w.waived, w.evidence, w.note, period)
         existing = owed.record
         if existing is not None and keep_identical and same_values(existing, new):
-            plan.unchanged.append(Entry(Path(existing.source.path), task, unit, new, False))
+            changes.unchanged.append(Entry(Path(existing.source.path), task, unit, new, False))
             continue
         if existing is not None and not replace:
             raise Refused(
@@ -187,9 +190,9 @@ def _plan(
         path = Path(existing.source.path) if existing is not None else _own_file(folder, unit)
         _check_target(folder, path)
         if existing is not None:
-            plan.replacing[len(plan.entries)] = existing
-        plan.entries.append(Entry(path, task, unit, new, existing is not None))
-    return plan
+            changes.replacing[len(changes.entries)] = existing
+        changes.entries.append(Entry(path, task, unit, new, existing is not None))
+    return changes
 
 
 def _owed(obligations: Obligations, task: Task, unit: Unit, period: str | None) -> Obligation:
@@ -261,25 +264,25 @@ def _check_target(folder: Path, path: Path) -> None:
         raise Refused(_f("{problem}; nothing was written", problem=refused)) from refused
 
 
-def _edit(texts: dict[Path, str], plan: _Plan) -> tuple[dict[Path, str], list[Path]]:
+def _edit(texts: dict[Path, str], changes: _Changes) -> tuple[dict[Path, str], list[Path]]:
     """Each file's new text: replacements first (where the loader found them), then appends."""
     edited = dict(texts)
     rewritten: list[Path] = []
     indexes = {}
-    for number, existing in plan.replacing.items():
-        bom, body = _split_bom(texts[plan.entries[number].path])
+    for number, existing in changes.replacing.items():
+        bom, body = _split_bom(texts[changes.entries[number].path])
         index = yaml_text.index_at(body, existing.source.line, existing.source.column)
         if index is None:
             raise Refused(
                 _f("cannot find the record at {where} again; nothing was written", where=existing.source)
             )
         indexes[number] = index
-    order = sorted(range(len(plan.entries)), key=lambda n: n not in plan.replacing)
+    order = sorted(range(len(changes.entries)), key=lambda n: n not in changes.replacing)
     for number in order:
-        entry = plan.entries[number]
+        entry = changes.entries[number]
         bom, body = _split_bom(edited[entry.path])
         try:
-            if number in plan.replacing:
+            if number in changes.replacing:
                 result = edits.replace(body, indexes[number], entry.record)
             else:
                 result = edits.append(body, entry.record, entry.unit.name)
