@@ -1,6 +1,7 @@
-"""Tables that offices of other kinds published, kept as their pages show them: a bureau, a district,
-a town (its task list and its 基层政务公开标准目录), a university's 信息公开目录, a city's 实施方案 and
-a county's 目录 for its public hospitals (卫生健康领域公共事业单位).
+"""Tables that offices of other kinds published, kept as their pages show them: a province's 任务分解表,
+a city's 实施方案, a district's, a bureau's, a town's (its task list and its 基层政务公开标准目录), a
+开发区's, a university's 信息公开目录 and a county's 目录 for its public hospitals (卫生健康领域公共
+事业单位).
 
 Each is an excerpt (the first rows of each of its parts, verbatim, punctuation as the stored page has
 it) with the page it comes from, laid out as the page lays it out: merged cells, header rows, the
@@ -8,13 +9,14 @@ columns in their order. The roster is the one the table implies: the units its o
 and, where a phrase names a whole kind (各科室), a few more of that kind, whose names are ours.
 
 What a person reading each table takes from it is written down as `expected`; `missing` says what
-the importer cannot take from it, if anything. A province's table, a 开发区's and a county's
-任务分解表 were searched for: the stored pages hold them in prose, or cut off before their tables.
+the importer cannot take from it, if anything, and `flat` what its CSV (merges lost) gives instead.
+A county government's own 任务分解表 was searched for: the stored pages cut off before their tables
+(石泉县's at its header row).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .office_tables import Table
 
@@ -25,11 +27,16 @@ Expected = dict[str, tuple[str, str | None, str, str, str, list[str], list[str],
 @dataclass(frozen=True)
 class Published(Table):
     source: str = ""
-    kind: str = ""  # the office: 局, 区, 镇, 高校, 市
+    kind: str = ""  # the office: 省, 市, 区, 局, 镇, 开发区, 高校, 医疗机构
     year: int = 2022
     deadline: str | None = None  # the --deadline a table without 完成时限 needs
     ongoing: tuple[str, ...] = ()  # ids whose deadline is continuous work
     missing: str = ""
+    title: str = ""  # the plan's title, from the table's own title row (when it has one)
+    # what the table saved as CSV (without its merges) gives where that differs from `expected`
+    flat: dict[str, tuple[str, str | None, str, str, str, list[str], list[str], list[str]]] = field(
+        default_factory=dict
+    )
 
 
 _OFFICES = ["办公室", "督查科", "综合科"]  # 办公室 is the table's; the other 科室 are ours
@@ -600,4 +607,176 @@ HEALTH = Published(
     ongoing=("1", "2", "3", "4", "5", "6"),
 )
 
-PUBLISHED = {table.name: table for table in (BUREAU, DISTRICT, TOWN, DIRECTORY, UNIVERSITY, CITY, HEALTH)}
+_PROVINCE_SOURCE = "http://fgw.fj.gov.cn/ztzl/szfjzt/tzgg/201804/t20180417_2797667.htm"
+_CITIES = ["福州市", "厦门市", "莆田市", "三明市", "泉州市", "漳州市", "南平市", "龙岩市", "宁德市"]
+_PROVINCE_ROSTER = (
+    "units:\n"
+    "  - {name: 省编办, full_name: 中共福建省委机构编制委员会办公室, aliases: [省审改办], kind: 省直部门,"
+    " level: 厅级}\n"
+    "  - {name: 省财政厅, full_name: 福建省财政厅, kind: 省直部门, level: 厅级}\n"
+    "  - {name: 省发展改革委, full_name: 福建省发展和改革委员会, kind: 省直部门, level: 厅级}\n"
+    + "".join(
+        f"  - {{name: {city}, full_name: {city}人民政府, kind: 设区市, level: 厅级}}\n" for city in _CITIES
+    )
+    + "  - {name: 平潭综合实验区, full_name: 平潭综合实验区管理委员会, kind: 综合实验区, level: 厅级}\n"
+)
+_PROVINCE_TITLE = "2015年政府信息公开工作主要任务分解表"
+_EVERY = "省直各部门,各设区市、平潭综合实验区"
+_CITIES_TOO = "各设区市、平潭综合实验区"
+# The stored page shows a merged cell's rows blank: 省编办 leads 1-3 and 省财政厅 4-6 (as the State
+# Council's 2015 要点 gives 编办 and 财政部 these items), and 1-3 share one 责任单位 cell.
+_PROVINCE_ROWS = [
+    [_PROVINCE_TITLE],
+    ["工 作 任 务", "牵头单位", "责 任 单 位"],
+    ["一、推进重点领域信息公开"],
+    ["(一)推进行政权力清单公开"],
+    ["1.政府工作部门行政审批项目取消、下放以及非行政许可审批事项等信息公开", "省编办 (省审改办)", _EVERY],
+    ["2.政府工作部门权力清单信息公开", "", ""],
+    ["3.行政审批事项信息公开", "", ""],
+    ["(二)推进财政资金信息公开"],
+    ["4.财政预算、决算及“三公”经费公开", "省财政厅", _EVERY],
+    ["5.政府采购信息公开", "", _CITIES_TOO],
+    ["6.地方政府债券发行信息公开", "", _CITIES_TOO],
+]
+_EVERY_UNIT = sorted(["省编办", "省财政厅", "省发展改革委", *_CITIES, "平潭综合实验区"])
+PROVINCE = Published(
+    "fujian-province",
+    source=_PROVINCE_SOURCE + " (福建省人民政府办公厅, 2015年5月7日)",
+    kind="省",
+    year=2015,
+    deadline="年底前",
+    title="2015年政府信息公开工作主要任务",  # the title row, without 分解表: the plan is its 主要任务
+    missing="the table has no 完成时限 column: the office gives one with --deadline",
+    rows=_PROVINCE_ROWS,
+    merges=[
+        (0, 0, 0, 2),
+        (2, 0, 2, 2),
+        (3, 0, 3, 2),
+        (7, 0, 7, 2),
+        (4, 1, 6, 1),
+        (4, 2, 6, 2),
+        (8, 1, 10, 1),
+    ],
+    roster=_PROVINCE_ROSTER,
+    expected={
+        str(number): (
+            "一、推进重点领域信息公开",
+            item,
+            _PROVINCE_ROWS[row][0],
+            f"牵头单位：{lead}；责任单位：{others}",
+            "年底前",
+            units,
+            [lead_unit],
+            [],
+        )
+        for number, row, item, lead, others, units, lead_unit in (
+            (1, 4, "(一)推进行政权力清单公开", "省编办 (省审改办)", _EVERY, _EVERY_UNIT, "省编办"),
+            (2, 5, "(一)推进行政权力清单公开", "省编办 (省审改办)", _EVERY, _EVERY_UNIT, "省编办"),
+            (3, 6, "(一)推进行政权力清单公开", "省编办 (省审改办)", _EVERY, _EVERY_UNIT, "省编办"),
+            (4, 8, "(二)推进财政资金信息公开", "省财政厅", _EVERY, _EVERY_UNIT, "省财政厅"),
+            (
+                5,
+                9,
+                "(二)推进财政资金信息公开",
+                "省财政厅",
+                _CITIES_TOO,
+                sorted(["省财政厅", *_CITIES, "平潭综合实验区"]),
+                "省财政厅",
+            ),
+            (
+                6,
+                10,
+                "(二)推进财政资金信息公开",
+                "省财政厅",
+                _CITIES_TOO,
+                sorted(["省财政厅", *_CITIES, "平潭综合实验区"]),
+                "省财政厅",
+            ),
+        )
+    },
+    # Saved as CSV, rows 5 and 6 have a 责任单位 of their own and a blank 牵头单位 where the merge
+    # was: a row that names its owners is read as it stands, and the blank lead stays blank.
+    flat={
+        str(number): (
+            "一、推进重点领域信息公开",
+            "(二)推进财政资金信息公开",
+            _PROVINCE_ROWS[row][0],
+            f"责任单位：{_CITIES_TOO}",
+            "年底前",
+            sorted([*_CITIES, "平潭综合实验区"]),
+            [],
+            [],
+        )
+        for number, row in ((5, 9), (6, 10))
+    },
+)
+
+_ZONE_TITLE = "重庆高新区贯彻落实国务院办公厅2021年政务公开工作要点任务分解表"
+_ZONE_UNITS = ["改革发展局", "规划和自然资源局", "建设局", "公共服务局", "生态环境局", "综合执法局"]
+_ZONE_ROSTER = (
+    "units:\n"
+    + "".join(
+        f"  - {{name: {name}, full_name: 重庆高新区{name}, kind: 管委会部门, level: 处级}}\n"
+        for name in _ZONE_UNITS
+    )
+    + "  - {name: 城市建设事务中心, full_name: 重庆高新区城市建设事务中心, kind: 直属事业单位, level: 处级}\n"
+)
+_ZONE_ROWS = [
+    [_ZONE_TITLE],
+    ["工作任务", "牵头单位", "责任单位"],
+    ["一、紧扣“十四五”开好局起好步深化政务公开"],
+    ["(一)做好各类规划主动公开。"],
+    [
+        "1.公开高新区国民经济和社会发展第十四个五年规划和二○三五年远景目标纲要,做好历史规划(计划)的归集整理"
+        "和主动公开工作〔公开路径:(1)政府网站>政府信息公开>法定主动公开内容>规划信息>国民经济和社会发展规划;"
+        "(2)政务新媒体、政府信息公开专区、新闻媒体等其他适合的公开渠道(以下简称其他渠道)〕。",
+        "改革发展局",
+        "——",
+    ],
+    [
+        "2.公开高新区“十四五”重点专项规划〔公开路径:(1)政府网站>政府信息公开>法定主动公开内容>规划信息>"
+        "专项规划;(2)其他渠道〕。",
+        "改革发展局、规划和自然资源局",
+        "建设局、公共服务局、生态环境局、综合执法局、城市建设事务中心",
+    ],
+]
+_ZONE_SECTION = "一、紧扣“十四五”开好局起好步深化政务公开"
+ZONE = Published(
+    "chongqing-high-tech-zone",
+    source="http://gxq.cq.gov.cn/zwgk_202/zfxxgkzd/qxj/zwgk_106771/202112/t20211213_10157293.html",
+    kind="开发区",
+    year=2021,
+    deadline="年底前",
+    title="重庆高新区贯彻落实国务院办公厅2021年政务公开工作要点",
+    missing="the table has no 完成时限 column: the office gives one with --deadline",
+    rows=_ZONE_ROWS,
+    merges=[(0, 0, 0, 2), (2, 0, 2, 2), (3, 0, 3, 2)],
+    roster=_ZONE_ROSTER,
+    expected={
+        "1": (
+            _ZONE_SECTION,
+            "(一)做好各类规划主动公开。",
+            _ZONE_ROWS[4][0],
+            "牵头单位：改革发展局；责任单位：——",  # the lead alone: "——" names nobody else
+            "年底前",
+            ["改革发展局"],
+            ["改革发展局"],
+            [],
+        ),
+        "2": (
+            _ZONE_SECTION,
+            "(一)做好各类规划主动公开。",
+            _ZONE_ROWS[5][0],
+            f"牵头单位：{_ZONE_ROWS[5][1]}；责任单位：{_ZONE_ROWS[5][2]}",
+            "年底前",
+            sorted([*_ZONE_UNITS, "城市建设事务中心"]),
+            ["改革发展局", "规划和自然资源局"],
+            [],
+        ),
+    },
+)
+
+PUBLISHED = {
+    table.name: table
+    for table in (BUREAU, DISTRICT, TOWN, DIRECTORY, UNIVERSITY, CITY, HEALTH, PROVINCE, ZONE)
+}

@@ -180,6 +180,14 @@ def test_the_bundled_role_lists_keep_their_structure() -> None:
         ("市住建局、市财政局（牵头）", ["住建局", "财政局"], ["财政局"], []),
         ("牵头单位：市财政局；配合单位：各县市区人民政府", ["财政局", "东县", "西区"], ["财政局"], []),
         ("牵头单位：市发展改革委", ["发展改革委"], ["发展改革委"], []),
+        # Another name in brackets: both resolve, or the part stays to be assigned
+        ("市发展改革委（发展和改革委员会）", ["发展改革委"], [], []),
+        ("市政府办公室(市财政局)", ["市政府办公室", "财政局"], [], []),
+        ("市财政局（国资委）", [], [], ["市财政局(国资委)"]),
+        # Nobody: the 责任单位 cell of a row whose lead does it alone
+        ("——", [], [], []),
+        ("无", [], [], []),
+        ("牵头单位：市财政局；责任单位：——", ["财政局"], ["财政局"], []),
     ],
 )
 def test_a_citys_phrases(

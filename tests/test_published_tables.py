@@ -32,10 +32,14 @@ def test_a_published_table_reads_as_a_person_reads_it(cli: Cli, tmp_path: Path, 
     result = cli("import", str(source), "--year", str(table.year), *options, "-o", str(root / "tasks.yaml"))
     unresolved = sum(len(expected[7]) for expected in table.expected.values())
     assert result.exit_code == (1 if unresolved else 0), result.output
-    written = yaml.safe_load((root / "tasks.yaml").read_text(encoding="utf-8"))["tasks"]
+    document = yaml.safe_load((root / "tasks.yaml").read_text(encoding="utf-8"))
+    written = document["tasks"]
     assert [task["id"] for task in written] == list(table.expected)  # every row, in order
+    if table.title:  # the table's own title row names the plan
+        assert document["plan"]["title"] == table.title
+    expected = {**table.expected, **(table.flat if kind == "csv" else {})}
     for task in written:
-        section, item, text, owners, deadline, *_, parts = table.expected[task["id"]]
+        section, item, text, owners, deadline, *_, parts = expected[task["id"]]
         seen = (task["section"], task.get("item"), task["text"], task["owners"], task["deadline"])
         assert seen == (section, item, text, owners, deadline), task["id"]
         assert task.get("unresolved", []) == parts, task["id"]
@@ -43,7 +47,7 @@ def test_a_published_table_reads_as_a_person_reads_it(cli: Cli, tmp_path: Path, 
     assert checked.exit_code == 0, checked.output
     listed = json.loads(cli("tasks", "-f", "json", "--data", str(root)).stdout)
     for task in listed:
-        *_, units, lead, parts = table.expected[task["id"]]
+        *_, units, lead, parts = expected[task["id"]]
         assert (sorted(task["units"]), sorted(task["lead_units"])) == (units, sorted(lead)), task["id"]
         assert task["ongoing"] == (task["id"] in table.ongoing), task["id"]
 

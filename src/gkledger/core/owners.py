@@ -8,6 +8,9 @@ units that no rule can derive, such as "业务主管部门" meaning the websites
     A牵头,B配合 / A牵头负责…,B提供…      A is the lead; A and B owe the task
     split on 、 , ; 和 及 与 以及 等         but never inside a word of the vocabulary, nor at 及其
     A B (spaces)                           a list when each of A and B resolves; else one name
+    A（B）                                  A and B, when each resolves (B another name of A, or
+                                           an office A houses: 省编办（省审改办）)
+    —— / — / / / 无                         nobody (a 责任单位 cell beside a 牵头单位 one)
     drop 由…, …负责(落实), 分别负责, 按职责分工负责, 配合, 参与, 协助, 提供…, a final 等 or 要
     市财政局 / 呼和浩特市财政局 / 财政局    the unit, with or without its level or city prefix
     各X / X人民政府 / X政府 / X管委会        every unit of group or kind X (各科室, 各县市区人民政府)
@@ -60,6 +63,8 @@ _LABELLED = re.compile(
     r"^牵头(?:单位|部门)?:(?P<lead>[^;]*?)(?:;(?:配合|协办|责任|参与)(?:单位|部门)?:(?P<others>.*))?$"
 )
 _LEAD_MARK = re.compile(r"\(牵头(?:单位|部门)?\)$")  # "市财政局（牵头）"
+_NOBODY = frozenset({"-", "--", "—", "——", "―", "/", "\\", "无", "暂无", "空"})  # a cell that names no one
+_OTHER_NAME = re.compile(r"^(?P<name>[^()]+)\((?P<other>[^()]+)\)$")  # "省编办（省审改办）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +187,8 @@ class Vocabulary:
 
     def _read_phrase(self, phrase: str) -> Reading:
         text = plain(self._spaced(phrase))
+        if not text or text in _NOBODY:  # "——" in a 责任单位 column: nobody besides the lead
+            return Reading((), (), ())
         if text.endswith("要"):  # a cell cut off mid-sentence: "各类规划编制和审批机关要"
             text = text[:-1]
         labelled = _LABELLED.match(text)
@@ -215,8 +222,8 @@ class Vocabulary:
 
     def read_columns(self, lead_phrase: str, others_phrase: str) -> Reading:
         """A table's separate 牵头单位 and 配合单位 (or 责任单位) columns."""
-        lead = self.read(lead_phrase) if plain(lead_phrase) else Reading((), (), ())
-        others = self.read(others_phrase) if plain(others_phrase) else Reading((), (), ())
+        lead = self.read(lead_phrase)
+        others = self.read(others_phrase)
         return Reading(
             _merged((*lead.owed, *others.owed)),
             _merged(lead.owed),
@@ -242,6 +249,8 @@ class Vocabulary:
                 found = self.in_scope(scope, part)  # "旗县区级以上发改委、司法…部门": the scope carries on
             if found is None:
                 found = self.exact(part)
+            if found is None:
+                found = self.also_named(part)
             if found is None and (closed or part.endswith(_GENERIC)):
                 found = self.holders(part)  # "财政部门" with no scope: the units holding the role
             if found is None:
@@ -307,6 +316,18 @@ class Vocabulary:
         return parts
 
     # -- parts ----------------------------------------------------------------------------------
+
+    def also_named(self, part: str) -> tuple[Term, ...] | None:
+        """ "省编办（省审改办）", "区政府办(区政务公开办)": a name with another name of it (or of an
+        office it houses) in brackets. Both must resolve; a bracket that does not is kept
+        verbatim, as any part nothing resolves is."""
+        match = _OTHER_NAME.match(part)
+        if match is None:
+            return None
+        name, other = self.exact(match["name"]), self.exact(match["other"])
+        if name is None or other is None:
+            return None
+        return tuple(dict.fromkeys((*name, *other)))
 
     def exact(self, part: str) -> tuple[Term, ...] | None:
         """A part that names something by itself: a word, a group, a unit, 各X or X人民政府."""

@@ -165,8 +165,8 @@ def _header_text(cell: Cell) -> str:
 def header_field(cell: Cell) -> str | None:
     """The column a header cell names: 时限要求 → 完成时限; "责任单位（部门）" → 责任单位."""
     text = _header_text(cell)
-    if not text or len(text) > 12:  # a heading, not a column's name
-        return None
+    if not text or len(text) > 12 or _SECTION.match(text) or _ITEM.match(text):
+        return None  # a heading (一、推进重点领域信息公开), not a column's name
     if text in _FIELD_OF:
         return _FIELD_OF[text]
     if _NOT_READ.search(text):
