@@ -15,6 +15,7 @@ import yaml
 from typer.testing import Result
 
 from gkledger.core.deadlines import parse_deadline
+from gkledger.core.model import Selector
 from gkledger.intake.importer import header_field, own_number
 
 from .conftest import write
@@ -345,7 +346,8 @@ def test_more_owners_phrases_a_county_writes(
 
 
 def test_a_bracketed_word_the_roster_has_is_not_dropped(county: Path) -> None:
-    """各乡镇（街道） with 街道 in the roster cannot be read as 乡镇 alone: it stays for the office."""
+    """各乡镇（街道） with a 街道 in the roster (of another kind) is not read as 乡镇 alone: its 街道
+    are the units named so."""
     from gkledger.core.owners import Vocabulary
     from gkledger.store.load import read_units_alone
 
@@ -353,4 +355,7 @@ def test_a_bracketed_word_the_roster_has_is_not_dropped(county: Path) -> None:
     text += "  - name: 东街道\n    full_name: 某县东街道办事处\n    kind: 城区\n    level: 股级\n"
     (county / "units.yaml").write_text(text, encoding="utf-8")
     _core, index = read_units_alone(county)
-    assert Vocabulary(index, {}).read("各乡镇（街道）").unresolved == ("各乡镇(街道)",)
+    reading = Vocabulary(index, {}).read("各乡镇（街道）")
+    owed = [unit.name for unit in index.select(Selector(reading.owed))]
+    assert reading.unresolved == () and "东街道" in owed
+    assert {u.name for u in index.units if u.kind == "乡镇"} < set(owed)

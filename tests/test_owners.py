@@ -259,6 +259,37 @@ def test_a_kind_written_with_another_in_brackets(tmp_path: Path) -> None:
     assert names(index, words.read("各乡镇（街道）").owed) == ["甲镇", "乙街道"]
 
 
+TOWNS = (
+    "units:\n"
+    "  - {name: 甲镇, full_name: 某县甲镇人民政府, kind: 乡镇, level: 乡级}\n"
+    "  - {name: 乙乡, full_name: 某县乙乡人民政府, kind: 乡镇, level: 乡级}\n"
+    "  - {name: 丙街道, full_name: 某县丙街道办事处, kind: 街道, level: 乡级}\n"
+    "  - {name: 县城镇建设局, full_name: 某县城镇建设局, kind: 县直部门, level: 科级}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "owed"),
+    [
+        ("各镇", ["甲镇"]),
+        ("各乡", ["乙乡"]),
+        ("各镇人民政府", ["甲镇"]),
+        ("各镇（街道）", ["甲镇", "丙街道"]),
+        ("各镇(办)", ["甲镇", "丙街道"]),  # 办: the 街道办事处
+        ("各镇、街道", ["甲镇", "丙街道"]),
+        ("各乡镇（街道）", ["甲镇", "乙乡", "丙街道"]),
+        ("各乡（镇）", ["甲镇", "乙乡"]),
+    ],
+)
+def test_towns_named_by_a_word_the_roster_has_no_kind_for(
+    tmp_path: Path, phrase: str, owed: list[str]
+) -> None:
+    """The roster's kind is 乡镇; the table says 各镇 or 各镇（街道）: the units whose names end so."""
+    words, index = vocabulary(ledger_root(tmp_path, TOWNS))
+    reading = words.read(phrase)
+    assert (names(index, reading.owed), list(reading.unresolved)) == (owed, [])
+
+
 def test_the_words_line_names_the_nearest_kind_or_group_else_a_unit_to_fill_in() -> None:
     """What an unresolved phrase's message suggests adding under `words:` in units.yaml."""
     vocab, _index = vocabulary(DATA)

@@ -14,6 +14,8 @@ units that no rule can derive, such as "业务主管部门" meaning the websites
     drop 由…, …负责(落实), 分别负责, 按职责分工负责, 配合, 参与, 协助, 提供…, a final 等 or 要
     市财政局 / 呼和浩特市财政局 / 财政局    the unit, with or without its level or city prefix
     各X / X人民政府 / X政府 / X管委会        every unit of group or kind X (各科室, 各县市区人民政府)
+    各镇 / 各乡 / 各街道 / 各镇(办)           where no kind or group is so named: the units whose
+                                           names end so (甲镇; 办 is a 街道办事处)
     X级以上… / X…                         a scope: group X (or kind X with the units above it)
       …政府 / …人民政府                      the scope's units themselves
       …政府及其部门                          with their child departments (the word 部门, else the
@@ -64,6 +66,15 @@ _LABELLED = re.compile(
 )
 _LEAD_MARK = re.compile(r"\(牵头(?:单位|部门)?\)$")  # "市财政局（牵头）"
 _NOBODY = frozenset({"-", "--", "—", "——", "―", "/", "\\", "无", "暂无", "空"})  # a cell that names no one
+# a kind of place, and how a unit of it ends its name (镇 → 甲镇; 办 in 镇(办) → 丙街道办事处)
+_PLACE_WORDS = {
+    "乡": ("乡",),
+    "镇": ("镇",),
+    "苏木": ("苏木",),
+    "街道": ("街道", "街道办事处"),
+    "街道办事处": ("街道", "街道办事处"),
+    "办": ("街道", "街道办事处"),
+}
 _OTHER_NAME = re.compile(r"^(?P<name>[^()]+)\((?P<other>[^()]+)\)$")  # "省编办（省审改办）"
 
 
@@ -351,7 +362,7 @@ class Vocabulary:
             whole = whole[1:]
         for suffix in (*_SELF[1:], "单位", "部门"):
             body = whole[: -len(suffix)] if whole.endswith(suffix) and whole != suffix else whole
-            found = self.collection(body)
+            found = self.collection(body) or self.places_named(body)
             if found is not None:
                 return found
         meaning = self.words.get(whole)
@@ -367,7 +378,8 @@ class Vocabulary:
         return None
 
     def collection(self, name: str) -> tuple[Term, ...] | None:
-        """A group or a kind by name; "乡镇(街道)" is the kinds 乡镇 and 街道."""
+        """A group or a kind by name; "乡镇(街道)" is the kinds 乡镇 and 街道; "镇(街道)", where the
+        roster has no kind 镇, is its towns and its 街道."""
         if name in self.groups:
             return (Term(group=(self.groups[name],)),)
         if name in self.kinds:
@@ -382,7 +394,26 @@ class Vocabulary:
             return (Term(kind=(self.kinds[match.group(1)], self.kinds[match.group(2)])),)
         if match and match.group(1) in self.kinds and not self._names_anything(match.group(2)):
             return (Term(kind=(self.kinds[match.group(1)],)),)  # 乡镇(街道) where the roster has no 街道
+        if match:  # 镇(街道), 镇(办): each word a collection of its own
+            first = self.collection(match.group(1)) or self.places_named(match.group(1))
+            second = self.collection(match.group(2)) or self.places_named(match.group(2))
+            if first is not None and second is not None:
+                return _merged((*first, *second))
         return None
+
+    def places_named(self, word: str) -> tuple[Term, ...] | None:
+        """The 乡, 镇, 街道 or 苏木 of the roster when it has no kind or group by that word (its kind
+        is 乡镇, say): the units whose name or full name ends with it (甲镇, 某县甲镇人民政府), by
+        name. 办 in "镇(办)" is the 街道办事处."""
+        endings = _PLACE_WORDS.get(word)
+        if endings is None:
+            return None
+        found = tuple(
+            unit.name
+            for unit in self.index.by_name.values()
+            if any(text.removesuffix("人民政府").endswith(endings) for text in (unit.name, unit.full_name))
+        )
+        return (Term(unit=found),) if found else None
 
     def _names_anything(self, word: str) -> bool:
         """Whether the roster has a kind, group or unit that `word` (街道) could mean: then a
