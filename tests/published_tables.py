@@ -1,5 +1,5 @@
 """Tables that offices of other kinds published, kept as their pages show them: a province's 任务分解表,
-a city's 实施方案, a district's, a bureau's, a town's (its task list and its 基层政务公开标准目录), a
+a city's 实施方案, a district's, two bureaus', a town's (its task list and its 基层政务公开标准目录), a
 开发区's, a university's 信息公开目录 and a county's 目录 for its public hospitals (卫生健康领域公共
 事业单位).
 
@@ -776,7 +776,73 @@ ZONE = Published(
     },
 )
 
+_GXJ_SECTIONS = ["产业政策科", "办公室", "财务室", "节能监察中心", "无线电监测站"]
+_GXJ_ROWS = [
+    ["全市工作任务", "具体要求", "具体措施", "牵头落实科室"],
+    [
+        "一、围绕重点领域加大主动公开力度",
+        "(一)在制定重要改革方案和重大政策措施时,应在决策前向社会公布草案,广泛听取意见,对外公开。",
+        "1.重大决策预公开。重大决策在制定过程中要广泛吸纳社会大众的意见建议;公开年度政策文件制订计划目录;"
+        "公开对重大政策征集意见情况和对征集到意见的反馈情况。 2.局制定的政策,除依法需要保密的应及时公开。 "
+        "3.制定出台涉及公共利益的政策文件,要对公开相关信息作出明确规定。",
+        "产业政策科",
+    ],
+    [
+        "",
+        "(二)推进人大代表建议和政协委员提案办理结果公开。",
+        "所有承办建议提案在“中山市议案建议提案综合管理平台”及时公开答复。",
+        "办公室",
+    ],
+    [
+        "",
+        "(三)公开预算执行审计报告、专项审计报告、审计发现问题及整改落实情况。",
+        "预算执行审计报告、专项审计报告、审计发现问题及整改落实情况须在局政务网公开。",
+        "财务室、节能监察中心、无线电监测站、产业政策科",
+    ],
+]
+# Three columns of text: 全市工作任务 (the city's task, merged down) | 具体要求 | 具体措施. The
+# measures are the bureau's task, under the city's task and its requirement.
+GXJ = Published(
+    "zhongshan-gxj",
+    source="http://zs.gov.cn/gxj/wgk/glgk/content/post_1215113.html",
+    kind="局",
+    year=2017,
+    deadline="年底前",
+    missing="the table has no 完成时限 column: the office gives one with --deadline",
+    rows=_GXJ_ROWS,
+    merges=[(1, 0, 3, 0)],
+    roster="units:\n"
+    + "".join(
+        f"  - {{name: {name}, full_name: 中山市工业和信息化局{name}, kind: 科室, level: 科级}}\n"
+        for name in _GXJ_SECTIONS
+    ),
+    expected={
+        str(number): (
+            "一、围绕重点领域加大主动公开力度",
+            row[1],
+            row[2],
+            f"牵头落实科室：{row[3]}",
+            "年底前",
+            units,
+            units,
+            [],
+        )
+        for number, (row, units) in enumerate(
+            zip(
+                _GXJ_ROWS[1:],
+                [
+                    ["产业政策科"],
+                    ["办公室"],
+                    sorted(["财务室", "节能监察中心", "无线电监测站", "产业政策科"]),
+                ],
+                strict=True,
+            ),
+            start=1,
+        )
+    },
+)
+
 PUBLISHED = {
     table.name: table
-    for table in (BUREAU, DISTRICT, TOWN, DIRECTORY, UNIVERSITY, CITY, HEALTH, PROVINCE, ZONE)
+    for table in (BUREAU, DISTRICT, TOWN, DIRECTORY, UNIVERSITY, CITY, HEALTH, PROVINCE, ZONE, GXJ)
 }

@@ -205,6 +205,14 @@ def test_the_tables_own_title_names_the_plan(
         ("公开依据", None),
         ("填报单位：某局", None),
         ("某某市2022年政务公开工作要点任务分解表", None),
+        # what the task is called, not its text: a header ending 任务
+        ("主要工作任务", "任务名称"),
+        ("全市工作任务", "任务名称"),
+        ("重点任务", "任务名称"),
+        ("任务内容", "具体任务"),
+        ("具体任务", "具体任务"),
+        ("一、推进重点领域信息公开", None),  # a heading under the header, whatever its words
+        ("(一)做好各类规划主动公开", None),
     ],
 )
 def test_a_header_is_read_by_what_it_means(header: str, field: str | None) -> None:
@@ -359,3 +367,33 @@ def test_a_bracketed_word_the_roster_has_is_not_dropped(county: Path) -> None:
     owed = [unit.name for unit in index.select(Selector(reading.owed))]
     assert reading.unresolved == () and "东街道" in owed
     assert {u.name for u in index.units if u.kind == "乡镇"} < set(owed)
+
+
+def test_a_task_name_over_two_columns_keeps_its_sections(cli: Cli, county: Path, tmp_path: Path) -> None:
+    """主要工作任务 over 一、 and (一) columns, then 任务内容 (a district's table, as a stored copy
+    of it shows: https://www.nuchain.org/art/2022/8/17/art_1229487075_1748041.html, its characters
+    made simplified again): the sections and items are the first two columns, the text the third."""
+    from .office_tables import Table, to_xlsx
+
+    rows = [
+        ["主要工作任务", "", "任务内容", "完成时限", "责任单位"],
+        [
+            "一、提升重点领域信息公开质量",
+            "(一)加大公开力度",
+            "1.做好行动计划执行情况信息公开。",
+            "全年",
+            "县财政局",
+        ],
+        ["", "", "2.开展项目预算公开试点。", "12月底前", "县财政局"],
+        ["", "(二)聚焦营商环境", "3.建立健全反馈机制。", "三季度前", "县财政局"],
+    ]
+    source = tmp_path / "district.xlsx"
+    source.write_bytes(to_xlsx(Table("d", rows, [(0, 0, 0, 1), (1, 0, 3, 0), (1, 1, 2, 1)], "", {})))
+    assert import_into(cli, county, source).exit_code == 0
+    tasks = yaml.safe_load((county / "tasks.yaml").read_text(encoding="utf-8"))["tasks"]
+    seen = [(t["id"], t["section"], t.get("item"), t["deadline"]) for t in tasks]
+    assert seen == [
+        ("1", "一、提升重点领域信息公开质量", "(一)加大公开力度", "全年"),
+        ("2", "一、提升重点领域信息公开质量", "(一)加大公开力度", "12月底前"),
+        ("3", "一、提升重点领域信息公开质量", "(二)聚焦营商环境", "三季度前"),
+    ]

@@ -90,7 +90,8 @@ _MEANINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("配合单位", re.compile(r"配合|协办|协同|参与")),
     ("责任单位", re.compile(r"单位|部门|科室|处室|股室|主体|负责|承办|落实|责任")),
     ("类别", re.compile(r"类别|类目|分类|目录|板块|领域|门类|^目标$|^[一二三四五]级")),
-    ("任务名称", re.compile(r"^(?:任务名称|重点任务|主要任务|工作任务|任务|项目|工作内容分类)$")),
+    # a header ending 任务 names the task (主要工作任务, 全市工作任务); 任务内容 and 具体任务 are its text
+    ("任务名称", re.compile(r"^(?:任务名称|项目|工作内容分类|(?!具体)[^任]{0,6}任务)$")),
     ("具体任务", re.compile(r"任务|事项|内容|措施|要求|举措|目标|工作|条目|信息名称|名称")),
 )
 _SECTION = re.compile(r"^[一二三四五六七八九十]+[、.．]")
@@ -227,6 +228,10 @@ def find_header(grid: Grid) -> _Header:
         _prefer_named(grid, number, two_rows, columns)
         if "具体任务" not in columns and "任务名称" in columns:  # 序号 | 工作任务 | 责任单位: the task itself
             columns["具体任务"] = columns.pop("任务名称")
+        texts = columns.get("具体任务", [])
+        if len(texts) > 1:  # 具体要求 | 具体措施: the last is the task, the ones before it name it
+            columns["具体任务"] = texts[-1:]
+            columns["任务名称"] = sorted([*columns.get("任务名称", []), *texts[:-1]])
         if "具体任务" in columns and ("责任单位" in columns or "牵头单位" in columns):
             last = number + 1 if two_rows else number
             _numbers_column(grid, last, columns)
@@ -246,8 +251,11 @@ def find_header(grid: Grid) -> _Header:
 
 def _prefer_named(grid: Grid, row: int, two_rows: bool, columns: dict[str, list[int]]) -> None:
     """A column headed in the words of HEADERS wins over one that only means the same: 完成时限
-    and 到期日期 side by side, the first is the deadline."""
+    and 到期日期 side by side, the first is the deadline. Never the task's text, which loses no
+    column (see find_header)."""
     for name, found in columns.items():
+        if name == "具体任务":
+            continue  # several columns of text are the task and its names (find_header), none dropped
         headers = {
             column: _header_text(grid.value(row + 1, column) if two_rows else None)
             or _header_text(grid.value(row, column))
