@@ -397,3 +397,23 @@ def test_a_task_name_over_two_columns_keeps_its_sections(cli: Cli, county: Path,
         ("2", "一、提升重点领域信息公开质量", "(一)加大公开力度", "12月底前"),
         ("3", "一、提升重点领域信息公开质量", "(二)聚焦营商环境", "三季度前"),
     ]
+
+
+def test_indicators_in_levels_are_groups_and_the_last_is_the_task(
+    cli: Cli, county: Path, tmp_path: Path
+) -> None:
+    """序号 | 一级指标 | 二级指标 | 三级指标 | 责任单位 | 完成时限, as 石泉县's 任务分解一览表 heads its
+    table (https://www.shiquan.gov.cn/Content-2305111.html; the stored page stops at the header):
+    the first two levels group the tasks, the third is the task."""
+    rows = [
+        ["序号", "一级指标", "二级指标", "三级指标", "责任单位", "完成时限"],
+        ["1", "政策公开", "政策解读", "重要政策文件同步解读。", "县政府办", "全年"],
+        ["2", "政策公开", "文件公开", "规范性文件集中公开。", "县财政局", "6月底前"],
+    ]
+    assert import_into(cli, county, table(tmp_path / "indicators.csv", rows)).exit_code == 0
+    tasks = yaml.safe_load((county / "tasks.yaml").read_text(encoding="utf-8"))["tasks"]
+    seen = [(t["id"], t["section"], t.get("item"), t["text"], t["deadline"]) for t in tasks]
+    assert seen == [
+        ("1", "政策公开", "政策解读", "重要政策文件同步解读。", "全年"),
+        ("2", "政策公开", "文件公开", "规范性文件集中公开。", "6月底前"),
+    ]

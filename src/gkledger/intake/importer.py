@@ -228,6 +228,8 @@ def find_header(grid: Grid) -> _Header:
         _prefer_named(grid, number, two_rows, columns)
         if "具体任务" not in columns and "任务名称" in columns:  # 序号 | 工作任务 | 责任单位: the task itself
             columns["具体任务"] = columns.pop("任务名称")
+        elif "具体任务" not in columns and len(columns.get("类别", ())) > 1:
+            columns["具体任务"] = [columns["类别"].pop()]  # 一级指标 | 二级指标 | 三级指标: the last is it
         texts = columns.get("具体任务", [])
         if len(texts) > 1:  # 具体要求 | 具体措施: the last is the task, the ones before it name it
             columns["具体任务"] = texts[-1:]
