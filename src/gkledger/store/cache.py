@@ -321,7 +321,7 @@ def _dumps(value: object) -> bytes:
 class _Memo(Stages):
     """The loader's stages, each answered from the cache's entry when its file's bytes are as
     cached (by signature outside the racy window, else by digest), else done as `Stages` does them
-    and kept. What changed, what was parsed and the new entries are noted for `_keep`."""
+    and kept. What changed, what was parsed and the new entries are noted for `index`."""
 
     def __init__(self, overlay: Overlay, written_ns: int, old: CacheIndex | None = None) -> None:
         super().__init__(overlay)
