@@ -230,10 +230,10 @@ def find_header(grid: Grid) -> _Header:
             columns["具体任务"] = columns.pop("任务名称")
         elif "具体任务" not in columns and len(columns.get("类别", ())) > 1:
             columns["具体任务"] = [columns["类别"].pop()]  # 一级指标 | 二级指标 | 三级指标: the last is it
-        texts = columns.get("具体任务", [])
-        if len(texts) > 1:  # 具体要求 | 具体措施: the last is the task, the ones before it name it
-            columns["具体任务"] = texts[-1:]
-            columns["任务名称"] = sorted([*columns.get("任务名称", []), *texts[:-1]])
+        text_columns = columns.get("具体任务", [])
+        if len(text_columns) > 1:  # 具体要求 | 具体措施: the last is the task, the ones before name it
+            columns["具体任务"] = text_columns[-1:]
+            columns["任务名称"] = sorted([*columns.get("任务名称", []), *text_columns[:-1]])
         if "具体任务" in columns and ("责任单位" in columns or "牵头单位" in columns):
             last = number + 1 if two_rows else number
             _numbers_column(grid, last, columns)

@@ -18,8 +18,8 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from gkledger.core.dates import FIRST_YEAR, LAST_YEAR, TYPED_EXAMPLES, parse_typed_date
 from gkledger.core.model import shown_path
@@ -36,8 +36,7 @@ class UsageError(ValueError):
     """The command line asked for something that cannot be: exit 2, with this message."""
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """What the command line said, before and after the command's name merged into one value."""
 
     data: Path | None = None
@@ -46,8 +45,7 @@ class Options:
     no_cache: bool = False
 
 
-@dataclass(frozen=True)
-class Invocation:
+class Invocation(NamedTuple):
     """Everything a command reads its ledger with."""
 
     folder: Path  # the data folder found
