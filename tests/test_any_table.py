@@ -26,7 +26,9 @@ Cli = Callable[..., Result]
 @pytest.mark.parametrize(
     "text",
     ["全年", "全年度", "长期", "常态化", "持续", "持续推进", "长期坚持", "随时", "及时", "变动即更", "实时更新",
-     "随时更新", "按要求", "按上级要求", "根据工作需要", "全年持续推进，及时更新"],
+     "随时更新", "按要求", "按上级要求", "根据工作需要", "全年持续推进，及时更新", "常态", "全年推进",
+     "经常性", "常年开展", "视情况", "按工作进度", "按规定时限", "法定时限内",
+     "与文件同步", "文件印发后及时公开", "政策出台后同步解读"],
 )  # fmt: skip
 def test_continuous_work_is_ongoing_and_due_at_the_plans_end(text: str) -> None:
     deadline = parse_deadline(text, 2022)
@@ -45,6 +47,13 @@ def test_continuous_work_is_ongoing_and_due_at_the_plans_end(text: str) -> None:
         ("1月-2月", "2022-02-28"),
         ("2022年3月至4月", "2022-04-30"),
         ("5月—6月", "2022-06-30"),
+        # within the year, however it is said
+        ("2022年", "2022-12-31"),
+        ("2022年度", "2022-12-31"),
+        ("本年度", "2022-12-31"),
+        ("今年底前", "2022-12-31"),
+        ("至年底", "2022-12-31"),
+        ("每年年底", "2022-12-31"),
     ],
 )
 def test_yearly_timing_and_windows_are_due_at_their_end(text: str, due: str) -> None:
@@ -52,7 +61,9 @@ def test_yearly_timing_and_windows_are_due_at_their_end(text: str, due: str) -> 
     assert deadline.due.isoformat() == due and not deadline.ongoing
 
 
-@pytest.mark.parametrize("text", ["每年11月-2月", "13月-14月", "全年的", "随时随地"])
+@pytest.mark.parametrize(
+    "text", ["每年11月-2月", "13月-14月", "全年的", "随时随地", "半年", "季度", "年", "立即"]
+)
 def test_what_is_not_a_deadline_is_still_refused(text: str) -> None:
     with pytest.raises(ValueError):
         parse_deadline(text, 2022)

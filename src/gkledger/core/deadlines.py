@@ -5,10 +5,12 @@
     YYYY年M月D日[前] / M月D日[前]       that day (deadlines are inclusive: "9月30日前" includes 30 Sept)
     2022/9/30, 2022.9.30, 2022-09-30    that day, as spreadsheets write it
     年底 / 年末 / 年内 / 年底前          31 Dec of the year (the plan year unless written)
+    本年度 / 今年底 / 2022年 / 2022年度    the same: within that year
     上半年 / 下半年                      30 Jun / 31 Dec
     第N季度[末] / N季度末                end of that quarter
     全年持续推进 / 持续推进 / 长期 / 常态化   ongoing; reviewed at the end of the plan year (31 Dec)
     全年 / 随时 / 及时 / 变动即更 / 按要求 …    the same: continuous work, however an office words it
+    文件印发后及时公开 / 与文件同步           the same: at an event's own time, not the calendar's
     信息形成或变更之日起20个工作日内          the same: timing that follows an event, not the calendar
     1月-2月 / 2022年3月至4月              a window: due at its end
 
@@ -52,7 +54,13 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         ),
         "day",
     ),
-    (re.compile(r"^(?:(\d{4})年(?:底|末|内|度内)|(?:本)?年(?:度)?(?:底|末|内))$"), "year_end"),
+    # 年底, 2022年底, 2022年 / 2022年度 (within that year), 本年度, 今年底, 至年底
+    (
+        re.compile(
+            r"^(?:(\d{4})年(?:度)?(?:底|末|内|度内)?|(?:本|今|至|到)?年(?:度)?(?:底|末|内)|本年度?|今年)$"
+        ),
+        "year_end",
+    ),
     (re.compile(rf"^{_YEAR}(?:上半年(?:底|末)?|年中)$"), "first_half"),
     (re.compile(rf"^{_YEAR}{_NUM}月(上|中|下)旬(?:末)?$"), "ten_days"),
     (re.compile(rf"^{_YEAR}下半年(?:底|末)?$"), "second_half"),
@@ -62,7 +70,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 # Continuous work, due (reviewed) at the plan's end: 全年, 长期, 常态化, 随时, 及时, 变动即更, 按要求 …
 _ONGOING = re.compile(
     r"^(?:全年|全年度|全年内)$"
-    r"|^(?:全年|全年度)?(?:持续推进|持续开展|持续落实|持续|长期坚持|长期推进|长期|常态化(?:推进|开展|落实)?"
+    r"|^(?:全年|全年度)(?:推进|开展|落实|坚持)$"
+    r"|^(?:全年|全年度)?(?:持续推进|持续开展|持续落实|持续|长期坚持|长期推进|长期|常态化?(?:推进|开展|落实)?"
+    r"|经常性|常年(?:开展|坚持|推进)|视情况|按(?:照)?工作进度"
+    r"|(?:按|按照|在)?(?:规定|法定)(?:的)?时限(?:内)?|(?:与|随)(?:文件|政策)(?:同步)?(?:公开|发布)?"
     r"|随时(?:更新|公开)?|及时(?:更新|公开|发布)?|实时(?:更新|公开)?|动态(?:更新|调整)|变动即更|有变动即更新"
     r"|适时|日常|按要求|按上级要求|按规定|按有关要求|按照上级要求|根据(?:工作)?需要|根据上级要求"
     r"|常年|即时(?:更新|公开|发布)?|同步(?:推进|开展|实施|公开)?|每(?:周|日|天|个工作日)(?:更新|公开|报送)?"
@@ -73,6 +84,10 @@ _ONGOING = re.compile(
 _FROM_ISSUE = re.compile(
     r"^(?:自|从)?本?(?:方案|通知|文件|要点|意见|清单|办法)?(?:印发|下发|发布|公布|出台)(?:之日起|之日后|后)"
     r"(\d{1,3}|[一二三四五六七八九十]{1,3})个?(工作日|日|天|月)(?:内|以内)$"
+)
+# An event's own timing with no days (文件印发后及时公开, 政策出台后同步解读): continuous work.
+_AT_EVENT = re.compile(
+    r"^[^\d]{1,12}?(?:印发|出台|发布|形成|变更|生成)(?:后|时)(?:及时|同步|立即)(?:公开|发布|解读|更新)?$"
 )
 # Timing that follows an event, not the calendar (信息形成或变更之日起20个工作日内): continuous work too.
 _AFTER_EVENT = re.compile(
@@ -144,7 +159,13 @@ def parse_deadline(text: str, plan_year: int, signed: dt.date | None = None) -> 
     issued = _FROM_ISSUE.match(core)
     if issued:
         return _from_issue(text, issued, signed)
-    if _ONGOING.match(core) or _AFTER_EVENT.match(core) or _AFTER_CHANGE.search(core) or _all_ongoing(core):
+    if (
+        _ONGOING.match(core)
+        or _AFTER_EVENT.match(core)
+        or _AFTER_CHANGE.search(core)
+        or _AT_EVENT.match(core)
+        or _all_ongoing(core)
+    ):
         return Deadline(text, dt.date(plan_year, 12, 31), ongoing=True)
     window = _WINDOW.match(core)
     if window:  # 1月-2月: done within the window, so due at its end
@@ -177,7 +198,7 @@ def parse_deadline(text: str, plan_year: int, signed: dt.date | None = None) -> 
 
 
 _NEXT_YEAR = re.compile(r"^(?:次年|明年|翌年|下一?年度?)(?=\d|[一二三四五六七八九十])")
-_EVERY_YEAR = re.compile(r"^每年(?:度)?(?:底|末)?(?:一次)?$")
+_EVERY_YEAR = re.compile(r"^每年(?:度)?(?:年)?(?:底|末)?(?:一次)?$")
 _PARTS = re.compile(r"[,;、]")
 # What a part of a staged deadline says is done by then: 3月底前启动, 年底前完成.
 _STEP = re.compile(
