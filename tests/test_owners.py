@@ -184,6 +184,9 @@ def test_the_bundled_role_lists_keep_their_structure() -> None:
         ("市发展改革委（发展和改革委员会）", ["发展改革委"], [], []),
         ("市政府办公室(市财政局)", ["市政府办公室", "财政局"], [], []),
         ("市财政局（国资委）", [], [], ["市财政局(国资委)"]),
+        # A 功能区 named with its 管委会, or its full name's 管理委员会 shortened
+        ("高新区管委会", ["高新区"], [], []),
+        ("某某市高新区管委会", ["高新区"], [], []),
         # Nobody: the 责任单位 cell of a row whose lead does it alone
         ("——", [], [], []),
         ("无", [], [], []),

@@ -157,8 +157,8 @@ class Vocabulary:
 
     def _full_name_spellings(self, index: UnitIndex) -> None:
         """A unit's full name as tables shorten it: without its place (某县人民政府办公室 →
-        县人民政府办公室, the level kept) and with 政府 for 人民政府 (县政府办公室). A spelling two
-        units share is neither's."""
+        县人民政府办公室, the level kept), with 政府 for 人民政府 (县政府办公室) and 管委会 for
+        管理委员会 (平潭综合实验区管委会). A spelling two units share is neither's."""
         found: dict[str, str | None] = {}
         for unit in index.by_name.values():
             full = plain(unit.full_name)
@@ -168,7 +168,8 @@ class Vocabulary:
                 if full[cut] in _LEVELS and full[:cut] in self.places
             ]
             for spelling in (full, *shorter):
-                for variant in (spelling, spelling.replace("人民政府", "政府")):
+                short = spelling.replace("人民政府", "政府").replace("管理委员会", "管委会")
+                for variant in (spelling, short):
                     if variant and variant not in self.names:
                         known = found.get(variant, unit.name)
                         found[variant] = unit.name if known == unit.name else None
@@ -422,7 +423,7 @@ class Vocabulary:
 
     def unit(self, name: str) -> str | None:
         """The canonical name of the unit a name means, with or without its level or city prefix
-        (市财政局, 呼和浩特市财政局) or 人民政府 after it."""
+        (市财政局, 呼和浩特市财政局) or 人民政府 / 管委会 after it."""
         for candidate in self._unit_spellings(name):
             canonical = self.names.get(candidate)
             if canonical is not None:
@@ -434,13 +435,17 @@ class Vocabulary:
         return part.startswith(tuple(self.place_prefixes)) and self.unit(part) is not None
 
     def _unit_spellings(self, name: str) -> Iterator[str]:
-        yield name
-        for suffix in ("人民政府", "政府"):
-            if name.endswith(suffix) and len(name) > len(suffix):
-                yield name[: -len(suffix)]
-        for prefix in self.place_prefixes:
-            if name.startswith(prefix) and len(name) > len(prefix):
-                yield name[len(prefix) :]
+        """The name, then without its place prefix (呼和浩特市财政局), each also without 人民政府 or
+        管委会 after it (某某市高新区管委会 → 高新区)."""
+        bases = [name]
+        bases += [name[len(prefix) :] for prefix in self.place_prefixes if name.startswith(prefix)]
+        for base in bases:
+            if not base:
+                continue
+            yield base
+            for suffix in ("人民政府", "政府", "管理委员会", "管委会"):
+                if base.endswith(suffix) and len(base) > len(suffix):
+                    yield base[: -len(suffix)]
 
     def scope_of(self, part: str) -> tuple[_Scope, str] | None:
         """A leading scope (旗县区级以上…, 各县市区…, 旗县区…) and the rest of the part."""
