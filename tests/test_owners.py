@@ -293,6 +293,18 @@ def test_towns_named_by_a_word_the_roster_has_no_kind_for(
     assert (names(index, reading.owed), list(reading.unresolved)) == (owed, [])
 
 
+def test_the_words_line_names_a_unit_a_short_form_is_near(tmp_path: Path) -> None:
+    """省发改委 for the roster's 省发展改革委: no kind or group is near it, the unit is."""
+    units = (
+        "units:\n"
+        "  - {name: 省发展改革委, full_name: 某省发展和改革委员会, kind: 省直部门, level: 厅级}\n"
+        "  - {name: 省财政厅, full_name: 某省财政厅, kind: 省直部门, level: 厅级}\n"
+    )
+    vocab, _index = vocabulary(ledger_root(tmp_path, units))
+    assert vocab.words_line("省发改委") == "省发改委: {unit: 省发展改革委}"
+    assert vocab.words_line("省政府办公厅") == "省政府办公厅: [{unit: …}]"
+
+
 def test_the_words_line_names_the_nearest_kind_or_group_else_a_unit_to_fill_in() -> None:
     """What an unresolved phrase's message suggests adding under `words:` in units.yaml."""
     vocab, _index = vocabulary(DATA)

@@ -177,7 +177,8 @@ class Vocabulary:
 
     def words_line(self, part: str) -> str:
         """The line of units.yaml's `words:` that would read `part`: the roster's kind or group
-        nearest to it in writing (各医疗结构 → 公立医疗机构), else a unit to fill in."""
+        nearest to it in writing (各医疗结构 → 公立医疗机构), else the unit nearest to it (省发改委 →
+        省发展改革委, a short form the roster lacks), else a unit to fill in."""
         wanted = _COLLECTIVE.sub("", plain(part)) or plain(part)
         best, score = "", 0.0
         for field, names in (("kind", self.kinds), ("group", self.groups)):
@@ -185,6 +186,13 @@ class Vocabulary:
                 ratio = difflib.SequenceMatcher(None, wanted, key).ratio()
                 if ratio > score:
                     best, score = f"{{{field}: {_yaml_scalar(name)}}}", ratio
+        if score < 0.5:
+            best, score = "", 0.0
+            for name in self.index.by_name:
+                ratio = difflib.SequenceMatcher(None, plain(part), plain(name)).ratio()
+                if ratio > score:
+                    best, score = f"{{unit: {_yaml_scalar(name)}}}", ratio
+            score = score if score >= 0.7 else 0.0
         return f"{_yaml_scalar(part)}: {best if score >= 0.5 else '[{unit: …}]'}"
 
     def read(self, phrase: str) -> Reading:
