@@ -428,3 +428,12 @@ def test_indicators_in_levels_are_groups_and_the_last_is_the_task(
         ("1", "政策公开", "政策解读", "重要政策文件同步解读。", "全年"),
         ("2", "政策公开", "文件公开", "规范性文件集中公开。", "6月底前"),
     ]
+
+
+def test_a_part_a_cell_repeats_is_said_once(cli: Cli, county: Path, tmp_path: Path) -> None:
+    rows = [
+        ["序号", "具体任务", "责任单位", "完成时限"],
+        ["1", "公开。", "某中心、某中心、县财政局", "年底前"],
+    ]
+    result = import_into(cli, county, table(tmp_path / "repeated.csv", rows))
+    assert result.exit_code == 1 and result.output.count("'某中心'") == 1, result.output

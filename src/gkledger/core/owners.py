@@ -152,6 +152,7 @@ class Vocabulary:
         self._read: dict[str, Reading] = {}  # memos: a vocabulary never changes once built
         self._exact: dict[str, tuple[Term, ...] | None] = {}
         self._scopes: dict[str, tuple[_Scope, str] | None] = {}
+        self._lines: dict[str, str] = {}
 
     # -- phrases --------------------------------------------------------------------------------
 
@@ -178,7 +179,16 @@ class Vocabulary:
     def words_line(self, part: str) -> str:
         """The line of units.yaml's `words:` that would read `part`: the roster's kind or group
         nearest to it in writing (各医疗结构 → 公立医疗机构), else the unit nearest to it (省发改委 →
-        省发展改革委, a short form the roster lacks), else a unit to fill in."""
+        省发展改革委, a short form the roster lacks), else a unit to fill in. Worked out once per
+        part: a table repeats its unresolved parts from row to row."""
+        known = self._lines.get(part)
+        if known is None:
+            if len(self._lines) >= _MEMO_SIZE:
+                self._lines.clear()
+            known = self._lines[part] = self._words_line(part)
+        return known
+
+    def _words_line(self, part: str) -> str:
         wanted = _COLLECTIVE.sub("", plain(part)) or plain(part)
         best, score = "", 0.0
         for field, names in (("kind", self.kinds), ("group", self.groups)):
@@ -187,13 +197,22 @@ class Vocabulary:
                 if ratio > score:
                     best, score = f"{{{field}: {_yaml_scalar(name)}}}", ratio
         if score < 0.5:
-            best, score = "", 0.0
-            for name in self.index.by_name:
-                ratio = difflib.SequenceMatcher(None, plain(part), plain(name)).ratio()
-                if ratio > score:
-                    best, score = f"{{unit: {_yaml_scalar(name)}}}", ratio
-            score = score if score >= 0.7 else 0.0
+            unit = self._nearest_unit(plain(part))
+            best, score = (f"{{unit: {_yaml_scalar(unit)}}}", 1.0) if unit else ("", 0.0)
         return f"{_yaml_scalar(part)}: {best if score >= 0.5 else '[{unit: …}]'}"
+
+    def _nearest_unit(self, wanted: str) -> str | None:
+        """The unit whose name is at least 0.7 alike `wanted` in writing, the nearest; names whose
+        lengths alone rule that out are not compared (a table of 5,000 odd parts stays fast)."""
+        best, score = None, 0.7
+        for name in self.index.by_name:
+            matcher = difflib.SequenceMatcher(None, wanted, name)
+            if matcher.real_quick_ratio() < score or matcher.quick_ratio() < score:
+                continue
+            ratio = matcher.ratio()
+            if ratio >= score:
+                best, score = name, ratio
+        return best
 
     def read(self, phrase: str) -> Reading:
         """The meaning of an owners phrase (a 责任单位 cell); a table repeats its phrases from row

@@ -569,7 +569,7 @@ def _problems(
         found.append(_("具体任务 is empty"))
     if not task.owners:
         found.append(_("责任单位 is empty"))
-    for part in task.reading.unresolved:
+    for part in dict.fromkeys(task.reading.unresolved):  # a part the cell repeats is said once
         found.append(
             _f(
                 "责任单位: '{part}' is not assigned to units; kept in unresolved for the office. To read "
