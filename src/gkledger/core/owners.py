@@ -29,7 +29,6 @@ office to assign: never guessed.
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -185,34 +184,10 @@ class Vocabulary:
         if known is None:
             if len(self._lines) >= _MEMO_SIZE:
                 self._lines.clear()
-            known = self._lines[part] = self._words_line(part)
+            from gkledger.core.words_hint import words_line  # only when a part is left unresolved
+
+            known = self._lines[part] = words_line(self, part)
         return known
-
-    def _words_line(self, part: str) -> str:
-        wanted = _COLLECTIVE.sub("", plain(part)) or plain(part)
-        best, score = "", 0.0
-        for field, names in (("kind", self.kinds), ("group", self.groups)):
-            for key, name in names.items():
-                ratio = difflib.SequenceMatcher(None, wanted, key).ratio()
-                if ratio > score:
-                    best, score = f"{{{field}: {_yaml_scalar(name)}}}", ratio
-        if score < 0.5:
-            unit = self._nearest_unit(plain(part))
-            best, score = (f"{{unit: {_yaml_scalar(unit)}}}", 1.0) if unit else ("", 0.0)
-        return f"{_yaml_scalar(part)}: {best if score >= 0.5 else '[{unit: …}]'}"
-
-    def _nearest_unit(self, wanted: str) -> str | None:
-        """The unit whose name is at least 0.7 alike `wanted` in writing, the nearest; names whose
-        lengths alone rule that out are not compared (a table of 5,000 odd parts stays fast)."""
-        best, score = None, 0.7
-        for name in self.index.by_name:
-            matcher = difflib.SequenceMatcher(None, wanted, name)
-            if matcher.real_quick_ratio() < score or matcher.quick_ratio() < score:
-                continue
-            ratio = matcher.ratio()
-            if ratio >= score:
-                best, score = name, ratio
-        return best
 
     def read(self, phrase: str) -> Reading:
         """The meaning of an owners phrase (a 责任单位 cell); a table repeats its phrases from row
@@ -695,10 +670,3 @@ def _same_but(a: Term, b: Term, key: str) -> bool:
 
 
 _LEVELS = frozenset("省市州盟县区旗镇乡")  # what a place's level is written with: 某县, 某市
-_COLLECTIVE = re.compile(r"^(?:各|所有|全部|有关|相关)|(?:等)?(?:有关|相关)?(?:单位)?$")
-_YAML_PLAIN = re.compile(r"^[^\s\d\-?:,\[\]{}#&*!|>'\"%@`][^:#,\[\]{}]*$")
-
-
-def _yaml_scalar(text: str) -> str:
-    """`text` as a YAML key or value: plain where YAML reads it back as the same text, else quoted."""
-    return text if _YAML_PLAIN.match(text) and text.strip() == text else '"' + text.replace('"', '\\"') + '"'
