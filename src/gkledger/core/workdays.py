@@ -24,7 +24,7 @@ def _official(day: dt.date) -> bool | None:
 
     try:
         return bool(chinese_calendar.is_workday(day))
-    except NotImplementedError:  # "no available data for year …"
+    except NotImplementedError:  # chinese_calendar's "no available data for year …": not our stub
         return None
 
 

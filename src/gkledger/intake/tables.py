@@ -304,6 +304,8 @@ def _check_zip(data: bytes) -> None:
                             part=member.filename,
                         )
                     )
+    # zipfile raises NotImplementedError for a member packed with a compression method it lacks:
+    # a workbook it cannot open, said as such, not a part of gkledger left unwritten
     except (zipfile.BadZipFile, ValueError, OSError, EOFError, NotImplementedError) as exc:
         if isinstance(exc, TableError):
             raise

@@ -24,7 +24,6 @@ rebuilt, and writes are atomic, so concurrent commands at worst both rebuild.
 from __future__ import annotations
 
 import contextlib
-import gc
 import os
 import pickle
 import stat
@@ -37,7 +36,17 @@ from typing import TYPE_CHECKING, BinaryIO, NamedTuple, SupportsIndex, overload
 from gkledger import __version__, i18n
 from gkledger.store.cache_file import dump, load
 from gkledger.store.files import DataFile, FileStat, absolute, blake2b, read_bytes
-from gkledger.store.stages import Contents, Loaded, Overlay, Part, Resolved, Stages, own_checks, run
+from gkledger.store.stages import (
+    Contents,
+    Loaded,
+    Overlay,
+    Part,
+    Resolved,
+    Stages,
+    no_gc,
+    own_checks,
+    run,
+)
 
 if TYPE_CHECKING:
     from gkledger.core.diagnostics import Diagnostic
@@ -113,18 +122,6 @@ def _slot(home: Path, root: Path) -> Path:
     """One cache file per ledger folder and language (diagnostics are kept in the words shown)."""
     place = f"{root.resolve()}\0{i18n.current()}".encode("utf-8", "surrogateescape")
     return home / f"{blake2b(place, digest_size=12).hexdigest()}.pickle"
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """As in load(): many small objects and no cycles, which the collector would only rescan."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -208,7 +205,7 @@ def _open(path: Path) -> tuple[CacheIndex, int] | None:
         written_ns = path.stat().st_mtime_ns
     except OSError:
         return None
-    with _no_gc():
+    with no_gc():
         index = load(data)
     if not isinstance(index, CacheIndex) or index.code != _code_digest():
         return None
@@ -285,7 +282,7 @@ class LazyRecords(Sequence["Record"]):
 
     def _materialise(self) -> list[Record]:
         if self._all is None:
-            with _no_gc():
+            with no_gc():
                 self._all = [record for number in range(len(self._files)) for record in self._file(number)]
         return self._all
 
@@ -304,7 +301,7 @@ class LazyRecords(Sequence["Record"]):
 
 
 def _unpickled(blob: Blob) -> list[Record]:
-    with _no_gc():
+    with no_gc():
         records: list[Record] = pickle.loads(blob)
     return records
 

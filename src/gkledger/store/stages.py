@@ -13,9 +13,10 @@ stage comes from the cache loads neither.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -133,16 +134,22 @@ def own_checks(bare: Ledger, index: UnitIndex, records: Sequence[Record]) -> tup
 def run(root: Path, stages: Stages) -> Loaded:
     """The ledger in `root` through `stages`. Nothing raises for bad input: what cannot be read or
     parsed is a diagnostic, and the rest is still checked."""
-    # Loading allocates hundreds of thousands of small objects and no cycles: the cyclic garbage
-    # collector would only rescan them, so it waits until the ledger is built.
+    with no_gc():
+        loaded = _run(list_files(root), stages)
+    return with_decisions(loaded, root, stages.overlay)
+
+
+@contextlib.contextmanager
+def no_gc() -> Iterator[None]:
+    """Loading (or unpickling) allocates hundreds of thousands of small objects and no cycles: the
+    cyclic garbage collector would only rescan them, so it waits until they are built."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        loaded = _run(list_files(root), stages)
+        yield
     finally:
         if collecting:
             gc.enable()
-    return with_decisions(loaded, root, stages.overlay)
 
 
 def _run(listing: Listing, stages: Stages) -> Loaded:
