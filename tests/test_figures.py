@@ -227,3 +227,33 @@ def test_remind_asks_for_a_reply_within_the_plan(cli: Cli, shipped: Path) -> Non
     assert result.exit_code == 0, result.output
     assert "于2021年9月30日前办结" in result.stdout and "2021年10月2日" not in result.stdout
     assert "逾期87天" in result.stdout and "已逾期" not in result.stdout
+
+
+def test_a_notice_gives_each_period_its_day_and_a_task_its_own_wording(
+    cli: Cli, ledger: Path, tmp_path: Path
+) -> None:
+    """完成时限 in the Word 催办: one period of a monthly task by its day (每月底 alone would not say
+    which), a one-off task in the notice's words."""
+    docx = pytest.importorskip("docx")
+    out = tmp_path / "催办"
+    made = cli("remind", "--unit", "甲县", "--format", "docx", "-o", str(out), "--today", "2022-08-12",
+               "--data", str(ledger))  # fmt: skip
+    assert made.exit_code == 0, made.output
+    [table] = docx.Document(str(next(out.glob("*.docx")))).tables[:1]
+    rows = {row.cells[0].text: row.cells[2].text for row in table.rows[1:]}
+    assert rows["1（7月）"] == "2022年7月31日" and rows["2（7月）"] == "2022年7月31日"
+    assert rows["3"] == "2022年8月15日前"
+
+
+def test_the_text_notice_is_signed_by_the_office_of_the_settings(cli: Cli, ledger: Path) -> None:
+    tasks = ledger / "tasks.yaml"
+    tasks.write_text(
+        tasks.read_text(encoding="utf-8").replace(
+            "tasks:\n", "settings:\n  office: 某某县人民政府办公室\ntasks:\n", 1
+        ),
+        encoding="utf-8",
+    )
+    result = cli("remind", "--unit", "甲县", "--today", "2022-08-12", "--data", str(ledger))
+    assert result.exit_code == 0, result.output
+    assert "报送某某县人民政府办公室。" in result.stdout
+    assert result.stdout.rstrip("\n").splitlines()[-2:] == ["某某县人民政府办公室", "2022年8月12日"]

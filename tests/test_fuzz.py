@@ -201,8 +201,9 @@ def test_csv_cells_never_start_a_formula(text: str) -> None:
 
 
 @given(HOSTILE)
-def test_markdown_notices_escape_markup(text: str) -> None:
-    from gkledger.render.notices import _md
+def test_markdown_documents_escape_markup(text: str) -> None:
+    from gkledger.render.text import markdown
 
-    escaped = _md(text)
-    assert re.search(r"(?<!\\)[<>`*_\[\]]", escaped) is None
+    escaped = markdown(text)
+    assert re.search(r"(?<!\\)[<>`*_\[\]|]", escaped) is None
+    assert "\n" not in escaped and "\r" not in escaped  # a line break would end a list item or a row

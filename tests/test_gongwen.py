@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import Result
 
-from gkledger.render.docx import LINE_CHARS, signature_indents, width_chars
+from gkledger.render.docx import CHAR_MM, LINE_CHARS, TEXT_WIDTH, _widths, signature_indents, width_chars
+from gkledger.render.labels import document_number
 
 Cli = Callable[..., Result]
 DAY = ("--today", "2021-09-25")
@@ -117,3 +118,80 @@ def test_a_sealed_notice_leaves_room_for_the_seal(cli: Cli, shipped: Path, tmp_p
     texts = paragraphs(xml)
     office = texts.index("某办")
     assert texts[office - 3 : office] == ["", "", ""]
+
+
+# The 发文字号 however the office writes its prefix ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prefix", "number", "expected"),
+    [
+        ("呼政办督", 3, "呼政办督〔2021〕3号"),
+        ("某政办督〔2022〕", 14, "某政办督〔2022〕14号"),  # the year already in the prefix: once
+        ("某政办督[2022]", 14, "某政办督〔2022〕14号"),  # other brackets become 六角括号
+        ("某政办督（2022） ", None, "某政办督〔2022〕\u3000号"),  # a blank to fill in by hand
+    ],
+)
+def test_the_document_number_says_the_year_once(prefix: str, number: int | None, expected: str) -> None:
+    assert document_number(prefix, 2021, number) == expected
+
+
+def test_a_prefix_with_its_year_is_not_given_a_second(cli: Cli, shipped: Path, tmp_path: Path) -> None:
+    ledger = with_settings(shipped, "settings:\n  number_prefix: 呼政办督〔2021〕\n")
+    texts = [text for text in paragraphs(document_xml(cli, ledger, tmp_path, "bulletin")) if text]
+    assert texts[0] == "呼政办督〔2021〕\u3000号"
+
+
+# Tables sized to what they hold, and the 落款 kept with the text -----------------------------------
+
+
+def test_columns_are_as_wide_as_what_they_hold() -> None:
+    """序号 of a period (2（7月）) and a percentage (100.0%) on one line; the task's text takes the
+    rest of the page; a digit counted wider than 仿宋's, with Word's space between it and Chinese."""
+    headers = ("序号", "具体任务", "完成时限", "办理情况")
+    rows = [("12（11月）", "每月公开政府采购意向。" * 5, "2022年11月30日", "还有4天到期")]
+    widths = [w.mm for w in _widths(headers, rows)]
+    assert sum(widths) == pytest.approx(TEXT_WIDTH)
+    for column in (0, 2, 3):
+        assert (
+            widths[column] >= width_chars(rows[0][column], half=0.6) * CHAR_MM + 3.8
+        )  # LibreOffice's margins
+    assert widths[1] == max(widths)
+    short = [w.mm for w in _widths(("排名", "单位", "按期办结率"), [("并列第1", "城关镇", "100.0%")])]
+    assert short[2] >= width_chars("100.0%", half=0.6) * CHAR_MM + 3.8
+
+
+def test_narrow_columns_give_way_before_the_text_goes_under_its_minimum() -> None:
+    headers = ("序号", "具体任务", "完成时限", "逾期天数", "备注")
+    rows = [("1", "公开。", "法定时限内" * 8, "逾期1天", "情况说明" * 10)]
+    widths = [w.mm for w in _widths(headers, rows)]
+    assert sum(widths) == pytest.approx(TEXT_WIDTH) and widths[1] >= 30
+
+
+def test_the_signature_never_opens_a_page_alone(cli: Cli, shipped: Path, tmp_path: Path) -> None:
+    """The last row of the notice's table, and the 通报's last paragraph and 附件说明, keep with the
+    落款 that follows them (GB/T 9704-2012 7.3.5)."""
+    xml = document_xml(cli, shipped, tmp_path, "remind")
+    table = xml[xml.index("<w:tbl>") : xml.index("</w:tbl>")]
+    last_row = table[table.rindex("<w:tr>") :]
+    cells = re.findall(r"<w:p>.*?</w:p>", last_row)
+    assert cells and all("<w:keepNext/>" in p for p in cells)
+    assert all(
+        "<w:keepNext/>" not in p for p in re.findall(r"<w:p>.*?</w:p>", table[: table.rindex("<w:tr>")])
+    )
+    (tmp_path / "b").mkdir()
+    bulletin = document_xml(cli, shipped, tmp_path / "b", "bulletin")
+    body = re.findall(r"<w:p[ >].*?</w:p>", bulletin[: bulletin.index("附件1</w:t>")])
+    note = next(n for n, p in enumerate(body) if "附件：" in p)
+    assert all("<w:keepNext/>" in p for p in body[note - 2 : note + 1])  # the text, the blank, the 附件说明
+
+
+def test_the_document_defaults_are_chinese(cli: Cli, shipped: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    made = cli("remind", "--unit", "回民区", "--format", "docx", "-o", str(out), "--data", str(shipped), *DAY)
+    assert made.exit_code == 0, made.output
+    with zipfile.ZipFile(next(out.glob("*.docx"))) as docx:
+        styles = docx.read("word/styles.xml").decode()
+    languages = re.findall(r"<w:lang [^>]*>", styles)
+    assert languages and all('w:eastAsia="zh-CN"' in lang and 'w:val="zh-CN"' in lang for lang in languages)

@@ -13,7 +13,7 @@ import typer
 import typer.core
 
 from gkledger import i18n
-from gkledger.core.model import Settings
+from gkledger.core.model import Settings, signing_office
 from gkledger.i18n import _, _f
 from gkledger.render.text import visible
 
@@ -267,7 +267,7 @@ def remind(
     for note in dict.fromkeys(r.note for r in replies.values() if r.note):
         say(f"gkledger: {note}", err=True)
     reply = {unit_name: r.day for unit_name, r in replies.items()}
-    written = notices(report, markdown=fmt is NoticeFormat.md, replies=reply)
+    written = notices(report, chosen.ledger.settings, markdown=fmt is NoticeFormat.md, replies=reply)
     if not written:
         say(_f("Nothing is late or due soon as of {day}.", day=day), err=True)
     elif output is None:  # shown, so shown as text: a control character as its escape
@@ -377,8 +377,8 @@ def bulletin(
         chosen = scope(ctx, data, today, soon)
         first = _date_option(ctx, since, "--since", chosen.today) if since else None
         made = build_bulletin(chosen.obligations, chosen.as_of, first)
-        settings, plan = chosen.ledger.settings, chosen.ledger.plan
-        issuer = settings.office or (plan.issuer if plan else None)
+        settings = chosen.ledger.settings
+        issuer = signing_office(settings, chosen.ledger.plan)
     try:
         if fmt is BulletinFormat.docx:
             from gkledger.render.docx import bulletin_docx

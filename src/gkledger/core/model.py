@@ -254,6 +254,12 @@ class Settings(NamedTuple):
     printed_by: str | None = None  # 印发机关 of the 版记 (with the 印发日期)
 
 
+def signing_office(settings: Settings, plan: Plan | None) -> str | None:
+    """The office that signs the 催办, the 通报 and the forms: settings.office, else the plan's
+    issuer."""
+    return settings.office or (plan.issuer if plan else None)
+
+
 # ---------------------------------------------------------------------------------------------
 # Progress records
 # ---------------------------------------------------------------------------------------------

@@ -8,21 +8,15 @@ after the body, and the detail tables as 附件 after the 成文日期, each on 
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gkledger.core.model import Settings
 from gkledger.core.scoring import Score
 from gkledger.core.status import Row, Spread, Summary
-from gkledger.render.labels import rate_text, task_cn
+from gkledger.render.labels import cn_date, rate_text, task_cn
+from gkledger.render.text import markdown as md
 from gkledger.views.reports import Bulletin
-
-
-def cn_date(day: dt.date) -> str:
-    """成文日期 as GB/T 9704-2012 writes it: 2021年9月1日."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def contact_cn(settings: Settings) -> str:
@@ -261,29 +255,22 @@ def _requirements(bulletin: Bulletin) -> tuple[str, ...]:
     )
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|])")
-
-
-def _md(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("\n", " "))
-
-
 def to_markdown(bulletin: Bulletin, office: str | None) -> str:
     made = bulletin_text(bulletin)
-    lines = [f"# {_md(made.title)}", "", "各有关单位：", "", _md(made.intro)]
+    lines = [f"# {md(made.title)}", "", "各有关单位：", "", md(made.intro)]
     for heading, paragraphs in made.sections:
-        lines += ["", f"## {_md(heading)}", ""]
+        lines += ["", f"## {md(heading)}", ""]
         for paragraph in paragraphs:
-            lines += [_md(paragraph), ""]
+            lines += [md(paragraph), ""]
     if made.attachments:
-        lines += [_md(line) + "  " for line in made.attachment_note]
+        lines += [md(line) + "  " for line in made.attachment_note]
         lines.append("")
     if office:
-        lines.append(_md(office) + "  ")
+        lines.append(md(office) + "  ")
     lines.append(cn_date(bulletin.today))
     for number, attachment in enumerate(made.attachments, start=1):
-        lines += ["", "---", "", f"附件{number}", "", f"## {_md(attachment.title)}", ""]
+        lines += ["", "---", "", f"附件{number}", "", f"## {md(attachment.title)}", ""]
         lines.append("| " + " | ".join(attachment.headers) + " |")
         lines.append("|" + "---|" * len(attachment.headers))
-        lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in attachment.rows]
+        lines += ["| " + " | ".join(md(v) for v in row) + " |" for row in attachment.rows]
     return "\n".join(lines) + "\n"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from docx import Document
@@ -26,10 +26,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from gkledger.core.model import Plan, Settings, Unit
+from gkledger.core.model import Plan, Settings, Unit, signing_office
 from gkledger.core.status import Row
-from gkledger.render.bulletin import bulletin_text, cn_date, contact_cn
-from gkledger.render.labels import task_cn
+from gkledger.render.bulletin import bulletin_text, contact_cn
+from gkledger.render.labels import cn_date, document_number, task_cn
 from gkledger.render.notices import counts_phrase, reply_sentence, when_cn
 from gkledger.render.text import visible
 from gkledger.views.reports import Bulletin
@@ -63,6 +63,9 @@ def _new(title: str, office: str | None, day: dt.date) -> DocumentType:
     for name in ("w:val", "w:eastAsia"):
         language.set(qn(name), "zh-CN")
     properties.append(language)
+    for default in document.styles.element.iter(qn("w:lang")):  # docDefaults, which every style starts from
+        for name in ("w:val", "w:eastAsia"):
+            default.set(qn(name), "zh-CN")
     document.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
@@ -185,7 +188,7 @@ def _table(document: DocumentType, headers: Sequence[str], rows: Sequence[Sequen
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = _widths(headers)
+    widths = _widths(headers, rows)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the grid: rows added below take their cells' widths from it
     for cell, header, width in zip(table.rows[0].cells, headers, widths, strict=True):
@@ -200,27 +203,51 @@ def _table(document: DocumentType, headers: Sequence[str], rows: Sequence[Sequen
 
 
 TEXT_WIDTH = 156  # mm between the margins of an A4 公文 page
-# Widths in mm: a 小4号 character is 4.23 mm and a cell's margins take 4 mm; a long header goes on
-# two lines (_HEADER_LINES), broken between its words.
-_NARROW = {"序号": 13, "排名": 21, "事项": 13, "已办结": 17, "免办": 13, "按期办结": 13, "逾期未办结": 17,
-           "按期办结率": 17, "得分": 13, "等次": 13, "逾期天数": 17, "逾期单位数": 17}  # fmt: skip
+CHAR_MM = 4.23  # a 小4号 character
+CELL_MM = 5.0  # a cell's left and right margins, and a millimetre to spare
+NARROW_MAX = TEXT_WIDTH / 3  # a column of numbers, dates or names wraps past this
+WIDE_MIN = 30.0
+# A long header goes on two lines, broken between its words.
 _HEADER_LINES = {"按期办结": "按期\n办结", "逾期未办结": "逾期\n未办结", "按期办结率": "按期\n办结率",
                  "逾期天数": "逾期\n天数", "逾期单位数": "逾期\n单位数"}  # fmt: skip
 _WIDE = ("具体任务", "逾期单位", "单位", "地区")  # the columns that take what is left
 
 
-def _widths(headers: Sequence[str]) -> list[Mm]:
-    """Columns sized to what they hold: numbers and 序号 narrow, dates and units medium, the task
-    text (or a list of units) wide."""
-    fixed = {h: _NARROW.get(h, 30) for h in headers if h not in _WIDE}
-    wide = [h for h in headers if h in _WIDE]
-    left = max(TEXT_WIDTH - sum(fixed.values()), 30 * len(wide))
-    share = left / len(wide) if wide else 0
-    widths = [Mm(share if h in _WIDE else fixed[h]) for h in headers]
-    if not wide:  # no text column: the numbers spread over the page
-        scale = TEXT_WIDTH / sum(fixed.values())
-        widths = [Mm(fixed[h] * scale) for h in headers]
-    return widths
+def _widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[Mm]:
+    """Columns sized to what they hold, in mm: each column of numbers, dates or names as wide as
+    its widest line (at most a third of the page); the text columns (具体任务, a list of units)
+    share the rest, none wider than its longest line needs while another could use the room."""
+    need = [
+        _longest_line((_HEADER_LINES.get(h, h), *(row[c] for row in rows))) * CHAR_MM + CELL_MM
+        for c, h in enumerate(headers)
+    ]
+    wide = [c for c, h in enumerate(headers) if h in _WIDE]
+    widths = [min(n, NARROW_MAX) for n in need]
+    narrow = sum(w for c, w in enumerate(widths) if c not in wide)
+    room = TEXT_WIDTH - narrow
+    if not wide or room < WIDE_MIN * len(wide):  # the narrow columns give way to fit the page
+        scale = (TEXT_WIDTH - WIDE_MIN * len(wide)) / narrow
+        widths = [WIDE_MIN if c in wide else w * scale for c, w in enumerate(widths)]
+        return [Mm(w) for w in widths]
+    left = sorted(wide, key=lambda c: need[c])
+    while left:  # the shortest text columns take what they need, the others share the rest
+        share = room / len(left)
+        if need[left[0]] >= share:
+            for c in left:
+                widths[c] = share
+            break
+        widths[left[0]] = max(need[left[0]], WIDE_MIN)
+        room -= widths[left[0]]
+        left.pop(0)
+    else:  # every text column fits: the longest takes what is left over
+        widths[max(wide, key=lambda c: need[c])] += room
+    return [Mm(w) for w in widths]
+
+
+def _longest_line(texts: Iterable[str]) -> float:
+    """In characters; a digit or letter as 0.6 of one, as wide as the fonts that stand in for
+    仿宋 print them (仿宋 itself: 0.5)."""
+    return max(width_chars(line, half=0.6) for text in texts for line in text.split("\n"))
 
 
 def _row_properties(row: Any, header: bool = False) -> None:
@@ -249,10 +276,9 @@ def _number(document: DocumentType, settings: Settings, year: int, number: int |
     headed = _letterhead(document, settings)
     line = None
     if settings.number_prefix:
-        shown = str(number) if number is not None else "\u3000"
         line = _paragraph(
             document,
-            f"{settings.number_prefix}〔{year}〕{shown}号",
+            document_number(settings.number_prefix, year, number),
             align=WD_ALIGN_PARAGRAPH.CENTER,
             indent=False,
         )
@@ -263,9 +289,14 @@ def _number(document: DocumentType, settings: Settings, year: int, number: int |
 LINE_CHARS = 28  # 3号 characters on a line of the 版心 (GB/T 9704: 每行28个字)
 
 
-def width_chars(text: str) -> float:
-    """How many 3号 characters wide a line is: a half-width digit or letter is half of one."""
-    return sum(0.5 if ord(char) < 0x2E80 else 1 for char in text)
+_MIXED = re.compile(r"(?<=[0-9A-Za-z])(?=[^\x00-\u2e7f])|(?<=[^\x00-\u2e7f])(?=[0-9A-Za-z])")
+
+
+def width_chars(text: str, half: float = 0.5) -> float:
+    """How many characters of its size wide a line is: a half-width digit or letter is `half` of
+    one, and Word and LibreOffice put a quarter of one between Chinese and a number or a Latin
+    word (自动调整中文与数字的间距, on by default)."""
+    return sum(half if ord(char) < 0x2E80 else 1 for char in text) + len(_MIXED.findall(text)) / 4
 
 
 def signature_indents(office: str, date: str, seal: bool) -> tuple[float, float]:
@@ -285,13 +316,26 @@ def signature_indents(office: str, date: str, seal: bool) -> tuple[float, float]
     return max(0.0, office_at), date_at
 
 
+def _keep_with_what_follows(document: DocumentType) -> None:
+    """The last paragraph written, or the last row of a table, stays on the page of what comes
+    next: the 落款 never opens a page alone (GB/T 9704-2012 7.3.5)."""
+    body = document.element.body
+    last = body[-2] if body[-1].tag == qn("w:sectPr") else body[-1]
+    if last.tag == qn("w:tbl"):
+        last = last.findall(qn("w:tr"))[-1]
+    for paragraph in [last] if last.tag == qn("w:p") else last.iter(qn("w:p")):
+        paragraph.get_or_add_pPr().keepNext_val = True
+
+
 def _signature(document: DocumentType, office: str | None, day: dt.date, seal: bool) -> None:
     """落款: the 发文机关署名 and the 成文日期, laid out for the 印章 when the office seals (a seal
-    sits over both and within a line of the text above: three blank lines leave it room)."""
+    sits over both and within a line of the text above: three blank lines leave it room); it
+    goes to the next page only with the text before it."""
     date = cn_date(day)
     office_at, date_at = signature_indents(office or "", date, seal)
+    _keep_with_what_follows(document)
     for _blank in range(3 if seal else 1):
-        _paragraph(document, "", indent=False)
+        _paragraph(document, "", indent=False).paragraph_format.keep_with_next = True
     for text, at in ((office, office_at), (date, date_at)):
         if text:
             line = _paragraph(document, text, indent=False)
@@ -349,7 +393,7 @@ def _imprint(document: DocumentType, settings: Settings, office: str | None, day
     """版记: 抄送 and 印发机关 with the 印发日期, each on its own line between rules as wide as the
     版心, the first and last thick (0.35 mm), the one between thin (0.25 mm). A table floated to the
     foot of the last page's 版心, where Word and WPS put it (LibreOffice floats only tables
-    narrower than the text and shows this one just after the text)."""
+    narrower than the text and shows this one just after the text, its lines kept together)."""
     printed_by = settings.printed_by or (office if settings.copy_to else None)
     if not (settings.copy_to or printed_by):
         return
@@ -360,6 +404,9 @@ def _imprint(document: DocumentType, settings: Settings, office: str | None, day
         lines.append((printed_by, f"{cn_date(day)}印发"))
     table = document.add_table(rows=len(lines), cols=2)
     table.autofit = False
+    widths = (Mm(TEXT_WIDTH - 70), Mm(70))  # the 印发日期 with a character's space each side
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
     properties = table._tbl.tblPr
     floating = OxmlElement("w:tblpPr")
     place = (("w:leftFromText", "0"), ("w:rightFromText", "0"), ("w:topFromText", "180"),
@@ -380,10 +427,11 @@ def _imprint(document: DocumentType, settings: Settings, office: str | None, day
             rule.set(qn(name), value)
         borders.append(rule)
     properties.append(borders)
-    for row, (left, right) in zip(table.rows, lines, strict=True):
+    for number, (row, (left, right)) in enumerate(zip(table.rows, lines, strict=True), start=1):
+        _row_properties(row)
         for cell, text, width, align in (
-            (row.cells[0], left, Mm(TEXT_WIDTH - 60), WD_ALIGN_PARAGRAPH.LEFT),
-            (row.cells[1], right, Mm(60), WD_ALIGN_PARAGRAPH.RIGHT),
+            (row.cells[0], left, widths[0], WD_ALIGN_PARAGRAPH.LEFT),
+            (row.cells[1], right, widths[1], WD_ALIGN_PARAGRAPH.RIGHT),
         ):
             cell.width = width
             paragraph = cell.paragraphs[0]
@@ -393,6 +441,7 @@ def _imprint(document: DocumentType, settings: Settings, office: str | None, day
             layout.space_before = layout.space_after = Pt(0)
             layout.line_spacing_rule = WD_LINE_SPACING.EXACTLY
             layout.line_spacing = Pt(28)
+            layout.keep_with_next = number < len(lines)
             run = paragraph.add_run(text)
             run.font.size = IMPRINT_SIZE
             run.font.name = BODY_FONT
@@ -409,10 +458,11 @@ def _saved(document: DocumentType) -> bytes:
 
 
 def _deadline_cn(row: Row) -> str:
-    """The notice's own 完成时限 wording, with the day it means when that is not already plain."""
+    """完成时限 as the unit was told it: the notice's own wording (2021年9月底前), or the day
+    itself (2021年9月30日) where the wording does not name it alone: one period of a recurring task
+    (每月底), a due date an extension or a return moved, or no wording at all."""
     text = row.task.deadline.text if row.task.deadline else ""
-    day = cn_date(row.due)
-    return day if not text or day in text else f"{text}（{day}）"
+    return cn_date(row.due) if row.period or row.original_due or not text else text
 
 
 def notice_docx(
@@ -427,7 +477,7 @@ def notice_docx(
     """One unit's 催办通知; `rows` are its late and due-soon obligations, `number` its 文号's."""
     late = [r for r in rows if r.status == "late"]
     soon = [r for r in rows if r.status == "due-soon"]
-    office = settings.office or (plan.issuer if plan else None)
+    office = signing_office(settings, plan)
     plan_name = f"《{plan.title}》" if plan else "工作要点"
     kinds = "和".join(k for k, n in (("逾期", len(late)), ("临期", len(soon))) if n) or "有关"
     title = f"关于督促办理{plan.title if plan else '工作要点'}{kinds}事项的通知"
@@ -455,7 +505,7 @@ def notice_docx(
 def bulletin_docx(bulletin: Bulletin, settings: Settings) -> bytes:
     """The 通报 of the whole ledger: its prose, the 附件说明, the 落款, then each 附件 on a page."""
     plan = bulletin.plan
-    office = settings.office or (plan.issuer if plan else None)
+    office = signing_office(settings, plan)
     made = bulletin_text(bulletin)
     document = _new(made.title, office, bulletin.today)
     _number(document, settings, bulletin.today.year)
@@ -466,10 +516,11 @@ def bulletin_docx(bulletin: Bulletin, settings: Settings) -> bytes:
         _heading(document, heading)
         for text in paragraphs:
             _paragraph(document, text)
-    if made.attachments:
-        _paragraph(document, "", indent=False)
+    if made.attachments:  # the 附件说明 stays with the text before it and the 落款 after it
+        _keep_with_what_follows(document)
+        _paragraph(document, "", indent=False).paragraph_format.keep_with_next = True
         for line in made.attachment_note:
-            _paragraph(document, line)
+            _paragraph(document, line).paragraph_format.keep_with_next = True
     _signature(document, office, bulletin.today, settings.seal)
     _note(document, settings)
     for number, attachment in enumerate(made.attachments, start=1):

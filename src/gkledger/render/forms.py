@@ -27,10 +27,10 @@ from gkledger.core.formspec import (
     plan_key,
     token,
 )
-from gkledger.core.model import Plan, Settings, Unit
+from gkledger.core.model import Plan, Settings, Unit, signing_office
 from gkledger.core.status import Row
-from gkledger.render.bulletin import cn_date, contact_cn
-from gkledger.render.labels import ZH, task_cn
+from gkledger.render.bulletin import contact_cn
+from gkledger.render.labels import ZH, cn_date, task_cn
 from gkledger.render.text import wrapped_lines
 from gkledger.render.workbook import Book, Sheet, page_code
 
@@ -90,7 +90,7 @@ def _signers(sheet: Sheet, styles: _Styles) -> None:
 
 
 def _instructions(plan: Plan | None, reply_by: dt.date | None, settings: Settings) -> str:
-    office = settings.office or (plan.issuer if plan else None) or ""
+    office = signing_office(settings, plan) or ""
     contact = contact_cn(settings)
     return (
         "填写说明：已完成的在“完成日期”填日期（如 2021-08-20），并填佐证链接；免于办理的填“免办理由”。"

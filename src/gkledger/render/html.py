@@ -15,11 +15,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from gkledger import __version__, i18n
-from gkledger.core.model import Settings
+from gkledger.core.model import Settings, signing_office
 from gkledger.core.status import STATUSES, Row
 from gkledger.i18n import _, _f
-from gkledger.render.bulletin import bulletin_text, cn_date, contact_cn
-from gkledger.render.labels import label, marks, rate_text, task_short
+from gkledger.render.bulletin import bulletin_text, contact_cn
+from gkledger.render.labels import cn_date, document_number, label, marks, rate_text, task_short
 from gkledger.render.text import visible
 from gkledger.views.reports import Bulletin, Report, matrix_groups
 
@@ -43,18 +43,19 @@ def bulletin_html(bulletin: Bulletin, settings: Settings) -> str:
     plan = bulletin.plan
     contact = contact_cn(settings)
     made = bulletin_text(bulletin)
+    prefix = settings.number_prefix
     return (
         _environment()
         .get_template("bulletin.html.j2")
         .render(
             title=made.title,
-            number=f"{settings.number_prefix}〔{bulletin.today.year}〕　号" if settings.number_prefix else "",
+            number=document_number(prefix, bulletin.today.year) if prefix else "",
             intro=made.intro,
             sections=made.sections,
             note=made.attachment_note,
             attachments=made.attachments,
             contact=contact,
-            office=settings.office or (plan.issuer if plan else None),
+            office=signing_office(settings, plan),
             date=cn_date(bulletin.today),
             version=__version__,
         )

@@ -4,6 +4,8 @@ of links, of collected rows and of audit flags: words in JSON, labels in the use
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
@@ -117,6 +119,26 @@ def rate_text(rate: float | None) -> str:
         return "—"
     shown = (Decimal(repr(rate)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return f"{shown}%"
+
+
+def cn_date(day: dt.date) -> str:
+    """A day as Chinese documents write it (the 成文日期 of GB/T 9704-2012 too): 2021年9月1日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+# A prefix that already carries the year (某政办督〔2022〕, or with brackets other than 〔〕).
+_PREFIX_YEAR = re.compile(r"[〔［\[（(【]\s*(\d{4})\s*[〕］\]）)】]\s*$")
+
+
+def document_number(prefix: str, year: int, number: int | None = None) -> str:
+    """The 发文字号 (GB/T 9704-2012 7.2.4): the 机关代字, the year in 〔〕 and the number, 呼政办督〔2021〕
+    3号; a blank where the number is to be written in by hand. A prefix that ends in its own year
+    keeps that year, in 〔〕."""
+    shown = str(number) if number is not None else "\u3000"
+    given = _PREFIX_YEAR.search(prefix)
+    if given:
+        prefix, year = prefix[: given.start()], int(given.group(1))
+    return f"{prefix.rstrip()}〔{year}〕{shown}号"
 
 
 def task_cn(row: Row) -> str:

@@ -7,25 +7,13 @@ links, emphasis or raw HTML where the notice is rendered.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 
-from gkledger.core.model import Unit
+from gkledger.core.model import Settings, Unit, signing_office
 from gkledger.core.status import Row
-from gkledger.render.labels import task_cn
+from gkledger.render.labels import cn_date, task_cn
+from gkledger.render.text import markdown as md
 from gkledger.views.reports import Report, group_by_unit
-
-# Characters that would turn data into markup (emphasis, links, code, raw HTML); the rest of
-# Markdown's punctuation is left alone so the notice still reads well where it is pasted as text.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&])")
-
-
-def _md(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def _cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def when_cn(row: Row) -> str:
@@ -44,7 +32,7 @@ def when_cn(row: Row) -> str:
 def reply_sentence(reply_by: dt.date | None, office: str | None) -> str:
     if reply_by is None:
         return "请抓紧办理，并及时反馈办理情况和佐证材料。"
-    return f"请高度重视，于{_cn_date(reply_by)}前办结，并将完成情况及佐证材料报送{office or '我办'}。"
+    return f"请高度重视，于{cn_date(reply_by)}前办结，并将完成情况及佐证材料报送{office or '我办'}。"
 
 
 def notice(
@@ -58,7 +46,7 @@ def notice(
 ) -> str:
     """One unit's notice; `rows` are its late and due-soon obligations, `reply_by` the day it asks
     them to be done by."""
-    esc = _md if markdown else (lambda text: text)
+    esc = md if markdown else (lambda text: text)
     late = [r for r in rows if r.status == "late"]
     soon = [r for r in rows if r.status == "due-soon"]
     title = f"催办通知 · {unit.name}"
@@ -66,7 +54,7 @@ def notice(
     plan = f"《{plan_title}》" if plan_title else "工作要点"
     out.extend([f"{esc(unit.full_name)}：", ""])
     out.append(
-        f"截至{_cn_date(today)}，你单位在{esc(plan)}任务台账中有{counts_phrase(len(late), len(soon))}。"
+        f"截至{cn_date(today)}，你单位在{esc(plan)}任务台账中有{counts_phrase(len(late), len(soon))}。"
         + esc(reply_sentence(reply_by, issuer))
     )
     for heading, group in (("逾期事项", late), ("临期事项", soon)):
@@ -79,14 +67,14 @@ def notice(
             deadline = row.task.deadline.text if row.task.deadline else ""
             out.append(f"{number}. 【任务{esc(task_cn(row))}】{esc(row.task.text)}")
             indent = "   - " if markdown else "   "
-            out.append(f"{indent}完成时限：{esc(deadline)}（{_cn_date(row.due)}，{when_cn(row)}）")
+            out.append(f"{indent}完成时限：{esc(deadline)}（{cn_date(row.due)}，{when_cn(row)}）")
             if row.review == "returned":
                 out.append(f"{indent}退回理由：{esc(row.returned_reason or '')}")
             out.append(f"{indent}责任单位：{esc(row.task.owners)}")
     out.append("")
     if issuer:
         out.append(esc(issuer))
-    out.append(_cn_date(today))
+    out.append(cn_date(today))
     return "\n".join(out) + "\n"
 
 
@@ -96,17 +84,17 @@ def counts_phrase(late: int, soon: int) -> str:
     return "、".join(parts) or "无逾期和临期事项"
 
 
-def cn_date(day: dt.date) -> str:
-    return _cn_date(day)
-
-
 def notices(
-    report: Report, markdown: bool = True, replies: Mapping[str, dt.date] | None = None
+    report: Report,
+    settings: Settings,
+    markdown: bool = True,
+    replies: Mapping[str, dt.date] | None = None,
 ) -> list[tuple[Unit, str]]:
-    """One notice per unit with late or due-soon items, in the report's unit order; `replies` the
-    reply date of each unit's notice."""
+    """One notice per unit with late or due-soon items, in the report's unit order, signed by the
+    office of `settings`; `replies` the reply date of each unit's notice."""
     grouped = group_by_unit(report.attention)
     plan = report.plan
+    office = signing_office(settings, plan)
     return [
         (
             unit,
@@ -115,7 +103,7 @@ def notices(
                 grouped[unit.name],
                 report.today,
                 plan.title if plan else None,
-                plan.issuer if plan else None,
+                office,
                 markdown=markdown,
                 reply_by=(replies or {}).get(unit.name),
             ),

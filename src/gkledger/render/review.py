@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from gkledger.core.status import Row, period_cn
-from gkledger.render.labels import rate_text
+from gkledger.render.labels import cn_date, rate_text
 from gkledger.render.records import JsonObject, summary_record
+from gkledger.render.text import markdown as md
 from gkledger.views.review import Review, UnitReview
 
 OUTCOME_COLUMNS = ("unit", "task", "period", "due", "outcome", "done", "days_late", "reason", "text")
@@ -53,22 +53,11 @@ def review_rows(review: Review) -> list[JsonObject]:
     return [item for unit in review.units for item in items(unit)]
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|])")
-
-
-def _md(text: str) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def _cn(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def review_markdown(review: Review) -> str:
     """The 回头看 section of an annual report: the totals in words, a table per unit, then what
     was never done, done late and waived, item by item."""
     plan = review.plan
-    title = _md(plan.title) if plan else "工作要点"
+    title = md(plan.title) if plan else "工作要点"
     total = review.total
     as_of = review.ended or review.today
     state = "已结束" if review.ended else "仍在执行中"
@@ -76,7 +65,7 @@ def review_markdown(review: Review) -> str:
         f"## {title}落实情况回头看",
         "",
         f"{title}（{state}）共明确任务{review.tasks}项，"
-        f"涉及责任单位{len(review.units)}个、责任事项{total.total}项。截至{_cn(as_of)}，"
+        f"涉及责任单位{len(review.units)}个、责任事项{total.total}项。截至{cn_date(as_of)}，"
         f"应办结{total.due_so_far}项，按期办结{total.on_time}项，逾期办结{review.done_late}项，"
         f"未办结{review.never_done}项，免于办理{review.waived}项，按期办结率{rate_text(total.on_time_rate)}。",
         "",
@@ -88,7 +77,7 @@ def review_markdown(review: Review) -> str:
     for unit in review.units:
         s = unit.summary
         lines.append(
-            f"| {_md(unit.unit.name)} | {s.total} | {s.due_so_far} | {s.on_time} | {len(unit.done_late)} "
+            f"| {md(unit.unit.name)} | {s.total} | {s.due_so_far} | {s.on_time} | {len(unit.done_late)} "
             f"| {len(unit.never_done)} | {len(unit.waived)} | {rate_text(s.on_time_rate)} |"
         )
     lines.append(
@@ -97,13 +86,13 @@ def review_markdown(review: Review) -> str:
     )
     never = [(u, row, "") for u in review.units for row in u.never_done]
     late = [
-        (u, row, f"{_cn(row.record.done)}办结，逾期{days}天")
+        (u, row, f"{cn_date(row.record.done)}办结，逾期{days}天")
         for u in review.units
         for row, days in u.done_late
         if row.record is not None and row.record.done is not None
     ]
     waived = [
-        (u, row, f"理由：{_md(row.record.waived)}")
+        (u, row, f"理由：{md(row.record.waived)}")
         for u in review.units
         for row in u.waived
         if row.record is not None and row.record.waived is not None
@@ -129,10 +118,10 @@ def _by_task(found: list[tuple[UnitReview, Row, str]], verb: str) -> list[str]:
         row = entries[0][1]
         period = f"（{period_cn(row.period)}）" if row.period else ""
         units = "、".join(
-            f"{_md(u.unit.name)}（{what}）" if what else _md(u.unit.name) for u, _row, what in entries
+            f"{md(u.unit.name)}（{what}）" if what else md(u.unit.name) for u, _row, what in entries
         )
         bullets.append(
-            f"- 任务{_md(row.task.id)}{period}「{_md(row.task.text)}」（应于{_cn(row.due)}前完成）："
+            f"- 任务{md(row.task.id)}{period}「{md(row.task.text)}」（应于{cn_date(row.due)}前完成）："
             f"{units}，共{len(entries)}个单位{verb}。"
         )
     return bullets

@@ -34,6 +34,17 @@ def visible(text: str) -> str:
     return _UNFIT.sub(_escape, text) if _UNFIT.search(text) else text
 
 
+# Characters that would turn data into Markdown (emphasis, links, code, table cells, raw HTML); the
+# rest of its punctuation is left alone so that a document still reads well pasted as text.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|])")
+
+
+def markdown(text: str) -> str:
+    """Data as Markdown shows it literally, on one line (a line break would end a list item or a
+    table row)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.splitlines()))
+
+
 def cell(text: str, limit: int = XLSX_CELL_LIMIT) -> str:
     """A spreadsheet cell's text: visible, and cut to the limit with a note saying so."""
     text = visible(text)
