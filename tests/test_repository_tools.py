@@ -293,7 +293,7 @@ def test_import_csv_keeps_everything_and_reports_rows(cli: Cli, tmp_path: Path, 
     assert tasks[1]["remark"] == "重点" and tasks[1]["owed_by"] == [{"group": "旗县区级以上", "role": "规划"}]
     assert tasks[2]["owed_by"] == [] and tasks[2]["unresolved"] == ["某新设机构"]  # kept, not guessed
     assert tasks[2]["owners"] == "某新设机构。" and tasks[2]["deadline"] == "尽快"  # verbatim, for review
-    assert "# REVIEW (row 6)" in text
+    assert "# 待复核（第6行）：" in text
 
 
 def test_import_refuses_what_is_not_a_table(cli: Cli, tmp_path: Path) -> None:
@@ -341,3 +341,20 @@ def test_import_a_notice_table_with_任务名称_over_two_columns(cli: Cli, tmp_
         ("一、继续深化重点工作信息公开", "(一)做好各类规划信息主动公开。"),
         ("一、继续深化重点工作信息公开", "(二)细化市场监管领域信息公开。"),
     ]
+
+
+def test_the_imported_file_speaks_chinese_and_its_comments_stay_comments(tmp_path: Path) -> None:
+    """The header comments name the plan in Chinese, as units.yaml's do; a title, file name or
+    problem with a line break in it stays on its comment line (the rest would be read as YAML)."""
+    from gkledger.intake.importer import Imported, to_yaml
+
+    imported = Imported(
+        tasks=[], title="某县2022年\n政务公开工作要点", year=2022, notes=["第一行\n第二行: x"]
+    )
+    text = to_yaml(imported, "台账\n: [")
+    assert (
+        text.splitlines()[1] == "# 《某县2022年 政务公开工作要点》的任务台账，由 gkledger 从 台账 : [ 导入。"
+    )
+    assert "# 第一行 第二行: x" in text.splitlines()
+    loaded = yaml.safe_load(text)
+    assert set(loaded) == {"plan", "tasks"} and loaded["plan"]["title"] == "某县2022年\n政务公开工作要点"

@@ -646,13 +646,19 @@ def _term_yaml(term: Term) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
+def _one_line(text: str) -> str:
+    """Text for a comment: a line break in it would end the comment and start YAML."""
+    return " ".join(text.split())
+
+
 def to_yaml(imported: Imported, source_name: str) -> str:
-    """tasks.yaml text; rows that need a look carry a `# REVIEW:` comment with the reason."""
+    """tasks.yaml text; rows that need a look carry a `# 待复核` comment with the reason. The file's
+    comments are Chinese, as units.yaml's are: the office's staff read and edit it."""
     lines = [
         TASKS_MODELINE.rstrip("\n"),
-        f"# The task ledger (任务台账) of {imported.title}, imported by gkledger from {source_name}.",
-        "# Check it against the notice; rows marked REVIEW need a person.",
-        *(f"# {note}" for note in imported.notes),
+        f"# 《{_one_line(imported.title)}》的任务台账，由 gkledger 从 {_one_line(source_name)} 导入。",
+        "# 请与通知原文逐项核对；标有“待复核”的行需要人工确认。",
+        *(f"# {_one_line(note)}" for note in imported.notes),
         "",
         "plan:",
         f"  title: {scalar(imported.title)}",
@@ -663,7 +669,7 @@ def to_yaml(imported: Imported, source_name: str) -> str:
     ]
     for task in imported.tasks:
         for problem in task.problems:
-            lines.append(f"  # REVIEW (row {task.row}): {problem}")
+            lines.append(f"  # 待复核（第{task.row}行）：{_one_line(problem)}")
         lines.append(f"  - id: {json.dumps(task.id, ensure_ascii=False)}")
         lines.append(f"    section: {scalar(task.section)}")
         if task.item is not None:
