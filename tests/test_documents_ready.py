@@ -29,6 +29,9 @@ def test_the_page_has_no_english_words(cli: Cli, shipped: Path) -> None:
     text = re.sub(r"<style.*?</style>|<[^>]+>", " ", page, flags=re.S)
     text = re.sub(r"https?://\S+", " ", text).replace("gkledger", " ")
     assert re.findall(r"[A-Za-z]{2,}", text) == []
+    meta = re.search(r'<p class="meta">(.*?)</p>', page)
+    assert meta and re.search(r"截至 ?2021年9月25日", meta.group(1))  # the day as the printed header says it
+    assert "<title>呼和浩特市2021年政务公开工作要点任务台账 · 2021年9月25日</title>" in page
 
 
 def test_the_page_in_english_with_lang_en(cli: Cli, shipped: Path) -> None:

@@ -105,9 +105,8 @@ def to_html(report: Report) -> str:
     plan = report.plan
     title = (plan.attachment or plan.title) if plan else _("Task ledger")
     chinese = i18n.current() == "zh"
-    header = f"{title} · " + (
-        _f("as of {day}", day=cn_date(report.today)) if chinese else report.today.isoformat()
-    )
+    day = cn_date(report.today) if chinese else report.today.isoformat()  # as the page's title says it
+    header = f"{title} · " + (_f("as of {day}", day=day) if chinese else day)
     records = [r for r in report.rows if r.record is not None]
     return template.render(
         title=title,
@@ -115,7 +114,7 @@ def to_html(report: Report) -> str:
         matrix_groups=matrix_groups(report.units),
         plan=plan,
         unit=report.unit,
-        today=report.today.isoformat(),
+        today=day,
         soon_days=report.soon_days,
         overall=report.overall,
         by_unit=report.by_unit,
