@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -217,3 +218,26 @@ def test_tables_laid_out_line_by_line_are_what_rich_draws(seed: int) -> None:
         assert ("\x1b[" in shown[1]) == bool(color)
         if laid.width <= width:
             assert shown[0] == shown[1]
+
+
+def test_chinese_is_folded_without_punctuation_at_the_start_of_a_line() -> None:
+    """避头尾: 、 and ） never start a line, （ never ends one; each line still fits its width."""
+    from rich.text import Text
+
+    from gkledger.render.layout import folded
+
+    text = "甲乙丙、丁戊（己庚）辛。"
+    lines = [t.plain for t in folded(Text(text), text, 6)]  # three characters a line
+    assert "".join(lines) == text
+    assert lines == ["甲乙", "丙、丁", "戊（己", "庚）", "辛。"]
+    assert all(not line.startswith(("、", "）", "。")) and not line.endswith("（") for line in lines)
+    assert all(len(line) * 2 <= 6 for line in lines)
+    one = "、" * 10  # nothing else to take down: folded as rich folds it
+    assert [t.plain for t in folded(Text(one), one, 4)] == ["、、"] * 5
+
+
+@pytest.mark.parametrize("width", [60, 80, 100])
+def test_lists_of_units_never_start_a_line_with_a_comma(width: int) -> None:
+    for view in ("late-by-task", "due-by-task"):
+        text = (GOLDEN / f"{view}-{width}.txt").read_text(encoding="utf-8")
+        assert not re.search(r"^\s+[、，。）]", text, re.M), view

@@ -108,6 +108,56 @@ class Lines:
         return Measurement(self.width, self.width)
 
 
+# 避头尾: what closes (、，。）…) never starts a line, what opens (（《“) never ends one.
+_NO_START = frozenset("、，。；：？！）】」』”’》〉…—,.;:?!)]}%")
+_NO_END = frozenset("（【「『“‘《〈([{")
+
+
+def _set_as_chinese(
+    columns: Sequence[Column], widths: Sequence[int], cells: list[list[Text] | None], sizes: _Sizes
+) -> list[list[Text] | None]:
+    """Cells of Chinese (no spaces, no line breaks) wider than a column that wraps, folded here
+    (`folded`) into lines that fit, so that rich, and `laid_out` as rich, keep them as folded."""
+    wraps = [i for i, col in enumerate(columns) if col.wrap]
+    done: dict[int, Text] = {}  # by the cell's identity: a listing repeats its cells
+    for row in cells:
+        if row is None:
+            continue
+        for i in wraps:
+            cell = row[i]
+            plain, size = sizes.of(cell)
+            if size > widths[i] and " " not in plain and "\n" not in plain:
+                made = done.get(id(cell))
+                if made is None:
+                    made = done[id(cell)] = Text("\n").join(folded(cell, plain, widths[i]))
+                row[i] = made
+    return cells
+
+
+def _bad_break(plain: str, cut: int) -> bool:
+    return plain[cut] in _NO_START or plain[cut - 1] in _NO_END
+
+
+def folded(cell: Text, plain: str, width: int) -> list[Text]:
+    """Text without spaces (Chinese) folded onto lines of `width` cells, as rich folds it, except
+    that a line that would start with closing punctuation, or end with opening punctuation, takes
+    the character before it down with it, as Chinese is set."""
+    breaks: list[int] = []  # where each line after the first starts
+    start = used = 0
+    for at, char in enumerate(plain):
+        size = cell_len(char)
+        if used + size > width and at > start:
+            cut = at
+            while cut - 1 > start and _bad_break(plain, cut):
+                cut -= 1
+            if _bad_break(plain, cut):  # no better place on the line: folded where rich folds
+                cut = at
+            breaks.append(cut)
+            start, used = cut, cell_len(plain[cut:at])
+        used += size
+    return list(cell.divide(breaks))
+
+
 def laid_out(
     console: Console,
     title: str | None,
@@ -267,6 +317,7 @@ def fitted_table(
     fixed = sum(w for w, col in zip(widths, columns, strict=True) if not col.flexible)
     spare = max(FLEXIBLE_MIN, console.width - fixed - gaps)
     final = [min(width, spare) if col.flexible else width for col, width in zip(columns, widths, strict=True)]
+    cells = _set_as_chinese(columns, final, cells, sizes)
     if not by_rich and (not title or cell_len(title) <= sum(final) + gaps):
         return laid_out(console, title, columns, final, cells, sizes)
     table = Table(
