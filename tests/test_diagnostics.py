@@ -115,6 +115,7 @@ CASES: dict[str, tuple[Setup, str, int]] = {
         "tasks.yaml",
         12,
     ),
+    "GK208": (tasks("    deadline: 2021年9月30日前", "    deadline: 2020年9月30日前"), "tasks.yaml", 11),
     "GK301": (units("aliases: [甲县人民政府]", "aliases: [市财政局]"), "units.yaml", 16),
     "GK302": (units("    parent: 市政府\n    tags", "    parent: 市正府\n    tags"), "units.yaml", 9),
     "GK303": (units("  - name: 市政府\n", "  - name: 市政府\n    parent: 甲县\n"), "units.yaml", 5),
@@ -275,3 +276,11 @@ def test_a_record_knows_where_it_its_task_and_its_unit_were_written(small: Path)
         (4, 5), (7, 13), (6, 12),
     ]  # fmt: skip
     assert second.place == (4, 5) and second.source.path.endswith("甲县.yaml")
+
+
+@pytest.mark.parametrize("deadline", ["2021年6月16日", "每月底", "全年持续推进", "2021年上半年"])
+def test_no_warning_for_a_task_due_on_the_day_or_owed_by_period(small: Path, deadline: str) -> None:
+    """GK208 is for a one-off day before signed (2021-06-16): not that day itself, not a recurring
+    task (its earlier periods are not owed) nor continuous work; 上半年 ends after it."""
+    tasks("    deadline: 2021年9月30日前", f"    deadline: {deadline}")(small)
+    assert [d for d in load(small).diagnostics if d.code == "GK208"] == []

@@ -54,6 +54,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "GK205": ("warning", "a part of a task's owners phrase is not yet assigned to units (unresolved)"),
     "GK206": ("error", "a task's lead unit does not owe the task"),
     "GK207": ("error", "a carried_from that names no task of an earlier plan of the repository"),
+    "GK208": ("warning", "a one-off task due before the plan was signed (a mistyped year?)"),
     # Units and selectors
     "GK301": ("error", "a unit name or alias is used twice"),
     "GK302": ("error", "a parent that is not a unit"),

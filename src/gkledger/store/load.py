@@ -414,6 +414,21 @@ def _read_task(
                     ),
                 )
             )
+        if deadline and signed and not deadline.periods and not deadline.ongoing and deadline.due < signed:
+            out.append(
+                Diagnostic(
+                    fields.source_of("deadline"),
+                    "GK208",
+                    _f(
+                        "task {id} is due {due}, before the plan was signed ({signed}): it is late the day "
+                        "the plan is issued",
+                        id=task_id,
+                        due=deadline.due.isoformat(),
+                        signed=signed.isoformat(),
+                    ),
+                    _("check the deadline's year against the notice; a task due before then may stay"),
+                )
+            )
     return Task(
         id=task_id,
         section=section or "",
