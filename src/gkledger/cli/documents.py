@@ -99,7 +99,7 @@ SinceOption = Annotated[
     typer.Option(
         "--since",
         metavar="DATE",
-        help="Also list what was completed, and what became late, after this day.",
+        help="Also list what was completed, and what became late, from this day on (the day included).",
         show_default=False,
     ),
 ]
@@ -362,8 +362,8 @@ def bulletin(
     """通报: the whole ledger as of today, for everyone, ready to print on A4.
 
     Units ranked by 按期办结率 with their counts, the units with nothing late, what was completed
-    and what became late since --since, and the tasks late at the most units. Sections with
-    nothing to say are left out.
+    and what became late since --since (that day included), the tasks late at the most units,
+    存在问题 and 下一步工作要求, the tables as 附件. Sections with nothing to say are left out.
 
     Example: gkledger bulletin --since 2021-08-01 --format docx -o 通报.docx
     """
