@@ -66,3 +66,22 @@ def test_the_bulletin_is_its_text_and_its_attachments(cli: Cli, shipped: Path, t
     made = cli("bulletin", "--format", "docx", "-o", str(bulletin), "--data", str(shipped), *DAY)
     assert made.exit_code == 0, made.output
     assert pages(bulletin) <= 6
+
+
+def test_the_printed_page_is_a_few_pages(cli: Cli, shipped: Path, tmp_path: Path) -> None:
+    """The HTML 台账 as Chromium prints it (A4 landscape): 10 pages, where it took 22 before its late
+    list named each task once and its matrix fitted the page."""
+    browser = next((shutil.which(n) for n in ("chromium", "chromium-browser") if shutil.which(n)), None)
+    if browser is None:
+        pytest.skip("no Chromium (apt-get install chromium); .ci/run installs it")
+    page = tmp_path / "台账.html"
+    assert cli("export", "--format", "html", "-o", str(page), "--data", str(shipped), *DAY).exit_code == 0
+    pdf = tmp_path / "台账.pdf"
+    subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'profile'}",
+         "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    found = re.search(r"^Pages:\s+(\d+)", info, re.M)
+    assert found is not None and int(found.group(1)) <= 10, info
