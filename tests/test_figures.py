@@ -256,4 +256,5 @@ def test_the_text_notice_is_signed_by_the_office_of_the_settings(cli: Cli, ledge
     result = cli("remind", "--unit", "甲县", "--today", "2022-08-12", "--data", str(ledger))
     assert result.exit_code == 0, result.output
     assert "报送某某县人民政府办公室。" in result.stdout
+    assert "完成时限：2022年8月15日前（还有3天到期）" in result.stdout  # the wording names the day: once
     assert result.stdout.rstrip("\n").splitlines()[-2:] == ["某某县人民政府办公室", "2022年8月12日"]

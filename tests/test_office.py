@@ -97,7 +97,8 @@ def test_returned_work_is_open_again_against_its_new_due_date(cli: Cli, shipped:
     )
     assert {str(r["task"]): r["status"] for r in json.loads(late.stdout)}["5"] == "late"
     notice = cli("remind", "--unit", "回民区", "--data", str(shipped), "--today", "2021-09-12").stdout
-    assert "退回理由：佐证链接打不开" in notice
+    assert "退回理由：佐证链接打不开" in notice and notice.count("佐证链接打不开") == 1  # said once
+    assert "完成时限：2021年8月底（2021年9月10日，逾期2天）" in notice  # the day the return set
     redone = cli(
         "done",
         "5",

@@ -16,15 +16,16 @@ from gkledger.render.text import markdown as md
 from gkledger.views.reports import Report, group_by_unit
 
 
-def when_cn(row: Row) -> str:
+def when_cn(row: Row, returned: bool = True) -> str:
     """How an item stands against its due day, said once: 逾期63天, 今天到期, 还有3天到期, with
-    the office's return when there was one (退回重办：佐证链接打不开)."""
+    the office's return when there was one (退回重办：佐证链接打不开) unless `returned` is False
+    (a line of its own says it)."""
     said = (
         f"逾期{-row.days_left}天"
         if row.days_left < 0
         else ("今天到期" if row.days_left == 0 else f"还有{row.days_left}天到期")
     )
-    if row.review == "returned":
+    if returned and row.review == "returned":
         said += f"（退回重办：{row.returned_reason or ''}）"
     return said
 
@@ -67,7 +68,11 @@ def notice(
             deadline = row.task.deadline.text if row.task.deadline else ""
             out.append(f"{number}. 【任务{esc(task_cn(row))}】{esc(row.task.text)}")
             indent = "   - " if markdown else "   "
-            out.append(f"{indent}完成时限：{esc(deadline)}（{cn_date(row.due)}，{when_cn(row)}）")
+            day = cn_date(row.due)
+            when = (
+                when_cn(row, returned=False) if day in deadline else f"{day}，{when_cn(row, returned=False)}"
+            )
+            out.append(f"{indent}完成时限：{esc(deadline) or day}（{when}）")
             if row.review == "returned":
                 out.append(f"{indent}退回理由：{esc(row.returned_reason or '')}")
             out.append(f"{indent}责任单位：{esc(row.task.owners)}")
