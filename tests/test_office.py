@@ -143,6 +143,26 @@ def test_an_extension_moves_one_units_due_date_only(cli: Cli, shipped: Path) -> 
     assert rows(cli, shipped, "玉泉区")["15"] == before
 
 
+def test_the_form_says_an_item_was_extended_and_from_when(cli: Cli, shipped: Path, tmp_path: Path) -> None:
+    """The unit's form shows the new 到期日期 and says it was extended from the old one; its examples
+    of a 完成日期 are the form's own day, not another year's."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from .test_forms import rows_by_task
+
+    run(cli, shipped, "extend", "15", "--unit", "回民区", "--to", "2021-10-31", "--reason", "等待部署",
+        "--approved-by", "王主任", "--date", "2021-08-20")  # fmt: skip
+    form = tmp_path / "回民区.xlsx"
+    run(cli, shipped, "form", "--unit", "回民区", "-o", str(form))
+    sheet = openpyxl.load_workbook(form)["填报"]
+    row = rows_by_task(sheet)["15"]
+    assert sheet.cell(row=row, column=5).value == "未到期（已延期，原2021年8月31日）"
+    assert sheet.cell(row=row, column=4).value.date().isoformat() == "2021-10-31"
+    assert (
+        "如 2021-09-01" in sheet.cell(row=4, column=1).value
+        and "2021-08-20" not in sheet.cell(row=4, column=1).value
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "code", "said"),
     [

@@ -89,15 +89,26 @@ def _signers(sheet: Sheet, styles: _Styles) -> None:
     sheet.merge((3, 7), (3, 8), None, open_cell)
 
 
-def _instructions(plan: Plan | None, reply_by: dt.date | None, settings: Settings) -> str:
+def _instructions(plan: Plan | None, reply_by: dt.date | None, settings: Settings, today: dt.date) -> str:
     office = signing_office(settings, plan) or ""
     contact = contact_cn(settings)
     return (
-        "填写说明：已完成的在“完成日期”填日期（如 2021-08-20），并填佐证链接；免于办理的填“免办理由”。"
+        f"填写说明：已完成的在“完成日期”填日期（如 {today.isoformat()}），并填佐证链接；"
+        "免于办理的填“免办理由”。"
         "逾期事项排在最前，状态标红。只有浅黄色单元格可以填写，其他单元格已锁定，请勿增删行列或改动序号。"
         + (f"请于{cn_date(reply_by)}前报送。" if reply_by else "")
         + (f"如有疑问，请联系{office}：{contact}。" if contact else "")
     )
+
+
+def _decided(row: Row) -> str:
+    """What the office decided that the unit must know: a return and its reason, an extension
+    and the day it moved from (the 到期日期 beside it is the new one)."""
+    if row.review == "returned":
+        return f"（退回：{row.returned_reason or ''}）"
+    if row.original_due is not None and row.record is None:
+        return f"（已延期，原{cn_date(row.original_due)}）"
+    return ""
 
 
 def write_form(
@@ -122,7 +133,7 @@ def write_form(
     sheet.merge((2, 1), (2, last), f"填报单位：{unit.full_name}    截至日期：{cn_date(today)}{due}", None)
     _signers(sheet, styles)
     notes = book.style(text_wrap=True, valign="top")
-    sheet.merge((4, 1), (4, last), _instructions(plan, reply_by, settings), notes)
+    sheet.merge((4, 1), (4, last), _instructions(plan, reply_by, settings, today), notes)
     sheet.height(4, 48)
     header_row = 5
     for column, name in enumerate((*HEADERS, TOKEN_HEADER), start=1):
@@ -142,7 +153,7 @@ def write_form(
             row.task.text,
             row.task.deadline.text if row.task.deadline else "",
             row.due,
-            ZH[row.status] + (f"（退回：{row.returned_reason or ''}）" if returned else ""),
+            ZH[row.status] + _decided(row),
             record.done if record else None,
             record.evidence if record else None,
             record.waived if record else None,
@@ -157,7 +168,8 @@ def write_form(
         if not finished:
             dates.append((line, 6))
         issued.append((row.task_label, row.due.isoformat()))
-    sheet.validate_dates(dates, "完成日期", "请填写日期，如 2021-08-20", "已完成的填完成日期，如 2021-08-20")
+    example = today.isoformat()  # a day the unit could have finished on
+    sheet.validate_dates(dates, "完成日期", f"请填写日期，如 {example}", f"已完成的填完成日期，如 {example}")
     sheet.freeze(header_row + 1, 3)
     sheet.print_setup(
         (header_row, header_row),
