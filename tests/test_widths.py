@@ -241,3 +241,34 @@ def test_lists_of_units_never_start_a_line_with_a_comma(width: int) -> None:
     for view in ("late-by-task", "due-by-task"):
         text = (GOLDEN / f"{view}-{width}.txt").read_text(encoding="utf-8")
         assert not re.search(r"^\s+[、，。）]", text, re.M), view
+
+
+def test_a_wrapping_column_gives_way_to_the_free_text() -> None:
+    """At 80 columns a completion's date and evidence (a wrapping column up to 28 wide) no longer
+    leave 具体任务 eight cells: it narrows, down to 12, until the text has 20."""
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    from gkledger.render.layout import Column, Lines, fitted_table
+
+    columns = [Column("序号"), Column("状态"), Column("到期"), Column("剩余", justify="right"),
+               Column("具体任务", flexible=True, wrap=True), Column("办结", wrap=True, max_width=28, optional=True)]  # fmt: skip
+    rows: list[list[str | Text] | None] = [
+        [
+            "2·07",
+            "▪ 逾期完成",
+            "2022-07-31",
+            "35天",
+            "每月公开政府采购意向。" * 3,
+            "2022-08-02 https://example.gov.cn/cg7.html",
+        ]
+    ]
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    laid = fitted_table(console, None, columns, rows)
+    assert isinstance(laid, Lines) and laid.width <= 80
+    header = laid.text.plain.splitlines()[0]
+    text_at, done_at = (cell_len(header[: header.index(h)]) for h in ("具体任务", "办结"))
+    assert done_at - text_at >= 20 + 3  # the text's 20 cells and the gap
+    assert "example" in laid.text.plain  # the evidence still shown, folded

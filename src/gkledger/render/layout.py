@@ -34,6 +34,8 @@ SECTION = None  # in a list of rows: a rule between groups
 
 
 FLEXIBLE_MIN = 8  # the least a free-text column is worth showing
+ROOMY = 20  # free text this wide reads (ten Chinese characters); a wrapping column gives way to it
+WRAPPING_MIN = 12  # a wrapping column keeps a date and a word a line
 
 
 class _Sizes(dict[int, tuple[str, int]]):
@@ -63,6 +65,20 @@ def _needed(columns: Sequence[Column], widths: Sequence[int]) -> int:
     fixed = sum(w for w, col in zip(widths, columns, strict=True) if not col.flexible)
     flexible = FLEXIBLE_MIN if any(col.flexible for col in columns) else 0
     return fixed + flexible + 3 * (len(columns) - 1)
+
+
+def _give_way(columns: Sequence[Column], widths: list[int], room: int) -> None:
+    """Narrow the columns that wrap (a completion's date and evidence) so that the free text gets
+    ROOMY cells where it would get fewer, none of them below WRAPPING_MIN or its header."""
+    short = ROOMY - (room - sum(w for w, col in zip(widths, columns, strict=True) if not col.flexible))
+    for i, col in enumerate(columns):
+        if short <= 0:
+            return
+        if col.wrap and not col.flexible:
+            give = min(short, widths[i] - max(WRAPPING_MIN, cell_len(col.header)))
+            if give > 0:
+                widths[i] -= give
+                short -= give
 
 
 def _without(
@@ -314,6 +330,8 @@ def fitted_table(
                 widths[i] = max(4, widths[i] - excess)
                 columns[i] = col._replace(wrap=True)
     gaps = 3 * (len(columns) - 1)  # padding either side and the box's column separator
+    if any(col.flexible for col in columns):
+        _give_way(columns, widths, console.width - gaps)
     fixed = sum(w for w, col in zip(widths, columns, strict=True) if not col.flexible)
     spare = max(FLEXIBLE_MIN, console.width - fixed - gaps)
     final = [min(width, spare) if col.flexible else width for col, width in zip(columns, widths, strict=True)]
