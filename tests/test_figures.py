@@ -258,3 +258,23 @@ def test_the_text_notice_is_signed_by_the_office_of_the_settings(cli: Cli, ledge
     assert "报送某某县人民政府办公室。" in result.stdout
     assert "完成时限：2022年8月15日前（还有3天到期）" in result.stdout  # the wording names the day: once
     assert result.stdout.rstrip("\n").splitlines()[-2:] == ["某某县人民政府办公室", "2022年8月12日"]
+
+
+def test_the_review_lists_tasks_in_the_plans_order_as_of_its_day(cli: Cli, ledger: Path) -> None:
+    """回头看: its figures are of the day it is made (a plan over for weeks says so, not its last
+    day), and each list follows the plan's order of tasks, then the periods' days, whatever order
+    the units come in (worst first)."""
+    from gkledger.core.status import AsOf, Obligations
+    from gkledger.render.review import _by_task
+    from gkledger.store.load import load
+    from gkledger.views.review import review
+
+    md = cli("review", "--format", "md", "--data", str(ledger), "--today", "2023-02-10").stdout
+    assert "（已结束）" in md and "截至2023年2月10日" in md and "截至2022年12月31日" not in md
+    made = review(Obligations(load(ledger).ledger), AsOf(dt.date(2023, 2, 10), 7))
+    assert made.task_ids == ("1", "2", "3")
+    found = [(u, row, "") for u in made.units for row in u.never_done][::-1]  # backwards on purpose
+    bullets = _by_task(found, "未办结", {task_id: n for n, task_id in enumerate(made.task_ids)})
+    said = [re.match(r"- 任务(\S+?)[「（]", b).group(1) for b in bullets]  # type: ignore[union-attr]
+    assert said[0] == "1" and said[-1] == "3" and said == sorted(said, key=lambda s: s[0])
+    assert bullets[0].startswith("- 任务1（7月）") and bullets[5].startswith("- 任务1（12月）")

@@ -59,7 +59,7 @@ def review_markdown(review: Review) -> str:
     plan = review.plan
     title = md(plan.title) if plan else "工作要点"
     total = review.total
-    as_of = review.ended or review.today
+    as_of = review.today  # the figures are of today: a completion after the plan's end is done late
     state = "已结束" if review.ended else "仍在执行中"
     lines = [
         f"## {title}落实情况回头看",
@@ -97,24 +97,27 @@ def review_markdown(review: Review) -> str:
         for row in u.waived
         if row.record is not None and row.record.waived is not None
     ]
+    order = {task_id: place for place, task_id in enumerate(review.task_ids)}
     for heading, found, verb in (
         ("二、未办结事项", never, "未办结"),
         ("三、逾期办结事项", late, "逾期办结"),
         ("四、免于办理事项", waived, "免于办理"),
     ):
         lines.extend(["", f"### {heading}", ""])
-        lines.extend(_by_task(found, verb) or ["无。"])
+        lines.extend(_by_task(found, verb, order) or ["无。"])
     return "\n".join(lines) + "\n"
 
 
-def _by_task(found: list[tuple[UnitReview, Row, str]], verb: str) -> list[str]:
-    """One bullet per task (and period): its text once, then the units, each with what is its own
-    (the day it was done, the reason it was waived), and how many."""
+def _by_task(found: list[tuple[UnitReview, Row, str]], verb: str, order: dict[str, int]) -> list[str]:
+    """One bullet per task (and period), in the plan's order (`order`, each task id's place) and
+    then by due day: its text once, then the units, each with what is its own (the day it was
+    done, the reason it was waived), and how many."""
     groups: dict[tuple[str, str | None, dt.date], list[tuple[UnitReview, Row, str]]] = {}
     for entry in found:  # an extension gives a unit a due date of its own: it is a group apart
         groups.setdefault((entry[1].task.id, entry[1].period, entry[1].due), []).append(entry)
     bullets = []
-    for entries in groups.values():
+    for key in sorted(groups, key=lambda k: (order.get(k[0], len(order)), k[2], k[1] or "")):
+        entries = groups[key]
         row = entries[0][1]
         period = f"（{period_cn(row.period)}）" if row.period else ""
         units = "、".join(

@@ -32,6 +32,7 @@ class Review:
     tasks: int  # the plan's tasks (with a readable deadline)
     units: tuple[UnitReview, ...]
     total: Summary
+    task_ids: tuple[str, ...] = ()  # the tasks in the plan's order
 
     @property
     def never_done(self) -> int:
@@ -87,4 +88,5 @@ def review(obligations: Obligations, as_of: AsOf) -> Review:
         len(obligations.tasks),
         tuple(units),
         summarise(rows, today),
+        tuple(obligations.tasks),  # ids, in the order of tasks.yaml
     )
