@@ -5,6 +5,7 @@ from the same JSON rows the views give, through the cache and without it."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -326,6 +327,12 @@ def test_scores_as_a_workbook(cli: Cli, shipped: Path, tmp_path: Path) -> None:
     first = [c.value for c in sheet[3]]
     assert first[1] == made[0]["unit"] and first[2] == made[0]["score"] and first[3] == made[0]["grade"]
     assert cli("score", "--format", "xlsx", "--data", str(shipped), *DAY).exit_code == 2  # needs -o
+    # as a document writes it: the day in words, every rank a word (并列第1, 第3), no 4·2021-07
+    assert sheet["A1"].value == "呼和浩特市2021年政务公开工作要点考核得分（截至2021年9月1日）"
+    ranks = [sheet.cell(row=r, column=1).value for r in range(3, sheet.max_row + 1)]
+    assert all(isinstance(v, str) and re.fullmatch(r"(并列)?第\d+", v) for v in ranks), ranks
+    details = " ".join(str(sheet.cell(row=r, column=6).value or "") for r in range(3, sheet.max_row + 1))
+    assert "逾期 −" in details and "·" not in details
 
 
 def test_decisions_for_several_units_each_land_in_their_own_file(cli: Cli, shipped: Path) -> None:
@@ -352,3 +359,17 @@ def test_done_after_an_extension_says_what_status_says(cli: Cli, shipped: Path) 
     line = " ".join(said[said.index("回民区: ") + 5 :].split())
     summary = " ".join(status[status.rindex("23 obligations") :].split())
     assert "done-late" not in line and line == summary, (line, summary)
+
+
+def test_deductions_name_a_period_as_a_document_does() -> None:
+    from gkledger import i18n
+    from gkledger.core.model import Source, Unit
+    from gkledger.core.scoring import Deduction, Score
+    from gkledger.render.labels import deductions_text, place_text
+
+    unit = Unit("甲县", "甲县", (), "旗县区", "县级", None, (), None, None, Source(Path("units.yaml"), 1, 1))
+    lost = (Deduction("4", "2021-07", "late", 2), Deduction("9", None, "returned", 1))
+    score = Score(unit, 97, "优秀", 3, True, 3, lost)
+    assert deductions_text(score) == "4·2021-07 late −2; 9 returned −1" and place_text(score) == "tied 3"
+    i18n.use("zh")  # the `english` fixture sets English back for the next test
+    assert deductions_text(score) == "4（7月） 逾期 −2；9 已退回 −1" and place_text(score) == "并列第3"

@@ -237,7 +237,5 @@ def _scores_workbook(made: list[Score], chosen: Scope, output: Path | None, forc
         from gkledger.render.xlsx import scores_xlsx
     except ImportError as exc:
         _missing_extra(exc)
-    plan = chosen.ledger.plan
-    title = f"{plan.title if plan else '政务公开工作'}考核得分（截至{chosen.today.isoformat()}）"
-    _write_output(output, scores_xlsx(made, title), force=force)
+    _write_output(output, scores_xlsx(made, chosen.ledger.plan, chosen.today), force=force)
     say(_f("Wrote {file}", file=output), err=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from gkledger.core.model import Settings
 from gkledger.core.scoring import Score
 from gkledger.core.status import Row, Spread, Summary
-from gkledger.render.labels import cn_date, rate_text, task_cn
+from gkledger.render.labels import cn_date, place_cn, rate_text, task_cn
 from gkledger.render.text import markdown as md
 from gkledger.views.reports import Bulletin
 
@@ -32,12 +32,6 @@ def spread_cn(spread: Spread) -> str:
     """13个单位, or 13个单位6期 for a recurring task late in several periods."""
     periods = f"{len(spread.periods)}期" if len(spread.periods) > 1 else ""
     return f"{len(spread.units)}个单位{periods}"
-
-
-def place_cn(place: int | None, tied: bool) -> str:
-    if place is None:
-        return "—"
-    return f"并列第{place}" if tied else f"第{place}"
 
 
 @dataclass(frozen=True)

@@ -171,11 +171,12 @@ def review_label(review: str | None) -> str:
 
 def deductions_text(score: Score) -> str:
     """What a unit's score lost points for, one rule for the console and the workbook:
-    4·2021-07 逾期 −2；9 已退回 −1."""
+    4（7月） 逾期 −2；9 已退回 −1 (4·2021-07 late −2; 9 returned −1 in English)."""
+    chinese = i18n.current() == "zh"
     return _("; ").join(
         _f(
             "{task} {why} −{points}",
-            task=d.task + (f"·{d.period}" if d.period else ""),
+            task=number_cn(d.task, d.period) if chinese else d.task + (f"·{d.period}" if d.period else ""),
             why=decision_label(d.why) if d.why == "returned" else label(d.why),  # type: ignore[arg-type]
             points=f"{d.points:g}",
         )
@@ -184,8 +185,17 @@ def deductions_text(score: Score) -> str:
 
 
 def place_text(score: Score) -> str:
-    """A unit's rank, 并列 when shared."""
+    """A unit's rank, 并列 when shared: 并列第1, 第3 (tied 1, 3)."""
+    if i18n.current() == "zh":
+        return place_cn(score.rank, score.tied)
     return _f("tied {rank}", rank=score.rank) if score.tied else str(score.rank)
+
+
+def place_cn(place: int | None, tied: bool) -> str:
+    """A place as a document ranks: 并列第1, 第3; "—" for none (nothing due yet)."""
+    if place is None:
+        return "—"
+    return f"并列第{place}" if tied else f"第{place}"
 
 
 def task_short(task: Task, limit: int = 24) -> str:

@@ -20,12 +20,13 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from gkledger import i18n
-from gkledger.core.model import Unit
+from gkledger.core.model import Plan, Unit
 from gkledger.core.scoring import Score
 from gkledger.core.status import Status
 from gkledger.i18n import N_, _, _f
 from gkledger.render.labels import (
     RATE_NUMBER_FORMAT,
+    cn_date,
     deductions_text,
     label,
     marks,
@@ -131,10 +132,13 @@ def _print(sheet: Sheet, title: str, fit_height: int = 0, repeat_cols: tuple[int
 
 def _title(report: Report) -> str:
     plan = report.plan
-    name = (plan.attachment or plan.title) if plan else _("Task ledger")
-    day = report.today
+    return _dated((plan.attachment or plan.title) if plan else _("Task ledger"), report.today)
+
+
+def _dated(name: str, day: dt.date) -> str:
+    """A workbook's title with its day: …（截至2021年9月1日）, or … (as of 2021-09-01)."""
     if i18n.current() == "zh":
-        return f"{name}（截至{day.year}年{day.month}月{day.day}日）"
+        return f"{name}（截至{cn_date(day)}）"
     return f"{name} (as of {day.isoformat()})"
 
 
@@ -339,8 +343,10 @@ SCORE_HEADERS = (
 )
 
 
-def scores_xlsx(made: Sequence[Score], title: str) -> bytes:
+def scores_xlsx(made: Sequence[Score], plan: Plan | None, today: dt.date) -> bytes:
     """考核 as a workbook: one row per unit, best first, with its deductions spelled out."""
+    name = plan.title if plan else _("Task ledger")
+    title = _dated(f"{name}考核得分" if i18n.current() == "zh" else f"{name}: scores", today)
     book = Book()
     sheet = book.sheet(_("Scores"))
     _header(book, sheet, [_(h) for h in SCORE_HEADERS], (8, 22, 8, 8, 8, 70), title)
@@ -349,7 +355,7 @@ def scores_xlsx(made: Sequence[Score], title: str) -> bytes:
     for offset, s in enumerate(made):
         row = FIRST_ROW + offset
         values = (
-            place_text(s) if s.tied else s.rank,
+            place_text(s),  # 并列第1, 第3: the ranks as words, one kind of cell
             s.unit.name,
             s.score,
             s.grade,
