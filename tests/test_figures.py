@@ -278,3 +278,25 @@ def test_the_review_lists_tasks_in_the_plans_order_as_of_its_day(cli: Cli, ledge
     said = [re.match(r"- 任务(\S+?)[「（]", b).group(1) for b in bullets]  # type: ignore[union-attr]
     assert said[0] == "1" and said[-1] == "3" and said == sorted(said, key=lambda s: s[0])
     assert bullets[0].startswith("- 任务1（7月）") and bullets[5].startswith("- 任务1（12月）")
+
+
+def test_one_attachment_is_called_附件_and_each_is_referred_to(
+    cli: Cli, ledger: Path, tmp_path: Path
+) -> None:
+    """GB/T 9704-2012 7.3.4: several 附件 are numbered, one is not (附件：名称, 见附件); every 附件
+    the 附件说明 lists is one the text refers to."""
+    docx = pytest.importorskip("docx")
+    early = cli("bulletin", "--data", str(ledger), "--today", "2022-01-20").stdout  # nothing late yet
+    assert "附件：各单位按期办结情况" in early and "具体情况见附件。" in early and "\n附件\n" in early
+    assert "附件1" not in early
+    path = tmp_path / "通报.docx"
+    made = cli("bulletin", "-f", "docx", "-o", str(path), "--data", str(ledger), "--today", "2022-01-20")
+    assert made.exit_code == 0, made.output
+    texts = [p.text for p in docx.Document(str(path)).paragraphs]
+    assert "附件" in texts and "附件1" not in texts
+    page = cli("bulletin", "-f", "html", "--data", str(ledger), "--today", "2022-01-20").stdout
+    assert ">附件</p>" in page and ">附件1<" not in page
+    later = cli("bulletin", "--data", str(ledger), "--today", "2022-09-10", "--since", "2022-08-01").stdout
+    body, _sep, _rest = later.partition("\n附件：")
+    listed = re.findall(r"(\d)．", later.partition("\n附件：")[2].split("\n\n")[0])
+    assert len(listed) >= 2 and all(f"附件{n}" in body for n in listed), later

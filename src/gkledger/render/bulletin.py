@@ -8,6 +8,7 @@ after the body, and the detail tables as 附件 after the 成文日期, each on 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,6 +48,11 @@ class BulletinText:
     intro: str
     sections: list[tuple[str, tuple[str, ...]]]  # 一、heading and its paragraphs
     attachments: list[Attachment]
+
+    def label(self, number: int) -> str:
+        """What the 附件 is called, on its page and in the text: 附件2, or 附件 when it is the only
+        one (GB/T 9704-2012 7.3.4 numbers several, not one)."""
+        return f"附件{number}" if len(self.attachments) > 1 else "附件"
 
     @property
     def attachment_note(self) -> list[str]:
@@ -88,7 +94,7 @@ def bulletin_text(bulletin: Bulletin) -> BulletinText:
 
     def attach(title: str, headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
         attachments.append(Attachment(title, headers, rows))
-        return f"附件{len(attachments)}"
+        return _ATTACHMENT.format(len(attachments))  # named once it is known how many there are
 
     ranking = _ranking_rows(bulletin)
     if ranking:
@@ -118,7 +124,7 @@ def bulletin_text(bulletin: Bulletin) -> BulletinText:
         where = attach(f"{since}以来新增的逾期事项", headers, late)
         said = f"{_by_unit(bulletin.late_since)}，共{len(late)}项，详见{where}。"
         sections.append((f"{since}以来新增的逾期事项", (said,)))
-    if bulletin.worst_tasks:
+    if any(len(t.late.units) > 1 for t in bulletin.worst_tasks[:3]):  # the text refers to it
         tasks = [
             (t.task.id, t.task.text, spread_cn(t.late), "、".join(u.name for u in t.late.units))
             for t in bulletin.worst_tasks
@@ -128,8 +134,18 @@ def bulletin_text(bulletin: Bulletin) -> BulletinText:
         worst = ""
     sections.append(("存在问题", _problems(bulletin, worst)))
     sections.append(("下一步工作要求", _requirements(bulletin)))
-    numbered = [(f"{_CN[i]}、{heading}", text) for i, (heading, text) in enumerate(sections)]
-    return BulletinText(bulletin_title(bulletin), bulletin_intro(bulletin), numbered, attachments)
+    made = BulletinText(bulletin_title(bulletin), bulletin_intro(bulletin), [], attachments)
+    for i, (heading, paragraphs) in enumerate(sections):
+        named = tuple(_named_attachments(text, made) for text in paragraphs)
+        made.sections.append((f"{_CN[i]}、{heading}", named))
+    return made
+
+
+_ATTACHMENT = "\ue000{}\ue001"  # where the text refers to an attachment, until it is named
+
+
+def _named_attachments(text: str, made: BulletinText) -> str:
+    return re.sub("\ue000(\\d+)\ue001", lambda found: made.label(int(found.group(1))), text)
 
 
 def _done_on(row: Row) -> str:
@@ -263,7 +279,7 @@ def to_markdown(bulletin: Bulletin, office: str | None) -> str:
         lines.append(md(office) + "  ")
     lines.append(cn_date(bulletin.today))
     for number, attachment in enumerate(made.attachments, start=1):
-        lines += ["", "---", "", f"附件{number}", "", f"## {md(attachment.title)}", ""]
+        lines += ["", "---", "", made.label(number), "", f"## {md(attachment.title)}", ""]
         lines.append("| " + " | ".join(attachment.headers) + " |")
         lines.append("|" + "---|" * len(attachment.headers))
         lines += ["| " + " | ".join(md(v) for v in row) + " |" for row in attachment.rows]

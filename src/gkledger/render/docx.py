@@ -524,7 +524,7 @@ def bulletin_docx(bulletin: Bulletin, settings: Settings) -> bytes:
     _signature(document, office, bulletin.today, settings.seal)
     _note(document, settings)
     for number, attachment in enumerate(made.attachments, start=1):
-        label = _paragraph(document, f"附件{number}", font=HEADING_FONT, indent=False)
+        label = _paragraph(document, made.label(number), font=HEADING_FONT, indent=False)
         label.paragraph_format.page_break_before = True
         _title(document, attachment.title)
         _table(document, attachment.headers, attachment.rows)

@@ -54,6 +54,7 @@ def bulletin_html(bulletin: Bulletin, settings: Settings) -> str:
             sections=made.sections,
             note=made.attachment_note,
             attachments=made.attachments,
+            label=made.label,
             contact=contact,
             office=signing_office(settings, plan),
             date=cn_date(bulletin.today),
