@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from rich import box
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 from rich.console import Console, ConsoleOptions, JustifyMethod, RenderResult
 from rich.control import strip_control_codes
 from rich.measure import Measurement
@@ -129,13 +129,19 @@ _NO_START = frozenset("、，。；：？！）】」』”’》〉…—,.;:?!
 _NO_END = frozenset("（【「『“‘《〈([{")
 
 
+class Folded(dict[int, list[Text]]):
+    """The lines of each cell `set_as_chinese` folded, by the identity of the cell that holds them
+    joined (rich's Table divides that at its line breaks; `laid_out` takes the lines as they are)."""
+
+
 def _set_as_chinese(
     columns: Sequence[Column], widths: Sequence[int], cells: list[list[Text] | None], sizes: _Sizes
-) -> list[list[Text] | None]:
+) -> Folded:
     """Cells of Chinese (no spaces, no line breaks) wider than a column that wraps, folded here
     (`folded`) into lines that fit, so that rich, and `laid_out` as rich, keep them as folded."""
     wraps = [i for i, col in enumerate(columns) if col.wrap]
     done: dict[int, Text] = {}  # by the cell's identity: a listing repeats its cells
+    lines = Folded()
     for row in cells:
         if row is None:
             continue
@@ -145,9 +151,11 @@ def _set_as_chinese(
             if size > widths[i] and " " not in plain and "\n" not in plain:
                 made = done.get(id(cell))
                 if made is None:
-                    made = done[id(cell)] = Text("\n").join(folded(cell, plain, widths[i]))
+                    pieces = folded(cell, plain, widths[i])
+                    made = done[id(cell)] = Text("\n").join(pieces)
+                    lines[id(made)] = pieces
                 row[i] = made
-    return cells
+    return lines
 
 
 def _bad_break(plain: str, cut: int) -> bool:
@@ -161,7 +169,7 @@ def folded(cell: Text, plain: str, width: int) -> list[Text]:
     breaks: list[int] = []  # where each line after the first starts
     start = used = 0
     for at, char in enumerate(plain):
-        size = cell_len(char)
+        size = get_character_cell_size(char)
         if used + size > width and at > start:
             cut = at
             while cut - 1 > start and _bad_break(plain, cut):
@@ -181,6 +189,7 @@ def laid_out(
     widths: Sequence[int],
     cells: Sequence[Sequence[Text] | None],
     sizes: _Sizes | None = None,
+    lines: Folded | None = None,
 ) -> Lines:
     """The table rich's Table would draw (box SIMPLE_HEAD, no edge padding), laid out line by
     line: rich measures every cell and lays out every row through its renderables, which costs a
@@ -188,10 +197,12 @@ def laid_out(
     half a minute. A cell that fits its column is placed as it is; one wider than a column that
     does not wrap ends in "…" as rich ends it (Text.truncate); one that wraps, or holds a line
     break, is divided into lines by rich's own Text.wrap, as Table divides it, and the other cells
-    of its row are padded below with blank lines. A section is a blank line; every line is padded
+    of its row are padded below with blank lines; one folded as Chinese is set (`lines`) is
+    placed as its lines. A section is a blank line; every line is padded
     to the table's width, as rich pads it. The text and its spans are put together as
     Text.append_text would put them, and each distinct cell is measured once (`sizes`)."""
     sizes = _Sizes() if sizes is None else sizes
+    known = Folded() if lines is None else lines
     total = sum(widths) + 3 * (len(columns) - 1)
     right = [col.justify == "right" for col in columns]
     parts: list[str] = []
@@ -235,6 +246,10 @@ def laid_out(
                 cell = cell.copy()
                 cell.truncate(width, overflow="ellipsis")
                 placed.append((cell, cell.plain, cell.cell_len))
+            elif id(cell) in known:  # folded as Chinese is set: its lines as they are
+                pieces = known[id(cell)]
+                stacks.append((i, pieces[1:]))
+                placed.append((pieces[0], pieces[0].plain, pieces[0].cell_len))
             else:
                 wrap = columns[i].wrap
                 pieces = list(
@@ -335,9 +350,9 @@ def fitted_table(
     fixed = sum(w for w, col in zip(widths, columns, strict=True) if not col.flexible)
     spare = max(FLEXIBLE_MIN, console.width - fixed - gaps)
     final = [min(width, spare) if col.flexible else width for col, width in zip(columns, widths, strict=True)]
-    cells = _set_as_chinese(columns, final, cells, sizes)
+    lines = _set_as_chinese(columns, final, cells, sizes)
     if not by_rich and (not title or cell_len(title) <= sum(final) + gaps):
-        return laid_out(console, title, columns, final, cells, sizes)
+        return laid_out(console, title, columns, final, cells, sizes, lines)
     table = Table(
         title=Text(title) if title else None,
         box=box.SIMPLE_HEAD,
