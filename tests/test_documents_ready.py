@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from gkledger.render.docx import TITLE_CHARS, title_lines
+from gkledger.render.text import TITLE_CHARS, title_lines
 
 Cli = Callable[..., Result]
 DAY = ("--today", "2021-09-25")
@@ -124,6 +124,20 @@ def test_titles_break_between_words(title: str) -> None:
     assert "".join(lines) == title and all(len(line) <= TITLE_CHARS for line in lines)
     for line in lines[:-1]:
         assert not line.endswith(("政务公开工", "工作要", "落实情", "通"))
+
+
+def test_the_printable_bulletin_breaks_its_title_between_words(cli: Cli, shipped: Path) -> None:
+    """The HTML 通报 sets its title's lines as the Word one does; a browser left alone broke
+    落实 / 情况."""
+    tasks = shipped / "tasks.yaml"
+    text = tasks.read_text(encoding="utf-8").replace("settings:\n", "settings:\n  contact: 王某\n", 1)
+    tasks.write_text(text, encoding="utf-8")
+    page = cli("bulletin", "--format", "html", "--data", str(shipped), *DAY).stdout
+    title = "关于呼和浩特市2021年政务公开工作要点落实情况的通报"
+    assert f"<h1>{'<br>'.join(title_lines(title))}</h1>" in page and len(title_lines(title)) == 2
+    assert page.index("2021年9月25日</p>") < page.index("（联系人：王某）")  # the 附注 after the date
+    # its tables as the Word ones: headers broken between words, numbers and ranks on one line
+    assert "<th>按期<br>办结率</th>" in page and '<td class="one-line">并列第1</td>' in page
 
 
 def test_the_csv_for_people_says_yes_and_no(cli: Cli, shipped: Path) -> None:

@@ -35,6 +35,19 @@ def spread_cn(spread: Spread) -> str:
     return f"{len(spread.units)}个单位{periods}"
 
 
+# The columns of a document's table that hold text (a task, a list of units): they take the
+# width the others leave, and wrap; the others hold a number, a date or a name, on one line.
+TEXT_COLUMNS = ("具体任务", "逾期单位", "单位", "地区")
+# A long header goes on two lines, broken between its words.
+_HEADER_LINES = {"按期办结": "按期\n办结", "逾期未办结": "逾期\n未办结", "按期办结率": "按期\n办结率",
+                 "逾期天数": "逾期\n天数", "逾期单位数": "逾期\n单位数"}  # fmt: skip
+
+
+def header_lines(header: str) -> str:
+    """A table header as a document sets it: 按期\n办结率, broken between its words."""
+    return _HEADER_LINES.get(header, header)
+
+
 @dataclass(frozen=True)
 class Attachment:
     title: str

@@ -28,10 +28,10 @@ from docx.text.paragraph import Paragraph
 
 from gkledger.core.model import Plan, Settings, Unit, signing_office
 from gkledger.core.status import Row
-from gkledger.render.bulletin import bulletin_text, contact_cn
+from gkledger.render.bulletin import TEXT_COLUMNS, bulletin_text, contact_cn, header_lines
 from gkledger.render.labels import cn_date, document_number, task_cn
 from gkledger.render.notices import counts_phrase, reply_sentence, when_cn
-from gkledger.render.text import visible
+from gkledger.render.text import title_lines, visible
 from gkledger.views.reports import Bulletin
 
 TITLE_FONT = "方正小标宋简体"
@@ -149,34 +149,6 @@ def _title(document: DocumentType, text: str) -> None:
     _paragraph(document, "", indent=False)
 
 
-TITLE_CHARS = 20  # 2号 characters on a line of an A4 公文: 156 mm at 7.76 mm each
-# Where a title may break: between its words, never inside one (…政务公开工 / 作要点 is wrong).
-_TITLE_WORDS = re.compile(
-    r"关于|督促办理|[^关于]*?(?:市|县|区|旗|盟|州)(?=\d|[^\d]{2})|\d{4}年|政务公开工作要点|政务公开|工作要点"
-    r"|落实情况|逾期和临期|逾期|临期|事项|的通知|的通报|."
-)
-
-
-def title_lines(text: str, width: int = TITLE_CHARS) -> list[str]:
-    """A title in lines of at most `width` characters, broken between words, as balanced as the
-    words allow (a long title is not a full line and a stub)."""
-    if len(text) <= width:
-        return [text]
-    words = [m.group() for m in _TITLE_WORDS.finditer(text)]
-    count = -(-len(text) // width)  # the fewest lines it takes
-    target = -(-len(text) // count)
-    lines: list[str] = []
-    current = ""
-    for word in words:
-        if current and (len(current) + len(word) > width or len(current) >= target):
-            lines.append(current)
-            current = ""
-        current += word
-    if current:
-        lines.append(current)
-    return lines
-
-
 def _heading(document: DocumentType, text: str) -> None:
     _paragraph(document, text, font=HEADING_FONT).paragraph_format.keep_with_next = True
 
@@ -193,7 +165,7 @@ def _table(document: DocumentType, headers: Sequence[str], rows: Sequence[Sequen
         column.width = width  # the grid: rows added below take their cells' widths from it
     for cell, header, width in zip(table.rows[0].cells, headers, widths, strict=True):
         cell.width = width
-        _cell(cell, _HEADER_LINES.get(header, header), bold=True)
+        _cell(cell, header_lines(header), bold=True)
     _row_properties(table.rows[0], header=True)
     for values in rows:
         row = table.add_row()
@@ -207,10 +179,6 @@ CHAR_MM = 4.23  # a 小4号 character
 CELL_MM = 5.0  # a cell's left and right margins, and a millimetre to spare
 NARROW_MAX = TEXT_WIDTH / 3  # a column of numbers, dates or names wraps past this
 WIDE_MIN = 30.0
-# A long header goes on two lines, broken between its words.
-_HEADER_LINES = {"按期办结": "按期\n办结", "逾期未办结": "逾期\n未办结", "按期办结率": "按期\n办结率",
-                 "逾期天数": "逾期\n天数", "逾期单位数": "逾期\n单位数"}  # fmt: skip
-_WIDE = ("具体任务", "逾期单位", "单位", "地区")  # the columns that take what is left
 
 
 def _widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[Mm]:
@@ -218,10 +186,10 @@ def _widths(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[Mm]:
     its widest line (at most a third of the page); the text columns (具体任务, a list of units)
     share the rest, none wider than its longest line needs while another could use the room."""
     need = [
-        _longest_line((_HEADER_LINES.get(h, h), *(row[c] for row in rows))) * CHAR_MM + CELL_MM
+        _longest_line((header_lines(h), *(row[c] for row in rows))) * CHAR_MM + CELL_MM
         for c, h in enumerate(headers)
     ]
-    wide = [c for c, h in enumerate(headers) if h in _WIDE]
+    wide = [c for c, h in enumerate(headers) if h in TEXT_COLUMNS]
     widths = [min(n, NARROW_MAX) for n in need]
     narrow = sum(w for c, w in enumerate(widths) if c not in wide)
     room = TEXT_WIDTH - narrow

@@ -18,9 +18,9 @@ from gkledger import __version__, i18n
 from gkledger.core.model import Settings, signing_office
 from gkledger.core.status import STATUSES, Row
 from gkledger.i18n import _, _f
-from gkledger.render.bulletin import bulletin_text, contact_cn
+from gkledger.render.bulletin import TEXT_COLUMNS, bulletin_text, contact_cn, header_lines
 from gkledger.render.labels import cn_date, document_number, label, marks, rate_text, task_short
-from gkledger.render.text import visible
+from gkledger.render.text import title_lines, visible
 from gkledger.views.reports import Bulletin, Report, matrix_groups
 
 
@@ -49,12 +49,15 @@ def bulletin_html(bulletin: Bulletin, settings: Settings) -> str:
         .get_template("bulletin.html.j2")
         .render(
             title=made.title,
+            title_lines=title_lines(made.title),
             number=document_number(prefix, bulletin.today.year) if prefix else "",
             intro=made.intro,
             sections=made.sections,
             note=made.attachment_note,
             attachments=made.attachments,
             label=made.label,
+            header_lines=header_lines,
+            text_columns=TEXT_COLUMNS,
             contact=contact,
             office=signing_office(settings, plan),
             date=cn_date(bulletin.today),

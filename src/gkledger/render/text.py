@@ -3,7 +3,9 @@
 `check` accepts any text YAML can carry, control characters included (a note pasted from a
 terminal may hold an ESC). XML (xlsx), HTML and iCalendar cannot hold them, and a spreadsheet cell
 holds at most 32,767 characters; what a format cannot hold is shown as a visible escape (\\x1b),
-never dropped silently and never a crash. Pure functions, no imports of the format libraries.
+never dropped silently and never a crash. Data written into Markdown is escaped (`markdown`), and
+a document's title is broken between its words (`title_lines`) for every format that prints it.
+Pure functions, no imports of the format libraries.
 """
 
 from __future__ import annotations
@@ -66,3 +68,31 @@ def wrapped_lines(text: str, width: float) -> int:
     """The lines `text` takes wrapped in a column `width` units wide: neither openpyxl nor a printed
     page sizes a row by itself, so a row is given the height of its longest cell."""
     return max(1, math.ceil(sheet_width(text) / max(1.0, width - 1)))
+
+
+TITLE_CHARS = 20  # 2号 characters on a line of an A4 公文: 156 mm at 7.76 mm each
+# Where a title may break: between its words, never inside one (…政务公开工 / 作要点 is wrong).
+_TITLE_WORDS = re.compile(
+    r"关于|督促办理|[^关于]*?(?:市|县|区|旗|盟|州)(?=\d|[^\d]{2})|\d{4}年|政务公开工作要点|政务公开|工作要点"
+    r"|落实情况|逾期和临期|逾期|临期|事项|的通知|的通报|."
+)
+
+
+def title_lines(text: str, width: int = TITLE_CHARS) -> list[str]:
+    """A title in lines of at most `width` characters, broken between words, as balanced as the
+    words allow (a long title is not a full line and a stub)."""
+    if len(text) <= width:
+        return [text]
+    words = [m.group() for m in _TITLE_WORDS.finditer(text)]
+    count = -(-len(text) // width)  # the fewest lines it takes
+    target = -(-len(text) // count)
+    lines: list[str] = []
+    current = ""
+    for word in words:
+        if current and (len(current) + len(word) > width or len(current) >= target):
+            lines.append(current)
+            current = ""
+        current += word
+    if current:
+        lines.append(current)
+    return lines
