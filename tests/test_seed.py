@@ -84,7 +84,7 @@ def test_every_row_matches_the_notice_verbatim(ledger_tasks: list[dict[str, obje
             section, item = task["section"], task["item"]
         elif row["id"] == "19":  # heading 三 repeated with no item: still (二), as in the body text
             assert task["section"] == section and task["item"] == "(二)完善政务公开平台。"
-            assert "no item" in str(task["note"])
+            assert "没有二级标题" in str(task["note"])
             item = task["item"]
         else:
             assert (task["section"], task["item"]) == (section, item)
@@ -100,7 +100,7 @@ def test_due_dates(ledger_tasks: list[dict[str, object]]) -> None:
 
 def test_the_source_anomalies_are_noted(ledger_tasks: list[dict[str, object]]) -> None:
     notes = {t["id"]: str(t["note"] or "") for t in ledger_tasks}
-    assert "cut off" in notes["2"]
+    assert "不全" in notes["2"]
     assert "U+2002" in notes["12"] and "U+2002" in notes["13"]
     assert "\u2002\u2002 " in str(ledger_tasks[11]["text"])
 

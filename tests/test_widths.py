@@ -123,6 +123,7 @@ GOLDEN_VIEWS = {
     "late-by-task": ("late", "--by", "task"),
     "due-by-task": ("due", "--before", "2021-09-30", "--by", "task"),
     "show": ("show", "19"),
+    "show-many": ("show", "5"),  # 46 units in its panel
     "tasks": ("tasks",),
     "units": ("units",),
 }
@@ -238,9 +239,9 @@ def test_chinese_is_folded_without_punctuation_at_the_start_of_a_line() -> None:
 
 @pytest.mark.parametrize("width", [60, 80, 100])
 def test_lists_of_units_never_start_a_line_with_a_comma(width: int) -> None:
-    for view in ("late-by-task", "due-by-task"):
+    for view in ("late-by-task", "due-by-task", "show-many"):
         text = (GOLDEN / f"{view}-{width}.txt").read_text(encoding="utf-8")
-        assert not re.search(r"^\s+[、，。）]", text, re.M), view
+        assert not re.search(r"^[\s│]+[、，。）]", text, re.M), view
 
 
 def test_a_wrapping_column_gives_way_to_the_free_text() -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
@@ -23,7 +24,17 @@ from gkledger.core.model import Record, Task, Unit
 from gkledger.core.status import STATUSES, Row, Status, Summary, spread
 from gkledger.i18n import _, _f
 from gkledger.render.labels import label, rate_text, spread_text
-from gkledger.render.layout import SECTION, Cell, Column, column_widths, fitted_table, laid_out, print_table
+from gkledger.render.layout import (
+    FLEXIBLE_MIN,
+    SECTION,
+    Cell,
+    Column,
+    column_widths,
+    fitted_table,
+    folded,
+    laid_out,
+    print_table,
+)
 from gkledger.render.text import has_unfit, visible
 
 if TYPE_CHECKING:
@@ -391,31 +402,32 @@ def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summ
     """A task's full text, its owners phrase and what it resolves to, and each unit's status."""
     heading = " ".join(part for part in (task.section, task.item or "") if part)
     deadline = task.deadline
+    owing = spread(rows)  # a recurring task's unit is owed once per period: named once
+    names = "、".join(u.name for u in owing.units)
+    said = [(_("Item"), Text(heading)), (_("Task"), Text(task.text)), (_("Owners"), Text(task.owners))]
+    said.append((_("resolves to"), Text(_f("{spread}: {names}", spread=spread_text(owing), names=names))))
+    leads = list(dict.fromkeys(r.unit.name for r in rows if r.lead))
+    if leads:
+        said.append((_("Lead"), Text("、".join(leads))))
+    if task.unresolved:
+        said.append((_("Unresolved"), Text("、".join(task.unresolved), style="yellow")))
+    if deadline is not None:
+        kind = _(" (ongoing; reviewed at the end of the plan year)") if deadline.ongoing else ""
+        said.append((_("Deadline"), Text(f"{deadline.text} → {deadline.due.isoformat()}{kind}")))
+    if task.remark:
+        said.append((_("Remark"), Text(task.remark)))
+    if task.note:
+        said.append((_("Note"), Text(task.note, style="italic")))
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold", no_wrap=True)
     facts.add_column(overflow="fold")  # Chinese text has no spaces to wrap at
-    facts.add_row(_("Item"), escape(heading))
-    facts.add_row(_("Task"), escape(task.text))
-    facts.add_row(_("Owners"), escape(task.owners))
-    owing = spread(rows)  # a recurring task's unit is owed once per period: named once
-    facts.add_row(
-        _("resolves to"),
-        escape(
-            _f("{spread}: {names}", spread=spread_text(owing), names="、".join(u.name for u in owing.units))
-        ),
-    )
-    leads = list(dict.fromkeys(r.unit.name for r in rows if r.lead))
-    if leads:
-        facts.add_row(_("Lead"), escape("、".join(leads)))
-    if task.unresolved:
-        facts.add_row(_("Unresolved"), Text("、".join(task.unresolved), style="yellow"))
-    if deadline is not None:
-        kind = _(" (ongoing; reviewed at the end of the plan year)") if deadline.ongoing else ""
-        facts.add_row(_("Deadline"), f"{escape(deadline.text)} → {deadline.due.isoformat()}{kind}")
-    if task.remark:
-        facts.add_row(_("Remark"), escape(task.remark))
-    if task.note:
-        facts.add_row(_("Note"), Text(task.note, style="italic"))
+    # the panel's borders and padding (4), the labels and the gap after them (2)
+    width = max(FLEXIBLE_MIN, console.width - 4 - max(cell_len(name) for name, _text in said) - 2)
+    for name, text in said:
+        plain = text.plain
+        if cell_len(plain) > width and " " not in plain and "\n" not in plain:  # folded as Chinese is set
+            text = Text("\n").join(folded(text, plain, width))
+        facts.add_row(name, text)
     columns = [
         Column(_("Unit"), folds=True),
         Column(_("Status")),
