@@ -225,7 +225,7 @@ def test_chinese_is_folded_without_punctuation_at_the_start_of_a_line() -> None:
     """避头尾: 、 and ） never start a line, （ never ends one; each line still fits its width."""
     from rich.text import Text
 
-    from gkledger.render.layout import folded
+    from gkledger.render.layout import chinese, folded
 
     text = "甲乙丙、丁戊（己庚）辛。"
     lines = [t.plain for t in folded(Text(text), text, 6)]  # three characters a line
@@ -233,6 +233,14 @@ def test_chinese_is_folded_without_punctuation_at_the_start_of_a_line() -> None:
     assert lines == ["甲乙", "丙、丁", "戊（己", "庚）", "辛。"]
     assert all(not line.startswith(("、", "）", "。")) and not line.endswith("（") for line in lines)
     assert all(len(line) * 2 <= 6 for line in lines)
+    hotline = "建立并及时更新“12345”热线政策知识库。"  # a number is not cut, nor its opening quote left
+    assert [t.plain for t in folded(Text(hotline), hotline, 18)] == [
+        "建立并及时更新",
+        "“12345”热线政策知",
+        "识库。",
+    ]
+    assert chinese("12 units: 甲县、乙县") and not chinese("甲县 乙县") and not chinese("甲\n乙")
+    assert not chinese("2021-06-30 https://example.gov.cn/4.html")
     one = "、" * 10  # nothing else to take down: folded as rich folds it
     assert [t.plain for t in folded(Text(one), one, 4)] == ["、、"] * 5
 

@@ -29,6 +29,7 @@ from gkledger.render.layout import (
     SECTION,
     Cell,
     Column,
+    chinese,
     column_widths,
     fitted_table,
     folded,
@@ -425,7 +426,7 @@ def task_detail(console: Console, task: Task, rows: Sequence[Row], summary: Summ
     width = max(FLEXIBLE_MIN, console.width - 4 - max(cell_len(name) for name, _text in said) - 2)
     for name, text in said:
         plain = text.plain
-        if cell_len(plain) > width and " " not in plain and "\n" not in plain:  # folded as Chinese is set
+        if cell_len(plain) > width and chinese(plain):  # folded as Chinese is set
             text = Text("\n").join(folded(text, plain, width))
         facts.add_row(name, text)
     columns = [

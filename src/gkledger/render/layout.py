@@ -148,7 +148,7 @@ def _set_as_chinese(
         for i in wraps:
             cell = row[i]
             plain, size = sizes.of(cell)
-            if size > widths[i] and " " not in plain and "\n" not in plain:
+            if size > widths[i] and chinese(plain):
                 made = done.get(id(cell))
                 if made is None:
                     pieces = folded(cell, plain, widths[i])
@@ -159,7 +159,23 @@ def _set_as_chinese(
 
 
 def _bad_break(plain: str, cut: int) -> bool:
-    return plain[cut] in _NO_START or plain[cut - 1] in _NO_END
+    """A line may not start with closing punctuation, end with opening punctuation, or cut a
+    number or a Latin word (12345, ok) in two."""
+    before, after = plain[cut - 1], plain[cut]
+    return (
+        after in _NO_START
+        or before in _NO_END
+        or (before.isascii() and before.isalnum() and after.isascii() and after.isalnum())
+    )
+
+
+def chinese(plain: str) -> bool:
+    """Text set as Chinese is: one line with Chinese in it, and no space after its first Chinese
+    character (a Latin lead such as "12 units: " may come before it); the rest rich wraps."""
+    if "\n" in plain:
+        return False
+    first = next((at for at, char in enumerate(plain) if not char.isascii()), None)
+    return first is not None and " " not in plain[first:]
 
 
 def folded(cell: Text, plain: str, width: int) -> list[Text]:
